@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# emsdk-setup.sh: install everything JupiterEsims needs to build, run and test, on Debian 12 (bookworm).
+#
+# Sources, all from the two registries this project may use (Debian's archive and the npm registry):
+#   - Emscripten 3.1.6, nlohmann/json 3.11.2, doctest 2.4.9, cpp-httplib 0.11, SQLite 3.40,
+#     Chromium, fonts, zbar (QR decoder for tests), brotli           -> Debian binary packages
+#   - Dear ImGui 1.86 and qrcodegen 1.8.0 C++ sources                   -> Debian *source* packages,
+#     unpacked into third_party/ (git-ignored, never committed)
+#   - Playwright, axe-core (test tooling)                               -> npm, pinned by tests/package-lock.json
+#
+# Idempotent: with everything present it only checks, and finishes in seconds.
+# An Emscripten that is already active (EMSDK set, or emcc on PATH at a supported version) is used as it is.
+# Any step that cannot be done stops the script with a message naming what failed.
+#
+# Usage: ./emsdk-setup.sh            (as root, or with sudo available)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TP="$ROOT/third_party"
+IMGUI_VERSION="1.86"
+QRCODEGEN_VERSION="1.8.0"
+EMSCRIPTEN_MIN="3.1.6"
+
+say()  { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+die()  { printf '\033[1;31m[setup] FAILED:\033[0m %s\n' "$*" >&2; exit 1; }
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || die "not root and no sudo: cannot install Debian packages"
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+# ---------------------------------------------------------------------------------------------------------
+# [SECTION] Debian packages
+# ---------------------------------------------------------------------------------------------------------
+PKGS=(
+  build-essential cmake ninja-build pkg-config git ca-certificates xz-utils dpkg-dev
+  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libbrotli-dev
+  chromium
+  fonts-inter fonts-noto-core fonts-dejavu-core
+  zbar-tools brotli gzip curl
+)
+
+# Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and
+# conflicts with Debian's npm package); install Debian's only when missing.
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm  >/dev/null 2>&1 || PKGS+=(npm)
+
+# Emscripten: use an active one if it is recent enough, else Debian's package.
+emcc_ok() {
+  local v
+  command -v emcc >/dev/null 2>&1 || return 1
+  v="$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1)" || return 1
+  [ -n "$v" ] || return 1
+  [ "$(printf '%s\n%s\n' "$EMSCRIPTEN_MIN" "$v" | sort -V | head -n1)" = "$EMSCRIPTEN_MIN" ]
+}
+if [ -n "${EMSDK:-}" ] && [ -f "$EMSDK/emsdk_env.sh" ]; then
+  # shellcheck disable=SC1091
+  source "$EMSDK/emsdk_env.sh" >/dev/null 2>&1 || true
+fi
+if emcc_ok; then
+  say "using the active Emscripten: $(command -v emcc)"
+else
+  PKGS+=(emscripten)
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq || die "apt-get update (Debian's package index unreachable?)"
+  if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/jupiter-apt.log 2>&1; then
+    tail -n 20 /tmp/jupiter-apt.log >&2
+    die "apt-get install of: ${missing[*]} (log: /tmp/jupiter-apt.log)"
+  fi
+else
+  say "Debian packages: all present"
+fi
+emcc_ok || die "Emscripten >= $EMSCRIPTEN_MIN not found after install (package 'emscripten')"
+
+# ---------------------------------------------------------------------------------------------------------
+# [SECTION] Third-party sources from Debian source packages (into third_party/, git-ignored)
+# ---------------------------------------------------------------------------------------------------------
+# A private apt configuration with a deb-src entry, so the system's sources are left untouched.
+APTDIR="$TP/.apt"
+apt_src() {
+  mkdir -p "$APTDIR/lists/partial" "$APTDIR/archives/partial"
+  if [ ! -f "$APTDIR/sources.list" ]; then
+    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
+      > "$APTDIR/sources.list"
+  fi
+  if [ ! -f "$APTDIR/.updated" ]; then
+    apt-get -o Dir::Etc::SourceList="$APTDIR/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+            -o Dir::State::Lists="$APTDIR/lists" -o APT::Sandbox::User=root update -qq \
+      || die "apt-get update for the deb-src index (needed for the imgui and qr-code-generator sources)"
+    touch "$APTDIR/.updated"
+  fi
+  ( cd "$1" && apt-get -o Dir::Etc::SourceList="$APTDIR/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+        -o Dir::State::Lists="$APTDIR/lists" -o APT::Sandbox::User=root \
+        source --download-only "$2" ) >/dev/null 2>&1 || true
+}
+
+fetch_orig() { # name version dest-dir
+  local name="$1" version="$2" dest="$3" dl="$TP/.downloads"
+  mkdir -p "$dl"
+  local tarball
+  tarball="$(ls "$dl/${name}_${version}"*.orig.tar.* 2>/dev/null | head -n1 || true)"
+  if [ -z "$tarball" ]; then
+    say "fetching Debian source package $name $version"
+    apt_src "$dl" "$name=$(apt_src_version "$name" "$version")"
+    tarball="$(ls "$dl/${name}_${version}"*.orig.tar.* 2>/dev/null | head -n1 || true)"
+    [ -n "$tarball" ] || die "could not download the Debian source package '$name' ($version)"
+  fi
+  rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+  tar -xf "$tarball" -C "$dest.tmp" --strip-components=1 || die "could not unpack $tarball"
+  rm -rf "$dest" && mv "$dest.tmp" "$dest"
+}
+
+# The full Debian version string of a source package whose upstream version is $2.
+apt_src_version() {
+  apt-cache -o Dir::Etc::SourceList="$APTDIR/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+            -o Dir::State::Lists="$APTDIR/lists" showsrc "$1" 2>/dev/null \
+    | awk '/^Version:/ {print $2}' | grep -E "^([0-9]+:)?$2" | head -n1
+}
+
+if [ ! -f "$TP/imgui/imgui.cpp" ] || ! grep -q "IMGUI_VERSION *\"$IMGUI_VERSION\"" "$TP/imgui/imgui.h"; then
+  fetch_orig imgui "$IMGUI_VERSION" "$TP/imgui"
+  grep -q "IMGUI_VERSION *\"$IMGUI_VERSION\"" "$TP/imgui/imgui.h" || die "third_party/imgui is not Dear ImGui $IMGUI_VERSION"
+else
+  say "Dear ImGui $IMGUI_VERSION sources: present"
+fi
+
+if [ ! -f "$TP/qrcodegen/cpp/qrcodegen.cpp" ]; then
+  mkdir -p "$TP"
+  fetch_orig qr-code-generator "$QRCODEGEN_VERSION" "$TP/qrcodegen"
+  [ -f "$TP/qrcodegen/cpp/qrcodegen.cpp" ] || die "third_party/qrcodegen has no cpp/qrcodegen.cpp"
+else
+  say "qrcodegen $QRCODEGEN_VERSION sources: present"
+fi
+
+# nlohmann/json for em++: a folder holding only nlohmann/ (adding /usr/include would drag in glibc headers).
+if [ ! -e "$TP/include/nlohmann/json.hpp" ]; then
+  mkdir -p "$TP/include"
+  ln -sfn /usr/include/nlohmann "$TP/include/nlohmann"
+  [ -e "$TP/include/nlohmann/json.hpp" ] || die "nlohmann/json header not found at /usr/include/nlohmann"
+fi
+# doctest the same way, so the wasm unit tests can include it.
+if [ ! -e "$TP/include/doctest/doctest.h" ]; then
+  ln -sfn /usr/include/doctest "$TP/include/doctest"
+  [ -e "$TP/include/doctest/doctest.h" ] || die "doctest header not found at /usr/include/doctest"
+fi
+
+# ---------------------------------------------------------------------------------------------------------
+# [SECTION] Fonts (from Debian's font packages; copied at build time into the web bundle)
+# ---------------------------------------------------------------------------------------------------------
+for f in /usr/share/fonts/opentype/inter/Inter-Regular.otf /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; do
+  [ -f "$f" ] || die "font file missing: $f (packages fonts-inter, fonts-dejavu-core)"
+done
+
+# ---------------------------------------------------------------------------------------------------------
+# [SECTION] npm test tooling (pinned by tests/package-lock.json; never downloads a browser)
+# ---------------------------------------------------------------------------------------------------------
+if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] || [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
+  say "installing npm test packages (tests/package-lock.json)"
+  ( cd "$ROOT/tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error ) \
+    || die "npm ci in tests/ (playwright-core, axe-core)"
+else
+  say "npm test packages: present"
+fi
+
+command -v chromium >/dev/null || die "chromium not on PATH (package 'chromium')"
+say "ready: $(emcc --version | head -n1 | cut -c1-60); $(chromium --version 2>/dev/null | head -n1)"
