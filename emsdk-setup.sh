@@ -39,7 +39,7 @@ PKGS=(
   nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libbrotli-dev
   chromium
   fonts-inter fonts-noto-core fonts-dejavu-core
-  zbar-tools brotli gzip curl
+  zbar-tools brotli gzip curl python3 python3-fonttools
 )
 
 # Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and

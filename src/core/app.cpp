@@ -1,0 +1,135 @@
+#include "core/app.hpp"
+
+#include <type_traits>
+
+namespace jupiter {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+void refresh_plans(Model& m) {
+  m.plans.clear();
+  if (!m.catalogue.catalogue || !m.destination) return;
+  m.plans = query_plans(*m.catalogue.catalogue, *m.destination, m.filter, m.sort, m.currency);
+}
+
+void refresh_hits(Model& m) {
+  m.hits = m.catalogue.index ? m.catalogue.index->search(m.query, kMaxSearchHits) : std::vector<SearchHit>{};
+}
+
+void start_fetch(Model& m, std::vector<Effect>& fx) {
+  m.catalogue.state = LoadState::Loading;
+  m.catalogue.attempts += 1;
+  fx.push_back(effect::Fetch{Request::Catalogue, kCatalogueUrl, m.catalogue.etag});
+}
+
+void fail(Model& m, LoadError e, std::string detail, std::vector<Effect>& fx) {
+  // A catalogue we already show stays usable; only a first load turns into the error screen.
+  m.catalogue.error = e;
+  m.catalogue.detail = std::move(detail);
+  m.catalogue.state = m.catalogue.catalogue ? LoadState::Ready : LoadState::Failed;
+  fx.push_back(effect::Log{LogLevel::Error, "catalogue: " + describe(m.catalogue)});
+}
+
+void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx) {
+  if (r.status == 0) return fail(m, LoadError::Network, r.network_error, fx);
+  if (r.status == 304 && m.catalogue.catalogue) {
+    m.catalogue.state = LoadState::Ready;
+    m.catalogue.error = LoadError::None;
+    return;
+  }
+  if (r.status < 200 || r.status >= 300) {
+    m.catalogue.http_status = r.status;
+    return fail(m, LoadError::Http, "HTTP " + std::to_string(r.status), fx);
+  }
+  CatalogueDecode decoded = decode_catalogue(r.body);
+  if (!decoded.ok) {
+    const bool not_json = decoded.error.rfind("not JSON", 0) == 0;
+    return fail(m, not_json ? LoadError::NotJson : LoadError::NotCatalogue, decoded.error, fx);
+  }
+  if (decoded.catalogue.plans.empty()) {
+    return fail(m, LoadError::Empty, "no valid plans (" + std::to_string(decoded.skipped.size()) + " skipped)", fx);
+  }
+  if (!decoded.skipped.empty()) {
+    std::string msg = "catalogue: skipped " + std::to_string(decoded.skipped.size()) + " invalid entries";
+    const std::size_t shown = std::min<std::size_t>(decoded.skipped.size(), 20);
+    for (std::size_t i = 0; i < shown; ++i) msg += "\n  " + decoded.skipped[i].where + ": " + decoded.skipped[i].reason;
+    if (shown < decoded.skipped.size()) msg += "\n  ...";
+    fx.push_back(effect::Log{LogLevel::Warning, std::move(msg)});
+  }
+  auto cat = std::make_shared<const Catalogue>(std::move(decoded.catalogue));
+  m.catalogue.index = std::make_shared<const DestinationIndex>(*cat);
+  m.catalogue.catalogue = std::move(cat);
+  m.catalogue.skipped = std::move(decoded.skipped);
+  m.catalogue.etag = std::move(r.etag);
+  m.catalogue.state = LoadState::Ready;
+  m.catalogue.error = LoadError::None;
+  m.catalogue.detail.clear();
+  m.catalogue.http_status = 0;
+  // A destination chosen before the catalogue changed may no longer exist.
+  if (m.destination && !m.catalogue.catalogue->find_destination(*m.destination)) m.destination.reset();
+  refresh_hits(m);
+  refresh_plans(m);
+}
+
+}  // namespace
+
+Update update(Model m, Action a) {
+  std::vector<Effect> fx;
+  std::visit(overloaded{
+                 [&](action::Start) {
+                   if (m.catalogue.state == LoadState::Idle) start_fetch(m, fx);
+                 },
+                 [&](action::RetryCatalogue) {
+                   if (m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
+                 },
+                 [&](action::CatalogueResponse& r) { on_response(m, std::move(r), fx); },
+                 [&](action::QueryChanged& q) {
+                   m.query = std::move(q.text);
+                   refresh_hits(m);
+                 },
+                 [&](action::DestinationChosen d) {
+                   if (!m.catalogue.catalogue || !m.catalogue.catalogue->find_destination(d.code)) return;
+                   m.destination = d.code;
+                   refresh_plans(m);
+                 },
+                 [&](action::DestinationCleared) {
+                   m.destination.reset();
+                   refresh_plans(m);
+                 },
+                 [&](action::CurrencyChosen c) {
+                   if (c.currency == Currency::Unknown) return;
+                   m.currency = c.currency;
+                   refresh_plans(m);
+                 },
+                 [&](action::FilterChanged& f) {
+                   m.filter = f.filter;
+                   refresh_plans(m);
+                 },
+                 [&](action::SortChanged s) {
+                   m.sort = s.sort;
+                   refresh_plans(m);
+                 },
+             },
+             a);
+  return {std::move(m), std::move(fx)};
+}
+
+std::string describe(const CatalogueState& s) {
+  switch (s.error) {
+    case LoadError::None: return "ok";
+    case LoadError::Network: return "the store could not be reached (" + s.detail + ")";
+    case LoadError::Http: return "the store answered with an error (" + s.detail + ")";
+    case LoadError::NotJson: return "the catalogue is not valid JSON";
+    case LoadError::NotCatalogue: return "the response is not a catalogue: " + s.detail;
+    case LoadError::Empty: return "the catalogue has no valid plans: " + s.detail;
+  }
+  return "unknown";
+}
+
+}  // namespace jupiter
