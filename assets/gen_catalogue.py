@@ -6,11 +6,11 @@ made up (but internally consistent). The output is deterministic: every random
 choice comes from a seeded random.Random, and nothing depends on the clock.
 
 Usage:
-  python3 tools/gen_catalogue.py                         # writes assets/catalogue.json
-  python3 tools/gen_catalogue.py --out PATH              # same catalogue, other path
-  python3 tools/gen_catalogue.py --plans 20000 --out PATH   # scaled catalogue for benchmarks
-  python3 tools/gen_catalogue.py --broken --out PATH     # small catalogue + deliberately broken plans
-  python3 tools/gen_catalogue.py --check PATH            # validate a file, print counts
+  python3 assets/gen_catalogue.py                         # writes assets/catalogue.json
+  python3 assets/gen_catalogue.py --out PATH              # same catalogue, other path
+  python3 assets/gen_catalogue.py --plans 20000 --out PATH   # scaled catalogue for benchmarks
+  python3 assets/gen_catalogue.py --broken --out PATH     # small catalogue + deliberately broken plans
+  python3 assets/gen_catalogue.py --check PATH            # validate a file, print counts
 
 Python 3 standard library only.
 """

@@ -22,6 +22,26 @@ void refresh_hits(Model& m) {
   m.hits = m.catalogue.index ? m.catalogue.index->search(m.query, kMaxSearchHits) : std::vector<SearchHit>{};
 }
 
+void refresh_featured(Model& m) {
+  m.featured.clear();
+  const Catalogue& cat = *m.catalogue.catalogue;
+  for (const char* code : kFeaturedCodes) {
+    const auto cc = parse_country_code(code);
+    const Destination* d = cc ? cat.find_destination(*cc) : nullptr;
+    if (!d) continue;
+    Featured f{*cc, static_cast<std::size_t>(d - cat.destinations.data()), {}};
+    for (const Plan& p : cat.plans) {
+      if (!p.covers(*cc)) continue;
+      for (Currency c : kCurrencies) {
+        auto price = p.prices.get(c);
+        auto best = f.from.get(c);
+        if (price && (!best || price->minor < best->minor)) f.from.set(c, price->minor);
+      }
+    }
+    m.featured.push_back(f);
+  }
+}
+
 void start_fetch(Model& m, std::vector<Effect>& fx) {
   m.catalogue.state = LoadState::Loading;
   m.catalogue.attempts += 1;
@@ -73,6 +93,11 @@ void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx)
   m.catalogue.http_status = 0;
   // A destination chosen before the catalogue changed may no longer exist.
   if (m.destination && !m.catalogue.catalogue->find_destination(*m.destination)) m.destination.reset();
+  if (m.requested) {
+    if (m.catalogue.catalogue->find_destination(*m.requested)) m.destination = m.requested;
+    m.requested.reset();
+  }
+  refresh_featured(m);
   refresh_hits(m);
   refresh_plans(m);
 }
@@ -82,8 +107,10 @@ void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx)
 Update update(Model m, Action a) {
   std::vector<Effect> fx;
   std::visit(overloaded{
-                 [&](action::Start) {
-                   if (m.catalogue.state == LoadState::Idle) start_fetch(m, fx);
+                 [&](action::Start& s) {
+                   if (m.catalogue.state != LoadState::Idle) return;
+                   m.requested = s.destination;
+                   start_fetch(m, fx);
                  },
                  [&](action::RetryCatalogue) {
                    if (m.catalogue.state != LoadState::Loading) start_fetch(m, fx);

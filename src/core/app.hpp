@@ -38,8 +38,17 @@ struct CatalogueState {
   int attempts = 0;        // fetches started, for diagnostics
 };
 
+// A destination on the home screen with its cheapest plan, per currency.
+struct Featured {
+  CountryCode code{};
+  std::size_t destination = 0;      // index into catalogue->destinations
+  PriceList from;                   // lowest price of a plan covering it, per currency
+};
+
 struct Model {
   CatalogueState catalogue;
+  std::vector<Featured> featured;          // home screen: popular destinations with "from" prices
+  std::optional<CountryCode> requested;    // destination asked for (deep link) before the catalogue arrived
   std::string query;                       // the destination search box
   std::vector<SearchHit> hits;             // search results for query
   std::optional<CountryCode> destination;  // the chosen destination
@@ -53,7 +62,9 @@ struct Model {
 // Actions
 // ---------------------------------------------------------------------------------------------------------
 namespace action {
-struct Start {};                     // the app has started: load what it needs
+struct Start {                       // the app has started: load what it needs
+  std::optional<CountryCode> destination;  // from a deep link, chosen once the catalogue is there
+};
 struct RetryCatalogue {};            // the user pressed Retry
 struct CatalogueResponse {           // a fetch of the catalogue finished
   int status = 0;                    // HTTP status; 0 when the request failed at the network level
@@ -100,6 +111,8 @@ struct Update {
 
 inline constexpr const char* kCatalogueUrl = "/api/catalogue";
 inline constexpr std::size_t kMaxSearchHits = 12;
+// Home-screen destinations, in this order, when the catalogue has them.
+inline constexpr const char* kFeaturedCodes[] = {"JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "DE", "MX", "AE", "AU"};
 
 Update update(Model model, Action action);
 

@@ -132,3 +132,29 @@ TEST_CASE("a second Start or a Retry while loading starts no second fetch") {
   CHECK(fx.empty());
   CHECK(m.catalogue.attempts == 1);
 }
+
+TEST_CASE("a deep-linked destination is chosen once the catalogue arrives") {
+  Model m = apply({}, action::Start{CountryCode{'J', 'P'}});
+  CHECK_FALSE(m.destination);
+  m = apply(m, action::CatalogueResponse{200, kBody, "", ""});
+  REQUIRE(m.destination);
+  CHECK(*m.destination == CountryCode{'J', 'P'});
+  CHECK(m.plans.size() == 1);
+  SUBCASE("an unknown one is dropped") {
+    Model u = apply(apply({}, action::Start{CountryCode{'F', 'R'}}), action::CatalogueResponse{200, kBody, "", ""});
+    CHECK_FALSE(u.destination);
+    CHECK_FALSE(u.requested);
+  }
+}
+
+TEST_CASE("the home screen features destinations with their lowest price") {
+  const std::string body = fixtures::catalogue_json(
+      fixtures::plan_json("jp-a", R"("JP")", "", R"({"mb":1024})", 7, R"({"USD":900,"EUR":800})") + "," +
+      fixtures::plan_json("jp-b", R"("JP")", "", R"({"mb":1024})", 7, R"({"USD":450})"));
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, body, "", ""});
+  REQUIRE(m.featured.size() >= 1);
+  CHECK(m.featured[0].code == CountryCode{'J', 'P'});
+  CHECK(m.featured[0].from.get(Currency::USD) == Money{450, Currency::USD});
+  CHECK(m.featured[0].from.get(Currency::EUR) == Money{800, Currency::EUR});
+  CHECK_FALSE(m.featured[0].from.get(Currency::GBP));
+}

@@ -1,0 +1,171 @@
+// main.cpp: the store in the browser. Wires the pure core (model/update), the platform layer (fetch, Intl,
+// marks), the ImGui web backend and the screens; draws a frame only when something changed.
+//
+// init -> (event | effect result) -> request frames -> frame: apply queued actions, draw, render.
+#include <GLES3/gl3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "core/app.hpp"
+#include "platform/imgui_impl_web.h"
+#include "platform/platform.hpp"
+#include "ui/store_ui.hpp"
+#include "ui/widgets.hpp"
+
+extern "C" const unsigned char jupiter_font_data[];
+extern "C" const unsigned int jupiter_font_data_size;
+
+namespace {
+
+using namespace jupiter;
+
+struct App {
+  Model model;
+  std::deque<Action> queue;
+  ui::Scratch scratch;
+  ui::Context ctx;
+  int frames_wanted = 0;
+  bool frame_scheduled = false;
+  unsigned frames_rendered = 0;
+};
+App g_app;
+
+void request_frames(int n);
+
+void dispatch(Action a) {
+  g_app.queue.push_back(std::move(a));
+  request_frames(1);
+}
+
+void perform(const Effect& e) {
+  if (auto f = std::get_if<effect::Fetch>(&e)) {
+    platform::fetch(f->url, f->if_none_match, [](platform::FetchResult r) {
+      dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag), std::move(r.error)});
+    });
+  } else if (auto l = std::get_if<effect::Log>(&e)) {
+    platform::log(l->level, l->message);
+  }
+}
+
+void drain_actions() {
+  while (!g_app.queue.empty()) {
+    Action a = std::move(g_app.queue.front());
+    g_app.queue.pop_front();
+    Update u = update(std::move(g_app.model), std::move(a));
+    g_app.model = std::move(u.model);
+    for (const Effect& e : u.effects) perform(e);
+  }
+}
+
+void build_fonts() {
+  ImGuiIO& io = ImGui::GetIO();
+  const float ratio = web::ImplWeb_PixelRatio();
+  io.Fonts->Clear();
+  static const ImWchar ranges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0x20AC, 0x20AC, 0x2190, 0x2193, 0};
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;  // the data is a static array
+  cfg.OversampleH = 1;               // rasterized at device pixels already: no oversampling needed
+  cfg.OversampleV = 1;
+  void* data = const_cast<unsigned char*>(jupiter_font_data);
+  const int size = static_cast<int>(jupiter_font_data_size);
+  g_app.ctx.body = io.Fonts->AddFontFromMemoryTTF(data, size, 16.0f * ratio, &cfg, ranges);
+  g_app.ctx.heading = io.Fonts->AddFontFromMemoryTTF(data, size, 24.0f * ratio, &cfg, ranges);
+  io.FontGlobalScale = 1.0f / ratio;  // glyphs are drawn at device pixels, laid out in CSS pixels
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void render_frame() {
+  drain_actions();
+  if (web::ImplWeb_PixelRatioChanged()) build_fonts();
+
+  ui::TestItems& items = ui::test_items();
+  items.begin_frame();
+  ImGui_ImplOpenGL3_NewFrame();
+  web::ImplWeb_NewFrame();
+  ImGui::NewFrame();
+  std::vector<Action> out;
+  const ui::FrameInfo info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
+  ImGui::Render();
+
+  const ImGuiIO& io = ImGui::GetIO();
+  glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
+             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+  glClearColor(0.98f, 0.98f, 0.99f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  items.end_frame();
+  ++g_app.frames_rendered;
+
+  platform::mark("jupiter:first-frame");
+  if (info.catalogue_visible) platform::mark("jupiter:catalogue-visible");
+  for (auto& a : out) dispatch(std::move(a));
+  if (!out.empty()) request_frames(2);  // the result of a click shows in the next frames
+}
+
+EM_BOOL on_animation_frame(double, void*) {
+  g_app.frame_scheduled = false;
+  render_frame();
+  if (--g_app.frames_wanted > 0) request_frames(0);
+  return EM_FALSE;
+}
+
+void request_frames(int n) {
+  g_app.frames_wanted = std::max(g_app.frames_wanted, n);
+  if (g_app.frames_wanted <= 0 || g_app.frame_scheduled) return;
+  g_app.frame_scheduled = true;
+  emscripten_request_animation_frame(on_animation_frame, nullptr);
+}
+
+}  // namespace
+
+// ---- the QA test API (window.jupiterTest, installed by the page when ?test=1) ----------------------------
+extern "C" {
+EMSCRIPTEN_KEEPALIVE const char* jupiter_test_items() {
+  static std::string json;
+  json = ui::test_items().to_json();
+  return json.c_str();
+}
+EMSCRIPTEN_KEEPALIVE unsigned jupiter_test_frames() { return g_app.frames_rendered; }
+EMSCRIPTEN_KEEPALIVE const char* jupiter_test_state() {
+  static std::string json;
+  const CatalogueState& c = g_app.model.catalogue;
+  const char* states[] = {"idle", "loading", "ready", "failed"};
+  json = std::string("{\"catalogue\":\"") + states[static_cast<int>(c.state)] + "\",\"plans\":" +
+         std::to_string(c.catalogue ? c.catalogue->plans.size() : 0) + ",\"skipped\":" +
+         std::to_string(c.skipped.size()) + ",\"attempts\":" + std::to_string(c.attempts) + ",\"currency\":\"" +
+         std::string(currency_code(g_app.model.currency)) + "\",\"destination\":\"" +
+         (g_app.model.destination ? to_string(*g_app.model.destination) : std::string()) + "\"}";
+  return json.c_str();
+}
+}
+
+int main() {
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing stored in the browser without a reason
+  io.LogFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ui::apply_style(ImGui::GetStyle());
+
+  if (!web::ImplWeb_Init("#canvas", request_frames)) {
+    platform::log(LogLevel::Error, "WebGL2 is not available: the store cannot be drawn");
+    platform::report_no_webgl();
+    return 0;
+  }
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  g_app.ctx.format_money = [](Money m) -> const std::string& { return platform::format_money(m); };
+  ui::test_items().on = platform::query_param("test") == "1";
+
+  action::Start start;
+  start.destination = parse_country_code(platform::query_param("dest"));
+  dispatch(std::move(start));
+  request_frames(1);
+  return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events
+}

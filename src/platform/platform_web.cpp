@@ -1,0 +1,128 @@
+// platform_web.cpp: the browser implementation of platform.hpp (Emscripten, EM_JS).
+#include <emscripten.h>
+
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "platform/platform.hpp"
+
+namespace {
+std::unordered_map<int, jupiter::platform::FetchDone> g_pending;
+int g_next_fetch_id = 1;
+}  // namespace
+
+// clang-format off
+// A copy of a JS string in the module's heap; the caller frees it.
+EM_JS(void, jupiter_js_fetch, (int id, const char* url, const char* if_none_match), {
+  const headers = {};
+  const jupiterNewString = (str) => {
+    const n = lengthBytesUTF8(str) + 1, p = _malloc(n);
+    stringToUTF8(str, p, n);
+    return p;
+  };
+  const inm = UTF8ToString(if_none_match);
+  if (inm) headers["If-None-Match"] = inm;
+  const deliver = (status, bytes, etag, error) => {
+    const n = bytes ? bytes.length : 0;
+    const body = _malloc(n + 1);
+    if (n) HEAPU8.set(bytes, body);
+    HEAPU8[body + n] = 0;
+    const etagPtr = jupiterNewString(etag || "");
+    const errPtr = jupiterNewString(error || "");
+    try { _jupiter_fetch_done(id, status, body, n, etagPtr, errPtr); }
+    finally { _free(body); _free(etagPtr); _free(errPtr); }
+  };
+  fetch(UTF8ToString(url), { headers, cache: "no-cache", credentials: "same-origin" })
+    .then(async (r) => deliver(r.status, new Uint8Array(await r.arrayBuffer()), r.headers.get("ETag"), ""))
+    .catch((e) => deliver(0, null, "", String((e && e.message) || e)));
+});
+
+EM_JS(void, jupiter_js_log, (int level, const char* msg), {
+  const text = UTF8ToString(msg);
+  if (level == 2) console.error(text); else if (level == 1) console.warn(text); else console.info(text);
+});
+
+EM_JS(char*, jupiter_js_format_money, (double minor, const char* currency, int exponent), {
+  const cur = UTF8ToString(currency);
+  const jupiterNewString = (str) => {
+    const n = lengthBytesUTF8(str) + 1, p = _malloc(n);
+    stringToUTF8(str, p, n);
+    return p;
+  };
+  const f = (Module.jupiterMoneyFormats = Module.jupiterMoneyFormats || {});
+  let fmt = f[cur];
+  if (!fmt) {
+    try { fmt = new Intl.NumberFormat(navigator.language || "en", { style: "currency", currency: cur }); }
+    catch (e) { fmt = new Intl.NumberFormat("en", { style: "currency", currency: cur }); }
+    f[cur] = fmt;
+  }
+  return jupiterNewString(fmt.format(minor / Math.pow(10, exponent)));
+});
+
+EM_JS(char*, jupiter_js_query_param, (const char* name), {
+  const v = new URLSearchParams(location.search).get(UTF8ToString(name));
+  const jupiterNewString = (str) => {
+    const n = lengthBytesUTF8(str) + 1, p = _malloc(n);
+    stringToUTF8(str, p, n);
+    return p;
+  };
+  return jupiterNewString(v === null ? "" : v);
+});
+
+EM_JS(void, jupiter_js_no_webgl, (void), {
+  if (Module.onNoWebGL) Module.onNoWebGL();
+});
+
+EM_JS(void, jupiter_js_mark, (const char* name), {
+  if (typeof performance !== "undefined" && performance.mark) performance.mark(UTF8ToString(name));
+});
+// clang-format on
+
+extern "C" EMSCRIPTEN_KEEPALIVE void jupiter_fetch_done(int id, int status, const char* body, int len,
+                                                         const char* etag, const char* error) {
+  auto it = g_pending.find(id);
+  if (it == g_pending.end()) return;
+  auto done = std::move(it->second);
+  g_pending.erase(it);
+  done({status, std::string(body, static_cast<std::size_t>(len)), etag, error});
+}
+
+namespace jupiter::platform {
+
+void fetch(const std::string& url, const std::string& if_none_match, FetchDone done) {
+  const int id = g_next_fetch_id++;
+  g_pending.emplace(id, std::move(done));
+  jupiter_js_fetch(id, url.c_str(), if_none_match.c_str());
+}
+
+void log(LogLevel level, const std::string& message) { jupiter_js_log(static_cast<int>(level), message.c_str()); }
+
+const std::string& format_money(Money m) {
+  static std::map<std::pair<Currency, std::int64_t>, std::string> cache;
+  auto key = std::make_pair(m.currency, m.minor);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  char* s = jupiter_js_format_money(static_cast<double>(m.minor), std::string(currency_code(m.currency)).c_str(),
+                                    currency_exponent(m.currency));
+  it = cache.emplace(key, s).first;
+  free(s);
+  return it->second;
+}
+
+std::string query_param(std::string_view name) {
+  char* s = jupiter_js_query_param(std::string(name).c_str());
+  std::string out(s);
+  free(s);
+  return out;
+}
+
+void report_no_webgl() { jupiter_js_no_webgl(); }
+
+void mark(const char* name) {
+  static std::set<std::string> done;
+  if (done.insert(name).second) jupiter_js_mark(name);
+}
+
+}  // namespace jupiter::platform

@@ -1,0 +1,324 @@
+// store_ui.cpp: the store's screens.
+//
+// [SECTION] helpers
+// [SECTION] header (brand, currency)
+// [SECTION] search
+// [SECTION] destination plans
+// [SECTION] home (featured destinations)
+// [SECTION] loading and error states
+// [SECTION] draw_store
+#include "ui/store_ui.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "ui/widgets.hpp"
+
+namespace jupiter::ui {
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] helpers
+// ---------------------------------------------------------------------------------------------------------
+const ImVec4 kInk{0.09f, 0.11f, 0.17f, 1.0f};
+const ImVec4 kMuted{0.33f, 0.36f, 0.43f, 1.0f};
+const ImVec4 kAccent{0.75f, 0.30f, 0.05f, 1.0f};
+const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
+
+std::string data_label(const Plan& p) {
+  if (p.unlimited) return "Unlimited data";
+  char buf[32];
+  if (p.data_mb % 1024 == 0) std::snprintf(buf, sizeof buf, "%lld GB", static_cast<long long>(p.data_mb / 1024));
+  else if (p.data_mb >= 1024) std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(p.data_mb) / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%lld MB", static_cast<long long>(p.data_mb));
+  return buf;
+}
+
+std::string validity_label(const Plan& p) {
+  return std::to_string(p.validity_days) + (p.validity_days == 1 ? " day" : " days");
+}
+
+std::string validity_start_label(ValidityStart v) {
+  switch (v) {
+    case ValidityStart::FirstConnection: return "Starts when you first connect";
+    case ValidityStart::Installation: return "Starts when you install it";
+    case ValidityStart::Purchase: return "Starts at purchase";
+    case ValidityStart::Unknown: break;
+  }
+  return "";
+}
+
+std::string features_label(const Plan& p) {
+  std::string out;
+  auto add = [&](Feature f, const char* name) {
+    if (!p.has(f)) return;
+    if (!out.empty()) out += " · ";
+    out += name;
+  };
+  add(kFeature5G, "5G");
+  add(kFeatureHotspot, "Hotspot");
+  add(kFeatureTopUp, "Top-up");
+  add(kFeatureVoice, "Calls");
+  add(kFeatureSms, "SMS");
+  return out;
+}
+
+std::string coverage_label(const Catalogue& cat, const Plan& p) {
+  if (p.scope == Scope::Local) return "Local plan";
+  std::string region = p.scope == Scope::Global ? "Global" : "Regional";
+  if (const Region* r = cat.find_region(p.region)) region += ": " + r->name;
+  return region + " (" + std::to_string(p.coverage.size()) + " countries)";
+}
+
+float content_width() { return std::min(ImGui::GetContentRegionAvail().x, 920.0f); }
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] header (brand, currency)
+// ---------------------------------------------------------------------------------------------------------
+void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
+  Heading("JupiterEsims", ctx.heading);
+  ImGui::SameLine();
+  const float combo_w = 96.0f;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX() + 12.0f, right - combo_w - ImGui::CalcTextSize("Currency").x -
+                                                                    ImGui::GetStyle().ItemInnerSpacing.x));
+  ImGui::SetNextItemWidth(combo_w);
+  const std::string current(currency_code(m.currency));
+  if (BeginCombo("Currency", current.c_str())) {
+    for (Currency c : kCurrencies) {
+      const std::string code(currency_code(c));
+      if (Selectable(code.c_str(), c == m.currency)) out.push_back(action::CurrencyChosen{c});
+    }
+    ImGui::EndCombo();
+  }
+  TextColored(kMuted, "Travel eSIMs for 150+ destinations. Install before you fly, connect when you land.");
+  ImGui::Spacing();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] search
+// ---------------------------------------------------------------------------------------------------------
+void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
+  if (s.last_query != m.query) {  // the model changed the query (a destination was picked): show it
+    std::snprintf(s.query, sizeof s.query, "%s", m.query.c_str());
+    s.last_query = m.query;
+  }
+  ImGui::SetNextItemWidth(content_width());
+  if (InputTextWithHint("##destination-search", "Where are you going? Country, code or alias", s.query,
+                        sizeof s.query)) {
+    s.last_query = s.query;
+    out.push_back(action::QueryChanged{s.query});
+  }
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  const bool showing_choice = m.destination && cat && cat->find_destination(*m.destination) &&
+                              cat->find_destination(*m.destination)->name == m.query;
+  if (!cat || m.query.empty() || showing_choice) return;
+
+  if (m.hits.empty()) {
+    TextColored(kMuted, "No destination matches \"" + m.query + "\". Check the spelling, or try the country code.");
+    return;
+  }
+  ImGui::PushID("hits");
+  for (const SearchHit& h : m.hits) {
+    const Destination& d = cat->destinations[h.destination];
+    const Region* r = cat->find_region(d.region);
+    // Similar names (Austria / Australia) are told apart by ISO code and region.
+    std::string label = d.name + "  (" + to_string(d.code) + (r ? " · " + r->name : "") + ")";
+    if (h.matched != d.name && h.kind != MatchKind::Typo) label += "  matches \"" + h.matched + "\"";
+    label += "##" + to_string(d.code);
+    if (Selectable(label.c_str(), m.destination && *m.destination == d.code)) {
+      out.push_back(action::DestinationChosen{d.code});
+      out.push_back(action::QueryChanged{d.name});
+    }
+  }
+  ImGui::PopID();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] destination plans
+// ---------------------------------------------------------------------------------------------------------
+bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  const Destination* d = cat.find_destination(*m.destination);
+  if (!d) return false;
+  ImGui::Spacing();
+  Heading("eSIM plans for " + d->name + " (" + to_string(d->code) + ")", ctx.heading);
+  if (Button("Change destination")) {
+    out.push_back(action::DestinationCleared{});
+    out.push_back(action::QueryChanged{""});
+  }
+  if (m.plans.empty()) {
+    TextColored(kMuted, "No plans for " + d->name + " in " + std::string(currency_code(m.currency)) + ".");
+    return false;
+  }
+  Text(std::to_string(m.plans.size()) + " plans, cheapest first", "status");
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
+  const bool narrow = content_width() < 560.0f;
+  if (ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) {
+    ImGui::TableSetupColumn("Plan", ImGuiTableColumnFlags_WidthStretch);
+    if (!narrow) {
+      ImGui::TableSetupColumn("Data", ImGuiTableColumnFlags_WidthFixed, 120.0f);
+      ImGui::TableSetupColumn("Validity", ImGuiTableColumnFlags_WidthFixed, 90.0f);
+    }
+    ImGui::TableSetupColumn("Price", ImGuiTableColumnFlags_WidthFixed, 100.0f);
+    ImGuiListClipper clipper;  // long lists draw only the visible rows
+    clipper.Begin(static_cast<int>(m.plans.size()));
+    while (clipper.Step()) {
+      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+        const Plan& p = cat.plans[m.plans[static_cast<std::size_t>(row)]];
+        ImGui::PushID(p.id.c_str());
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        Text(p.name, "listitem");
+        TextColored(kMuted, coverage_label(cat, p));
+        const std::string feats = features_label(p);
+        if (!feats.empty()) TextColored(kMuted, feats);
+        if (narrow) TextColored(kMuted, data_label(p) + ", " + validity_label(p));
+        TextColored(kMuted, validity_start_label(p.validity_start));
+        if (p.unlimited) TextColored(kMuted, "Fair use: " + p.fair_use);
+        if (!narrow) {
+          ImGui::TableNextColumn();
+          Text(data_label(p));
+          ImGui::TableNextColumn();
+          Text(validity_label(p));
+        }
+        ImGui::TableNextColumn();
+        if (auto price = p.prices.get(m.currency)) Text(ctx.format_money(*price), "price");
+        ImGui::PopID();
+      }
+    }
+    ImGui::EndTable();
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] home (featured destinations)
+// ---------------------------------------------------------------------------------------------------------
+bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  ImGui::Spacing();
+  Heading("Popular destinations", ctx.heading);
+  const float width = content_width();
+  const float card_w = width < 560.0f ? width : (width - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
+  int column = 0;
+  bool drew_price = false;
+  for (const Featured& f : m.featured) {
+    const Destination& d = cat.destinations[f.destination];
+    std::string label = d.name;
+    if (auto from = f.from.get(m.currency)) {
+      label += "\nfrom " + ctx.format_money(*from);
+      drew_price = true;
+    }
+    label += "##featured-" + to_string(d.code);
+    if (column > 0) ImGui::SameLine();
+    if (Button(label.c_str(), true, ImVec2(card_w, 64.0f))) {
+      out.push_back(action::DestinationChosen{d.code});
+      out.push_back(action::QueryChanged{d.name});
+    }
+    column = card_w < width ? (column + 1) % 3 : 0;
+  }
+  return drew_price;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] loading and error states
+// ---------------------------------------------------------------------------------------------------------
+std::string error_headline(const CatalogueState& s) {
+  switch (s.error) {
+    case LoadError::Network: return "We can't reach the store right now. Check your connection, then try again.";
+    case LoadError::Http:
+      return "The store is having trouble (error " + std::to_string(s.http_status) + "). Please try again.";
+    case LoadError::NotJson:
+    case LoadError::NotCatalogue:
+    case LoadError::Empty: return "The plan list we received is damaged. Please try again.";
+    case LoadError::None: break;
+  }
+  return "Something went wrong.";
+}
+
+void draw_failed(const Model& m, std::vector<Action>& out) {
+  ImGui::Spacing();
+  TextColored(kError, "Plans could not be loaded", "alert");
+  TextWrapped(error_headline(m.catalogue), "alert");
+  TextColored(kMuted, "Details: " + describe(m.catalogue));
+  if (Button("Retry")) out.push_back(action::RetryCatalogue{});
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] draw_store
+// ---------------------------------------------------------------------------------------------------------
+FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
+  FrameInfo info;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const float margin = std::max(16.0f, (vp->WorkSize.x - 920.0f) * 0.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(margin, 20.0f));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("JupiterEsims store", nullptr, flags);
+  ImGui::PopStyleVar();
+
+  draw_header(m, ctx, out);
+  switch (m.catalogue.state) {
+    case LoadState::Idle:
+    case LoadState::Loading:
+      if (!m.catalogue.catalogue) {
+        Text("Loading plans…", "status");
+        break;
+      }
+      [[fallthrough]];
+    case LoadState::Ready:
+      draw_search(m, s, out);
+      if (m.destination) info.catalogue_visible = draw_plans(m, ctx, out);
+      else info.catalogue_visible = draw_home(m, ctx, out);
+      break;
+    case LoadState::Failed: draw_failed(m, out); break;
+  }
+
+  if (m.catalogue.catalogue) {
+    ImGui::Spacing();
+    ImGui::Separator();
+    if (!m.catalogue.catalogue->notice.empty()) TextColored(kMuted, m.catalogue.catalogue->notice);
+    if (!m.catalogue.skipped.empty())
+      TextColored(kMuted, std::to_string(m.catalogue.skipped.size()) + " catalogue entries could not be read and are not shown.");
+  }
+  TextColored(kMuted, "Prices include all taxes. Privacy policy v1.0.");
+  ImGui::End();
+  return info;
+}
+
+void apply_style(ImGuiStyle& st) {
+  ImGui::StyleColorsLight(&st);
+  st.WindowRounding = 0.0f;
+  st.FrameRounding = 8.0f;
+  st.PopupRounding = 8.0f;
+  st.GrabRounding = 8.0f;
+  st.FramePadding = ImVec2(12.0f, 10.0f);  // touch targets well over 24 px
+  st.ItemSpacing = ImVec2(10.0f, 10.0f);
+  st.CellPadding = ImVec2(8.0f, 8.0f);
+  st.ScrollbarSize = 14.0f;
+  ImVec4* c = st.Colors;
+  c[ImGuiCol_Text] = kInk;
+  c[ImGuiCol_TextDisabled] = kMuted;
+  c[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.99f, 1.0f);
+  c[ImGuiCol_PopupBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  c[ImGuiCol_FrameBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.95f, 0.95f, 0.97f, 1.0f);
+  c[ImGuiCol_Border] = ImVec4(0.80f, 0.82f, 0.86f, 1.0f);
+  st.FrameBorderSize = 1.0f;
+  c[ImGuiCol_Button] = ImVec4(0.93f, 0.94f, 0.97f, 1.0f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.98f, 0.82f, 0.68f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.98f, 0.82f, 0.68f, 1.0f);
+  c[ImGuiCol_TableRowBgAlt] = ImVec4(0.95f, 0.96f, 0.98f, 1.0f);
+  c[ImGuiCol_NavHighlight] = kAccent;
+}
+
+}  // namespace jupiter::ui
