@@ -162,6 +162,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
       ImGui::TableSetupColumn("Validity", ImGuiTableColumnFlags_WidthFixed, 90.0f);
     }
     ImGui::TableSetupColumn("Price", ImGuiTableColumnFlags_WidthFixed, 100.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10.0f, 3.0f));
     ImGuiListClipper clipper;  // long lists draw only the visible rows
     clipper.Begin(static_cast<int>(m.plans.size()));
     while (clipper.Step()) {
@@ -188,6 +189,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
         ImGui::PopID();
       }
     }
+    ImGui::PopStyleVar();
     ImGui::EndTable();
   }
   return true;
