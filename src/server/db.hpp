@@ -1,0 +1,186 @@
+// db.hpp: a small RAII wrapper over SQLite: connections, prepared statements, transactions. Errors are values.
+//
+// [X] Connection: opened in WAL mode with foreign keys on and a busy timeout.
+// [X] Statement: prepared once, bound by 1-based index (as SQLite counts), stepped row by row.
+// [X] Transaction: BEGIN IMMEDIATE; rolls back on destruction unless committed.
+// [X] Database: one connection shared by the HTTP worker threads behind a mutex (see Database::with).
+// Nothing here throws: failures come back as Error values carrying SQLite's result code and message.
+#pragma once
+#include <cassert>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jupiter::db {
+
+// A failed SQLite call: the extended result code (SQLITE_* constants) and a message naming what failed.
+struct Error {
+  int code = 0;
+  std::string message;
+};
+
+// Success, or an Error.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Error e) : error_(std::move(e)) {}  // NOLINT: implicit on purpose, `return Error{...};`
+
+  bool ok() const { return !error_; }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const {
+    assert(error_ && "Status::error() on success");
+    return *error_;
+  }
+
+ private:
+  std::optional<Error> error_;
+};
+
+// A value, or an Error.
+template <class T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}      // NOLINT: implicit on purpose
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & {
+    assert(ok() && "Result::value() on an error");
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok() && "Result::value() on an error");
+    return std::get<0>(std::move(v_));
+  }
+  const Error& error() const {
+    assert(!ok() && "Result::error() on success");
+    return std::get<1>(v_);
+  }
+  Status status() const { return ok() ? Status() : Status(error()); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// One prepared statement. Move-only; finalized on destruction. Not thread-safe (neither is its connection).
+class Statement {
+ public:
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Bind parameter `index` (1-based). A failed bind is remembered and reported by the next step()/run().
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view text);  // copied by SQLite
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, std::nullptr_t);
+  // Binds every argument in order to parameters 1..N.
+  template <class... Args>
+  Statement& bind_all(const Args&... args) {
+    int index = 0;
+    (bind(++index, args), ...);
+    return *this;
+  }
+
+  // One step: true when a row is ready to read, false when the statement is done.
+  Result<bool> step();
+  // Steps to the end (for statements that return no rows), then resets so it can be bound and run again.
+  Status run();
+  // Back to the start with every binding cleared.
+  void reset();
+
+  // Columns of the current row, 0-based. Text is copied out (SQLite's buffer dies with the next step).
+  std::int64_t column_int64(int column) const;
+  std::string column_text(int column) const;
+  bool column_is_null(int column) const;
+
+ private:
+  friend class Connection;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  void note_bind(int rc, int index);
+
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::optional<Error> bind_error_;
+};
+
+// One SQLite connection. Move-only; closed on destruction. Not thread-safe: share it through Database.
+class Connection {
+ public:
+  // Opens (creating when missing) the database file at `path`, then: WAL journal, foreign keys on,
+  // synchronous=NORMAL (safe with WAL), busy timeout 5 s.
+  static Result<Connection> open(const std::string& path);
+
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&& other) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs one or more ';'-separated statements that return no rows (schema changes, pragmas).
+  Status exec(const std::string& sql);
+  Result<Statement> prepare(std::string_view sql);
+  // The first column of the first row as an integer; nullopt when there is no row or it is NULL.
+  Result<std::optional<std::int64_t>> query_int64(std::string_view sql);
+  // The first column of the first row as text; nullopt when there is no row or it is NULL.
+  Result<std::optional<std::string>> query_text(std::string_view sql);
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  Error error(std::string_view what) const;
+
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT. Destroying an uncommitted transaction rolls it back, so an early `return` on
+// an error never leaves half an import behind.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Connection& c);
+
+  Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  Status commit();
+
+ private:
+  explicit Transaction(Connection* c) : conn_(c) {}
+  Connection* conn_ = nullptr;  // null once committed or rolled back
+};
+
+// The connection the server shares between its worker threads: every use holds the mutex.
+//   db.with([&](db::Connection& c) { ... });
+// Keep the work inside short (a query or one transaction); never call back into with() from inside.
+class Database {
+ public:
+  explicit Database(Connection c) : conn_(std::move(c)) {}
+
+  template <class F>
+  auto with(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::forward<F>(f)(conn_);
+  }
+
+ private:
+  std::mutex mutex_;
+  Connection conn_;
+};
+
+}  // namespace jupiter::db

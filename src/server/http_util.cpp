@@ -1,0 +1,87 @@
+// http_util.cpp: see http_util.hpp.
+#include "server/http_util.hpp"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+namespace jupiter::server {
+
+std::string_view error_code_for(int status) {
+  switch (status) {
+    case 400: return "bad_request";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 406: return "not_acceptable";
+    case 408: return "request_timeout";
+    case 411: return "length_required";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 415: return "unsupported_media_type";
+    case 416: return "range_not_satisfiable";
+    case 422: return "unprocessable_entity";
+    case 429: return "too_many_requests";
+    case 431: return "header_fields_too_large";
+    case 500: return "internal_error";
+    case 501: return "not_implemented";
+    case 503: return "unavailable";
+    default: break;
+  }
+  return "error";
+}
+
+void send_json(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  // set_content is safe here: httplib compresses only a bare "application/json", not with a charset parameter.
+  res.set_content(std::move(body), kJsonType);
+}
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  nlohmann::json doc = {{"error", {{"code", code}, {"message", message}}}};
+  send_json(res, status, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void send_error(httplib::Response& res, int status, std::string_view message) {
+  send_error(res, status, error_code_for(status), message);
+}
+
+void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body, const std::string& content_type) {
+  if (!body || body->empty()) {
+    res.set_header("Content-Type", content_type);
+    res.set_header("Content-Length", "0");
+    return;
+  }
+  const std::size_t size = body->size();
+  res.set_content_provider(size, content_type,
+                           [body = std::move(body)](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             if (offset >= body->size()) return false;
+                             length = std::min(length, body->size() - offset);
+                             return sink.write(body->data() + offset, length);
+                           });
+}
+
+void send_encoded(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
+                  const std::string& content_type, const char* cache_control) {
+  res.set_header("Vary", "Accept-Encoding");
+  res.set_header("Cache-Control", cache_control);
+  const EncodedBody::Choice choice = body.choose(parse_accept_encoding(req.get_header_value("Accept-Encoding")));
+  res.set_header("ETag", choice.etag);
+  if (req.has_header("If-None-Match") && body.matches(req.get_header_value("If-None-Match"))) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  if (choice.coding != Coding::Identity) res.set_header("Content-Encoding", std::string(coding_token(choice.coding)));
+  send_shared(res, choice.body, content_type);
+}
+
+bool has_request_body(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  if (!req.has_header("Content-Length")) return false;
+  const std::string length = req.get_header_value("Content-Length");
+  return length.find_first_not_of('0') != std::string::npos;
+}
+
+}  // namespace jupiter::server

@@ -1,0 +1,46 @@
+// http_util.hpp: response helpers shared by the API and the static files: JSON errors, the security headers,
+// and sending a prepared body in the coding the client accepts, with ETag / If-None-Match.
+//
+// Bodies go out through a sized content provider, never Response::set_content: httplib would otherwise gzip
+// or brotli text responses a second time on its own, and copy every body per request.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "server/encoding.hpp"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace jupiter::server {
+
+inline constexpr const char* kJsonType = "application/json; charset=utf-8";
+inline constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'";
+
+// "not_found" for 404, "method_not_allowed" for 405, ... ("error" for a status without a name).
+std::string_view error_code_for(int status);
+
+// {"error":{"code":"...","message":"..."}} with `status`, Cache-Control: no-store.
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message);
+// send_error with error_code_for(status).
+void send_error(httplib::Response& res, int status, std::string_view message);
+// A JSON document the caller built, with `status`.
+void send_json(httplib::Response& res, int status, std::string body);
+
+// `body` as is (no compression by httplib), shared rather than copied.
+void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body, const std::string& content_type);
+
+// Answers a GET/HEAD for `body`: 304 when If-None-Match names it; otherwise the smallest coding the client's
+// Accept-Encoding allows, with ETag, Vary: Accept-Encoding and the given Cache-Control.
+void send_encoded(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
+                  const std::string& content_type, const char* cache_control);
+
+// True when the request carries a body (a non-zero Content-Length, or any Transfer-Encoding).
+bool has_request_body(const httplib::Request& req);
+
+}  // namespace jupiter::server

@@ -1,0 +1,164 @@
+// main.cpp: jupiter-server, the thin backend. Options, startup (database, catalogue import), then serving
+// until SIGINT/SIGTERM.
+//
+// Startup order: data dir -> database + migrations -> catalogue import (when the file changed) -> catalogue
+// body (encoded once) -> bind -> "listening on http://HOST:PORT" on stdout -> serve.
+// Exit status: 0 after a clean stop, 1 when it cannot start or run, 2 for a bad command line.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/catalogue.hpp"
+#include "server/api.hpp"
+#include "server/db.hpp"
+#include "server/http_server.hpp"
+#include "server/http_static.hpp"
+#include "server/log.hpp"
+#include "server/migrations.hpp"
+#include "server/options.hpp"
+#include "server/router.hpp"
+#include "server/store.hpp"
+
+namespace fs = std::filesystem;
+using namespace jupiter;
+using namespace jupiter::server;
+
+namespace {
+
+constexpr const char* kDatabaseFile = "jupiter.sqlite3";
+constexpr std::size_t kMaxSkippedLogged = 20;
+
+int fail(const std::string& message) {
+  log::error("jupiter-server: " + message);
+  return 1;
+}
+
+void log_sync(const CatalogueSync& sync, const std::string& path) {
+  switch (sync.outcome) {
+    case CatalogueSync::Outcome::Unchanged:
+      log::info("catalogue: " + path + " unchanged (sha256 " + sync.sha256.substr(0, 12) + "), using the database");
+      return;
+    case CatalogueSync::Outcome::KeptStored:
+      log::error("warning: " + sync.warning);
+      return;
+    case CatalogueSync::Outcome::Imported:
+      break;
+  }
+  log::info("catalogue: imported " + path + " (sha256 " + sync.sha256.substr(0, 12) + "): " +
+            std::to_string(sync.regions) + " regions, " + std::to_string(sync.destinations) + " destinations, " +
+            std::to_string(sync.plans) + " plans" +
+            (sync.retired_plans ? ", " + std::to_string(sync.retired_plans) + " plans retired" : std::string()));
+  if (sync.skipped.empty()) return;
+  log::error("warning: catalogue: skipped " + std::to_string(sync.skipped.size()) + " invalid entries:");
+  for (std::size_t i = 0; i < sync.skipped.size() && i < kMaxSkippedLogged; ++i)
+    log::error("  skipped " + log::printable(sync.skipped[i].where) + ": " + log::printable(sync.skipped[i].reason));
+  if (sync.skipped.size() > kMaxSkippedLogged)
+    log::error("  ... and " + std::to_string(sync.skipped.size() - kMaxSkippedLogged) + " more");
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+int run(const Options& o) {
+  // [SECTION] database
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec || !fs::is_directory(o.data_dir)) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+  const std::string db_path = (fs::path(o.data_dir) / kDatabaseFile).string();
+  const bool existed = fs::exists(db_path);
+  auto conn = db::Connection::open(db_path);
+  if (!conn) return fail("database: " + conn.error().message);
+  auto applied = migrate(conn.value());
+  if (!applied) return fail("database " + db_path + ": " + applied.error().message);
+  if (!existed) log::info("database: created " + db_path);
+  for (int v : applied.value())
+    log::info("database: applied migration " + std::to_string(v) + " (" + migrations()[static_cast<std::size_t>(v - 1)].name + ")");
+  db::Database database(std::move(conn).value());
+
+  // [SECTION] catalogue
+  const CatalogueSync sync = sync_catalogue(database, o.catalogue);
+  if (!sync.ok) return fail(sync.error);
+  log_sync(sync, o.catalogue);
+  auto catalogue = load_catalogue(database);
+  if (!catalogue) return fail("database: " + catalogue.error().message);
+  const auto t0 = std::chrono::steady_clock::now();
+  ApiState api;
+  api.db = &database;
+  api.catalogue = EncodedBody::make(encode_catalogue(catalogue.value()), /*compressible=*/true);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  log::info("catalogue: serving " + std::to_string(catalogue.value().plans.size()) + " plans, " +
+            std::to_string(api.catalogue.size(Coding::Identity)) + " bytes (gzip " +
+            std::to_string(api.catalogue.size(Coding::Gzip)) + ", br " +
+            std::to_string(api.catalogue.size(Coding::Brotli)) + ") encoded in " + std::to_string(ms.count()) + " ms");
+
+  // [SECTION] HTTP
+  if (!fs::is_directory(o.web_dir, ec))
+    log::error("warning: web directory " + o.web_dir + " does not exist (yet): static files answer 404");
+  StaticFiles files(o.web_dir);
+  Router router;
+  add_api_routes(router, api);
+  router.fallback([&files](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+    files.serve(req, res);
+  });
+  HttpServer server(router);
+  const int port = server.bind(o.host, o.port);
+  if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
+
+  // SIGINT/SIGTERM are blocked in every thread (see main); this one waits for them and stops the server.
+  std::atomic<bool> finished{false};
+  std::thread signals([&server, &finished] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (!finished) log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+    server.stop();
+  });
+
+  log::info("listening on http://" + url_host(o.host) + ":" + std::to_string(port));
+  const bool ok = server.listen();
+  finished = true;
+  pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
+  signals.join();
+  if (!ok) return fail("the server stopped with an error");
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string program = argc > 0 ? fs::path(argv[0]).filename().string() : "jupiter-server";
+  const OptionsParse parsed = parse_options(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
+  switch (parsed.outcome) {
+    case OptionsParse::Outcome::Help:
+      std::fputs(usage(program).c_str(), stdout);
+      return 0;
+    case OptionsParse::Outcome::Error:
+      std::fprintf(stderr, "%s: %s\n\n%s", program.c_str(), parsed.error.c_str(), usage(program).c_str());
+      return 2;
+    case OptionsParse::Outcome::Run:
+      break;
+  }
+
+  // Block the stop signals before any thread starts, so that they all inherit the mask and only the waiter
+  // in run() sees them. A client hanging up mid-response must not kill the process.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  return run(parsed.options);
+}

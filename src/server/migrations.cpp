@@ -1,0 +1,128 @@
+// migrations.cpp: see migrations.hpp.
+#include "server/migrations.hpp"
+
+#include <sqlite3.h>
+
+namespace jupiter::server {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] 1: catalogue
+// The catalogue as imported from assets/catalogue.json. Plans are never deleted by a re-import, only retired
+// (retired = 1), so that later tables (orders) can keep referring to them.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kCatalogue = R"sql(
+CREATE TABLE catalogue_meta (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),  -- a single row
+  schema         INTEGER NOT NULL,
+  version        TEXT NOT NULL,
+  notice         TEXT NOT NULL,
+  source_path    TEXT NOT NULL,
+  source_sha256  TEXT NOT NULL,    -- hex SHA-256 of the imported file's bytes
+  skipped        INTEGER NOT NULL, -- entries the decoder rejected
+  imported_at    TEXT NOT NULL
+);
+
+CREATE TABLE regions (
+  id        TEXT PRIMARY KEY,
+  name      TEXT NOT NULL,
+  position  INTEGER NOT NULL
+);
+
+CREATE TABLE destinations (
+  code      TEXT PRIMARY KEY CHECK (length(code) = 2),
+  name      TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  position  INTEGER NOT NULL
+);
+
+CREATE TABLE destination_aliases (
+  code      TEXT NOT NULL REFERENCES destinations(code) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  alias     TEXT NOT NULL,
+  PRIMARY KEY (code, position)
+) WITHOUT ROWID;
+
+CREATE TABLE plans (
+  id              TEXT PRIMARY KEY,
+  position        INTEGER NOT NULL,  -- order in the catalogue document
+  retired         INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+  name            TEXT NOT NULL,
+  scope           TEXT NOT NULL CHECK (scope IN ('local', 'regional', 'global')),
+  region          TEXT NOT NULL,     -- '' unless regional
+  unlimited       INTEGER NOT NULL CHECK (unlimited IN (0, 1)),
+  data_mb         INTEGER NOT NULL CHECK (data_mb >= 0),
+  fair_use        TEXT NOT NULL,
+  validity_days   INTEGER NOT NULL CHECK (validity_days BETWEEN 1 AND 365),
+  validity_start  TEXT NOT NULL,
+  features        INTEGER NOT NULL   -- jupiter::Feature bits
+);
+CREATE INDEX plans_active ON plans(retired, position);
+
+CREATE TABLE plan_coverage (
+  plan_id  TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  country  TEXT NOT NULL CHECK (length(country) = 2),
+  PRIMARY KEY (plan_id, country)
+) WITHOUT ROWID;
+CREATE INDEX plan_coverage_country ON plan_coverage(country);
+
+CREATE TABLE plan_networks (
+  plan_id   TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  name      TEXT NOT NULL,
+  PRIMARY KEY (plan_id, position)
+) WITHOUT ROWID;
+
+-- The price the server charges: integer minor units of an ISO 4217 currency.
+CREATE TABLE plan_prices (
+  plan_id       TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  currency      TEXT NOT NULL CHECK (length(currency) = 3),
+  amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+  PRIMARY KEY (plan_id, currency)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "catalogue", kCatalogue},
+  };
+  return all;
+}
+
+db::Result<std::vector<int>> migrate(db::Connection& c) {
+  if (db::Status s = c.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            "  version INTEGER PRIMARY KEY,"
+                            "  name TEXT NOT NULL,"
+                            "  applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))");
+      !s)
+    return s.error();
+  auto current = c.query_int64("SELECT max(version) FROM schema_migrations");
+  if (!current) return current.error();
+  const std::int64_t have = current.value().value_or(0);
+  const int known = migrations().empty() ? 0 : migrations().back().version;
+  if (have > known)
+    return db::Error{SQLITE_ERROR, "the database has schema version " + std::to_string(have) +
+                                       " but this server knows only up to " + std::to_string(known) +
+                                       ": it was written by a newer server"};
+
+  std::vector<int> applied;
+  for (const Migration& m : migrations()) {
+    if (m.version <= have) continue;
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    if (db::Status s = c.exec(m.sql); !s)
+      return db::Error{s.error().code, "migration " + std::to_string(m.version) + " (" + m.name + "): " +
+                                           s.error().message};
+    auto insert = c.prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+    if (!insert) return insert.error();
+    if (db::Status s = insert.value().bind_all(m.version, m.name).run(); !s) return s.error();
+    if (db::Status s = tx.value().commit(); !s) return s.error();
+    applied.push_back(m.version);
+  }
+  return applied;
+}
+
+}  // namespace jupiter::server

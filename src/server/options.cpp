@@ -1,0 +1,74 @@
+// options.cpp: see options.hpp.
+#include "server/options.hpp"
+
+#include <charconv>
+
+namespace jupiter::server {
+
+OptionsParse parse_options(const std::vector<std::string>& args) {
+  OptionsParse out;
+  auto fail = [&out](std::string message) {
+    out.outcome = OptionsParse::Outcome::Error;
+    out.error = std::move(message);
+    return out;
+  };
+
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::string value;
+    bool has_value = false;
+    if (const std::size_t eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+      has_value = true;
+    }
+    if (name == "--help" || name == "-h") {
+      if (has_value) return fail("--help takes no value");
+      out.outcome = OptionsParse::Outcome::Help;
+      return out;
+    }
+
+    std::string* target = nullptr;
+    if (name == "--host") target = &out.options.host;
+    else if (name == "--data") target = &out.options.data_dir;
+    else if (name == "--web") target = &out.options.web_dir;
+    else if (name == "--catalogue") target = &out.options.catalogue;
+    else if (name != "--port") return fail("unknown option " + name);
+
+    if (!has_value) {
+      if (i + 1 >= args.size()) return fail(name + " needs a value");
+      value = args[++i];
+    }
+    if (value.empty()) return fail(name + " needs a non-empty value");
+
+    if (target) {
+      *target = value;
+    } else {
+      int port = -1;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
+      if (ec != std::errc() || end != value.data() + value.size() || port < 0 || port > 65535)
+        return fail("--port needs a number from 0 to 65535, not \"" + value + "\"");
+      out.options.port = port;
+    }
+  }
+  return out;
+}
+
+std::string usage(const std::string& program) {
+  const Options d;
+  return "usage: " + program + " [options]\n"
+         "\n"
+         "The JupiterEsims backend: serves the store's web files, the catalogue API and /healthz.\n"
+         "\n"
+         "  --host ADDR       address to listen on (default " + d.host + ")\n"
+         "  --port N          port, 0 for any free one (default " + std::to_string(d.port) + ")\n"
+         "  --data DIR        where the database and other state live, created when missing (default " +
+         d.data_dir + ")\n"
+         "  --web DIR         the built web files (default " + d.web_dir + ")\n"
+         "  --catalogue PATH  catalogue JSON, imported when its content changes (default " + d.catalogue + ")\n"
+         "  --help            this text\n"
+         "\n"
+         "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";
+}
+
+}  // namespace jupiter::server

@@ -1,0 +1,29 @@
+// options.hpp: the server's command line.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace jupiter::server {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;                             // 0: any free port
+  std::string data_dir = "data";               // jupiter.sqlite3 and later state; created when missing
+  std::string web_dir = "build/web/site";      // the built web files
+  std::string catalogue = "assets/catalogue.json";
+};
+
+struct OptionsParse {
+  enum class Outcome { Run, Help, Error };
+  Outcome outcome = Outcome::Run;
+  Options options;
+  std::string error;  // when Error: "unknown option --foo", "--port needs a number from 0 to 65535"
+};
+
+// Accepts "--name value" and "--name=value".
+OptionsParse parse_options(const std::vector<std::string>& args);
+
+// The --help text.
+std::string usage(const std::string& program);
+
+}  // namespace jupiter::server
