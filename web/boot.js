@@ -4,6 +4,7 @@
   "use strict";
   var params = new URLSearchParams(location.search);
   var wasmMeta = document.querySelector('meta[name="jupiter:wasm"]');
+  var running = false; // the module's exports may be called only once its runtime is up
   var statusEl = function () { return document.getElementById("status"); };
 
   function showStatus(text, isError) {
@@ -21,7 +22,10 @@
     },
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
-    onRuntimeInitialized: function () { showStatus(""); },
+    onRuntimeInitialized: function () {
+      running = true;
+      showStatus("");
+    },
     onNoWebGL: function () {
       showStatus("Your browser cannot show the store: WebGL2 is turned off or not supported.", true);
     },
@@ -38,13 +42,12 @@
   // QA: window.jupiterTest with ?test=1. items(): widgets of the last rendered frame, frames(): frames so far.
   if (params.get("test") === "1") {
     var call = function (name) {
-      var fn = Module["_" + name];
-      return fn ? Module.UTF8ToString(fn()) : null;
+      return running ? Module.UTF8ToString(Module["_" + name]()) : null;
     };
     window.jupiterTest = {
       items: function () { var s = call("jupiter_test_items"); return s ? JSON.parse(s) : []; },
       state: function () { var s = call("jupiter_test_state"); return s ? JSON.parse(s) : null; },
-      frames: function () { return Module._jupiter_test_frames ? Module._jupiter_test_frames() : 0; },
+      frames: function () { return running ? Module._jupiter_test_frames() : 0; },
     };
   }
 })();

@@ -95,7 +95,9 @@ void TextWrapped(std::string_view text, const char* role) {
 
 void TextColored(const ImVec4& color, std::string_view text, const char* role) {
   ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   test_items().add_last(text, role);
 }

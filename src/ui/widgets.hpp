@@ -50,7 +50,7 @@ bool Checkbox(const char* label_id, bool* v);
 bool BeginCombo(const char* label_id, const char* preview);
 void Text(std::string_view text, const char* role = "text");
 void TextWrapped(std::string_view text, const char* role = "text");
-void TextColored(const ImVec4& color, std::string_view text, const char* role = "text");
+void TextColored(const ImVec4& color, std::string_view text, const char* role = "text");  // wraps
 void Heading(std::string_view text, ImFont* font);
 
 }  // namespace jupiter::ui

@@ -1,0 +1,111 @@
+// helpers.mjs: start the real backend, and find the store's widgets through the QA test API.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect } from "@playwright/test";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const serverBin = path.join(repoRoot, "build/native/src/server/jupiter-server");
+export const siteDir = path.join(repoRoot, "build/web/site");
+export const sampleCatalogue = path.join(repoRoot, "assets/catalogue.json");
+
+// Headless Chromium with WebGL2 on SwiftShader, and no attempts to reach the internet.
+export const chromiumArgs = [
+  "--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+  "--no-first-run",
+];
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts jupiter-server with a fresh data dir; resolves once it prints its "listening on" line.
+export async function startServer({ port = 0, catalogue = sampleCatalogue, web = siteDir } = {}) {
+  if (!fs.existsSync(serverBin)) throw new Error(`${serverBin} is missing: build the native preset first`);
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), "jupiter-e2e-"));
+  const proc = spawn(serverBin, ["--port", String(port), "--data", data, "--web", web, "--catalogue", catalogue], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  proc.stderr.on("data", (d) => (log += d));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${log}`)), 15_000);
+    proc.stdout.on("data", (d) => {
+      log += d;
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${log}`));
+    });
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+      fs.rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+// Widgets drawn in the last rendered frame.
+export async function items(page) {
+  return page.evaluate(() => (window.jupiterTest ? window.jupiterTest.items() : []));
+}
+
+export async function state(page) {
+  return page.evaluate(() => (window.jupiterTest ? window.jupiterTest.state() : null));
+}
+
+// Waits until a widget matching `match` ({label, role} as string or RegExp) is drawn; returns it.
+export async function findItem(page, match, { timeout = 10_000 } = {}) {
+  const test = (value, want) => want === undefined || (want instanceof RegExp ? want.test(value) : value === want);
+  let found;
+  await expect
+    .poll(async () => {
+      found = (await items(page)).find((it) => test(it.label, match.label) && test(it.role, match.role));
+      return !!found;
+    }, { timeout, message: `widget ${JSON.stringify(String(match.label))} (${match.role ?? "any role"})` })
+    .toBe(true);
+  return found;
+}
+
+export async function click(page, match) {
+  const it = await findItem(page, match);
+  expect(it.enabled, `${it.label} is enabled`).toBe(true);
+  await page.mouse.click(it.x + Math.min(it.w / 2, 40), it.y + it.h / 2);
+  return it;
+}
+
+export async function typeInto(page, match, text) {
+  await click(page, match);
+  await page.keyboard.type(text, { delay: 20 });
+}
+
+// Opens the store with the test API on, and waits for the module to be running.
+export async function openStore(page, baseUrl, query = "") {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${baseUrl}/?test=1${query}`);
+  await expect.poll(() => page.evaluate(() => window.jupiterTest?.frames() ?? 0)).toBeGreaterThan(0);
+  return errors;
+}
