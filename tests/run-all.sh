@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# tests/run-all.sh: builds everything and runs every test: core unit tests (native and as WebAssembly under
+# Node), backend API tests over real HTTP, and end-to-end tests in headless Chromium against the real backend.
+# Run ./emsdk-setup.sh once before (the README's test command does both).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NODE_PATH=/usr/share/nodejs   # acorn for Emscripten 3.1.6's JS optimizer (Debian)
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+passed=0; failed=0
+run() {  # run NAME CMD...: counts suites, keeps going so one failure does not hide others
+  local name="$1"; shift
+  step "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "!! $name FAILED"; fi
+}
+
+step "native build (core, backend, unit and API tests)"
+cmake --preset native >/dev/null
+cmake --build --preset native
+step "web build (store module, wasm unit tests)"
+emcmake cmake --preset web >/dev/null
+cmake --build --preset web
+
+run "unit tests, native" ctest --preset native -V --no-tests=error -R '^unit_tests$'
+run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error -R '^unit_tests_wasm$'
+run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
+run "end-to-end tests in headless Chromium" bash -c 'cd tests && npx --no-install playwright test -c e2e/playwright.config.mjs'
+
+echo
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
