@@ -74,6 +74,11 @@ HttpServer::HttpServer(const Router& router) : router_(router), server_(std::mak
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = Clock::now();
     t_request_timed = true;
+    if (const std::string bad = framing_error(req); !bad.empty()) {
+      res.set_header("Connection", "close");  // the rest of the stream cannot be trusted to start a request
+      send_error(res, 400, "malformed request: " + bad);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const Router::Match m = router_.match(req.method, req.path);
     if (m.kind == Router::Match::Kind::Found || has_request_body(req))
       return httplib::Server::HandlerResponse::Unhandled;

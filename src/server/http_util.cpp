@@ -85,3 +85,21 @@ bool has_request_body(const httplib::Request& req) {
 }
 
 }  // namespace jupiter::server
+
+namespace jupiter::server {
+
+std::string framing_error(const httplib::Request& req) {
+  const std::size_t lengths = req.get_header_value_count("Content-Length");
+  if (lengths == 0) return {};
+  if (req.has_header("Transfer-Encoding")) return "both Content-Length and Transfer-Encoding";
+  const std::string first = req.get_header_value("Content-Length");
+  for (std::size_t i = 0; i < lengths; ++i) {
+    const std::string value = req.get_header_value("Content-Length", i);
+    if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
+      return "Content-Length is not a number";
+    if (value != first) return "conflicting Content-Length headers";
+  }
+  return {};
+}
+
+}  // namespace jupiter::server

@@ -42,5 +42,8 @@ void send_encoded(const httplib::Request& req, httplib::Response& res, const Enc
 
 // True when the request carries a body (a non-zero Content-Length, or any Transfer-Encoding).
 bool has_request_body(const httplib::Request& req);
+// What is wrong with the request's body framing, "" when nothing: a Content-Length that is not a number,
+// several different ones, or one together with Transfer-Encoding (the ingredients of request smuggling).
+std::string framing_error(const httplib::Request& req);
 
 }  // namespace jupiter::server

@@ -1,0 +1,168 @@
+// server_process.cpp: see server_process.hpp.
+#include "server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace jupiter::test {
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] files
+// ---------------------------------------------------------------------------------------------------------
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "jupiter-api-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+fs::path fixture(const std::string& name) { return fs::path(JUPITER_API_FIXTURES) / name; }
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] process
+// ---------------------------------------------------------------------------------------------------------
+ServerProcess::ServerProcess(const ServerConfig& c) {
+  std::vector<std::string> args = {"--port", "0", "--data", c.data_dir.string(), "--web", c.web_dir.string(),
+                                   "--catalogue", c.catalogue.string()};
+  args.insert(args.end(), c.extra_args.begin(), c.extra_args.end());
+  spawn(args);
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args) { spawn(args); }
+
+void ServerProcess::spawn(const std::vector<std::string>& args) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+  read_fd_ = fds[0];
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+
+  std::vector<std::string> argv_storage = {JUPITER_SERVER_BINARY};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const int rc = posix_spawn(&pid_, JUPITER_SERVER_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(read_fd_);
+    read_fd_ = -1;
+    pid_ = -1;
+    throw std::runtime_error(std::string("cannot start " JUPITER_SERVER_BINARY ": ") + std::strerror(rc));
+  }
+  reader_ = std::thread([this] { drain(); });
+}
+
+void ServerProcess::drain() {
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = read(read_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (n <= 0) {
+      eof_ = true;
+      changed_.notify_all();
+      return;
+    }
+    output_.append(buffer, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && !exit_status_) {
+    if (!stop()) {
+      kill(pid_, SIGKILL);
+      (void)wait_for_exit();
+    }
+  }
+  if (reader_.joinable()) reader_.join();
+  if (read_fd_ >= 0) close(read_fd_);
+}
+
+bool ServerProcess::wait_until_listening(std::chrono::milliseconds timeout) {
+  static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+)\n)");
+  std::unique_lock<std::mutex> lock(mutex_);
+  std::smatch m;
+  const bool found = changed_.wait_for(lock, timeout, [&] { return std::regex_search(output_, m, kListening) || eof_; });
+  if (!found || !std::regex_search(output_, m, kListening)) return false;
+  port_ = std::stoi(m[1].str());
+  return true;
+}
+
+httplib::Client ServerProcess::client() const {
+  httplib::Client c("127.0.0.1", port_);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(5);
+  c.set_write_timeout(5);
+  c.set_decompress(false);
+  c.set_url_encode(false);  // paths go out exactly as the test wrote them
+  return c;
+}
+
+std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  if (exit_status_) return exit_status_;
+  if (pid_ <= 0) return std::nullopt;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_status_;
+    }
+    if (r < 0 && errno != EINTR) return std::nullopt;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::optional<int> ServerProcess::stop(std::chrono::milliseconds timeout) {
+  if (exit_status_) return exit_status_;
+  if (pid_ > 0) kill(pid_, SIGTERM);
+  return wait_for_exit(timeout);
+}
+
+std::string ServerProcess::output() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return output_;
+}
+
+bool ServerProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return output_.find(text) != std::string::npos || eof_; }) &&
+         output_.find(text) != std::string::npos;
+}
+
+}  // namespace jupiter::test
