@@ -75,7 +75,6 @@ HttpServer::HttpServer(const Router& router) : router_(router), server_(std::mak
     t_request_start = Clock::now();
     t_request_timed = true;
     if (const std::string bad = framing_error(req); !bad.empty()) {
-      res.set_header("Connection", "close");  // the rest of the stream cannot be trusted to start a request
       send_error(res, 400, "malformed request: " + bad);
       return httplib::Server::HandlerResponse::Handled;
     }

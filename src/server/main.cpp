@@ -17,6 +17,7 @@
 
 #include "core/catalogue.hpp"
 #include "server/api.hpp"
+#include "server/body_cache.hpp"
 #include "server/db.hpp"
 #include "server/http_server.hpp"
 #include "server/http_static.hpp"
@@ -92,7 +93,7 @@ int run(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   ApiState api;
   api.db = &database;
-  api.catalogue = EncodedBody::make(encode_catalogue(catalogue.value()), /*compressible=*/true);
+  api.catalogue = make_cached_body(encode_catalogue(catalogue.value()), fs::path(o.data_dir) / "cache", "catalogue");
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
   log::info("catalogue: serving " + std::to_string(catalogue.value().plans.size()) + " plans, " +
             std::to_string(api.catalogue.size(Coding::Identity)) + " bytes (gzip " +

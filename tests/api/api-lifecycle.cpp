@@ -48,6 +48,10 @@ TEST_CASE("the database is created on first start and reused on restart without 
   CHECK(sqlite_int(db, "SELECT count(*) FROM plans") == 5);
   CHECK(sqlite_int(db, "SELECT count(*) FROM plan_prices") == 12);
   CHECK(sqlite_int(db, "SELECT count(*) FROM destinations") == 4);
+  CHECK(sqlite_int(db, "PRAGMA user_version").has_value());
+  // The compressed catalogue is kept for the next start.
+  CHECK(fs::exists(data / "cache"));
+  CHECK_FALSE(fs::is_empty(data / "cache"));
 
   ServerProcess again(config);
   REQUIRE_MESSAGE(again.wait_until_listening(), again.output());
