@@ -99,7 +99,8 @@ HttpServer::HttpServer(const Router& router) : router_(router), server_(std::mak
   s.Options(any, dispatch);
 
   // Responses httplib made up itself (400 malformed, 413 too large, 414, 404 for a path no regex matched) have
-  // no body yet: give them a JSON one. Ours already have theirs.
+  // no body yet: give them a JSON one. Ours already have theirs (content_provider_ is public in httplib 0.11,
+  // though meant as internal: it is how a body sent through send_shared shows).
   s.set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;

@@ -41,14 +41,13 @@ TEST_CASE("the database is created on first start and reused on restart without 
     CHECK(server.output().find("database: created") != std::string::npos);
     CHECK(server.output().find("catalogue: imported") != std::string::npos);
     first_etag = etag_of(server);
-    CHECK(sqlite_int(db, "PRAGMA journal_mode").has_value());
+    CHECK(fs::exists(data / "jupiter.sqlite3-wal"));  // WAL mode: the log sits next to the open database
     CHECK(server.stop() == 0);
   }
   CHECK(sqlite_int(db, "SELECT count(*) FROM schema_migrations") == 1);
   CHECK(sqlite_int(db, "SELECT count(*) FROM plans") == 5);
   CHECK(sqlite_int(db, "SELECT count(*) FROM plan_prices") == 12);
   CHECK(sqlite_int(db, "SELECT count(*) FROM destinations") == 4);
-  CHECK(sqlite_int(db, "PRAGMA user_version").has_value());
   // The compressed catalogue is kept for the next start.
   CHECK(fs::exists(data / "cache"));
   CHECK_FALSE(fs::is_empty(data / "cache"));

@@ -70,7 +70,7 @@ TEST_CASE("file names with a content hash are cached immutably, and other files 
 TEST_CASE("HTML is not cached and carries the content security policy") {
   Store store;
   auto cli = store.server->client();
-  for (const char* path : {"/", "/index.html", "/demo/"}) {
+  for (const char* path : {"/", "/?test=1", "/index.html", "/demo/"}) {
     CAPTURE(path);
     auto res = cli.Get(path);
     REQUIRE(res);
