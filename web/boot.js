@@ -15,7 +15,45 @@
     el.classList.toggle("error", !!isError);
   }
 
+  // Start the catalogue request now, in parallel with the module's download and compilation; the module's
+  // first fetch of the same URL takes this response instead of asking again.
+  var prefetch = {};
+  if (typeof fetch === "function" && document.querySelector('meta[name="jupiter:prefetch"]')) {
+    var url = document.querySelector('meta[name="jupiter:prefetch"]').content;
+    // Read the body too, so that it is in memory before the module's first frame.
+    prefetch[url] = fetch(url, { cache: "no-cache", credentials: "same-origin" }).then(function (r) {
+      return r.arrayBuffer().then(function (body) {
+        return { status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(body) };
+      });
+    });
+    prefetch[url].catch(function () {}); // a failure is reported when the module takes the response
+  }
+
+  // Intl formatters are slow to create the first time; make the default currency's one while the module loads.
+  var moneyFormats = {};
+  try {
+    moneyFormats.USD = new Intl.NumberFormat(navigator.language || "en", { style: "currency", currency: "USD" });
+  } catch (e) { /* the module makes its own */ }
+
+  // main() waits (a little) for the catalogue, so that the first frame can show it instead of a loading state.
+  var waitForCatalogue = function () {
+    var pending = Object.keys(prefetch).map(function (k) { return prefetch[k]; });
+    if (!pending.length || !Module.addRunDependency) return;
+    var done = false;
+    var release = function () {
+      if (done) return;
+      done = true;
+      Module.removeRunDependency("jupiter:catalogue");
+    };
+    Module.addRunDependency("jupiter:catalogue");
+    Promise.all(pending).then(release, release);
+    setTimeout(release, 400); // a slow backend gets the loading screen instead
+  };
+
   var Module = (window.Module = {
+    preRun: [waitForCatalogue],
+    jupiterPrefetch: prefetch,
+    jupiterMoneyFormats: moneyFormats,
     canvas: null,
     locateFile: function (path) {
       return path.endsWith(".wasm") && wasmMeta ? wasmMeta.content : path;

@@ -45,6 +45,7 @@ void dispatch(Action a) {
 void perform(const Effect& e) {
   if (auto f = std::get_if<effect::Fetch>(&e)) {
     platform::fetch(f->url, f->if_none_match, [](platform::FetchResult r) {
+      platform::mark("jupiter:catalogue-received");
       dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag), std::move(r.error)});
     });
   } else if (auto l = std::get_if<effect::Log>(&e)) {
@@ -82,6 +83,7 @@ void build_fonts() {
 
 void render_frame() {
   drain_actions();
+  if (g_app.model.catalogue.catalogue) platform::mark("jupiter:catalogue-decoded");
   if (web::ImplWeb_PixelRatioChanged()) build_fonts();
 
   ui::TestItems& items = ui::test_items();
@@ -166,6 +168,7 @@ int main() {
   action::Start start;
   start.destination = parse_country_code(platform::query_param("dest"));
   dispatch(std::move(start));
+  drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events
 }

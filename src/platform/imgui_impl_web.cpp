@@ -156,7 +156,7 @@ bool ImplWeb_Init(const char* canvas_selector, void (*request_frame)(int)) {
   attrs.depth = EM_FALSE;
   attrs.stencil = EM_FALSE;
   attrs.antialias = EM_FALSE;
-  attrs.preserveDrawingBuffer = EM_TRUE;  // screenshots between frames show the last frame, not a blank canvas
+  attrs.preserveDrawingBuffer = EM_FALSE;  // the compositor keeps showing the last frame; no extra copies
   g.gl = emscripten_webgl_create_context(canvas_selector, &attrs);
   if (g.gl <= 0) return false;
   emscripten_webgl_make_context_current(g.gl);

@@ -34,8 +34,12 @@ EM_JS(void, jupiter_js_fetch, (int id, const char* url, const char* if_none_matc
     try { _jupiter_fetch_done(id, status, body, n, etagPtr, errPtr); }
     finally { _free(body); _free(etagPtr); _free(errPtr); }
   };
-  fetch(UTF8ToString(url), { headers, cache: "no-cache", credentials: "same-origin" })
-    .then(async (r) => deliver(r.status, new Uint8Array(await r.arrayBuffer()), r.headers.get("ETag"), ""))
+  const target = UTF8ToString(url);
+  const early = !inm && Module.jupiterPrefetch && Module.jupiterPrefetch[target];
+  if (early) delete Module.jupiterPrefetch[target];  // a prefetched response is used once
+  const request = early || fetch(target, { headers, cache: "no-cache", credentials: "same-origin" }).then(
+    async (r) => ({ status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(await r.arrayBuffer()) }));
+  request.then((r) => deliver(r.status, r.body, r.etag, ""))
     .catch((e) => deliver(0, null, "", String((e && e.message) || e)));
 });
 
