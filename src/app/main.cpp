@@ -148,6 +148,7 @@ EMSCRIPTEN_KEEPALIVE const char* jupiter_test_state() {
 }
 
 int main() {
+  platform::mark("jupiter:main");
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
