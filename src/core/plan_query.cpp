@@ -59,6 +59,13 @@ std::optional<std::int64_t> price_per_gb(const Plan& p, Currency c) {
   return (price->minor * kMBPerGB + p.data_mb / 2) / p.data_mb;
 }
 
+std::size_t count_plans(const Catalogue& cat, CountryCode country, const PlanFilter& filter, Currency currency) {
+  std::size_t n = 0;
+  for (const Plan& p : cat.plans)
+    if (p.prices.get(currency) && p.covers(country) && matches(p, filter)) ++n;
+  return n;
+}
+
 std::vector<std::size_t> query_plans(const Catalogue& cat, CountryCode country, const PlanFilter& filter,
                                      SortKey sort, Currency currency) {
   std::vector<std::size_t> out;

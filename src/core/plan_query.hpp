@@ -38,6 +38,9 @@ bool matches(const Plan& p, const PlanFilter& f);
 std::vector<std::size_t> query_plans(const Catalogue& cat, CountryCode country, const PlanFilter& filter,
                                      SortKey sort, Currency currency);
 
+// How many plans query_plans would return (same filter, same currency); cheaper than a query (no sort).
+std::size_t count_plans(const Catalogue& cat, CountryCode country, const PlanFilter& filter, Currency currency);
+
 // Price per GB in minor units (rounded), or nullopt for unlimited plans or a missing price.
 std::optional<std::int64_t> price_per_gb(const Plan& p, Currency c);
 

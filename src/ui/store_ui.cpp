@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/plan_query.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -136,6 +137,110 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// [SECTION] filters and sorting (each choice shows how many plans it leaves)
+// ---------------------------------------------------------------------------------------------------------
+const char* data_band_label(DataBand b) {
+  switch (b) {
+    case DataBand::Any: return "Any amount of data";
+    case DataBand::UpTo3GB: return "Up to 3 GB";
+    case DataBand::From3To10GB: return "3 to 10 GB";
+    case DataBand::From10To20GB: return "10 to 20 GB";
+    case DataBand::Over20GB: return "Over 20 GB";
+    case DataBand::Unlimited: return "Unlimited";
+  }
+  return "";
+}
+
+const char* validity_band_label(ValidityBand b) {
+  switch (b) {
+    case ValidityBand::Any: return "Any validity";
+    case ValidityBand::UpTo7Days: return "Up to 7 days";
+    case ValidityBand::From8To15Days: return "8 to 15 days";
+    case ValidityBand::From16To30Days: return "16 to 30 days";
+    case ValidityBand::Over30Days: return "Over 30 days";
+  }
+  return "";
+}
+
+std::string sort_label(SortKey k) {
+  switch (k) {
+    case SortKey::Price: return "cheapest first";
+    case SortKey::PricePerGB: return "lowest price per GB first";
+    case SortKey::Data: return "most data first";
+    case SortKey::Validity: return "longest validity first";
+  }
+  return "";
+}
+
+const char* sort_option_label(SortKey k) {
+  switch (k) {
+    case SortKey::Price: return "Price";
+    case SortKey::PricePerGB: return "Price per GB";
+    case SortKey::Data: return "Data";
+    case SortKey::Validity: return "Validity";
+  }
+  return "";
+}
+
+// A combo over an enum's values; `filter_for(v)` is the filter that choosing v would give, to count its plans.
+template <class E, class Label, class FilterFor>
+void filter_combo(const char* id, E current, int count_of_values, Label label, FilterFor filter_for,
+                  const Catalogue& cat, CountryCode country, Currency currency, std::vector<Action>& out) {
+  ImGui::SetNextItemWidth(190.0f);
+  if (BeginCombo(id, label(current))) {
+    for (int i = 0; i < count_of_values; ++i) {
+      const E v = static_cast<E>(i);
+      const PlanFilter f = filter_for(v);
+      const std::string option = std::string(label(v)) + " (" +
+                                 std::to_string(count_plans(cat, country, f, currency)) + ")##" + std::to_string(i);
+      if (Selectable(option.c_str(), v == current)) out.push_back(action::FilterChanged{f});
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void draw_filters(const Model& m, const Catalogue& cat, CountryCode country, std::vector<Action>& out) {
+  const PlanFilter& f = m.filter;
+  filter_combo(
+      "##data", f.data, static_cast<int>(DataBand::Unlimited) + 1, data_band_label,
+      [&](DataBand b) { PlanFilter g = f; g.data = b; return g; }, cat, country, m.currency, out);
+  ImGui::SameLine();
+  filter_combo(
+      "##validity", f.validity, static_cast<int>(ValidityBand::Over30Days) + 1, validity_band_label,
+      [&](ValidityBand b) { PlanFilter g = f; g.validity = b; return g; }, cat, country, m.currency, out);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(170.0f);
+  const std::string sort_preview = std::string("Sort: ") + sort_option_label(m.sort);
+  if (BeginCombo("##sort", sort_preview.c_str())) {
+    for (int i = 0; i <= static_cast<int>(SortKey::Validity); ++i) {
+      const auto k = static_cast<SortKey>(i);
+      if (Selectable(sort_option_label(k), k == m.sort)) out.push_back(action::SortChanged{k});
+    }
+    ImGui::EndCombo();
+  }
+
+  struct FeatureBox {
+    Feature bit;
+    const char* name;
+  };
+  const FeatureBox boxes[] = {{kFeature5G, "5G"}, {kFeatureHotspot, "Hotspot"}, {kFeatureTopUp, "Top-up"},
+                              {kFeatureVoice, "Calls"}, {kFeatureSms, "SMS"}};
+  bool first = true;
+  for (const auto& b : boxes) {
+    PlanFilter toggled = f;
+    toggled.required_features = static_cast<std::uint8_t>(f.required_features ^ b.bit);
+    bool on = (f.required_features & b.bit) != 0;
+    // The count is what the list would hold with this box ticked (for a ticked box: as it is now).
+    const PlanFilter with = on ? f : toggled;
+    const std::string label = std::string(b.name) + " (" + std::to_string(count_plans(cat, country, with, m.currency)) +
+                              ")##feature-" + b.name;
+    if (!first) ImGui::SameLine();
+    first = false;
+    if (Checkbox(label.c_str(), &on)) out.push_back(action::FilterChanged{toggled});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // [SECTION] destination plans
 // ---------------------------------------------------------------------------------------------------------
 bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
@@ -148,11 +253,14 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
     out.push_back(action::DestinationCleared{});
     out.push_back(action::QueryChanged{""});
   }
+  draw_filters(m, cat, *m.destination, out);
   if (m.plans.empty()) {
-    TextColored(kMuted, "No plans for " + d->name + " in " + std::string(currency_code(m.currency)) + ".");
+    TextColored(kMuted, "No plans for " + d->name + " match these filters in " +
+                            std::string(currency_code(m.currency)) + ".", "status");
     return false;
   }
-  Text(std::to_string(m.plans.size()) + " plans, cheapest first", "status");
+  Text(std::to_string(m.plans.size()) + (m.plans.size() == 1 ? " plan, " : " plans, ") + sort_label(m.sort),
+       "status");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
   const bool narrow = content_width() < 560.0f;
   if (ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) {

@@ -136,3 +136,18 @@ test("an HTTP error from the backend shows the status and Retry", async ({ page 
   await click(page, { role: "button", label: "Retry" });
   await findItem(page, { role: "heading", label: "Popular destinations" });
 });
+
+test("filters show how many plans they leave and change the list", async ({ page }) => {
+  await openStore(page, baseUrl(), "&dest=JP");
+  const status = await findItem(page, { role: "status", label: /^\d+ plans, cheapest first$/ });
+  const total = Number(status.label.split(" ")[0]);
+  const box = await findItem(page, { role: "checkbox", label: /^5G \(\d+\)$/ });
+  const with5g = Number(/\((\d+)\)/.exec(box.label)[1]);
+  expect(with5g).toBeGreaterThan(0);
+  expect(with5g).toBeLessThan(total);
+  await click(page, { role: "checkbox", label: box.label });
+  await findItem(page, { role: "status", label: `${with5g} plans, cheapest first` });
+  expect((await findItem(page, { role: "checkbox", label: /^5G / })).checked).toBe(true);
+
+  await page.screenshot({ path: path.join(shots, "japan-filters.png") });
+});

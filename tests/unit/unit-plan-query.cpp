@@ -71,6 +71,19 @@ TEST_CASE("filters narrow the list") {
   }
 }
 
+TEST_CASE("counting plans agrees with the query for every filter") {
+  const Catalogue c = sample();
+  for (int band = 0; band <= static_cast<int>(DataBand::Unlimited); ++band) {
+    for (std::uint8_t features : {std::uint8_t{0}, std::uint8_t{kFeature5G}, std::uint8_t{kFeatureHotspot}}) {
+      PlanFilter f;
+      f.data = static_cast<DataBand>(band);
+      f.required_features = features;
+      for (Currency cur : kCurrencies)
+        CHECK(count_plans(c, JP, f, cur) == query_plans(c, JP, f, SortKey::Price, cur).size());
+    }
+  }
+}
+
 TEST_CASE("band and sort names round-trip") {
   for (int i = 0; i <= static_cast<int>(DataBand::Unlimited); ++i)
     CHECK(parse_data_band(data_band_name(static_cast<DataBand>(i))) == static_cast<DataBand>(i));
