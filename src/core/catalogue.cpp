@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "core/country.hpp"
+#include "core/json_reader.hpp"
 
 namespace jupiter {
 
@@ -122,88 +123,7 @@ void Catalogue::reindex() {
 // ---------------------------------------------------------------------------------------------------------
 namespace {
 
-// A field reader that records the first problem and never throws.
-class Reader {
- public:
-  explicit Reader(const json& obj) : obj_(obj) {}
-  const std::string& error() const { return error_; }
-  bool ok() const { return error_.empty(); }
-  void fail(std::string why) {
-    if (error_.empty()) error_ = std::move(why);
-  }
-
-  const json* field(const char* name, bool required) {
-    auto it = obj_.find(name);
-    if (it == obj_.end() || it->is_null()) {
-      if (required) fail(std::string("missing ") + name);
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string string(const char* name, bool required, std::size_t max_len = kMaxStringBytes) {
-    const json* v = field(name, required);
-    if (!v) return {};
-    if (!v->is_string()) {
-      fail(std::string(name) + " is not a string");
-      return {};
-    }
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.size() > max_len) {
-      fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
-           std::to_string(max_len) + ")");
-      return {};
-    }
-    if (required && s.empty()) fail(std::string(name) + " is empty");
-    return s;
-  }
-
-  std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi) {
-    const json* v = field(name, true);
-    if (!v) return 0;
-    if (!v->is_number_integer()) {
-      fail(std::string(name) + " is not an integer");
-      return 0;
-    }
-    const std::int64_t n = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(hi)
-                               ? hi + 1
-                               : v->get<std::int64_t>();
-    if (n < lo || n > hi) {
-      fail(std::string(name) + " is out of range (" + std::to_string(n) + ", expected " + std::to_string(lo) +
-           ".." + std::to_string(hi) + ")");
-      return 0;
-    }
-    return n;
-  }
-
-  std::vector<std::string> strings(const char* name, bool required, std::size_t max_items) {
-    std::vector<std::string> out;
-    const json* v = field(name, required);
-    if (!v) return out;
-    if (!v->is_array()) {
-      fail(std::string(name) + " is not a list");
-      return out;
-    }
-    if (v->size() > max_items) {
-      fail(std::string(name) + " has too many items (" + std::to_string(v->size()) + ")");
-      return out;
-    }
-    for (const auto& item : *v) {
-      if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
-          item.get_ref<const std::string&>().size() > kMaxStringBytes) {
-        fail(std::string(name) + " has an item that is not a non-empty short string");
-        return {};
-      }
-      out.push_back(item.get<std::string>());
-    }
-    if (required && out.empty()) fail(std::string(name) + " is empty");
-    return out;
-  }
-
- private:
-  const json& obj_;
-  std::string error_;
-};
+using Reader = JsonReader;
 
 bool valid_plan_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -234,7 +154,7 @@ std::optional<Region> decode_region(const json& j, std::string& why) {
   Reader r(j);
   Region reg;
   reg.id = r.string("id", true, 64);
-  reg.name = r.string("name", true);
+  reg.name = r.string("name", true, kMaxStringBytes);
   if (r.ok() && !valid_plan_id(reg.id)) r.fail("id has characters outside [a-z0-9-]");
   if (!r.ok()) {
     why = r.error();
@@ -251,9 +171,9 @@ std::optional<Destination> decode_destination(const json& j, const std::set<std:
   Reader r(j);
   Destination d;
   const std::string code = r.string("code", true, 2);
-  d.name = r.string("name", true);
+  d.name = r.string("name", true, kMaxStringBytes);
   d.region = r.string("region", true, 64);
-  d.aliases = r.strings("aliases", false, 32);
+  d.aliases = r.strings("aliases", false, 32, kMaxStringBytes);
   if (r.ok()) {
     if (auto c = parse_country_code(code)) d.code = *c;
     else r.fail("unknown country code \"" + code + "\"");
@@ -285,7 +205,7 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
   p.region = r.string("region", p.scope == Scope::Regional, 64);
   if (r.ok() && p.scope == Scope::Regional && !cat.find_region(p.region)) r.fail("unknown region \"" + p.region + "\"");
 
-  for (const auto& code : r.strings("coverage", true, kMaxListItems)) {
+  for (const auto& code : r.strings("coverage", true, kMaxListItems, kMaxStringBytes)) {
     auto c = parse_country_code(code);
     if (!c) {
       r.fail("unknown country code \"" + code.substr(0, 8) + "\"");
@@ -301,7 +221,7 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
   p.coverage.erase(std::unique(p.coverage.begin(), p.coverage.end()), p.coverage.end());
   if (r.ok() && p.scope == Scope::Local && p.coverage.size() != 1) r.fail("a local plan covers exactly one country");
 
-  p.networks = r.strings("networks", false, 16);
+  p.networks = r.strings("networks", false, 16, kMaxStringBytes);
 
   if (const json* data = r.field("data", true)) {
     if (!data->is_object()) {
@@ -312,7 +232,7 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
       if (unl && !unl->is_boolean()) d.fail("data.unlimited is not true/false");
       p.unlimited = unl && unl->is_boolean() && unl->get<bool>();
       if (p.unlimited) {
-        p.fair_use = d.string("fair_use", true);
+        p.fair_use = d.string("fair_use", true, kMaxStringBytes);
       } else {
         p.data_mb = d.integer("mb", 1, 10'000'000);
       }
@@ -348,7 +268,7 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
     }
   }
 
-  for (const auto& f : r.strings("features", false, 16)) {
+  for (const auto& f : r.strings("features", false, 16, kMaxStringBytes)) {
     if (auto bit = parse_feature(f)) p.features = static_cast<std::uint8_t>(p.features | *bit);
     // Unknown features are ignored: a newer catalogue may know more than this client.
   }
@@ -381,7 +301,7 @@ CatalogueDecode decode_catalogue(std::string_view text) {
   Reader top(doc);
   cat.schema = static_cast<int>(top.integer("schema", 1, 1));
   cat.version = top.string("version", false, 64);
-  cat.notice = top.string("notice", false);
+  cat.notice = top.string("notice", false, kMaxStringBytes);
   const json* regions = top.field("regions", true);
   const json* destinations = top.field("destinations", true);
   const json* plans = top.field("plans", true);

@@ -10,6 +10,7 @@
 // [SECTION] receipt
 // [SECTION] teardown
 #include "core/consent.hpp"
+#include "core/json_reader.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -204,57 +205,12 @@ inline constexpr std::size_t kMaxConfigServices = 128;
 inline constexpr std::size_t kMaxPatterns = 32;
 
 // A field reader for one object that records the first problem (prefixed with where it is) and never throws.
-class Reader {
+// The shared field reader, plus the one list kind only the consent config has.
+class Reader : public JsonReader {
  public:
-  Reader(const json& obj, std::string where) : obj_(obj), where_(std::move(where)) {}
-  bool ok() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
-  void fail(const std::string& why) {
-    if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
-  }
+  using JsonReader::JsonReader;
 
-  const json* field(const char* name, bool required) {
-    auto it = obj_.find(name);
-    if (it == obj_.end() || it->is_null()) {
-      if (required) fail(std::string("missing ") + name);
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string string(const char* name, bool required, std::size_t max_len) {
-    const json* v = field(name, required);
-    if (!v) return {};
-    if (!v->is_string()) {
-      fail(std::string(name) + " is not a string");
-      return {};
-    }
-    const auto& s = v->get_ref<const std::string&>();
-    if (s.size() > max_len) {
-      fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
-           std::to_string(max_len) + ")");
-      return {};
-    }
-    if (required && s.empty()) fail(std::string(name) + " is empty");
-    return s;
-  }
-
-  // A required integer in lo..hi, or `fallback` when absent and not required.
-  std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> fallback) {
-    const json* v = field(name, !fallback);
-    if (!v) return fallback.value_or(0);
-    if (!v->is_number_integer()) {
-      fail(std::string(name) + " is not an integer");
-      return 0;
-    }
-    const bool too_big = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
-    if (too_big || v->get<std::int64_t>() < lo || v->get<std::int64_t>() > hi) {
-      fail(std::string(name) + " is out of range (expected " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
-      return 0;
-    }
-    return v->get<std::int64_t>();
-  }
-
+  // Cookie / storage names: exact names or a prefix with one trailing '*'.
   std::vector<std::string> patterns(const char* name) {
     std::vector<std::string> out;
     const json* v = field(name, false);
@@ -276,11 +232,6 @@ class Reader {
     }
     return out;
   }
-
- private:
-  const json& obj_;
-  std::string where_;
-  std::string error_;
 };
 
 std::string at(const char* list, std::size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; }

@@ -1,0 +1,76 @@
+#include "core/json_reader.hpp"
+
+namespace jupiter {
+
+void JsonReader::fail(const std::string& why) {
+  if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
+}
+
+const JsonReader::json* JsonReader::field(const char* name, bool required) {
+  auto it = obj_.find(name);
+  if (it == obj_.end() || it->is_null()) {
+    if (required) fail(std::string("missing ") + name);
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::string JsonReader::string(const char* name, bool required, std::size_t max_len) {
+  const json* v = field(name, required);
+  if (!v) return {};
+  if (!v->is_string()) {
+    fail(std::string(name) + " is not a string");
+    return {};
+  }
+  const auto& s = v->get_ref<const std::string&>();
+  if (s.size() > max_len) {
+    fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
+         std::to_string(max_len) + ")");
+    return {};
+  }
+  if (required && s.empty()) fail(std::string(name) + " is empty");
+  return s;
+}
+
+std::int64_t JsonReader::integer(const char* name, std::int64_t lo, std::int64_t hi,
+                                 std::optional<std::int64_t> fallback) {
+  const json* v = field(name, !fallback);
+  if (!v) return fallback.value_or(0);
+  if (!v->is_number_integer()) {
+    fail(std::string(name) + " is not an integer");
+    return 0;
+  }
+  const bool too_big = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+  if (too_big || v->get<std::int64_t>() < lo || v->get<std::int64_t>() > hi) {
+    fail(std::string(name) + " is out of range (expected " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
+    return 0;
+  }
+  return v->get<std::int64_t>();
+}
+
+std::vector<std::string> JsonReader::strings(const char* name, bool required, std::size_t max_items,
+                                             std::size_t max_len) {
+  std::vector<std::string> out;
+  const json* v = field(name, required);
+  if (!v) return out;
+  if (!v->is_array()) {
+    fail(std::string(name) + " is not a list");
+    return out;
+  }
+  if (v->size() > max_items) {
+    fail(std::string(name) + " has too many items (" + std::to_string(v->size()) + ")");
+    return out;
+  }
+  for (const auto& item : *v) {
+    if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
+        item.get_ref<const std::string&>().size() > max_len) {
+      fail(std::string(name) + " has an item that is not a non-empty short string");
+      return {};
+    }
+    out.push_back(item.get<std::string>());
+  }
+  if (required && out.empty()) fail(std::string(name) + " is empty");
+  return out;
+}
+
+}  // namespace jupiter
