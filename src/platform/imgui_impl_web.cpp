@@ -62,7 +62,7 @@ EM_BOOL on_mouse(int type, const EmscriptenMouseEvent* e, void*) {
     }
   }
   ask();
-  return type == EMSCRIPTEN_EVENT_MOUSEDOWN ? EM_FALSE : EM_FALSE;  // let focus/selection behave normally
+  return EM_FALSE;  // let focus and selection behave normally
 }
 
 EM_BOOL on_mouse_leave(int, const EmscriptenMouseEvent*, void*) {
