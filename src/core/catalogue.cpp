@@ -284,19 +284,14 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
 
 CatalogueDecode decode_catalogue(std::string_view text) {
   CatalogueDecode out;
-  if (text.size() > kMaxCatalogueBytes) {
-    out.error = "too large (" + std::to_string(text.size()) + " bytes)";
-    return out;
+  const JsonObjectParse parsed = parse_json_object(text, kMaxCatalogueBytes);
+  switch (parsed.status) {
+    case JsonObjectParse::Status::Ok: break;
+    case JsonObjectParse::Status::TooLarge: out.error = "too large (" + std::to_string(text.size()) + " bytes)"; return out;
+    case JsonObjectParse::Status::NotJson: out.error = "not JSON"; return out;
+    case JsonObjectParse::Status::NotObject: out.error = "not a catalogue: the document is not an object"; return out;
   }
-  const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    out.error = "not JSON";
-    return out;
-  }
-  if (!doc.is_object()) {
-    out.error = "not a catalogue: the document is not an object";
-    return out;
-  }
+  const json& doc = parsed.doc;
   Catalogue& cat = out.catalogue;
   Reader top(doc);
   cat.schema = static_cast<int>(top.integer("schema", 1, 1));

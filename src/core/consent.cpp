@@ -336,19 +336,14 @@ std::optional<ConsentModeDefault> decode_mode_default(const json& j, int wait_ms
 
 ConfigDecode decode_config(std::string_view text) {
   ConfigDecode out;
-  if (text.size() > kMaxConfigBytes) {
-    out.error = "too large (" + std::to_string(text.size()) + " bytes)";
-    return out;
+  const JsonObjectParse parsed = parse_json_object(text, kMaxConfigBytes);
+  switch (parsed.status) {
+    case JsonObjectParse::Status::Ok: break;
+    case JsonObjectParse::Status::TooLarge: out.error = "too large (" + std::to_string(text.size()) + " bytes)"; return out;
+    case JsonObjectParse::Status::NotJson: out.error = "not JSON"; return out;
+    case JsonObjectParse::Status::NotObject: out.error = "not a consent config: the document is not an object"; return out;
   }
-  const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    out.error = "not JSON";
-    return out;
-  }
-  if (!doc.is_object()) {
-    out.error = "not a consent config: the document is not an object";
-    return out;
-  }
+  const json& doc = parsed.doc;
   Config cfg;
   Reader top(doc, "");
   cfg.schema = static_cast<int>(top.integer("schema", 1, 1, std::nullopt));
@@ -546,10 +541,14 @@ RecordDecode decode_record(std::string_view text) {
     return out;
   };
   if (text.empty()) return fail(RecordError::Empty, "nothing stored");
-  if (text.size() > kMaxRecordBytes) return fail(RecordError::TooLarge, std::to_string(text.size()) + " bytes");
-  const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return fail(RecordError::NotJson, "not JSON");
-  if (!doc.is_object()) return fail(RecordError::NotObject, "the document is not an object");
+  const JsonObjectParse parsed = parse_json_object(text, kMaxRecordBytes);
+  switch (parsed.status) {
+    case JsonObjectParse::Status::Ok: break;
+    case JsonObjectParse::Status::TooLarge: return fail(RecordError::TooLarge, std::to_string(text.size()) + " bytes");
+    case JsonObjectParse::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
+    case JsonObjectParse::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
+  }
+  const json& doc = parsed.doc;
 
   // The schema first: a record from another schema may have any shape, so nothing else is read from it.
   // get<std::int64_t> of an unsigned value wraps modulo 2^64, and only 1 wraps to 1.

@@ -2,6 +2,18 @@
 
 namespace jupiter {
 
+JsonObjectParse parse_json_object(std::string_view text, std::size_t max_bytes) {
+  JsonObjectParse out;
+  if (text.size() > max_bytes) {
+    out.status = JsonObjectParse::Status::TooLarge;
+    return out;
+  }
+  out.doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (out.doc.is_discarded()) out.status = JsonObjectParse::Status::NotJson;
+  else if (!out.doc.is_object()) out.status = JsonObjectParse::Status::NotObject;
+  return out;
+}
+
 void JsonReader::fail(const std::string& why) {
   if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
 }

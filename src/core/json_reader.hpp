@@ -6,11 +6,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace jupiter {
+
+// A document that must be one JSON object of bounded size: parsed without exceptions.
+struct JsonObjectParse {
+  enum class Status { Ok = 0, TooLarge, NotJson, NotObject };
+  Status status = Status::Ok;
+  nlohmann::json doc;  // the object, when status == Ok
+};
+JsonObjectParse parse_json_object(std::string_view text, std::size_t max_bytes);
 
 class JsonReader {
  public:
