@@ -8,8 +8,12 @@ import { fileURLToPath } from "node:url";
 import { expect } from "@playwright/test";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const serverBin = path.join(repoRoot, "build/native/src/server/jupiter-server");
-export const siteDir = path.join(repoRoot, "build/web/site");
+// Build folders: the presets' by default; JUPITER_NATIVE_BUILD / JUPITER_WEB_BUILD point at others
+// (for example a second checkout's build, or one per developer working side by side).
+export const nativeBuild = path.resolve(repoRoot, process.env.JUPITER_NATIVE_BUILD || "build/native");
+export const webBuild = path.resolve(repoRoot, process.env.JUPITER_WEB_BUILD || "build/web");
+export const serverBin = path.join(nativeBuild, "src/server/jupiter-server");
+export const siteDir = path.join(webBuild, "site");
 export const sampleCatalogue = path.join(repoRoot, "assets/catalogue.json");
 
 // Headless Chromium with WebGL2 on SwiftShader, and no attempts to reach the internet.
