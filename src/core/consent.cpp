@@ -137,24 +137,6 @@ bool valid_service_id(std::string_view s) {
   return all_of(s, 1, 64, [](char c) { return is_lower_alnum(c) || c == '_' || c == '-'; });
 }
 
-bool valid_consent_id(std::string_view s) {
-  return all_of(s, 8, 64, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
-}
-
-bool valid_language(std::string_view s) {
-  return !s.empty() && is_alpha(s[0]) && all_of(s, 1, 35, [](char c) { return is_alnum(c) || c == '-'; });
-}
-
-bool valid_banner_hash(std::string_view s) {
-  return all_of(s, 1, 128, [](char c) {
-    return is_alnum(c) || c == '+' || c == '/' || c == '=' || c == ':' || c == '_' || c == '-';
-  });
-}
-
-bool valid_ui_version(std::string_view s) {
-  return all_of(s, 1, 32, [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-'; });
-}
-
 bool valid_pattern(std::string_view p) {
   if (p.empty() || p.size() > 128) return false;
   const auto star = p.find('*');
@@ -174,6 +156,24 @@ bool valid_region(std::string_view s) {
 bool valid_time(std::int64_t t) { return t >= 0 && t <= kMaxTimeMs; }
 
 }  // namespace
+
+bool valid_consent_id(std::string_view s) {
+  return all_of(s, 8, 64, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+}
+
+bool valid_language(std::string_view s) {
+  return !s.empty() && is_alpha(s[0]) && all_of(s, 1, 35, [](char c) { return is_alnum(c) || c == '-'; });
+}
+
+bool valid_banner_hash(std::string_view s) {
+  return all_of(s, 1, 128, [](char c) {
+    return is_alnum(c) || c == '+' || c == '/' || c == '=' || c == ':' || c == '_' || c == '-';
+  });
+}
+
+bool valid_ui_version(std::string_view s) {
+  return all_of(s, 1, 32, [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-'; });
+}
 
 bool pattern_matches(std::string_view pattern, std::string_view name) {
   if (!pattern.empty() && pattern.back() == '*') {

@@ -330,6 +330,12 @@ struct Receipt {
 //   ui_version:  [A-Za-z0-9._+-], 1..32 bytes
 Receipt build_receipt(const Record& record, std::string_view banner_hash, std::string_view ui_version);
 
+// The field checks the receipt builder applies, for other producers of receipts (the backend, the checkout).
+bool valid_consent_id(std::string_view s);   // [A-Za-z0-9_-], 8..64 bytes
+bool valid_language(std::string_view s);     // BCP 47-shaped: [A-Za-z0-9-], starts with a letter, 1..35 bytes
+bool valid_banner_hash(std::string_view s);  // [A-Za-z0-9+/=:_-], 1..128 bytes
+bool valid_ui_version(std::string_view s);   // [A-Za-z0-9._+-], 1..32 bytes
+
 // ---------------------------------------------------------------------------------------------------------
 // Teardown
 // ---------------------------------------------------------------------------------------------------------

@@ -83,11 +83,42 @@ CREATE TABLE plan_prices (
 ) WITHOUT ROWID;
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] consent receipts
+// Proof of consent (issue 6): one row per decision, from the cookie banner, the store's privacy screen or the
+// checkout (18+ confirmation, marketing opt-in). Append-only: triggers refuse UPDATE and DELETE. No e-mail, IP
+// address or account id is stored; a receipt is found by the browser's random consent id. A client that resends
+// a receipt (beacon retry) hits the UNIQUE key and is answered as if stored.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kConsentReceipts = R"sql(
+CREATE TABLE consent_receipts (
+  id              INTEGER PRIMARY KEY,
+  consent_id      TEXT NOT NULL CHECK (length(consent_id) BETWEEN 8 AND 64),
+  time_ms         INTEGER NOT NULL CHECK (time_ms >= 0),   -- when the user decided (client clock, Unix ms)
+  received_ms     INTEGER NOT NULL CHECK (received_ms >= 0),  -- when the server stored it
+  source          TEXT NOT NULL CHECK (source IN ('banner', 'store', 'checkout')),
+  action          TEXT NOT NULL CHECK (length(action) BETWEEN 1 AND 32),
+  choices         TEXT NOT NULL,  -- canonical JSON object: what was granted (categories, services, confirmations)
+  policy_version  TEXT NOT NULL CHECK (length(policy_version) BETWEEN 1 AND 32),
+  revision        INTEGER NOT NULL CHECK (revision >= 0),
+  text_hash       TEXT NOT NULL CHECK (length(text_hash) BETWEEN 1 AND 128),  -- of the text the user saw
+  ui_version      TEXT NOT NULL CHECK (length(ui_version) BETWEEN 1 AND 32),
+  language        TEXT NOT NULL CHECK (length(language) BETWEEN 1 AND 35),
+  gpc             INTEGER NOT NULL CHECK (gpc IN (0, 1)),
+  UNIQUE (consent_id, time_ms, source, action)
+);
+CREATE TRIGGER consent_receipts_no_update BEFORE UPDATE ON consent_receipts
+BEGIN SELECT RAISE(ABORT, 'consent_receipts is append-only'); END;
+CREATE TRIGGER consent_receipts_no_delete BEFORE DELETE ON consent_receipts
+BEGIN SELECT RAISE(ABORT, 'consent_receipts is append-only'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "catalogue", kCatalogue},
+      {2, "consent receipts", kConsentReceipts},
   };
   return all;
 }

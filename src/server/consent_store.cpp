@@ -1,0 +1,122 @@
+// consent_store.cpp: see consent_store.hpp.
+#include "server/consent_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "core/consent.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+bool valid_checkout_action(std::string_view a) {
+  return !a.empty() && a.size() <= 32 &&
+         std::all_of(a.begin(), a.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+
+// The object's canonical text (sorted keys, no spaces), or "" when `text` is not a JSON object.
+std::string canonical_object(std::string_view text) {
+  if (text.size() > kMaxChoicesBytes) return {};
+  const auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return {};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string receipt_problem(const ConsentReceipt& r) {
+  if (!consent::valid_consent_id(r.consent_id)) return "consent_id must be 8..64 characters of [A-Za-z0-9_-]";
+  if (r.time_ms < 0 || r.time_ms > consent::kMaxTimeMs) return "time_ms is out of range";
+  if (r.source == "banner" || r.source == "store") {
+    if (!consent::parse_action(r.action)) return "action must be accept_all, reject_all, custom or withdraw";
+  } else if (r.source == "checkout") {
+    if (!valid_checkout_action(r.action)) return "action must be 1..32 characters of [a-z_]";
+  } else {
+    return "source must be banner, store or checkout";
+  }
+  if (canonical_object(r.choices_json).empty()) return "choices must be a JSON object of at most 8 KB";
+  if (r.policy_version.empty() || r.policy_version.size() > 32) return "policy_version must be 1..32 bytes";
+  if (r.revision < 0 || r.revision > 1'000'000'000) return "revision is out of range";
+  if (!consent::valid_banner_hash(r.text_hash)) return "text_hash must be 1..128 characters of [A-Za-z0-9+/=:_-]";
+  if (!consent::valid_ui_version(r.ui_version)) return "ui_version must be 1..32 characters of [A-Za-z0-9._+-]";
+  if (!consent::valid_language(r.language)) return "language is not a language tag";
+  return {};
+}
+
+db::Result<ReceiptAppend> append_consent_receipt(db::Database& db, const ConsentReceipt& r) {
+  ReceiptAppend out;
+  out.problem = receipt_problem(r);
+  if (!out.problem.empty()) return out;
+  const std::string choices = canonical_object(r.choices_json);
+  const std::int64_t received = now_ms();
+  return db.with([&](db::Connection& c) -> db::Result<ReceiptAppend> {
+    auto insert = c.prepare(
+        "INSERT INTO consent_receipts(consent_id, time_ms, received_ms, source, action, choices, policy_version,"
+        "                             revision, text_hash, ui_version, language, gpc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(consent_id, time_ms, source, action) DO NOTHING");
+    if (!insert) return insert.error();
+    if (db::Status s = insert.value()
+                           .bind_all(r.consent_id, r.time_ms, received, r.source, r.action, choices, r.policy_version,
+                                     r.revision, r.text_hash, r.ui_version, r.language, r.gpc ? 1 : 0)
+                           .run();
+        !s)
+      return s.error();
+    out.outcome = sqlite3_changes(c.handle()) == 1 ? ReceiptAppend::Outcome::Stored : ReceiptAppend::Outcome::Duplicate;
+    auto find = c.prepare(
+        "SELECT id FROM consent_receipts WHERE consent_id = ? AND time_ms = ? AND source = ? AND action = ?");
+    if (!find) return find.error();
+    find.value().bind_all(r.consent_id, r.time_ms, r.source, r.action);
+    auto row = find.value().step();
+    if (!row) return row.error();
+    if (!row.value()) return db::Error{SQLITE_INTERNAL, "consent receipt vanished after insert"};
+    out.id = find.value().column_int64(0);
+    return out;
+  });
+}
+
+db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, std::string_view consent_id,
+                                                            int limit) {
+  return db.with([&](db::Connection& c) -> db::Result<std::vector<StoredReceipt>> {
+    auto q = c.prepare(
+        "SELECT id, received_ms, consent_id, time_ms, source, action, choices, policy_version, revision, text_hash,"
+        "       ui_version, language, gpc FROM consent_receipts WHERE consent_id = ? ORDER BY id LIMIT ?");
+    if (!q) return q.error();
+    q.value().bind_all(consent_id, limit);
+    std::vector<StoredReceipt> out;
+    for (;;) {
+      auto row = q.value().step();
+      if (!row) return row.error();
+      if (!row.value()) break;
+      const db::Statement& s = q.value();
+      StoredReceipt sr;
+      sr.id = s.column_int64(0);
+      sr.received_ms = s.column_int64(1);
+      ConsentReceipt& r = sr.receipt;
+      r.consent_id = s.column_text(2);
+      r.time_ms = s.column_int64(3);
+      r.source = s.column_text(4);
+      r.action = s.column_text(5);
+      r.choices_json = s.column_text(6);
+      r.policy_version = s.column_text(7);
+      r.revision = static_cast<int>(s.column_int64(8));
+      r.text_hash = s.column_text(9);
+      r.ui_version = s.column_text(10);
+      r.language = s.column_text(11);
+      r.gpc = s.column_int64(12) != 0;
+      out.push_back(std::move(sr));
+    }
+    return out;
+  });
+}
+
+}  // namespace jupiter::server
