@@ -1,0 +1,282 @@
+// order.cpp: the ORDER codec (see order.hpp). Every field is read through JsonReader: typed, bounded, no throw.
+#include "core/order.hpp"
+
+#include <array>
+#include <utility>
+
+#include "core/json_reader.hpp"
+
+namespace jupiter {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t kShort = 128;   // ids, state names, codes
+constexpr std::size_t kText = 1024;   // names, messages, reasons
+constexpr std::size_t kUrl = 2048;
+
+template <class E, std::size_t N>
+std::optional<E> parse_enum(std::string_view s, const std::array<std::pair<E, const char*>, N>& names) {
+  for (const auto& [value, name] : names)
+    if (s == name) return value;
+  return std::nullopt;
+}
+
+template <class E, std::size_t N>
+std::string_view enum_name(E e, const std::array<std::pair<E, const char*>, N>& names) {
+  for (const auto& [value, name] : names)
+    if (e == value) return name;
+  return "";
+}
+
+constexpr std::array<std::pair<OrderState, const char*>, 7> kStates{{
+    {OrderState::PendingPayment, "pending_payment"}, {OrderState::Paid, "paid"},
+    {OrderState::Provisioning, "provisioning"},      {OrderState::Delivered, "delivered"},
+    {OrderState::Failed, "failed"},                  {OrderState::Refunded, "refunded"},
+    {OrderState::Cancelled, "cancelled"},
+}};
+constexpr std::array<std::pair<PaymentStatus, const char*>, 5> kPaymentStatuses{{
+    {PaymentStatus::None, "none"}, {PaymentStatus::Open, "open"}, {PaymentStatus::Declined, "declined"},
+    {PaymentStatus::Succeeded, "succeeded"}, {PaymentStatus::Refunded, "refunded"},
+}};
+constexpr std::array<std::pair<DeliveryStatus, const char*>, 5> kDeliveryStatuses{{
+    {DeliveryStatus::Waiting, "waiting"}, {DeliveryStatus::Pending, "pending"}, {DeliveryStatus::Ready, "ready"},
+    {DeliveryStatus::Failed, "failed"}, {DeliveryStatus::Flagged, "flagged"},
+}};
+
+// A nested object (nullptr when absent, null or not an object; the last two are reported when required).
+const json* object_field(JsonReader& r, const char* name, bool required) {
+  const json* v = r.field(name, required);
+  if (v && !v->is_object()) {
+    r.fail(std::string(name) + " is not an object");
+    return nullptr;
+  }
+  return v;
+}
+
+bool boolean(JsonReader& r, const char* name) {
+  const json* v = r.field(name, false);
+  if (!v) return false;
+  if (!v->is_boolean()) r.fail(std::string(name) + " is not true or false");
+  return v->is_boolean() && v->get<bool>();
+}
+
+template <class E>
+E enum_field(JsonReader& r, const char* name, std::optional<E> (*parse)(std::string_view)) {
+  const std::string s = r.string(name, true, kShort);
+  if (!r.ok()) return E::Unknown;
+  const auto v = parse(s);
+  if (!v) r.fail(std::string(name) + " \"" + s + "\" is not a known value");
+  return v.value_or(E::Unknown);
+}
+
+bool all_digits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+void read_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
+  JsonReader r(obj, "plan");
+  p.id = r.string("id", true, kShort);
+  p.name = r.string("name", true, kText);
+  const std::string kind = r.string("kind", true, kShort);
+  p.kind = parse_scope(kind).value_or(Scope::Unknown);
+  if (r.ok() && p.kind == Scope::Unknown) r.fail("kind \"" + kind + "\" is not a known value");
+  p.coverage = r.strings("coverage", false, kMaxListItems, 8);
+  p.data_mb = r.integer("data_mb", 0, std::int64_t{1} << 40);
+  p.validity_days = static_cast<int>(r.integer("validity_days", 1, 3650));
+  // An unknown start rule is shown as "see the plan's terms" rather than refusing the whole order.
+  p.validity_start = parse_validity_start(r.string("validity_start", false, kShort)).value_or(ValidityStart::Unknown);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_price(JsonReader& outer, const json& obj, Money& m) {
+  JsonReader r(obj, "price");
+  m.minor = r.integer("amount", 0, std::int64_t{1} << 40);
+  const std::string code = r.string("currency", true, 3);
+  const auto c = parse_currency(code);
+  if (r.ok() && !c) r.fail("currency \"" + code + "\" is not one the store sells in");
+  m.currency = c.value_or(Currency::Unknown);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_customer(JsonReader& outer, const json& obj, OrderCustomer& c) {
+  JsonReader r(obj, "customer");
+  c.email = r.string("email", true, 320);
+  c.name = r.string("name", false, kText);
+  c.phone = r.string("phone", false, 32);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_payment(JsonReader& outer, const json& obj, OrderPayment& p) {
+  JsonReader r(obj, "payment");
+  p.status = enum_field(r, "status", parse_payment_status);
+  p.decline_reason = r.string("decline_reason", false, kShort);
+  p.method = r.string("method", false, kShort);
+  p.brand = r.string("brand", false, kShort);
+  p.last4 = r.string("last4", false, 4);
+  if (r.ok() && !p.last4.empty() && (p.last4.size() != 4 || !all_digits(p.last4))) r.fail("last4 is not 4 digits");
+  p.transaction = r.string("transaction", false, kShort);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_delivery(JsonReader& outer, const json& obj, OrderDelivery& d) {
+  JsonReader r(obj, "delivery");
+  d.status = enum_field(r, "status", parse_delivery_status);
+  d.attempts = static_cast<int>(r.integer("attempts", 0, 1'000'000, 0));
+  d.message = r.string("message", false, kText);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_esim(JsonReader& outer, const json& obj, OrderEsim& e) {
+  JsonReader r(obj, "esim");
+  e.iccid = r.string("iccid", true, 22);
+  if (r.ok() && !all_digits(e.iccid)) r.fail("iccid is not digits");
+  e.smdp = r.string("smdp", true, 255);
+  e.matching_id = r.string("matching_id", true, 255);
+  e.confirmation_code = r.string("confirmation_code", false, kShort);
+  e.confirmation_required = boolean(r, "confirmation_required");
+  e.activation_code = r.string("activation_code", true, 1024);  // validated by the delivery screen's parser
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_support(JsonReader& outer, const json& obj, OrderSupport& s) {
+  JsonReader r(obj, "support");
+  s.reference = r.string("reference", true, kShort);
+  s.reason = r.string("reason", false, kText);
+  if (!r.ok()) outer.fail(r.error());
+}
+
+void read_history(JsonReader& outer, const json* list, std::vector<OrderTransition>& out) {
+  if (!list) return;
+  if (!list->is_array() || list->size() > kMaxOrderHistory) {
+    outer.fail("history is not a list of at most " + std::to_string(kMaxOrderHistory) + " entries");
+    return;
+  }
+  for (std::size_t i = 0; i < list->size() && outer.ok(); ++i) {
+    const json& item = (*list)[i];
+    const std::string where = "history[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      outer.fail(where + " is not an object");
+      return;
+    }
+    JsonReader r(item, where);
+    OrderTransition t;
+    t.at = r.string("at", true, 40);
+    t.from = r.string("from", false, kShort);
+    t.to = r.string("to", true, kShort);
+    t.reason = r.string("reason", false, kText);
+    if (!r.ok()) outer.fail(r.error());
+    out.push_back(std::move(t));
+  }
+}
+
+// The ORDER object at `obj`; errors are prefixed with "order".
+Order read_order(JsonReader& outer, const json& obj) {
+  JsonReader r(obj, "order");
+  Order o;
+  o.id = r.string("id", true, kShort);
+  o.state = enum_field(r, "state", parse_order_state);
+  o.created_at = r.string("created_at", true, 40);
+  o.updated_at = r.string("updated_at", false, 40);
+  if (const json* v = object_field(r, "plan", true)) read_plan(r, *v, o.plan);
+  if (const json* v = object_field(r, "price", true)) read_price(r, *v, o.price);
+  if (const json* v = object_field(r, "customer", true)) read_customer(r, *v, o.customer);
+  o.marketing = boolean(r, "marketing");
+  if (const json* v = object_field(r, "payment", true)) read_payment(r, *v, o.payment);
+  if (const json* v = object_field(r, "delivery", false)) read_delivery(r, *v, o.delivery);
+  if (const json* v = object_field(r, "esim", false)) read_esim(r, *v, o.esim.emplace());
+  if (const json* v = object_field(r, "support", false)) read_support(r, *v, o.support.emplace());
+  read_history(r, r.field("history", false), o.history);
+  if (!r.ok()) outer.fail(r.error());
+  return o;
+}
+
+// Parses a bounded JSON object; on failure, sets `error` and returns false.
+bool parse_document(std::string_view text, JsonObjectParse& out, std::string& error) {
+  out = parse_json_object(text, kMaxOrderBytes);
+  switch (out.status) {
+    case JsonObjectParse::Status::Ok: return true;
+    case JsonObjectParse::Status::TooLarge: error = "too large"; return false;
+    case JsonObjectParse::Status::NotJson: error = "not JSON"; return false;
+    case JsonObjectParse::Status::NotObject: error = "not a JSON object"; return false;
+  }
+  return false;
+}
+
+bool is_http_url(std::string_view s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
+}
+
+}  // namespace
+
+std::optional<OrderState> parse_order_state(std::string_view s) { return parse_enum(s, kStates); }
+std::string_view order_state_name(OrderState s) { return enum_name(s, kStates); }
+std::optional<PaymentStatus> parse_payment_status(std::string_view s) { return parse_enum(s, kPaymentStatuses); }
+std::string_view payment_status_name(PaymentStatus s) { return enum_name(s, kPaymentStatuses); }
+std::optional<DeliveryStatus> parse_delivery_status(std::string_view s) { return parse_enum(s, kDeliveryStatuses); }
+std::string_view delivery_status_name(DeliveryStatus s) { return enum_name(s, kDeliveryStatuses); }
+
+bool is_base64url(std::string_view s, std::size_t min_len, std::size_t max_len) {
+  if (s.size() < min_len || s.size() > max_len) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+OrderDecode decode_order(std::string_view text) {
+  OrderDecode out;
+  JsonObjectParse doc;
+  if (!parse_document(text, doc, out.error)) return out;
+  JsonReader r(doc.doc);
+  out.order = read_order(r, doc.doc);
+  out.ok = r.ok();
+  out.error = r.error();
+  return out;
+}
+
+CreatedOrderDecode decode_created_order(std::string_view text) {
+  CreatedOrderDecode out;
+  JsonObjectParse doc;
+  if (!parse_document(text, doc, out.error)) return out;
+  JsonReader r(doc.doc);
+  if (const json* v = object_field(r, "order", true)) out.order = read_order(r, *v);
+  out.token = r.string("token", true, kMaxOrderToken);
+  if (r.ok() && !is_base64url(out.token, 16, kMaxOrderToken)) r.fail("token is not base64url");
+  out.ok = r.ok();
+  out.error = r.error();
+  return out;
+}
+
+PaymentSessionDecode decode_payment_session(std::string_view text) {
+  PaymentSessionDecode out;
+  JsonObjectParse doc;
+  if (!parse_document(text, doc, out.error)) return out;
+  JsonReader r(doc.doc);
+  out.checkout_url = r.string("checkout_url", true, kUrl);
+  out.session = r.string("session", false, kShort);
+  if (r.ok() && !is_http_url(out.checkout_url)) r.fail("checkout_url is not an http(s) address");
+  out.ok = r.ok();
+  out.error = r.error();
+  return out;
+}
+
+ApiError decode_api_error(std::string_view text) {
+  ApiError out;
+  JsonObjectParse doc;
+  std::string ignored;
+  if (!parse_document(text, doc, ignored)) return out;
+  JsonReader r(doc.doc);
+  const json* e = object_field(r, "error", true);
+  if (!e) return out;
+  JsonReader er(*e, "error");
+  out.code = er.string("code", true, kShort);
+  out.message = er.string("message", false, kText);
+  if (!er.ok()) return {};
+  return out;
+}
+
+}  // namespace jupiter
