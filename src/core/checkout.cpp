@@ -1,0 +1,539 @@
+// checkout.cpp: the checkout state machine (see checkout.hpp).
+//
+// [SECTION] names, validation, links
+// [SECTION] session record
+// [SECTION] requests and responses
+// [SECTION] update
+#include "core/checkout.hpp"
+
+#include <array>
+
+#include "core/json_reader.hpp"
+
+namespace jupiter::checkout {
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+using json = nlohmann::json;
+
+constexpr std::array<std::pair<Step, const char*>, 6> kSteps{{
+    {Step::None, "none"}, {Step::Review, "review"}, {Step::Details, "details"},
+    {Step::Confirmations, "confirmations"}, {Step::Payment, "payment"}, {Step::Order, "order"},
+}};
+constexpr std::array<std::pair<Return, const char*>, 4> kReturns{{
+    {Return::None, ""}, {Return::Success, "success"}, {Return::Declined, "declined"}, {Return::Cancelled, "cancelled"},
+}};
+constexpr const char* kLanguages[] = {"en", "es", "fr", "de"};
+
+bool known_language(std::string_view lang) {
+  for (const char* l : kLanguages)
+    if (lang == l) return true;
+  return false;
+}
+
+Return parse_return(std::string_view s) {
+  for (const auto& [r, name] : kReturns)
+    if (s == name) return r;
+  return Return::None;
+}
+
+std::string_view return_name(Return r) {
+  for (const auto& [value, name] : kReturns)
+    if (r == value) return name;
+  return "";
+}
+
+// Order ids go into URL paths: only [A-Za-z0-9_-], at most 64 characters.
+bool valid_order_id(std::string_view id) { return is_base64url(id, 1, 64); }
+
+// "t=<token>" (possibly among other fragment parameters) -> the token, or "".
+std::string token_from_fragment(std::string_view fragment) {
+  while (!fragment.empty()) {
+    const auto amp = fragment.find('&');
+    const std::string_view part = fragment.substr(0, amp);
+    if (part.rfind("t=", 0) == 0) return std::string(part.substr(2));
+    if (amp == std::string_view::npos) break;
+    fragment.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] names, validation, links
+// ---------------------------------------------------------------------------------------------------------
+std::string_view step_name(Step s) {
+  for (const auto& [value, name] : kSteps)
+    if (s == value) return name;
+  return "none";
+}
+
+std::optional<Step> parse_step(std::string_view s) {
+  for (const auto& [value, name] : kSteps)
+    if (s == name) return value;
+  return std::nullopt;
+}
+
+bool operator==(const Details& a, const Details& b) {
+  return a.email == b.email && a.email_confirm == b.email_confirm && a.name == b.name && a.phone == b.phone &&
+         a.adult == b.adult && a.terms == b.terms && a.marketing == b.marketing;
+}
+
+bool FieldErrors::details_ok() const {
+  return email == ContactProblem::None && !email_mismatch && name == ContactProblem::None &&
+         phone == ContactProblem::None;
+}
+
+FieldErrors validate(const Details& d) {
+  FieldErrors e;
+  e.email = validate_email(normalize_email(d.email)).problem;
+  e.email_mismatch = e.email == ContactProblem::None && !same_email(d.email, d.email_confirm);
+  e.name = validate_name(normalize_name(d.name)).problem;
+  const std::string phone = normalize_phone(d.phone);
+  if (!phone.empty()) e.phone = validate_phone(phone).problem;
+  e.adult_missing = !d.adult;
+  e.terms_missing = !d.terms;
+  return e;
+}
+
+bool valid_idempotency_key(std::string_view key) { return is_base64url(key, 16, 64); }
+
+int poll_delay_ms(int polls) {
+  int ms = kFirstPollMs;
+  for (int i = 0; i < polls && ms < kMaxPollMs; ++i) ms = ms * 3 / 2;
+  return ms < kMaxPollMs ? ms : kMaxPollMs;
+}
+
+std::string order_link(std::string_view id, std::string_view token) {
+  return "/?order=" + std::string(id) + "#t=" + std::string(token);
+}
+
+std::string receipt_link(std::string_view id, std::string_view token) {
+  return "/orders/" + std::string(id) + "/receipt?token=" + std::string(token);
+}
+
+std::string order_body(const Model& m) {
+  const FieldErrors e = validate(m.details);
+  if (!e.details_ok() || !e.confirmations_ok() || m.plan_id.empty()) return {};
+  const json body = {
+      {"plan", m.plan_id},
+      {"currency", std::string(currency_code(m.currency))},
+      {"email", normalize_email(m.details.email)},
+      {"name", normalize_name(m.details.name)},
+      {"phone", normalize_phone(m.details.phone)},
+      {"adult", true},
+      {"terms_version", kTermsVersion},
+      {"marketing", m.details.marketing},
+      {"language", known_language(m.language) ? m.language : std::string("en")},
+  };
+  return body.dump();
+}
+
+bool should_poll(const Model& m) {
+  if (m.step != Step::Order || !m.order) return false;
+  const Order& o = *m.order;
+  switch (o.state) {
+    case OrderState::PendingPayment:  // back from the processor, its verdict (the webhook) not yet in
+      return m.returned != Return::None && m.returned != Return::Cancelled &&
+             (o.payment.status == PaymentStatus::None || o.payment.status == PaymentStatus::Open);
+    case OrderState::Paid:
+    case OrderState::Provisioning: return true;
+    default: return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] session record
+// ---------------------------------------------------------------------------------------------------------
+std::string encode_session(const Model& m) {
+  const json record = {
+      {"v", 1},
+      {"step", std::string(step_name(m.step))},
+      {"plan", m.plan_id},
+      {"currency", std::string(currency_code(m.currency))},
+      {"language", m.language},
+      {"email", m.details.email},
+      {"email_confirm", m.details.email_confirm},
+      {"name", m.details.name},
+      {"phone", m.details.phone},
+      {"adult", m.details.adult},
+      {"terms", m.details.terms},
+      {"marketing", m.details.marketing},
+      {"key", m.key},
+      {"sent", m.sent_body},
+      {"order", m.order_id},
+      {"token", m.token},
+      {"returned", std::string(return_name(m.returned))},
+  };
+  return record.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+bool read_bool(JsonReader& r, const char* name) {
+  const json* v = r.field(name, false);
+  if (v && !v->is_boolean()) r.fail(std::string(name) + " is not true or false");
+  return v && v->is_boolean() && v->get<bool>();
+}
+}  // namespace
+
+std::optional<Model> decode_session(std::string_view record) {
+  const JsonObjectParse doc = parse_json_object(record, kMaxSessionBytes);
+  if (doc.status != JsonObjectParse::Status::Ok) return std::nullopt;
+  JsonReader r(doc.doc, "session");
+  if (r.integer("v", 1, 1) != 1 || !r.ok()) return std::nullopt;
+  Model m;
+  const auto step = parse_step(r.string("step", true, 16));
+  m.plan_id = r.string("plan", false, 64);
+  const auto currency = parse_currency(r.string("currency", true, 3));
+  m.language = r.string("language", false, 8);
+  m.details.email = r.string("email", false, 512);
+  m.details.email_confirm = r.string("email_confirm", false, 512);
+  m.details.name = r.string("name", false, 512);
+  m.details.phone = r.string("phone", false, 64);
+  m.details.adult = read_bool(r, "adult");
+  m.details.terms = read_bool(r, "terms");
+  m.details.marketing = read_bool(r, "marketing");
+  m.key = r.string("key", false, 64);
+  m.sent_body = r.string("sent", false, 4096);
+  m.order_id = r.string("order", false, 64);
+  m.token = r.string("token", false, kMaxOrderToken);
+  m.returned = parse_return(r.string("returned", false, 16));
+  if (!r.ok() || !step || !currency) return std::nullopt;
+  if (!m.key.empty() && !valid_idempotency_key(m.key)) return std::nullopt;
+  if (!m.order_id.empty() && !valid_order_id(m.order_id)) return std::nullopt;
+  if (!m.token.empty() && !is_base64url(m.token, 16, kMaxOrderToken)) return std::nullopt;
+  if (*step != Step::Order && m.plan_id.empty()) return std::nullopt;  // a flow needs its plan
+  if (!known_language(m.language)) m.language = "en";
+  m.step = *step;
+  m.currency = *currency;
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] requests and responses
+// ---------------------------------------------------------------------------------------------------------
+namespace {
+
+using Effects = std::vector<Effect>;
+
+void save(const Model& m, Effects& fx) { fx.push_back(effect::SaveSession{encode_session(m)}); }
+
+void clear_problem(Model& m) {
+  m.problem = Problem::None;
+  m.http_status = 0;
+  m.retry_after_s = 0;
+  m.api_code.clear();
+  m.detail.clear();
+}
+
+void send(Model& m, Effects& fx, RequestKind kind, Busy busy, std::string method, std::string url,
+          std::string body) {
+  m.seq += 1;
+  m.busy = busy;
+  clear_problem(m);
+  effect::Http h{kind, m.seq, std::move(method), std::move(url), {}, std::move(body)};
+  if (kind == RequestKind::CreateOrder) h.headers.emplace_back("Idempotency-Key", m.key);
+  else h.headers.emplace_back("Authorization", "Bearer " + m.token);
+  if (h.method == "POST") h.headers.emplace_back("Content-Type", "application/json");
+  fx.push_back(std::move(h));
+}
+
+void create_order(Model& m, Effects& fx) {
+  send(m, fx, RequestKind::CreateOrder, Busy::CreatingOrder, "POST", "/api/orders", m.sent_body);
+}
+
+void start_payment(Model& m, Effects& fx) {
+  send(m, fx, RequestKind::StartPayment, Busy::StartingPayment, "POST", "/api/orders/" + m.order_id + "/payment",
+       "{}");
+}
+
+void load_order(Model& m, Effects& fx) {
+  send(m, fx, RequestKind::LoadOrder, Busy::LoadingOrder, "GET", "/api/orders/" + m.order_id, "");
+}
+
+void schedule_poll(Model& m, Effects& fx) {
+  m.poll_timer += 1;
+  fx.push_back(effect::StartTimer{poll_delay_ms(m.polls), m.poll_timer});
+  m.polls += 1;
+}
+
+// The order page for the order in m (id and token known): show it and ask the server for its state.
+void show_order(Model& m, Effects& fx) {
+  m.step = Step::Order;
+  m.polls = 0;
+  save(m, fx);
+  fx.push_back(effect::ReplaceUrl{order_link(m.order_id, m.token)});
+  load_order(m, fx);
+}
+
+bool is_details_code(std::string_view code) {
+  return code == "invalid_email" || code == "invalid_phone" || code == "invalid_name";
+}
+
+// A non-2xx answer, or none at all.
+void failed(Model& m, const action::Response& r) {
+  const ApiError e = decode_api_error(r.body);
+  m.http_status = r.status;
+  m.api_code = e.code;
+  m.detail = r.status == 0 ? r.network_error : (e.message.empty() ? "HTTP " + std::to_string(r.status) : e.message);
+  if (r.status == 0) m.problem = Problem::Network;
+  else if (r.status == 404) m.problem = Problem::NotFound;
+  else if (r.status == 429) {
+    m.problem = Problem::RateLimited;
+    m.retry_after_s = r.retry_after_s;
+  } else if (r.status == 422) m.problem = Problem::UnknownPlan;
+  else if (r.status == 409 && e.code == "idempotency_key_reused") {
+    m.problem = Problem::KeyReused;
+    m.key.clear();  // the next Pay sends a fresh one
+  } else if (r.status == 400) m.problem = Problem::Rejected;
+  else m.problem = Problem::Server;
+  // A field the server refused is fixed on its own step.
+  if (m.problem == Problem::Rejected && is_details_code(e.code)) m.step = Step::Details;
+  if (m.problem == Problem::Rejected && (e.code == "adult_required" || e.code == "terms_required"))
+    m.step = Step::Confirmations;
+}
+
+
+void on_created(Model& m, const action::Response& r, Effects& fx) {
+  CreatedOrderDecode d = decode_created_order(r.body);
+  if (!d.ok || !valid_order_id(d.order.id)) {
+    m.problem = Problem::BadResponse;
+    m.detail = d.ok ? "order id is not URL-safe" : d.error;
+    return;
+  }
+  m.order_id = d.order.id;
+  m.token = std::move(d.token);
+  m.order = std::move(d.order);
+  save(m, fx);
+  if (m.order->state == OrderState::PendingPayment) return start_payment(m, fx);
+  show_order(m, fx);  // a replayed key whose order was paid already
+}
+
+void on_payment_session(Model& m, const action::Response& r, Effects& fx) {
+  if (r.status == 409) return show_order(m, fx);  // not payable any more: show what it is
+  PaymentSessionDecode d = decode_payment_session(r.body);
+  if (!d.ok) {
+    m.problem = Problem::BadResponse;
+    m.detail = d.error;
+    return;
+  }
+  m.busy = Busy::Redirecting;  // stays busy until the page unloads: no second click can start anything
+  m.returned = Return::None;
+  m.step = Step::Payment;
+  save(m, fx);
+  fx.push_back(effect::Navigate{std::move(d.checkout_url)});
+}
+
+void on_order(Model& m, const action::Response& r, Effects& fx) {
+  OrderDecode d = decode_order(r.body);
+  if (!d.ok || d.order.id != m.order_id) {
+    m.problem = Problem::BadResponse;
+    m.detail = d.ok ? "the server sent another order" : d.error;
+    return;
+  }
+  const bool changed = !m.order || m.order->state != d.order.state || m.order->payment.status != d.order.payment.status;
+  if (changed) m.polls = 0;
+  m.order = std::move(d.order);
+  if (should_poll(m)) schedule_poll(m, fx);
+}
+
+void on_response(Model& m, const action::Response& r, Effects& fx) {
+  if (r.seq != m.seq || m.busy == Busy::Idle || m.busy == Busy::Redirecting) return;  // stale or unexpected
+  m.busy = Busy::Idle;
+  const bool ok = r.status >= 200 && r.status < 300;
+  if (!ok && !(r.kind == RequestKind::StartPayment && r.status == 409)) {
+    failed(m, r);
+    // A poll that failed on the way (network, 5xx) is tried again later; a 404 is final.
+    if (r.kind == RequestKind::LoadOrder && m.problem != Problem::NotFound && m.order && should_poll(m))
+      schedule_poll(m, fx);
+    return;
+  }
+  switch (r.kind) {
+    case RequestKind::CreateOrder: return on_created(m, r, fx);
+    case RequestKind::StartPayment: return on_payment_session(m, r, fx);
+    case RequestKind::LoadOrder: return on_order(m, r, fx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] update
+// ---------------------------------------------------------------------------------------------------------
+void on_next(Model& m, Effects& fx) {
+  m.errors = validate(m.details);
+  switch (m.step) {
+    case Step::Review: m.step = Step::Details; break;
+    case Step::Details:
+      m.show_errors = !m.errors.details_ok();
+      if (!m.show_errors) m.step = Step::Confirmations;
+      break;
+    case Step::Confirmations:
+      m.show_errors = !m.errors.confirmations_ok();
+      if (!m.show_errors) m.step = Step::Payment;
+      break;
+    default: return;
+  }
+  m.cancelled_note = false;
+  save(m, fx);
+}
+
+void close(Model& m, Effects& fx) {
+  if (m.step == Step::Order) fx.push_back(effect::ReplaceUrl{"/"});
+  Model fresh;
+  fresh.offline = m.offline;
+  fresh.seq = m.seq;  // responses to requests still in flight stay stale
+  fresh.details = m.details;  // typed details stay for another plan in this page's life (not stored)
+  m = std::move(fresh);
+  fx.push_back(effect::ClearSession{});
+}
+
+void on_back(Model& m, Effects& fx) {
+  if (m.busy != Busy::Idle && m.busy != Busy::LoadingOrder) return;
+  switch (m.step) {
+    case Step::Details: m.step = Step::Review; break;
+    case Step::Confirmations: m.step = Step::Details; break;
+    case Step::Payment: m.step = Step::Confirmations; break;
+    case Step::Review:
+    case Step::Order: return close(m, fx);
+    case Step::None: return;
+  }
+  m.show_errors = false;
+  save(m, fx);
+}
+
+void on_pay(Model& m, const action::Pay& p, Effects& fx) {
+  if (m.busy != Busy::Idle) return;  // a second click while the first is on its way
+  if (m.step != Step::Payment && m.step != Step::Order) return;
+  if (m.offline) {
+    m.problem = Problem::Offline;
+    return;
+  }
+  if (m.step == Step::Order) {  // Try again / Pay on the order page
+    if (m.order && m.order->state == OrderState::PendingPayment && !m.token.empty()) start_payment(m, fx);
+    return;
+  }
+  m.errors = validate(m.details);
+  if (!m.errors.details_ok() || !m.errors.confirmations_ok()) {
+    m.show_errors = true;
+    m.step = m.errors.details_ok() ? Step::Confirmations : Step::Details;
+    return save(m, fx);
+  }
+  std::string body = order_body(m);
+  if (!m.order_id.empty() && !m.token.empty() && body == m.sent_body) {  // this order exists already
+    if (!m.order || m.order->state == OrderState::PendingPayment) return start_payment(m, fx);  // 409 if not
+    return show_order(m, fx);
+  }
+  if (m.key.empty() || body != m.sent_body) {
+    if (!valid_idempotency_key(p.fresh_key)) {
+      m.problem = Problem::Server;
+      m.detail = "no usable idempotency key";
+      return;
+    }
+    m.key = p.fresh_key;
+    m.sent_body = std::move(body);
+    m.order.reset();
+    m.order_id.clear();
+    m.token.clear();
+  }
+  save(m, fx);  // the key is kept before the request leaves: a reload re-sends the same key
+  create_order(m, fx);
+}
+
+void on_resume(Model& m, const action::Resume& a, Effects& fx) {
+  std::optional<Model> stored = decode_session(a.stored);
+  if (a.order_param.empty()) {
+    if (!stored) return;
+    stored->offline = m.offline;
+    stored->seq = m.seq;
+    m = std::move(*stored);
+    if (m.step == Step::Order && !m.order_id.empty() && !m.token.empty()) return show_order(m, fx);
+    if (m.step == Step::Order) return close(m, fx);
+    return;
+  }
+  Model base = stored && stored->order_id == a.order_param ? std::move(*stored) : Model{};
+  base.offline = m.offline;
+  base.seq = m.seq;
+  m = std::move(base);
+  m.order_id = a.order_param;
+  const std::string token = token_from_fragment(a.fragment);
+  if (!token.empty()) m.token = token;
+  m.returned = parse_return(a.checkout_param);
+  if (!valid_order_id(m.order_id) || !is_base64url(m.token, 16, kMaxOrderToken)) {
+    m.step = Step::Order;
+    m.problem = valid_order_id(m.order_id) ? Problem::IncompleteLink : Problem::NotFound;
+    return;
+  }
+  if (m.returned == Return::Cancelled && !m.plan_id.empty()) {  // closed the processor's page: back to review
+    m.step = Step::Review;
+    m.cancelled_note = true;
+    save(m, fx);
+    fx.push_back(effect::ReplaceUrl{"/"});
+    return;
+  }
+  show_order(m, fx);
+}
+
+}  // namespace
+
+Update update(Model m, Action a) {
+  Effects fx;
+  std::visit(overloaded{
+                 [&](action::Open& o) {
+                   if (o.plan_id.empty() || o.currency == Currency::Unknown) return;
+                   Model fresh;
+                   fresh.offline = m.offline;
+                   fresh.seq = m.seq;
+                   fresh.details = m.details;
+                   fresh.step = Step::Review;
+                   fresh.plan_id = std::move(o.plan_id);
+                   fresh.currency = o.currency;
+                   fresh.language = known_language(o.language) ? o.language : "en";
+                   m = std::move(fresh);
+                   save(m, fx);
+                 },
+                 [&](action::Resume& r) { on_resume(m, r, fx); },
+                 [&](action::Next) { on_next(m, fx); },
+                 [&](action::Back) { on_back(m, fx); },
+                 [&](action::Close) { close(m, fx); },
+                 [&](action::FieldChanged& f) {
+                   if (!m.open()) return;
+                   std::string* target[] = {&m.details.email, &m.details.email_confirm, &m.details.name,
+                                            &m.details.phone};
+                   *target[static_cast<int>(f.field)] = std::move(f.value);
+                   if (m.show_errors) m.errors = validate(m.details);
+                   save(m, fx);
+                 },
+                 [&](action::Toggled t) {
+                   if (!m.open()) return;
+                   bool* target[] = {&m.details.adult, &m.details.terms, &m.details.marketing};
+                   *target[static_cast<int>(t.box)] = t.on;
+                   if (m.show_errors) m.errors = validate(m.details);
+                   save(m, fx);
+                 },
+                 [&](action::Pay& p) { on_pay(m, p, fx); },
+                 [&](action::Reload) {
+                   if (m.step != Step::Order || m.busy != Busy::Idle || m.order_id.empty() || m.token.empty()) return;
+                   m.polls = 0;
+                   load_order(m, fx);
+                 },
+                 [&](action::PollDue p) {
+                   if (p.timer != m.poll_timer || m.busy != Busy::Idle || !should_poll(m)) return;
+                   load_order(m, fx);
+                 },
+                 [&](action::Connectivity c) {
+                   m.offline = !c.online;
+                   if (c.online && m.problem == Problem::Offline) clear_problem(m);
+                 },
+                 [&](action::Response& r) { on_response(m, r, fx); },
+             },
+             a);
+  return {std::move(m), std::move(fx)};
+}
+
+}  // namespace jupiter::checkout
