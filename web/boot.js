@@ -32,7 +32,8 @@
   // Intl formatters are slow to create the first time; make the default currency's one while the module loads.
   var moneyFormats = {};
   try {
-    moneyFormats.USD = new Intl.NumberFormat(navigator.language || "en", { style: "currency", currency: "USD" });
+    var locale = navigator.language || "en";
+    moneyFormats[locale + "|USD"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" });
   } catch (e) { /* the module makes its own */ }
 
   // main() waits (a little) for the catalogue, so that the first frame can show it instead of a loading state.

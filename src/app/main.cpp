@@ -11,9 +11,12 @@
 #include <algorithm>
 #include <deque>
 
+#include "app/text_files.hpp"
 #include "core/app.hpp"
+#include "platform/browser_state.hpp"
 #include "platform/imgui_impl_web.h"
 #include "platform/platform.hpp"
+#include "ui/i18n.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
@@ -32,6 +35,7 @@ struct App {
   int frames_wanted = 0;
   bool frame_scheduled = false;
   unsigned frames_rendered = 0;
+  Language texts_language = Language::Unknown;  // the language whose texts are installed
 };
 App g_app;
 
@@ -50,7 +54,33 @@ void perform(const Effect& e) {
     });
   } else if (auto l = std::get_if<effect::Log>(&e)) {
     platform::log(l->level, l->message);
+  } else if (auto st = std::get_if<effect::Store>(&e)) {
+    // A preference is kept only with the preferences consent; the model still holds it for this visit.
+    if (st->kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
+    if (!platform::storage_set(st->key, st->value)) platform::log(LogLevel::Info, "storage: could not keep " + st->key);
   }
+}
+
+// One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
+TextTable texts_for(Language lang) {
+  TextTable table;
+  const std::string_view code = language_code(lang);
+  for (unsigned i = 0; i < jupiter_text_files_count; ++i) {
+    const JupiterTextFile& f = jupiter_text_files[i];
+    if (code != f.language) continue;
+    for (const std::string& problem : table.add_file(std::string_view(f.json, f.size), f.domain))
+      platform::log(LogLevel::Warning, std::string("i18n: ") + f.domain + "/" + f.language + ".json: " + problem);
+  }
+  return table;
+}
+
+// Installs the model's language when it changed: texts, and the locale prices are formatted in.
+void apply_language() {
+  const Language lang = g_app.model.language;
+  if (lang == g_app.texts_language) return;
+  g_app.texts_language = lang;
+  ui::set_texts(lang, texts_for(Language::En), texts_for(lang));
+  platform::set_money_locale(language_code(lang));
 }
 
 void drain_actions() {
@@ -61,6 +91,7 @@ void drain_actions() {
     g_app.model = std::move(u.model);
     for (const Effect& e : u.effects) perform(e);
   }
+  apply_language();
 }
 
 void build_fonts() {
@@ -165,9 +196,14 @@ int main() {
   ImGui_ImplOpenGL3_Init("#version 300 es");
   g_app.ctx.format_money = [](Money m) -> const std::string& { return platform::format_money(m); };
   ui::test_items().on = platform::query_param("test") == "1";
+  ui::set_missing_text_reporter([](const std::string& m) { platform::log(LogLevel::Warning, m); });
 
   action::Start start;
   start.destination = parse_country_code(platform::query_param("dest"));
+  const bool prefs = platform::consent_allows("preferences");
+  const auto stored = [prefs](const char* key) { return prefs ? platform::storage_get(key) : std::nullopt; };
+  start.language = choose_language(parse_language(stored(kLanguageKey).value_or("")), platform::browser_languages());
+  start.currency = parse_currency(stored(kCurrencyKey).value_or("")).value_or(Currency::USD);
   dispatch(std::move(start));
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);

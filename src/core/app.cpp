@@ -110,6 +110,8 @@ Update update(Model m, Action a) {
                  [&](action::Start& s) {
                    if (m.catalogue.state != LoadState::Idle) return;
                    m.requested = s.destination;
+                   if (s.language != Language::Unknown) m.language = s.language;
+                   if (s.currency != Currency::Unknown) m.currency = s.currency;
                    start_fetch(m, fx);
                  },
                  [&](action::RetryCatalogue) {
@@ -132,6 +134,7 @@ Update update(Model m, Action a) {
                  [&](action::CurrencyChosen c) {
                    if (c.currency == Currency::Unknown) return;
                    m.currency = c.currency;
+                   fx.push_back(effect::Store{StorageKind::Preference, kCurrencyKey, std::string(currency_code(c.currency))});
                    refresh_plans(m);
                  },
                  [&](action::FilterChanged& f) {
@@ -141,6 +144,14 @@ Update update(Model m, Action a) {
                  [&](action::SortChanged s) {
                    m.sort = s.sort;
                    refresh_plans(m);
+                 },
+                 [&](action::LanguageChosen l) {
+                   if (l.language == Language::Unknown) return;
+                   m.language = l.language;
+                   fx.push_back(effect::Store{StorageKind::Preference, kLanguageKey, std::string(language_code(l.language))});
+                 },
+                 [&](action::BuyPlan& b) {  // until the checkout handles it
+                   fx.push_back(effect::Log{LogLevel::Info, "buy requested: " + b.plan_id});
                  },
              },
              a);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/catalogue.hpp"
+#include "core/i18n.hpp"
 #include "core/plan_query.hpp"
 #include "core/search.hpp"
 
@@ -56,6 +57,7 @@ struct Model {
   PlanFilter filter;
   SortKey sort = SortKey::Price;
   Currency currency = Currency::USD;
+  Language language = Language::En;        // the texts' language (the UI layer holds the texts themselves)
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -64,6 +66,8 @@ struct Model {
 namespace action {
 struct Start {                       // the app has started: load what it needs
   std::optional<CountryCode> destination;  // from a deep link, chosen once the catalogue is there
+  Language language = Language::En;        // from a stored choice or the browser (see choose_language)
+  Currency currency = Currency::USD;       // from a stored choice
 };
 struct RetryCatalogue {};            // the user pressed Retry
 struct CatalogueResponse {           // a fetch of the catalogue finished
@@ -78,17 +82,22 @@ struct DestinationCleared {};
 struct CurrencyChosen { Currency currency = Currency::USD; };
 struct FilterChanged { PlanFilter filter; };
 struct SortChanged { SortKey sort = SortKey::Price; };
+struct LanguageChosen { Language language = Language::En; };
+struct BuyPlan { std::string plan_id; };   // "Buy" on a plan's detail: the checkout takes it from here
 }  // namespace action
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
                             action::DestinationChosen, action::DestinationCleared, action::CurrencyChosen,
-                            action::FilterChanged, action::SortChanged>;
+                            action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
 // ---------------------------------------------------------------------------------------------------------
 enum class Request : std::uint8_t { Catalogue = 0 };
 enum class LogLevel : std::uint8_t { Info = 0, Warning, Error };
+// Why something is stored in the browser: strictly necessary for the service asked for, or a preference the
+// traveller set (stored only with the "preferences" consent).
+enum class StorageKind : std::uint8_t { Necessary = 0, Preference };
 
 namespace effect {
 struct Fetch {
@@ -100,9 +109,14 @@ struct Log {
   LogLevel level = LogLevel::Info;
   std::string message;
 };
+struct Store {  // localStorage: key = value
+  StorageKind kind = StorageKind::Necessary;
+  std::string key;
+  std::string value;
+};
 }  // namespace effect
 
-using Effect = std::variant<effect::Fetch, effect::Log>;
+using Effect = std::variant<effect::Fetch, effect::Log, effect::Store>;
 
 struct Update {
   Model model;
@@ -110,6 +124,8 @@ struct Update {
 };
 
 inline constexpr const char* kCatalogueUrl = "/api/catalogue";
+inline constexpr const char* kLanguageKey = "jupiter.prefs.language";  // preferences (assets/consent.json)
+inline constexpr const char* kCurrencyKey = "jupiter.prefs.currency";
 inline constexpr std::size_t kMaxSearchHits = 12;
 // Home-screen destinations, in this order, when the catalogue has them.
 inline constexpr const char* kFeaturedCodes[] = {"JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "DE", "MX", "AE", "AU"};

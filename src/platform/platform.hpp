@@ -29,8 +29,11 @@ void fetch(const std::string& url, const std::string& if_none_match, FetchDone d
 
 void log(LogLevel level, const std::string& message);
 
-// "¥1,234" / "12,99 €" for the page's locale. Cached: one call into JS per distinct amount.
+// "¥1,234" / "12,99 €" for the active locale. Cached: one call into JS per distinct amount.
 const std::string& format_money(Money m);
+// The locale format_money uses: the browser's own tag when it is in this language ("de-AT"), else the bare
+// language ("de"). Clears the cache.
+void set_money_locale(std::string_view language_code);
 
 // The value of ?name=... in the page URL, or "" when absent.
 std::string query_param(std::string_view name);

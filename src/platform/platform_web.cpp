@@ -56,13 +56,21 @@ EM_JS(char*, jupiter_js_format_money, (double minor, const char* currency, int e
     return p;
   };
   const f = (Module.jupiterMoneyFormats = Module.jupiterMoneyFormats || {});
-  let fmt = f[cur];
+  const locale = Module.jupiterMoneyLocale || navigator.language || "en";
+  let fmt = f[locale + "|" + cur];
   if (!fmt) {
-    try { fmt = new Intl.NumberFormat(navigator.language || "en", { style: "currency", currency: cur }); }
+    try { fmt = new Intl.NumberFormat(locale, { style: "currency", currency: cur }); }
     catch (e) { fmt = new Intl.NumberFormat("en", { style: "currency", currency: cur }); }
-    f[cur] = fmt;
+    f[locale + "|" + cur] = fmt;
   }
   return jupiterNewString(fmt.format(minor / Math.pow(10, exponent)));
+});
+
+EM_JS(void, jupiter_js_set_money_locale, (const char* language), {
+  const lang = UTF8ToString(language);
+  const tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+  const own = tags.find((t) => t && t.toLowerCase().split("-")[0] === lang);
+  Module.jupiterMoneyLocale = own || lang || "en";
 });
 
 EM_JS(char*, jupiter_js_query_param, (const char* name), {
@@ -103,8 +111,17 @@ void fetch(const std::string& url, const std::string& if_none_match, FetchDone d
 
 void log(LogLevel level, const std::string& message) { jupiter_js_log(static_cast<int>(level), message.c_str()); }
 
+namespace {
+std::map<std::pair<Currency, std::int64_t>, std::string> g_money_cache;
+}  // namespace
+
+void set_money_locale(std::string_view language_code) {
+  jupiter_js_set_money_locale(std::string(language_code).c_str());
+  g_money_cache.clear();
+}
+
 const std::string& format_money(Money m) {
-  static std::map<std::pair<Currency, std::int64_t>, std::string> cache;
+  auto& cache = g_money_cache;
   auto key = std::make_pair(m.currency, m.minor);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;

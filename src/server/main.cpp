@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,8 +23,14 @@
 #include "server/http_server.hpp"
 #include "server/http_static.hpp"
 #include "server/log.hpp"
+#include "server/crypto.hpp"
+#include "server/esim_partner.hpp"
 #include "server/migrations.hpp"
 #include "server/options.hpp"
+#include "server/orders.hpp"
+#include "server/outbox.hpp"
+#include "server/payment_processor.hpp"
+#include "server/provisioning.hpp"
 #include "server/router.hpp"
 #include "server/store.hpp"
 
@@ -62,6 +69,25 @@ void log_sync(const CatalogueSync& sync, const std::string& path) {
     log::error("  skipped " + log::printable(sync.skipped[i].where) + ": " + log::printable(sync.skipped[i].reason));
   if (sync.skipped.size() > kMaxSkippedLogged)
     log::error("  ... and " + std::to_string(sync.skipped.size() - kMaxSkippedLogged) + " more");
+}
+
+// The secret in `given`, else the one in DATA/`file`, else a new random one written there (mode 0600).
+std::string secret_from(const std::string& given, const fs::path& file) {
+  if (!given.empty()) return given;
+  std::error_code ec;
+  if (fs::exists(file, ec)) {
+    std::ifstream in(file);
+    std::string text;
+    std::getline(in, text);
+    if (text.size() >= 16) return text;
+  }
+  const std::string fresh = random_token(32);
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << fresh << "\n";
+  }
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, ec);
+  return fresh;
 }
 
 std::string url_host(const std::string& host) {
@@ -113,6 +139,23 @@ int run(const Options& o) {
   const int port = server.bind(o.host, o.port);
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 
+  // [SECTION] commerce: orders, payments, provisioning, outbox
+  OrdersConfig commerce;
+  commerce.public_url = o.public_url.empty() ? "http://" + url_host(o.host) + ":" + std::to_string(port) : o.public_url;
+  commerce.webhook_secret = secret_from(o.webhook_secret, fs::path(o.data_dir) / "webhook-secret");
+  commerce.token_secret = secret_from("", fs::path(o.data_dir) / "token-secret");
+  commerce.provision_deadline_s = o.provision_deadline;
+  commerce.orders_per_minute = static_cast<std::size_t>(o.orders_per_minute);
+  auto processor = make_sandbox_processor(o.processor_url, secret_from(o.processor_key, fs::path(o.data_dir) / "processor-api-key"));
+  auto partner = make_sandbox_partner(o.partner_url);
+  Outbox outbox(fs::path(o.data_dir) / "outbox");
+  Provisioner provisioner(database, *partner, *processor, outbox, commerce);
+  Orders orders(database, *processor, outbox, commerce, [&provisioner] { provisioner.wake(); });
+  orders.add_routes(router);
+  provisioner.start();
+  log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
+            commerce.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
+
   // SIGINT/SIGTERM are blocked in every thread (see main); this one waits for them and stops the server.
   std::atomic<bool> finished{false};
   std::thread signals([&server, &finished] {
@@ -131,6 +174,7 @@ int run(const Options& o) {
   finished = true;
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
   signals.join();
+  provisioner.stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");
   return 0;

@@ -113,12 +113,104 @@ CREATE TRIGGER consent_receipts_no_delete BEFORE DELETE ON consent_receipts
 BEGIN SELECT RAISE(ABORT, 'consent_receipts is append-only'); END;
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] orders
+// Orders (issue 4) and their eSIM delivery (issue 5). The order token is never stored, only its SHA-256. Payment
+// details are the processor's masked ones only (transaction id, method type, brand, last 4): no column can hold a
+// card number. Every state change appends to order_history in the same transaction. Times: *_at TEXT are
+// RFC 3339 UTC for people, *_ms INTEGER are Unix milliseconds for the worker.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kOrders = R"sql(
+CREATE TABLE orders (
+  id                 TEXT PRIMARY KEY,
+  token_sha256       TEXT NOT NULL CHECK (length(token_sha256) = 64),
+  state              TEXT NOT NULL CHECK (state IN ('pending_payment', 'paid', 'provisioning', 'delivered',
+                                                   'failed', 'refunded', 'cancelled')),
+  created_at         TEXT NOT NULL,
+  updated_at         TEXT NOT NULL,
+  plan_id            TEXT NOT NULL REFERENCES plans(id),
+  plan_json          TEXT NOT NULL,      -- the plan as sold (ORDER.plan), a snapshot
+  amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency           TEXT NOT NULL CHECK (length(currency) = 3),
+  email              TEXT NOT NULL,
+  name               TEXT NOT NULL,
+  phone              TEXT NOT NULL,      -- '' when not given
+  marketing          INTEGER NOT NULL CHECK (marketing IN (0, 1)),
+  language           TEXT NOT NULL,
+  terms_version      TEXT NOT NULL,
+  consent_id         TEXT NOT NULL,
+  partner            TEXT NOT NULL,
+  payment_status     TEXT NOT NULL DEFAULT 'none'
+                     CHECK (payment_status IN ('none', 'open', 'declined', 'succeeded', 'refunded')),
+  decline_reason     TEXT,
+  pay_method         TEXT,
+  pay_brand          TEXT,
+  pay_last4          TEXT CHECK (pay_last4 IS NULL OR (length(pay_last4) = 4 AND pay_last4 NOT GLOB '*[^0-9]*')),
+  pay_transaction    TEXT,
+  session_id         TEXT,
+  session_url        TEXT,
+  session_expires    INTEGER,            -- Unix seconds
+  paid_ms            INTEGER,
+  delivery_status    TEXT NOT NULL DEFAULT 'waiting'
+                     CHECK (delivery_status IN ('waiting', 'pending', 'ready', 'failed', 'flagged')),
+  delivery_attempts  INTEGER NOT NULL DEFAULT 0,
+  delivery_message   TEXT,
+  next_attempt_ms    INTEGER,            -- when the provisioning worker looks at it again; NULL: not its business
+  partner_profile    TEXT,
+  iccid              TEXT,
+  smdp               TEXT,
+  matching_id        TEXT,
+  confirmation_code  TEXT,
+  confirmation_required INTEGER NOT NULL DEFAULT 0,
+  activation_code    TEXT,
+  support_reason     TEXT
+);
+CREATE INDEX orders_due ON orders(next_attempt_ms) WHERE next_attempt_ms IS NOT NULL;
+CREATE INDEX orders_session ON orders(session_id);
+
+CREATE TABLE order_history (
+  order_id    TEXT NOT NULL REFERENCES orders(id),
+  seq         INTEGER NOT NULL,
+  at          TEXT NOT NULL,
+  from_state  TEXT NOT NULL,   -- '' for the creation
+  to_state    TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  PRIMARY KEY (order_id, seq)
+) WITHOUT ROWID;
+
+-- One row per Idempotency-Key: which order it made, for which request (SHA-256 of the canonical request).
+CREATE TABLE idempotency_keys (
+  key             TEXT PRIMARY KEY,
+  request_sha256  TEXT NOT NULL,
+  order_id        TEXT NOT NULL REFERENCES orders(id),
+  created_at      TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Processor webhook event ids already applied: a replay is refused.
+CREATE TABLE webhook_events (
+  event_id     TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,
+  order_id     TEXT,
+  received_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- E-mails written to the outbox per order (kind: confirmation, delivery, resend, refund).
+CREATE TABLE order_emails (
+  order_id  TEXT NOT NULL REFERENCES orders(id),
+  kind      TEXT NOT NULL,
+  sent_s    INTEGER NOT NULL,
+  file      TEXT NOT NULL
+);
+CREATE INDEX order_emails_order ON order_emails(order_id, kind);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "catalogue", kCatalogue},
       {2, "consent receipts", kConsentReceipts},
+      {3, "orders", kOrders},
   };
   return all;
 }

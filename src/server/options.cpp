@@ -33,7 +33,13 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
     else if (name == "--data") target = &out.options.data_dir;
     else if (name == "--web") target = &out.options.web_dir;
     else if (name == "--catalogue") target = &out.options.catalogue;
-    else if (name != "--port") return fail("unknown option " + name);
+    else if (name == "--processor-url") target = &out.options.processor_url;
+    else if (name == "--partner-url") target = &out.options.partner_url;
+    else if (name == "--webhook-secret") target = &out.options.webhook_secret;
+    else if (name == "--processor-key") target = &out.options.processor_key;
+    else if (name == "--public-url") target = &out.options.public_url;
+    else if (name != "--port" && name != "--provision-deadline" && name != "--orders-per-minute")
+      return fail("unknown option " + name);
 
     if (!has_value) {
       if (i + 1 >= args.size()) return fail(name + " needs a value");
@@ -43,6 +49,12 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
 
     if (target) {
       *target = value;
+    } else if (name != "--port") {
+      long long n = -1;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 365LL * 24 * 3600)
+        return fail(name + " needs a positive whole number, not \"" + value + "\"");
+      (name == "--provision-deadline" ? out.options.provision_deadline : out.options.orders_per_minute) = n;
     } else {
       int port = -1;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
@@ -66,6 +78,15 @@ std::string usage(const std::string& program) {
          d.data_dir + ")\n"
          "  --web DIR         the built web files (default " + d.web_dir + ")\n"
          "  --catalogue PATH  catalogue JSON, imported when its content changes (default " + d.catalogue + ")\n"
+         "  --processor-url URL     the payment processor (default " + d.processor_url + ")\n"
+         "  --partner-url URL       the eSIM partner (default " + d.partner_url + ")\n"
+         "  --webhook-secret S      the processor's webhook signing secret (default: DATA/webhook-secret, created)\n"
+         "  --processor-key K       the processor's API key (default: DATA/processor-api-key, created)\n"
+         "  --public-url URL        the store's address in links and callbacks (default http://HOST:PORT)\n"
+         "  --provision-deadline S  seconds after payment before an undelivered eSIM is refunded (default " +
+         std::to_string(d.provision_deadline) + ")\n"
+         "  --orders-per-minute N   new orders per client address and minute (default " +
+         std::to_string(d.orders_per_minute) + ")\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

@@ -11,6 +11,15 @@ struct Options {
   std::string data_dir = "data";               // jupiter.sqlite3 and later state; created when missing
   std::string web_dir = "build/web/site";      // the built web files
   std::string catalogue = "assets/catalogue.json";
+  // Commerce (issues 4 and 5). Secrets not given here are read from (or created in) the data dir:
+  // webhook-secret, processor-api-key, token-secret.
+  std::string processor_url = "http://127.0.0.1:8081";
+  std::string partner_url = "http://127.0.0.1:8082";
+  std::string webhook_secret;
+  std::string processor_key;
+  std::string public_url;             // default http://HOST:<bound port>
+  long long provision_deadline = 3600;  // seconds from payment to refund when no eSIM came
+  long long orders_per_minute = 10;     // new orders per client address
 };
 
 struct OptionsParse {

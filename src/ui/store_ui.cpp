@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "core/plan_query.hpp"
+#include "ui/i18n.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -28,7 +29,7 @@ const ImVec4 kAccent{0.75f, 0.30f, 0.05f, 1.0f};
 const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
 
 std::string data_label(const Plan& p) {
-  if (p.unlimited) return "Unlimited data";
+  if (p.unlimited) return tr("store.plan.unlimited");
   char buf[32];
   if (p.data_mb % 1024 == 0) std::snprintf(buf, sizeof buf, "%lld GB", static_cast<long long>(p.data_mb / 1024));
   else if (p.data_mb >= 1024) std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(p.data_mb) / 1024.0);
@@ -37,14 +38,15 @@ std::string data_label(const Plan& p) {
 }
 
 std::string validity_label(const Plan& p) {
-  return std::to_string(p.validity_days) + (p.validity_days == 1 ? " day" : " days");
+  if (p.validity_days == 1) return tr("store.plan.days_one");
+  return tr_fmt("store.plan.days_other", {{"n", std::to_string(p.validity_days)}});
 }
 
 std::string validity_start_label(ValidityStart v) {
   switch (v) {
-    case ValidityStart::FirstConnection: return "Starts when you first connect";
-    case ValidityStart::Installation: return "Starts when you install it";
-    case ValidityStart::Purchase: return "Starts at purchase";
+    case ValidityStart::FirstConnection: return tr("store.plan.start.first_connection");
+    case ValidityStart::Installation: return tr("store.plan.start.installation");
+    case ValidityStart::Purchase: return tr("store.plan.start.purchase");
     case ValidityStart::Unknown: break;
   }
   return "";
@@ -57,43 +59,62 @@ std::string features_label(const Plan& p) {
     if (!out.empty()) out += " · ";
     out += name;
   };
-  add(kFeature5G, "5G");
-  add(kFeatureHotspot, "Hotspot");
-  add(kFeatureTopUp, "Top-up");
-  add(kFeatureVoice, "Calls");
-  add(kFeatureSms, "SMS");
+  add(kFeature5G, tr("store.feature.5g"));
+  add(kFeatureHotspot, tr("store.feature.hotspot"));
+  add(kFeatureTopUp, tr("store.feature.topup"));
+  add(kFeatureVoice, tr("store.feature.voice"));
+  add(kFeatureSms, tr("store.feature.sms"));
   return out;
 }
 
 std::string coverage_label(const Catalogue& cat, const Plan& p) {
-  if (p.scope == Scope::Local) return "Local plan";
-  std::string region = p.scope == Scope::Global ? "Global" : "Regional";
-  if (const Region* r = cat.find_region(p.region)) region += ": " + r->name;
-  return region + " (" + std::to_string(p.coverage.size()) + " countries)";
+  if (p.scope == Scope::Local) return tr("store.plan.local");
+  const std::string n = std::to_string(p.coverage.size());
+  if (p.scope == Scope::Global) return tr_fmt("store.plan.global", {{"n", n}});
+  const Region* r = cat.find_region(p.region);
+  return tr_fmt("store.plan.regional", {{"region", r ? r->name : p.region}, {"n", n}});
 }
 
 float content_width() { return std::min(ImGui::GetContentRegionAvail().x, 920.0f); }
 
 // ---------------------------------------------------------------------------------------------------------
-// [SECTION] header (brand, currency)
+// [SECTION] header (brand, language, currency)
 // ---------------------------------------------------------------------------------------------------------
 void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
-  Heading("JupiterEsims", ctx.heading);
+  Heading(tr("store.brand"), ctx.heading);
   ImGui::SameLine();
-  const float combo_w = 96.0f;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float currency_w = 96.0f;
+  const float language_w = 124.0f;
+  const std::string currency_label = std::string(tr("store.header.currency")) + "##currency";
+  const std::string language_label = std::string(tr("store.header.language")) + "##language";
+  const float needed = language_w + ImGui::CalcTextSize(tr("store.header.language")).x + currency_w +
+                       ImGui::CalcTextSize(tr("store.header.currency")).x + 2 * st.ItemInnerSpacing.x +
+                       st.ItemSpacing.x;
   const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX() + 12.0f, right - combo_w - ImGui::CalcTextSize("Currency").x -
-                                                                    ImGui::GetStyle().ItemInnerSpacing.x));
-  ImGui::SetNextItemWidth(combo_w);
+  const float x = right - needed;
+  if (x > ImGui::GetCursorPosX() + 12.0f) ImGui::SetCursorPosX(x);
+  else ImGui::NewLine();  // a narrow window: the switches go under the brand
+  ImGui::SetNextItemWidth(language_w);
+  const std::string language(language_endonym(m.language));
+  if (BeginCombo(language_label.c_str(), language.c_str())) {
+    for (Language l : kLanguages) {
+      const std::string name = std::string(language_endonym(l)) + "##lang-" + std::string(language_code(l));
+      if (Selectable(name.c_str(), l == m.language)) out.push_back(action::LanguageChosen{l});
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(currency_w);
   const std::string current(currency_code(m.currency));
-  if (BeginCombo("Currency", current.c_str())) {
+  if (BeginCombo(currency_label.c_str(), current.c_str())) {
     for (Currency c : kCurrencies) {
       const std::string code(currency_code(c));
       if (Selectable(code.c_str(), c == m.currency)) out.push_back(action::CurrencyChosen{c});
     }
     ImGui::EndCombo();
   }
-  TextColored(kMuted, "Travel eSIMs for 150+ destinations. Install before you fly, connect when you land.");
+  TextColored(kMuted, tr("store.tagline"));
   ImGui::Spacing();
 }
 
@@ -106,7 +127,7 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
     s.last_query = m.query;
   }
   ImGui::SetNextItemWidth(content_width());
-  if (InputTextWithHint("##destination-search", "Where are you going? Country, code or alias", s.query,
+  if (InputTextWithHint("##destination-search", tr("store.search.placeholder"), s.query,
                         sizeof s.query)) {
     s.last_query = s.query;
     out.push_back(action::QueryChanged{s.query});
@@ -117,7 +138,7 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
   if (!cat || m.query.empty() || showing_choice) return;
 
   if (m.hits.empty()) {
-    TextColored(kMuted, "No destination matches \"" + m.query + "\". Check the spelling, or try the country code.");
+    TextColored(kMuted, tr_fmt("store.search.none", {{"query", m.query}}));
     return;
   }
   ImGui::PushID("hits");
@@ -126,7 +147,7 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
     const Region* r = cat->find_region(d.region);
     // Similar names (Austria / Australia) are told apart by ISO code and region.
     std::string label = d.name + "  (" + to_string(d.code) + (r ? " · " + r->name : "") + ")";
-    if (h.matched != d.name && h.kind != MatchKind::Typo) label += "  matches \"" + h.matched + "\"";
+    if (h.matched != d.name && h.kind != MatchKind::Typo) label += "  " + tr_fmt("store.search.matches", {{"alias", h.matched}});
     label += "##" + to_string(d.code);
     if (Selectable(label.c_str(), m.destination && *m.destination == d.code)) {
       out.push_back(action::DestinationChosen{d.code});
@@ -141,43 +162,43 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
 // ---------------------------------------------------------------------------------------------------------
 const char* data_band_label(DataBand b) {
   switch (b) {
-    case DataBand::Any: return "Any amount of data";
-    case DataBand::UpTo3GB: return "Up to 3 GB";
-    case DataBand::From3To10GB: return "3 to 10 GB";
-    case DataBand::From10To20GB: return "10 to 20 GB";
-    case DataBand::Over20GB: return "Over 20 GB";
-    case DataBand::Unlimited: return "Unlimited";
+    case DataBand::Any: return tr("store.filter.data.any");
+    case DataBand::UpTo3GB: return tr("store.filter.data.upto3");
+    case DataBand::From3To10GB: return tr("store.filter.data.3to10");
+    case DataBand::From10To20GB: return tr("store.filter.data.10to20");
+    case DataBand::Over20GB: return tr("store.filter.data.over20");
+    case DataBand::Unlimited: return tr("store.filter.data.unlimited");
   }
   return "";
 }
 
 const char* validity_band_label(ValidityBand b) {
   switch (b) {
-    case ValidityBand::Any: return "Any validity";
-    case ValidityBand::UpTo7Days: return "Up to 7 days";
-    case ValidityBand::From8To15Days: return "8 to 15 days";
-    case ValidityBand::From16To30Days: return "16 to 30 days";
-    case ValidityBand::Over30Days: return "Over 30 days";
+    case ValidityBand::Any: return tr("store.filter.validity.any");
+    case ValidityBand::UpTo7Days: return tr("store.filter.validity.upto7");
+    case ValidityBand::From8To15Days: return tr("store.filter.validity.8to15");
+    case ValidityBand::From16To30Days: return tr("store.filter.validity.16to30");
+    case ValidityBand::Over30Days: return tr("store.filter.validity.over30");
   }
   return "";
 }
 
 std::string sort_label(SortKey k) {
   switch (k) {
-    case SortKey::Price: return "cheapest first";
-    case SortKey::PricePerGB: return "lowest price per GB first";
-    case SortKey::Data: return "most data first";
-    case SortKey::Validity: return "longest validity first";
+    case SortKey::Price: return tr("store.sort.status.price");
+    case SortKey::PricePerGB: return tr("store.sort.status.price_per_gb");
+    case SortKey::Data: return tr("store.sort.status.data");
+    case SortKey::Validity: return tr("store.sort.status.validity");
   }
   return "";
 }
 
 const char* sort_option_label(SortKey k) {
   switch (k) {
-    case SortKey::Price: return "Price";
-    case SortKey::PricePerGB: return "Price per GB";
-    case SortKey::Data: return "Data";
-    case SortKey::Validity: return "Validity";
+    case SortKey::Price: return tr("store.sort.price");
+    case SortKey::PricePerGB: return tr("store.sort.price_per_gb");
+    case SortKey::Data: return tr("store.sort.data");
+    case SortKey::Validity: return tr("store.sort.validity");
   }
   return "";
 }
@@ -191,8 +212,9 @@ void filter_combo(const char* id, E current, int count_of_values, Label label, F
     for (int i = 0; i < count_of_values; ++i) {
       const E v = static_cast<E>(i);
       const PlanFilter f = filter_for(v);
-      const std::string option = std::string(label(v)) + " (" +
-                                 std::to_string(count_plans(cat, country, f, currency)) + ")##" + std::to_string(i);
+      const std::string option =
+          tr_fmt("store.filter.option", {{"label", label(v)}, {"n", std::to_string(count_plans(cat, country, f, currency))}}) +
+          "##" + std::to_string(i);
       if (Selectable(option.c_str(), v == current)) out.push_back(action::FilterChanged{f});
     }
     ImGui::EndCombo();
@@ -210,7 +232,7 @@ void draw_filters(const Model& m, const Catalogue& cat, CountryCode country, std
       [&](ValidityBand b) { PlanFilter g = f; g.validity = b; return g; }, cat, country, m.currency, out);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(170.0f);
-  const std::string sort_preview = std::string("Sort: ") + sort_option_label(m.sort);
+  const std::string sort_preview = tr_fmt("store.sort.preview", {{"key", sort_option_label(m.sort)}});
   if (BeginCombo("##sort", sort_preview.c_str())) {
     for (int i = 0; i <= static_cast<int>(SortKey::Validity); ++i) {
       const auto k = static_cast<SortKey>(i);
@@ -221,10 +243,14 @@ void draw_filters(const Model& m, const Catalogue& cat, CountryCode country, std
 
   struct FeatureBox {
     Feature bit;
-    const char* name;
+    const char* key;
+    const char* id;
   };
-  const FeatureBox boxes[] = {{kFeature5G, "5G"}, {kFeatureHotspot, "Hotspot"}, {kFeatureTopUp, "Top-up"},
-                              {kFeatureVoice, "Calls"}, {kFeatureSms, "SMS"}};
+  const FeatureBox boxes[] = {{kFeature5G, "store.feature.5g", "5g"},
+                              {kFeatureHotspot, "store.feature.hotspot", "hotspot"},
+                              {kFeatureTopUp, "store.feature.topup", "topup"},
+                              {kFeatureVoice, "store.feature.voice", "voice"},
+                              {kFeatureSms, "store.feature.sms", "sms"}};
   bool first = true;
   for (const auto& b : boxes) {
     PlanFilter toggled = f;
@@ -232,8 +258,9 @@ void draw_filters(const Model& m, const Catalogue& cat, CountryCode country, std
     bool on = (f.required_features & b.bit) != 0;
     // The count is what the list would hold with this box ticked (for a ticked box: as it is now).
     const PlanFilter with = on ? f : toggled;
-    const std::string label = std::string(b.name) + " (" + std::to_string(count_plans(cat, country, with, m.currency)) +
-                              ")##feature-" + b.name;
+    const std::string label =
+        tr_fmt("store.filter.option", {{"label", tr(b.key)}, {"n", std::to_string(count_plans(cat, country, with, m.currency))}}) +
+        "##feature-" + b.id;
     if (!first) ImGui::SameLine();
     first = false;
     if (Checkbox(label.c_str(), &on)) out.push_back(action::FilterChanged{toggled});
@@ -248,28 +275,31 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const Destination* d = cat.find_destination(*m.destination);
   if (!d) return false;
   ImGui::Spacing();
-  Heading("eSIM plans for " + d->name + " (" + to_string(d->code) + ")", ctx.heading);
-  if (Button("Change destination")) {
+  Heading(tr_fmt("store.plans.heading", {{"country", d->name}, {"code", to_string(d->code)}}), ctx.heading);
+  if (Button((std::string(tr("store.plans.change")) + "##change").c_str())) {
     out.push_back(action::DestinationCleared{});
     out.push_back(action::QueryChanged{""});
   }
   draw_filters(m, cat, *m.destination, out);
   if (m.plans.empty()) {
-    TextColored(kMuted, "No plans for " + d->name + " match these filters in " +
-                            std::string(currency_code(m.currency)) + ".", "status");
+    TextColored(kMuted,
+                tr_fmt("store.plans.none", {{"country", d->name}, {"currency", currency_code(m.currency)}}),
+                "status");
     return false;
   }
-  Text(std::to_string(m.plans.size()) + (m.plans.size() == 1 ? " plan, " : " plans, ") + sort_label(m.sort),
+  Text(m.plans.size() == 1 ? tr_fmt("store.plans.count_one", {{"sort", sort_label(m.sort)}})
+                           : tr_fmt("store.plans.count_other",
+                                    {{"n", std::to_string(m.plans.size())}, {"sort", sort_label(m.sort)}}),
        "status");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
   const bool narrow = content_width() < 560.0f;
   if (ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) {
-    ImGui::TableSetupColumn("Plan", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(tr("store.plans.column.plan"), ImGuiTableColumnFlags_WidthStretch);
     if (!narrow) {
-      ImGui::TableSetupColumn("Data", ImGuiTableColumnFlags_WidthFixed, 120.0f);
-      ImGui::TableSetupColumn("Validity", ImGuiTableColumnFlags_WidthFixed, 90.0f);
+      ImGui::TableSetupColumn(tr("store.plans.column.data"), ImGuiTableColumnFlags_WidthFixed, 120.0f);
+      ImGui::TableSetupColumn(tr("store.plans.column.validity"), ImGuiTableColumnFlags_WidthFixed, 90.0f);
     }
-    ImGui::TableSetupColumn("Price", ImGuiTableColumnFlags_WidthFixed, 100.0f);
+    ImGui::TableSetupColumn(tr("store.plans.column.price"), ImGuiTableColumnFlags_WidthFixed, 100.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10.0f, 3.0f));
     ImGuiListClipper clipper;  // long lists draw only the visible rows
     clipper.Begin(static_cast<int>(m.plans.size()));
@@ -285,7 +315,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
         if (!feats.empty()) TextColored(kMuted, feats);
         if (narrow) TextColored(kMuted, data_label(p) + ", " + validity_label(p));
         TextColored(kMuted, validity_start_label(p.validity_start));
-        if (p.unlimited) TextColored(kMuted, "Fair use: " + p.fair_use);
+        if (p.unlimited) TextColored(kMuted, tr_fmt("store.plan.fair_use", {{"terms", p.fair_use}}));
         if (!narrow) {
           ImGui::TableNextColumn();
           Text(data_label(p));
@@ -309,7 +339,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
 bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const Catalogue& cat = *m.catalogue.catalogue;
   ImGui::Spacing();
-  Heading("Popular destinations", ctx.heading);
+  Heading(tr("store.home.popular"), ctx.heading);
   const float width = content_width();
   const float card_w = width < 560.0f ? width : (width - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
   int column = 0;
@@ -318,7 +348,7 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
     const Destination& d = cat.destinations[f.destination];
     std::string label = d.name;
     if (auto from = f.from.get(m.currency)) {
-      label += "\nfrom " + ctx.format_money(*from);
+      label += "\n" + tr_fmt("store.home.from", {{"price", ctx.format_money(*from)}});
       drew_price = true;
     }
     label += "##featured-" + to_string(d.code);
@@ -337,23 +367,22 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
 // ---------------------------------------------------------------------------------------------------------
 std::string error_headline(const CatalogueState& s) {
   switch (s.error) {
-    case LoadError::Network: return "We can't reach the store right now. Check your connection, then try again.";
-    case LoadError::Http:
-      return "The store is having trouble (error " + std::to_string(s.http_status) + "). Please try again.";
+    case LoadError::Network: return tr("store.error.network");
+    case LoadError::Http: return tr_fmt("store.error.http", {{"status", std::to_string(s.http_status)}});
     case LoadError::NotJson:
     case LoadError::NotCatalogue:
-    case LoadError::Empty: return "The plan list we received is damaged. Please try again.";
+    case LoadError::Empty:
     case LoadError::None: break;
   }
-  return "Something went wrong.";
+  return tr("store.error.damaged");
 }
 
 void draw_failed(const Model& m, std::vector<Action>& out) {
   ImGui::Spacing();
-  TextColored(kError, "Plans could not be loaded", "alert");
+  TextColored(kError, tr("store.error.title"), "alert");
   TextWrapped(error_headline(m.catalogue), "alert");
-  TextColored(kMuted, "Details: " + describe(m.catalogue));
-  if (Button("Retry")) out.push_back(action::RetryCatalogue{});
+  TextColored(kMuted, tr_fmt("store.error.details", {{"detail", describe(m.catalogue)}}));
+  if (Button((std::string(tr("store.error.retry")) + "##retry").c_str())) out.push_back(action::RetryCatalogue{});
 }
 
 }  // namespace
@@ -378,7 +407,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
     case LoadState::Idle:
     case LoadState::Loading:
       if (!m.catalogue.catalogue) {
-        Text("Loading plans…", "status");
+        Text(tr("store.loading"), "status");
         break;
       }
       [[fallthrough]];
@@ -395,9 +424,9 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
     ImGui::Separator();
     if (!m.catalogue.catalogue->notice.empty()) TextColored(kMuted, m.catalogue.catalogue->notice);
     if (!m.catalogue.skipped.empty())
-      TextColored(kMuted, std::to_string(m.catalogue.skipped.size()) + " catalogue entries could not be read and are not shown.");
+      TextColored(kMuted, tr_fmt("store.footer.skipped", {{"n", std::to_string(m.catalogue.skipped.size())}}));
   }
-  TextColored(kMuted, "Prices include all taxes. Privacy policy v1.0.");
+  TextColored(kMuted, tr("store.footer.taxes"));
   ImGui::End();
   return info;
 }

@@ -1,0 +1,179 @@
+// main.cpp: jupiter-partner-sandbox, a local stand-in for an eSIM wholesaler's API.
+//
+//   POST /v1/profiles      {reference, plan} -> 201 a profile (the same one again for a known reference)
+//   GET  /v1/profiles/:id  the profile: "pending" until it is ready, then "ready" with the ICCID (19 digits, Luhn),
+//                          SM-DP+ address, matching ID, confirmation code (when asked for) and activation code
+//   POST /sandbox/behaviour {"mode":"instant|delay|fail|bad_code","delay_seconds":N,"confirmation_code":false}
+//   GET  /sandbox/behaviour
+// Modes, applied to profiles ordered from then on: instant (ready at once), delay (pending for delay_seconds),
+// fail (503 for every new order: the store retries), bad_code (ready, but the activation code fails SGP.22
+// validation: the store must flag it for support). State is in memory.
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include "core/order_rules.hpp"
+#include "sandbox/common/service.hpp"
+#include "server/crypto.hpp"
+#include "server/log.hpp"
+
+using namespace jupiter;
+using namespace jupiter::sandbox;
+using json = nlohmann::json;
+namespace slog = jupiter::server::log;
+
+namespace {
+
+constexpr const char* kName = "partner sandbox";
+constexpr const char* kSmdp = "smdp.partner-sandbox.example";
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+struct Behaviour {
+  std::string mode = "instant";
+  int delay_seconds = 5;
+  bool confirmation_code = false;
+  json to_json() const {
+    return {{"mode", mode}, {"delay_seconds", delay_seconds}, {"confirmation_code", confirmation_code}};
+  }
+};
+
+struct Profile {
+  std::string id, reference, plan, iccid, matching_id, confirmation_code;
+  std::int64_t ready_ms = 0;
+  bool bad_code = false;
+
+  json to_json() const {
+    json j = {{"id", id}, {"reference", reference}, {"plan", plan}};
+    if (unix_ms() < ready_ms) {
+      j["status"] = "pending";
+      return j;
+    }
+    j["status"] = "ready";
+    j["iccid"] = iccid;
+    j["smdp_address"] = kSmdp;
+    j["matching_id"] = matching_id;
+    j["confirmation_code"] = confirmation_code.empty() ? json(nullptr) : json(confirmation_code);
+    std::string code = std::string("LPA:1$") + kSmdp + "$" + matching_id + (confirmation_code.empty() ? "" : "$$1");
+    if (bad_code) code = std::string("LPA:1$") + kSmdp + "$" + matching_id + " $";  // a space and a trailing '$'
+    j["activation_code"] = code;
+    return j;
+  }
+};
+
+// Random digits from the CSPRNG's base64url output (biased a little; fine for test data).
+std::string random_digits(std::size_t n, const char* alphabet, std::size_t alphabet_size) {
+  const std::string raw = server::random_token(n);
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += alphabet[static_cast<unsigned char>(raw[i % raw.size()]) % alphabet_size];
+  return out;
+}
+
+std::string new_iccid() {
+  // 89 (telecom) + 882 (international) + 47 (issuer) + 11 digits + the Luhn check digit = 19 digits.
+  const std::string body = "8988247" + random_digits(11, "0123456789", 10);
+  for (char d = '0'; d <= '9'; ++d)
+    if (luhn_valid(body + d)) return body + d;
+  return body + "0";
+}
+
+std::string new_matching_id() {
+  const char* alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string id;
+  for (int group = 0; group < 4; ++group) id += (group ? "-" : "") + random_digits(5, alphabet, 32);
+  return id;
+}
+
+class Partner {
+ public:
+  void routes(httplib::Server& srv) {
+    srv.Post("/v1/profiles", [this](const httplib::Request& req, httplib::Response& res) { order(req, res); });
+    srv.Get(R"(/v1/profiles/([A-Za-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = profiles_.find(req.matches[1]);
+      if (it == profiles_.end()) return reply_error(res, 404, "not_found", "no such profile");
+      reply_json(res, 200, it->second.to_json());
+    });
+    srv.Get("/sandbox/behaviour", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reply_json(res, 200, behaviour_.to_json());
+    });
+    srv.Post("/sandbox/behaviour", [this](const httplib::Request& req, httplib::Response& res) { set(req, res); });
+    srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { reply_json(res, 200, {{"status", "ok"}}); });
+    srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      slog::info(std::string(kName) + ": " + slog::printable(req.method, 8) + " " + slog::printable(req.path) + " " +
+                std::to_string(res.status));
+    });
+  }
+
+ private:
+  void order(const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    const std::string reference = body.is_object() ? body.value("reference", std::string()) : std::string();
+    if (reference.empty() || reference.size() > 64) return reply_error(res, 400, "invalid_request", "a reference is required");
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = by_reference_.find(reference); it != by_reference_.end())
+      return reply_json(res, 200, profiles_.at(it->second).to_json());
+    if (behaviour_.mode == "fail")
+      return reply_error(res, 503, "partner_unavailable", "the sandbox is set to fail (POST /sandbox/behaviour)");
+    Profile p;
+    p.id = server::random_id("pp_", 12);
+    p.reference = reference;
+    p.plan = body.value("plan", std::string());
+    p.iccid = new_iccid();
+    p.matching_id = new_matching_id();
+    if (behaviour_.confirmation_code) p.confirmation_code = random_digits(4, "0123456789", 10);
+    p.ready_ms = unix_ms() + (behaviour_.mode == "delay" ? behaviour_.delay_seconds * 1000LL : 0);
+    p.bad_code = behaviour_.mode == "bad_code";
+    slog::info(std::string(kName) + ": profile " + p.id + " for " + reference + " (" + behaviour_.mode + ")");
+    by_reference_[reference] = p.id;
+    reply_json(res, 201, p.to_json());
+    profiles_.emplace(p.id, std::move(p));
+  }
+
+  void set(const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return reply_error(res, 400, "invalid_json", "the body must be a JSON object");
+    Behaviour b;
+    b.mode = body.value("mode", std::string());
+    if (b.mode != "instant" && b.mode != "delay" && b.mode != "fail" && b.mode != "bad_code")
+      return reply_error(res, 400, "invalid_mode", "mode is one of instant, delay, fail, bad_code");
+    const json delay = body.value("delay_seconds", json(5));
+    if (!delay.is_number_integer() || delay.get<int>() < 0 || delay.get<int>() > 86400)
+      return reply_error(res, 400, "invalid_delay", "delay_seconds is 0..86400");
+    b.delay_seconds = delay.get<int>();
+    b.confirmation_code = body.value("confirmation_code", false);
+    std::lock_guard<std::mutex> lock(mutex_);
+    behaviour_ = b;
+    slog::info(std::string(kName) + ": behaviour " + b.to_json().dump());
+    reply_json(res, 200, b.to_json());
+  }
+
+  std::mutex mutex_;
+  Behaviour behaviour_;
+  std::map<std::string, Profile> profiles_;
+  std::map<std::string, std::string> by_reference_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const CommandLine cl = parse_command_line(argc, argv, {"--mode", "--delay-seconds"});
+  if (!cl.error.empty()) {
+    std::fprintf(stderr, "%s\nusage: jupiter-partner-sandbox [--host ADDR] [--port N]\n"
+                         "A local eSIM partner: profiles with ICCID, SM-DP+ address and activation code.\n",
+                 cl.error.c_str());
+    return 2;
+  }
+  block_stop_signals();
+  Partner partner;
+  httplib::Server server;
+  server.set_payload_max_length(64 * 1024);
+  partner.routes(server);
+  return serve(server, cl, kName);
+}

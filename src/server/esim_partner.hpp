@@ -1,0 +1,35 @@
+// esim_partner.hpp: the store's side of the eSIM wholesaler that makes the profiles.
+//
+// Ordering is idempotent per order reference (a retry never makes a second ICCID). A profile is "pending" until
+// the partner has it ready, then "ready" with the ICCID, SM-DP+ address, matching ID, optional confirmation code
+// and the activation code as the partner wrote it (the store validates it with the core's SGP.22 parser).
+//
+// [X] SandboxPartner: our local sandbox (src/sandbox/partner) over HTTP.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "server/remote.hpp"
+
+namespace jupiter::server {
+
+struct EsimProfile {
+  std::string id;      // the partner's profile id
+  std::string status;  // "pending" or "ready"
+  std::string iccid;
+  std::string smdp;
+  std::string matching_id;
+  std::string confirmation_code;  // "" when none
+  std::string activation_code;    // as received: not trusted until parsed
+};
+
+class EsimPartner {
+ public:
+  virtual ~EsimPartner() = default;
+  virtual Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan) = 0;
+  virtual Remote<EsimProfile> get_profile(const std::string& profile_id) = 0;
+};
+
+std::unique_ptr<EsimPartner> make_sandbox_partner(std::string base_url);
+
+}  // namespace jupiter::server

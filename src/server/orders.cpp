@@ -1,0 +1,514 @@
+// orders.cpp: see orders.hpp.
+//
+// [SECTION] database: transitions, loading an ORDER
+// [SECTION] authorization and limits
+// [SECTION] handlers
+// [SECTION] routes
+#include "server/orders.hpp"
+
+#include <httplib.h>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "core/order_rules.hpp"
+#include "server/clock.hpp"
+#include "server/crypto.hpp"
+#include "server/http_util.hpp"
+#include "server/log.hpp"
+#include "server/receipt_page.hpp"
+#include "server/webhooks.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] database: transitions, loading an ORDER
+// ---------------------------------------------------------------------------------------------------------
+db::Error state_error(const std::string& what) { return db::Error{1, what}; }
+
+json text_or_null(const db::Statement& s, int column) {
+  return s.column_is_null(column) ? json(nullptr) : json(s.column_text(column));
+}
+
+// The plan as sold and its price, from the active catalogue; nullopt when the plan is unknown or retired.
+struct PricedPlan {
+  json plan;
+  std::int64_t amount = 0;
+  bool sold_in_currency = false;
+};
+
+db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::string& id, Currency currency) {
+  auto q = c.prepare("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
+                     "WHERE id = ? AND retired = 0");
+  if (!q) return q.error();
+  auto row = q.value().bind_all(id).step();
+  if (!row) return row.error();
+  if (!row.value()) return std::optional<PricedPlan>();
+  PricedPlan p;
+  const db::Statement& s = q.value();
+  p.plan = {{"id", id},
+            {"name", s.column_text(0)},
+            {"kind", s.column_text(1)},
+            {"coverage", json::array()},
+            {"data_mb", s.column_int64(2) ? 0 : s.column_int64(3)},
+            {"validity_days", s.column_int64(4)},
+            {"validity_start", s.column_text(5)}};
+  auto cov = c.prepare("SELECT country FROM plan_coverage WHERE plan_id = ? ORDER BY country");
+  if (!cov) return cov.error();
+  cov.value().bind_all(id);
+  for (;;) {
+    auto r = cov.value().step();
+    if (!r) return r.error();
+    if (!r.value()) break;
+    p.plan["coverage"].push_back(cov.value().column_text(0));
+  }
+  auto price = c.prepare("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?");
+  if (!price) return price.error();
+  auto pr = price.value().bind_all(id, std::string(currency_code(currency))).step();
+  if (!pr) return pr.error();
+  if (pr.value()) {
+    p.sold_in_currency = true;
+    p.amount = price.value().column_int64(0);
+  }
+  return std::optional<PricedPlan>(std::move(p));
+}
+
+int sqlite3_changes_of(db::Connection& c) { return sqlite3_changes(c.handle()); }
+
+bool all_digits(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+}  // namespace
+
+db::Status transition(db::Connection& c, const std::string& id, OrderState from, OrderState to,
+                      const std::string& reason, const std::string& extra_sql,
+                      const std::vector<std::string>& extra_args) {
+  if (!transition_allowed(from, to))
+    return state_error("transition " + std::string(order_state_name(from)) + " -> " +
+                       std::string(order_state_name(to)) + " is not allowed");
+  const std::string at = rfc3339(now_ms());
+  auto up = c.prepare("UPDATE orders SET state = ?, updated_at = ?" + (extra_sql.empty() ? "" : ", " + extra_sql) +
+                      " WHERE id = ? AND state = ?");
+  if (!up) return up.error();
+  db::Statement& s = up.value();
+  s.bind(1, order_state_name(to));
+  s.bind(2, at);
+  int i = 2;
+  for (const std::string& a : extra_args) s.bind(++i, a);
+  s.bind(i + 1, id);
+  s.bind(i + 2, order_state_name(from));
+  if (db::Status st = s.run(); !st) return st;
+  if (sqlite3_changes_of(c) != 1) return state_error("order " + id + " is not " + std::string(order_state_name(from)));
+  auto hist = c.prepare("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
+                        "VALUES (?, (SELECT count(*) FROM order_history WHERE order_id = ?), ?, ?, ?, ?)");
+  if (!hist) return hist.error();
+  return hist.value().bind_all(id, id, at, order_state_name(from), order_state_name(to), reason).run();
+}
+
+db::Result<std::optional<json>> load_order(db::Connection& c, const std::string& id) {
+  auto q = c.prepare(
+      "SELECT state, created_at, updated_at, plan_json, amount_minor, currency, email, name, phone, marketing, "
+      "payment_status, decline_reason, pay_method, pay_brand, pay_last4, pay_transaction, delivery_status, "
+      "delivery_attempts, delivery_message, iccid, smdp, matching_id, confirmation_code, confirmation_required, "
+      "activation_code, support_reason FROM orders WHERE id = ?");
+  if (!q) return q.error();
+  auto row = q.value().bind_all(id).step();
+  if (!row) return row.error();
+  if (!row.value()) return std::optional<json>();
+  const db::Statement& s = q.value();
+  json plan = json::parse(s.column_text(3), nullptr, false);
+  json o = {
+      {"id", id},
+      {"state", s.column_text(0)},
+      {"created_at", s.column_text(1)},
+      {"updated_at", s.column_text(2)},
+      {"plan", plan.is_object() ? plan : json::object()},
+      {"price", {{"amount", s.column_int64(4)}, {"currency", s.column_text(5)}}},
+      {"customer", {{"email", s.column_text(6)}, {"name", s.column_text(7)}, {"phone", s.column_text(8)}}},
+      {"marketing", s.column_int64(9) != 0},
+      {"payment",
+       {{"status", s.column_text(10)},
+        {"decline_reason", text_or_null(s, 11)},
+        {"method", text_or_null(s, 12)},
+        {"brand", text_or_null(s, 13)},
+        {"last4", text_or_null(s, 14)},
+        {"transaction", text_or_null(s, 15)}}},
+      {"delivery",
+       {{"status", s.column_text(16)}, {"attempts", s.column_int64(17)}, {"message", text_or_null(s, 18)}}},
+      {"esim", nullptr},
+      {"support", nullptr},
+      {"history", json::array()},
+  };
+  if (!s.column_is_null(19) && !s.column_is_null(24))
+    o["esim"] = {{"iccid", s.column_text(19)},
+                 {"smdp", s.column_text(20)},
+                 {"matching_id", s.column_text(21)},
+                 {"confirmation_code", text_or_null(s, 22)},
+                 {"confirmation_required", s.column_int64(23) != 0},
+                 {"activation_code", s.column_text(24)}};
+  if (!s.column_is_null(25)) o["support"] = {{"reference", id}, {"reason", s.column_text(25)}};
+  auto h = c.prepare("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq");
+  if (!h) return h.error();
+  h.value().bind_all(id);
+  for (;;) {
+    auto r = h.value().step();
+    if (!r) return r.error();
+    if (!r.value()) break;
+    const db::Statement& hs = h.value();
+    if (hs.column_text(1).empty()) continue;  // the creation row: not a transition
+    o["history"].push_back(
+        {{"at", hs.column_text(0)}, {"from", hs.column_text(1)}, {"to", hs.column_text(2)}, {"reason", hs.column_text(3)}});
+  }
+  return std::optional<json>(std::move(o));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] authorization and limits
+// ---------------------------------------------------------------------------------------------------------
+Orders::Orders(db::Database& db, PaymentProcessor& processor, Outbox& outbox, OrdersConfig config,
+               std::function<void()> paid)
+    : db_(db), processor_(processor), outbox_(outbox), config_(std::move(config)), paid_(std::move(paid)) {}
+
+std::string order_token(const std::string& secret, const std::string& order_id, const std::string& key) {
+  return base64url(hmac_sha256(secret, "order-token\n" + order_id + "\n" + key));
+}
+
+namespace {
+
+std::string bearer(const httplib::Request& req) {
+  const std::string h = req.get_header_value("Authorization");
+  return h.rfind("Bearer ", 0) == 0 ? h.substr(7) : std::string();
+}
+
+void not_found(httplib::Response& res) { send_error(res, 404, "not_found", "no such order"); }
+
+void internal(httplib::Response& res, const std::string& what) {
+  log::error("orders: " + what);
+  send_error(res, 500, "internal_error", "the order could not be processed");
+}
+
+}  // namespace
+
+std::optional<json> Orders::authorize(const std::string& id, const std::string& token, httplib::Response& res) {
+  // Same work for a missing order and a wrong token: one hash, one lookup, one constant-time compare.
+  const std::string given = sha256_hex(token);
+  auto found = db_.with([&](db::Connection& c) -> db::Result<std::optional<json>> {
+    auto q = c.prepare("SELECT token_sha256 FROM orders WHERE id = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(id).step();
+    if (!row) return row.error();
+    const std::string stored = row.value() ? q.value().column_text(0) : std::string(64, '0');
+    if (!constant_time_equal(stored, given) || !row.value() || token.empty()) return std::optional<json>();
+    return load_order(c, id);
+  });
+  if (!found) {
+    internal(res, found.error().message);
+    return std::nullopt;
+  }
+  if (!found.value()) not_found(res);
+  return found.value();
+}
+
+std::int64_t Orders::rate_wait(const std::string& client) {
+  std::lock_guard<std::mutex> lock(rate_mutex_);
+  std::vector<std::int64_t>& recent = recent_creates_[client];
+  const std::int64_t now = now_s();
+  recent.erase(std::remove_if(recent.begin(), recent.end(), [now](std::int64_t t) { return t <= now - 60; }),
+               recent.end());
+  const std::int64_t wait = rate_limit_wait(recent, now, config_.orders_per_minute, 60);
+  if (wait == 0) recent.push_back(now);
+  return wait;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] handlers
+// ---------------------------------------------------------------------------------------------------------
+void Orders::create(const httplib::Request& req, httplib::Response& res) {
+  const std::string key = req.get_header_value("Idempotency-Key");
+  if (!valid_idempotency_key(key))
+    return send_error(res, 400, "invalid_idempotency_key",
+                      "an Idempotency-Key header of 16 to 64 characters of [A-Za-z0-9_-] is required");
+  const OrderRequestCheck check = check_order_request(req.body);
+  if (!check.ok()) return send_error(res, check.status, check.code, check.message);
+  const OrderRequest& r = check.request;
+  const std::string request_hash = sha256_hex(canonical_order_request(r));
+
+  // A replay of a known key is answered without counting against the rate limit.
+  auto known = db_.with([&](db::Connection& c) -> db::Result<std::optional<std::pair<std::string, std::string>>> {
+    auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(key).step();
+    if (!row) return row.error();
+    if (!row.value()) return std::optional<std::pair<std::string, std::string>>();
+    return std::optional<std::pair<std::string, std::string>>({q.value().column_text(0), q.value().column_text(1)});
+  });
+  if (!known) return internal(res, known.error().message);
+  if (!known.value()) {
+    if (const std::int64_t wait = rate_wait(req.remote_addr); wait > 0) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return send_error(res, 429, "rate_limited", "too many new orders from this address; try again later");
+    }
+  }
+
+  struct Outcome {
+    int status = 0;
+    std::string code, message, order_id;
+    json order;
+  };
+  const std::string new_id = random_id("ord_", 12);
+  auto out = db_.with([&](db::Connection& c) -> db::Result<Outcome> {
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    // Looked up again inside the transaction: a concurrent request with the same key may have won.
+    auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(key).step();
+    if (!row) return row.error();
+    if (row.value()) {
+      if (q.value().column_text(0) != request_hash)
+        return Outcome{409, "idempotency_key_reused", "this Idempotency-Key was used for a different order", {}, {}};
+      const std::string id = q.value().column_text(1);
+      auto o = load_order(c, id);
+      if (!o) return o.error();
+      return Outcome{200, {}, {}, id, o.value().value_or(json())};
+    }
+    auto plan = find_plan(c, r.plan, r.currency);
+    if (!plan) return plan.error();
+    if (!plan.value()) return Outcome{422, "unknown_plan", "no such plan in the catalogue", {}, {}};
+    if (!plan.value()->sold_in_currency)
+      return Outcome{422, "unknown_currency", "this plan is not sold in " + std::string(currency_code(r.currency)), {}, {}};
+    const std::string at = rfc3339(now_ms());
+    const std::string token_hash = sha256_hex(order_token(config_.token_secret, new_id, key));
+    auto ins = c.prepare(
+        "INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, amount_minor, "
+        "currency, email, name, phone, marketing, language, terms_version, consent_id, partner) "
+        "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ins) return ins.error();
+    if (db::Status s = ins.value()
+                           .bind_all(new_id, token_hash, at, at, r.plan, plan.value()->plan.dump(),
+                                     plan.value()->amount, std::string(currency_code(r.currency)), r.email, r.name,
+                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, r.consent_id, r.partner)
+                           .run();
+        !s)
+      return s.error();
+    auto hist = c.prepare("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
+                          "VALUES (?, 0, ?, '', 'pending_payment', 'order created')");
+    if (!hist) return hist.error();
+    if (db::Status s = hist.value().bind_all(new_id, at).run(); !s) return s.error();
+    auto k = c.prepare("INSERT INTO idempotency_keys(key, request_sha256, order_id, created_at) VALUES (?, ?, ?, ?)");
+    if (!k) return k.error();
+    if (db::Status s = k.value().bind_all(key, request_hash, new_id, at).run(); !s) return s.error();
+    auto o = load_order(c, new_id);
+    if (!o) return o.error();
+    if (db::Status s = tx.value().commit(); !s) return s.error();
+    return Outcome{201, {}, {}, new_id, o.value().value_or(json())};
+  });
+  if (!out) return internal(res, out.error().message);
+  Outcome& o = out.value();
+  if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
+  if (o.status == 201) log::info("orders: created " + o.order_id);
+  send_json(res, o.status, json{{"order", o.order}, {"token", order_token(config_.token_secret, o.order_id, key)}}.dump());
+}
+
+void Orders::get(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  if (auto o = authorize(id, bearer(req), res)) send_json(res, 200, o->dump());
+}
+
+void Orders::payment(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = authorize(id, bearer(req), res);
+  if (!order) return;
+  std::lock_guard<std::mutex> lock(payment_mutex_);
+  struct Open {
+    std::string state, session, url;
+    std::int64_t expires = 0;
+  };
+  auto open = db_.with([&](db::Connection& c) -> db::Result<Open> {
+    auto q = c.prepare("SELECT state, coalesce(session_id, ''), coalesce(session_url, ''), "
+                       "coalesce(session_expires, 0) FROM orders WHERE id = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(id).step();
+    if (!row) return row.error();
+    if (!row.value()) return state_error("order vanished");
+    const db::Statement& s = q.value();
+    return Open{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
+  });
+  if (!open) return internal(res, open.error().message);
+  if (open.value().state != "pending_payment")
+    return send_error(res, 409, "not_payable", "this order is " + open.value().state + ", not waiting for payment");
+  if (!open.value().session.empty() && open.value().expires > now_s() + 60)
+    return send_json(res, 200, json{{"checkout_url", open.value().url}, {"session", open.value().session}}.dump());
+
+  CheckoutRequest cr;
+  cr.reference = id;
+  cr.amount = Money{(*order)["price"]["amount"].get<std::int64_t>(),
+                    parse_currency((*order)["price"]["currency"].get<std::string>()).value_or(Currency::Unknown)};
+  cr.description = (*order)["plan"].value("name", std::string("eSIM"));
+  cr.return_url = config_.public_url + "/?order=" + id;
+  cr.notify_url = config_.public_url + "/api/webhooks/processor";
+  const Remote<CheckoutSession> session = processor_.create_checkout(cr);
+  if (!session.ok()) {
+    log::error("orders: " + id + ": " + session.error);
+    res.set_header("Retry-After", "5");
+    return send_error(res, 503, "processor_unavailable", "the payment processor is not available; try again shortly");
+  }
+  auto saved = db_.with([&](db::Connection& c) {
+    auto up = c.prepare("UPDATE orders SET session_id = ?, session_url = ?, session_expires = ?, "
+                        "payment_status = 'open', updated_at = ? WHERE id = ? AND state = 'pending_payment'");
+    if (!up) return up.status();
+    return up.value().bind_all(session.value->id, session.value->url, session.value->expires_at,
+                               rfc3339(now_ms()), id).run();
+  });
+  if (!saved) return internal(res, saved.error().message);
+  send_json(res, 200, json{{"checkout_url", session.value->url}, {"session", session.value->id}}.dump());
+}
+
+void Orders::resend(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = authorize(id, bearer(req), res);
+  if (!order) return;
+  if ((*order)["state"] != "delivered" || (*order)["esim"].is_null())
+    return send_error(res, 409, "not_delivered", "only a delivered eSIM can be sent again");
+  std::lock_guard<std::mutex> lock(payment_mutex_);  // two resends at once must see each other
+  auto previous = db_.with([&](db::Connection& c) -> db::Result<std::vector<std::int64_t>> {
+    auto q = c.prepare("SELECT sent_s FROM order_emails WHERE order_id = ? AND kind = 'resend'");
+    if (!q) return q.error();
+    q.value().bind_all(id);
+    std::vector<std::int64_t> out;
+    for (;;) {
+      auto r = q.value().step();
+      if (!r) return r.error();
+      if (!r.value()) break;
+      out.push_back(q.value().column_int64(0));
+    }
+    return out;
+  });
+  if (!previous) return internal(res, previous.error().message);
+  const ResendDecision d = decide_resend(previous.value(), now_s());
+  if (!d.allowed) {
+    res.set_header("Retry-After", std::to_string(d.retry_after));
+    return send_error(res, 429, "rate_limited", "the e-mail was sent recently; try again later");
+  }
+  send_order_email(db_, outbox_, config_, *order, "resend");
+  send_json(res, 202, R"({"sent":true})");
+}
+
+void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
+  const SignatureCheck sig =
+      verify_webhook(config_.webhook_secret, req.get_header_value("Jupiter-Signature"), req.body, now_s());
+  if (sig != SignatureCheck::Valid) {
+    log::error("webhook refused: signature " + std::string(signature_check_name(sig)));
+    return send_error(res, 400, sig == SignatureCheck::Stale ? "stale_webhook" : "invalid_signature",
+                      "the webhook signature is " + std::string(signature_check_name(sig)));
+  }
+  const json event = json::parse(req.body, nullptr, false);
+  if (!event.is_object() || !event.contains("id") || !event["id"].is_string() || !event.contains("type") ||
+      !event["type"].is_string() || !event.contains("data") || !event["data"].is_object())
+    return send_error(res, 400, "invalid_event", "the event is not an object with id, type and data");
+  const std::string event_id = event["id"], type = event["type"];
+  const json& data = event["data"];
+  const std::string order_id = data.value("reference", std::string());
+  const std::string session = data.value("session", std::string());
+
+  struct Applied {
+    int status = 200;
+    std::string code, message;
+    bool paid = false;
+  };
+  auto applied = db_.with([&](db::Connection& c) -> db::Result<Applied> {
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    auto seen = c.prepare("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) VALUES (?, ?, ?, ?)");
+    if (!seen) return seen.error();
+    if (db::Status s = seen.value().bind_all(event_id, type, order_id, rfc3339(now_ms())).run(); !s) return s.error();
+    if (sqlite3_changes_of(c) == 0) return Applied{409, "replayed_webhook", "this event was already received", false};
+    auto q = c.prepare("SELECT state, amount_minor, currency, coalesce(session_id, '') FROM orders WHERE id = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(order_id).step();
+    if (!row) return row.error();
+    Applied a;
+    if (row.value() && q.value().column_text(3) == session && q.value().column_text(0) == "pending_payment") {
+      const json& method = data.contains("payment_method") && data["payment_method"].is_object()
+                               ? data["payment_method"] : json::object();
+      const std::string last4 = method.value("last4", std::string());
+      const bool last4_ok = last4.size() == 4 && all_digits(last4);
+      if (type == "checkout.session.completed") {
+        if (data.value("amount", std::int64_t{-1}) != q.value().column_int64(1) ||
+            data.value("currency", std::string()) != q.value().column_text(2) || !last4_ok)
+          return Applied{422, "payment_mismatch", "amount, currency or card details do not match the order", false};
+        const std::string intent = data.value("payment_intent", std::string());
+        if (db::Status s = transition(c, order_id, OrderState::PendingPayment, OrderState::Paid,
+                                      "payment succeeded (" + intent + ")",
+                                      "payment_status = 'succeeded', decline_reason = NULL, pay_method = ?, "
+                                      "pay_brand = ?, pay_last4 = ?, pay_transaction = ?, paid_ms = ?, "
+                                      "next_attempt_ms = ?, delivery_status = 'pending'",
+                                      {method.value("type", std::string("card")), method.value("brand", std::string()),
+                                       last4, intent, std::to_string(now_ms()), std::to_string(now_ms())});
+            !s)
+          return s.error();
+        a.paid = true;
+      } else if (type == "payment.declined") {
+        auto up = c.prepare("UPDATE orders SET payment_status = 'declined', decline_reason = ?, updated_at = ? WHERE id = ?");
+        if (!up) return up.error();
+        if (db::Status s = up.value().bind_all(data.value("decline_reason", std::string("card_declined")),
+                                               rfc3339(now_ms()), order_id).run();
+            !s)
+          return s.error();
+      }
+    }
+    if (db::Status s = tx.value().commit(); !s) return s.error();
+    return a;
+  });
+  if (!applied) return internal(res, applied.error().message);
+  if (!applied.value().code.empty()) {
+    log::error("webhook refused: " + applied.value().code + " (" + log::printable(event_id, 64) + ")");
+    return send_error(res, applied.value().status, applied.value().code, applied.value().message);
+  }
+  log::info("webhook: " + log::printable(type, 64) + " for " + log::printable(order_id, 64));
+  if (applied.value().paid) {
+    auto order = db_.with([&](db::Connection& c) { return load_order(c, order_id); });
+    if (order && order.value()) send_order_email(db_, outbox_, config_, *order.value(), "confirmation");
+    if (paid_) paid_();
+  }
+  send_json(res, 200, R"({"received":true})");
+}
+
+void Orders::receipt(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = authorize(id, req.get_param_value("token"), res);
+  if (!order) return;
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_content(receipt_html(*order), "text/html; charset=utf-8");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] routes
+// ---------------------------------------------------------------------------------------------------------
+void Orders::add_routes(Router& router) {
+  router.post("/api/orders", [this](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+    create(req, res);
+  });
+  router.get("/api/orders/:id", [this](const httplib::Request& req, httplib::Response& res, const RouteParams& p) {
+    get(req, res, std::string(p.get("id")));
+  });
+  router.post("/api/orders/:id/payment",
+              [this](const httplib::Request& req, httplib::Response& res, const RouteParams& p) {
+                payment(req, res, std::string(p.get("id")));
+              });
+  router.post("/api/orders/:id/resend",
+              [this](const httplib::Request& req, httplib::Response& res, const RouteParams& p) {
+                resend(req, res, std::string(p.get("id")));
+              });
+  router.post("/api/webhooks/processor", [this](const httplib::Request& req, httplib::Response& res,
+                                                const RouteParams&) { webhook(req, res); });
+  router.get("/orders/:id/receipt", [this](const httplib::Request& req, httplib::Response& res,
+                                           const RouteParams& p) { receipt(req, res, std::string(p.get("id"))); });
+}
+
+}  // namespace jupiter::server

@@ -1,0 +1,87 @@
+// orders.hpp: orders in the database and the orders API (see the API contract in the README).
+//
+//   POST /api/orders                 create (Idempotency-Key), price from the catalogue, rate-limited per client
+//   GET  /api/orders/:id             the ORDER (Bearer token; a wrong token is the same 404 as a missing order)
+//   POST /api/orders/:id/payment     the processor's checkout session (one open session per order)
+//   POST /api/orders/:id/resend      the delivery e-mail again, same profile, rate-limited
+//   POST /api/webhooks/processor     signed processor events (webhooks.hpp), each event id applied once
+//   GET  /orders/:id/receipt?token=  printable receipt (receipt_page.hpp)
+//
+// Every state change is one SQLite transaction that also appends its order_history row (transition()).
+// Order tokens: base64url(HMAC-SHA256(token secret, "order-token\n<order id>\n<idempotency key>")), 256 bits. Only
+// their SHA-256 is stored; a replay of the same key re-derives the same token, and nothing else can (the secret
+// lives in data/token-secret, not in the database).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/order.hpp"
+#include "server/db.hpp"
+#include "server/esim_partner.hpp"
+#include "server/outbox.hpp"
+#include "server/payment_processor.hpp"
+#include "server/router.hpp"
+
+namespace jupiter::server {
+
+struct OrdersConfig {
+  std::string public_url;      // "http://127.0.0.1:8080": links in e-mails, processor return and webhook URLs
+  std::string token_secret;    // derives order tokens
+  std::string webhook_secret;  // shared with the processor
+  std::int64_t provision_deadline_s = 3600;
+  std::size_t orders_per_minute = 10;  // per client address
+};
+
+// Moves order `id` from `from` to `to` (refused unless transition_allowed) with its history row; part of the
+// caller's transaction. `extra_sql` ("payment_status = 'succeeded', ...") and its text arguments are applied in
+// the same UPDATE.
+db::Status transition(db::Connection& c, const std::string& id, OrderState from, OrderState to,
+                      const std::string& reason, const std::string& extra_sql = "",
+                      const std::vector<std::string>& extra_args = {});
+
+// The token of order `id` made with Idempotency-Key `key` (see the file comment).
+std::string order_token(const std::string& secret, const std::string& order_id, const std::string& key);
+
+// The ORDER document of the API contract; nullopt when there is no such order.
+db::Result<std::optional<nlohmann::json>> load_order(db::Connection& c, const std::string& id);
+
+// Writes an e-mail of `kind` about `order` (an ORDER) to the outbox and records it in order_emails.
+void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& config, const nlohmann::json& order,
+                      const std::string& kind);
+
+class Orders {
+ public:
+  Orders(db::Database& db, PaymentProcessor& processor, Outbox& outbox, OrdersConfig config,
+         std::function<void()> paid);  // `paid` wakes the provisioning worker
+  void add_routes(Router& router);
+
+ private:
+  void create(const httplib::Request& req, httplib::Response& res);
+  void get(const httplib::Request& req, httplib::Response& res, const std::string& id);
+  void payment(const httplib::Request& req, httplib::Response& res, const std::string& id);
+  void resend(const httplib::Request& req, httplib::Response& res, const std::string& id);
+  void webhook(const httplib::Request& req, httplib::Response& res);
+  void receipt(const httplib::Request& req, httplib::Response& res, const std::string& id);
+
+  // The ORDER when `token` opens order `id`; nullopt (answer 404) otherwise, in the same time either way.
+  std::optional<nlohmann::json> authorize(const std::string& id, const std::string& token, httplib::Response& res);
+  std::int64_t rate_wait(const std::string& client);
+
+  db::Database& db_;
+  PaymentProcessor& processor_;
+  Outbox& outbox_;
+  OrdersConfig config_;
+  std::function<void()> paid_;
+  std::mutex payment_mutex_;  // one checkout session per order, also for a double click
+  std::mutex rate_mutex_;
+  std::unordered_map<std::string, std::vector<std::int64_t>> recent_creates_;
+};
+
+}  // namespace jupiter::server

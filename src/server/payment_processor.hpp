@@ -1,0 +1,51 @@
+// payment_processor.hpp: the store's side of a hosted-checkout payment processor.
+//
+// The contract a real processor's adapter has too: the backend creates a checkout session server-to-server (amount
+// decided by the store), sends the buyer's browser to the processor's page (another origin: card numbers never
+// touch the store), learns the outcome from a signed webhook (webhooks.hpp), can read a session back, and refunds
+// a payment. What comes back is only the transaction id, method type, brand and last 4 digits.
+//
+// [X] SandboxProcessor: our local sandbox (src/sandbox/processor) over HTTP with an API key.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/money.hpp"
+#include "server/remote.hpp"
+
+namespace jupiter::server {
+
+struct CheckoutRequest {
+  std::string reference;    // our order id
+  Money amount;             // from the catalogue
+  std::string description;  // shown on the hosted page: the plan's name
+  std::string return_url;   // the processor appends "&checkout=success|declined|cancelled"
+  std::string notify_url;   // where the webhooks go
+};
+
+struct CheckoutSession {
+  std::string id;      // "cs_..."
+  std::string url;     // the hosted page
+  std::string status;  // "open", "complete", "expired"
+  std::int64_t expires_at = 0;  // Unix seconds
+};
+
+struct Refund {
+  std::string id;      // "re_..."
+  std::string status;  // "succeeded"
+};
+
+class PaymentProcessor {
+ public:
+  virtual ~PaymentProcessor() = default;
+  virtual Remote<CheckoutSession> create_checkout(const CheckoutRequest& request) = 0;
+  virtual Remote<CheckoutSession> get_checkout(const std::string& session_id) = 0;
+  // Refunds the whole payment; the same `idempotency_key` never refunds twice.
+  virtual Remote<Refund> refund(const std::string& transaction, const std::string& idempotency_key) = 0;
+};
+
+// base_url: "http://127.0.0.1:8081"; api_key: the secret the sandbox was started with.
+std::unique_ptr<PaymentProcessor> make_sandbox_processor(std::string base_url, std::string api_key);
+
+}  // namespace jupiter::server

@@ -1,0 +1,209 @@
+// provisioning.cpp: see provisioning.hpp.
+#include "server/provisioning.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/activation_code.hpp"
+#include "core/order_rules.hpp"
+#include "server/clock.hpp"
+#include "server/log.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+constexpr std::int64_t kPendingPollMs = 1000;
+
+struct Due {
+  std::string id, state, plan, profile, transaction;
+  std::int64_t paid_ms = 0;
+  int attempts = 0;
+};
+
+db::Result<std::vector<Due>> due_orders(db::Connection& c, std::int64_t now) {
+  auto q = c.prepare("SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), "
+                     "coalesce(paid_ms, 0), delivery_attempts FROM orders "
+                     "WHERE next_attempt_ms IS NOT NULL AND next_attempt_ms <= ? "
+                     "AND state IN ('paid', 'provisioning') ORDER BY next_attempt_ms LIMIT 20");
+  if (!q) return q.error();
+  q.value().bind_all(now);
+  std::vector<Due> out;
+  for (;;) {
+    auto r = q.value().step();
+    if (!r) return r.error();
+    if (!r.value()) break;
+    const db::Statement& s = q.value();
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
+                   s.column_int64(5), static_cast<int>(s.column_int64(6))});
+  }
+  return out;
+}
+
+db::Result<Due> load_due(db::Connection& c, const std::string& id) {
+  auto all = due_orders(c, INT64_MAX);
+  if (!all) return all.error();
+  for (Due& d : all.value())
+    if (d.id == id) return d;
+  return db::Error{1, "order " + id + " is not due"};
+}
+
+}  // namespace
+
+Provisioner::Provisioner(db::Database& db, EsimPartner& partner, PaymentProcessor& processor, Outbox& outbox,
+                         const OrdersConfig& config)
+    : db_(db), partner_(partner), processor_(processor), outbox_(outbox), config_(config) {}
+
+Provisioner::~Provisioner() { stop(); }
+
+void Provisioner::start() { thread_ = std::thread([this] { run(); }); }
+
+void Provisioner::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Provisioner::wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void Provisioner::run() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    auto due = db_.with([](db::Connection& c) { return due_orders(c, now_ms()); });
+    if (!due) {
+      log::error("provisioning: " + due.error().message);
+      continue;
+    }
+    for (const Due& d : due.value()) process(d.id);
+  }
+}
+
+void Provisioner::retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,
+                              const std::string& profile) {
+  auto s = db_.with([&](db::Connection& c) {
+    auto paid = c.prepare("SELECT paid_ms FROM orders WHERE id = ?");
+    std::int64_t deadline = INT64_MAX;
+    if (paid) {
+      auto row = paid.value().bind_all(id).step();
+      if (row && row.value()) deadline = paid.value().column_int64(0) + config_.provision_deadline_s * 1000;
+    }
+    auto up = c.prepare("UPDATE orders SET delivery_status = 'pending', delivery_attempts = ?, delivery_message = ?, "
+                        "next_attempt_ms = ?, partner_profile = nullif(?, ''), updated_at = ? WHERE id = ?");
+    if (!up) return up.status();
+    return up.value().bind_all(attempts, message, std::min(now_ms() + delay_ms, deadline), profile,
+                               rfc3339(now_ms()), id).run();
+  });
+  if (!s) log::error("provisioning: " + s.error().message);
+}
+
+void Provisioner::refund(const std::string& id, const std::string& from_state, const std::string& transaction) {
+  const Remote<Refund> r = processor_.refund(transaction, "refund-" + id);
+  if (!r.ok()) {
+    log::error("provisioning: refund of " + id + " failed: " + r.error + "; retrying");
+    auto s = db_.with([&](db::Connection& c) {
+      auto up = c.prepare("UPDATE orders SET next_attempt_ms = ?, delivery_message = ? WHERE id = ?");
+      if (!up) return up.status();
+      return up.value().bind_all(now_ms() + 5000, "refund pending", id).run();
+    });
+    if (!s) log::error("provisioning: " + s.error().message);
+    return;
+  }
+  auto done = db_.with([&](db::Connection& c) -> db::Result<std::optional<nlohmann::json>> {
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    const OrderState from = parse_order_state(from_state).value_or(OrderState::Unknown);
+    if (db::Status s = transition(c, id, from, OrderState::Refunded,
+                                  "not delivered within " + std::to_string(config_.provision_deadline_s) +
+                                      " s; payment refunded (" + r.value->id + ")",
+                                  "payment_status = 'refunded', delivery_status = 'failed', next_attempt_ms = NULL, "
+                                  "delivery_message = ?",
+                                  {"the eSIM could not be delivered in time; the payment was refunded"});
+        !s)
+      return s.error();
+    auto o = load_order(c, id);
+    if (!o) return o.error();
+    if (db::Status s = tx.value().commit(); !s) return s.error();
+    return o.value();
+  });
+  if (!done) return log::error("provisioning: " + done.error().message);
+  log::info("provisioning: " + id + " refunded");
+  if (done.value()) send_order_email(db_, outbox_, config_, *done.value(), "refund");
+}
+
+void Provisioner::process(const std::string& id) {
+  auto loaded = db_.with([&](db::Connection& c) { return load_due(c, id); });
+  if (!loaded) return;
+  Due d = loaded.value();
+  if (d.state == "paid") {
+    auto s = db_.with([&](db::Connection& c) {
+      auto tx = db::Transaction::begin(c);
+      if (!tx) return tx.status();
+      if (db::Status st = transition(c, id, OrderState::Paid, OrderState::Provisioning, "ordering the eSIM profile");
+          !st)
+        return st;
+      return tx.value().commit();
+    });
+    if (!s) return log::error("provisioning: " + s.error().message);
+    d.state = "provisioning";
+  }
+  if (now_ms() >= d.paid_ms + config_.provision_deadline_s * 1000) return refund(id, d.state, d.transaction);
+
+  const Remote<EsimProfile> p = d.profile.empty() ? partner_.order_profile(id, d.plan) : partner_.get_profile(d.profile);
+  const int attempts = d.attempts + 1;
+  if (!p.ok())
+    return retry_later(id, attempts, retry_delay_ms(attempts), "the eSIM partner failed; retrying", d.profile);
+  if (p.value->status == "pending")
+    return retry_later(id, attempts, kPendingPollMs, "the eSIM partner is preparing the profile", p.value->id);
+
+  const EsimProfile& e = *p.value;
+  const ActivationCodeResult code = parse_activation_code(e.activation_code);
+  std::string problem;
+  if (!code.ok()) problem = "activation code failed validation: " + code.error.message;
+  else if (!valid_iccid(e.iccid)) problem = "the ICCID is not 19 or 20 digits with a valid check digit";
+  else if (code.code->smdp_address != e.smdp || code.code->matching_id != e.matching_id)
+    problem = "the activation code does not match the SM-DP+ address and matching ID";
+
+  auto done = db_.with([&](db::Connection& c) -> db::Result<std::optional<nlohmann::json>> {
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    db::Status s;
+    if (!problem.empty()) {
+      s = transition(c, id, OrderState::Provisioning, OrderState::Failed, "flagged for support: " + problem,
+                     "delivery_status = 'flagged', delivery_attempts = ?, next_attempt_ms = NULL, "
+                     "delivery_message = ?, support_reason = ?, partner_profile = ?",
+                     {std::to_string(attempts), "our support team is looking at this order", problem, e.id});
+    } else {
+      s = transition(c, id, OrderState::Provisioning, OrderState::Delivered, "eSIM profile ready",
+                     "delivery_status = 'ready', delivery_attempts = ?, next_attempt_ms = NULL, delivery_message = NULL, "
+                     "partner_profile = ?, iccid = ?, smdp = ?, matching_id = ?, confirmation_code = nullif(?, ''), "
+                     "confirmation_required = ?, activation_code = ?",
+                     {std::to_string(attempts), e.id, e.iccid, e.smdp, e.matching_id, e.confirmation_code,
+                      code.code->confirmation_code_required ? "1" : "0", code.code->to_string()});
+    }
+    if (!s) return s.error();
+    auto o = load_order(c, id);
+    if (!o) return o.error();
+    if (db::Status st = tx.value().commit(); !st) return st.error();
+    return o.value();
+  });
+  if (!done) return log::error("provisioning: " + done.error().message);
+  if (!problem.empty()) return log::error("provisioning: " + id + " flagged for support: " + problem);
+  log::info("provisioning: " + id + " delivered");
+  if (done.value()) send_order_email(db_, outbox_, config_, *done.value(), "delivery");
+}
+
+}  // namespace jupiter::server

@@ -1,0 +1,55 @@
+// provisioning.hpp: the background worker that turns paid orders into delivered eSIMs.
+//
+// State lives in SQLite (orders.next_attempt_ms, partner_profile, delivery_*), so a restarted server resumes where
+// it stopped. For each due order: paid -> provisioning; order the profile from the partner (idempotent per order);
+// pending -> look again in a second; a partner error -> retry with backoff (retry_delay_ms); ready -> validate the
+// ICCID and the activation code with the core's SGP.22 parser: valid -> delivered + delivery e-mail, invalid ->
+// failed with delivery "flagged" and a support note (no QR is ever made from it). Not delivered within the
+// deadline after payment -> refund through the processor -> refunded + refund e-mail.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/db.hpp"
+#include "server/esim_partner.hpp"
+#include "server/orders.hpp"
+#include "server/outbox.hpp"
+#include "server/payment_processor.hpp"
+
+namespace jupiter::server {
+
+class Provisioner {
+ public:
+  Provisioner(db::Database& db, EsimPartner& partner, PaymentProcessor& processor, Outbox& outbox,
+              const OrdersConfig& config);
+  ~Provisioner();  // stops the worker
+  Provisioner(const Provisioner&) = delete;
+  Provisioner& operator=(const Provisioner&) = delete;
+
+  void start();
+  void stop();
+  void wake();  // an order was paid: look now
+
+ private:
+  void run();
+  void process(const std::string& id);
+  void refund(const std::string& id, const std::string& from_state, const std::string& transaction);
+  void retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,
+                   const std::string& profile);
+
+  db::Database& db_;
+  EsimPartner& partner_;
+  PaymentProcessor& processor_;
+  Outbox& outbox_;
+  const OrdersConfig& config_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace jupiter::server

@@ -1,0 +1,75 @@
+// receipt_page.cpp: see receipt_page.hpp.
+#include "server/receipt_page.hpp"
+
+#include "core/money.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+std::string str(const nlohmann::json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string row(const std::string& label, const std::string& value) {
+  return "<tr><th scope=\"row\">" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
+}
+
+constexpr const char* kStyle = R"css(
+body { font: 16px/1.5 system-ui, sans-serif; color: #111; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: 0; }
+p.store { color: #444; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; margin: 1.5rem 0; }
+th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ccc; vertical-align: top; }
+th { width: 40%; font-weight: 600; }
+.note { color: #444; font-size: .9rem; }
+@media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } .note { color: #000; } }
+)css";
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string receipt_html(const nlohmann::json& order) {
+  const auto& plan = order.at("plan");
+  const auto& price = order.at("price");
+  const auto& payment = order.at("payment");
+  const Money amount{price.value("amount", std::int64_t{0}),
+                     parse_currency(str(price, "currency")).value_or(Currency::Unknown)};
+  std::string method = "not paid";
+  if (str(payment, "status") == "succeeded" || str(payment, "status") == "refunded") {
+    std::string brand = str(payment, "brand");
+    if (!brand.empty()) brand[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(brand[0])));
+    method = (brand.empty() ? str(payment, "method") : brand) + " ending in " + str(payment, "last4");
+  }
+  std::string html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<title>Receipt " + html_escape(str(order, "id")) + " - JupiterEsims</title>\n<style>" +
+                     kStyle + "</style></head>\n<body>\n<h1>Receipt</h1>\n<p class=\"store\">JupiterEsims</p>\n<table>\n";
+  html += row("Order", str(order, "id"));
+  html += row("Date", str(order, "created_at"));
+  html += row("Plan", str(plan, "name"));
+  html += row("Price", format_plain(amount));
+  html += row("Payment method", method);
+  if (!str(payment, "transaction").empty()) html += row("Transaction", str(payment, "transaction"));
+  html += row("Status", str(order, "state"));
+  html += "</table>\n<p class=\"note\">Payments are processed by our payment processor; we never see or store your "
+          "card number. Questions: support@jupiteresims.com, with your order number.</p>\n</body></html>\n";
+  return html;
+}
+
+}  // namespace jupiter::server
