@@ -62,7 +62,7 @@ EM_JS(void, jupiter_js_watch_connectivity, (void), {
 });
 
 EM_JS(char*, jupiter_js_url_query, (void), {
-  const s = location.search.replace(/^\?/, "");
+  const s = location.search.slice(1);
   const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
   stringToUTF8(s, p, n);
   return p;
@@ -71,7 +71,7 @@ EM_JS(char*, jupiter_js_url_query, (void), {
 EM_JS(void, jupiter_js_set_url_query, (const char* query, const char* routed, int push), {
   const params = new URLSearchParams(location.search);
   for (const k of UTF8ToString(routed).split(",")) params.delete(k);
-  for (const [k, v] of new URLSearchParams(UTF8ToString(query))) params.append(k, v);
+  new URLSearchParams(UTF8ToString(query)).forEach((v, k) => params.append(k, v));
   const s = params.toString().replace(/%2C/g, ",");
   const url = location.pathname + (s ? "?" + s : "") + location.hash;
   if (url === location.pathname + location.search + location.hash) return;
@@ -82,7 +82,7 @@ EM_JS(void, jupiter_js_set_url_query, (const char* query, const char* routed, in
 
 EM_JS(void, jupiter_js_watch_history, (void), {
   window.addEventListener("popstate", () => {
-    const s = location.search.replace(/^\?/, "");
+    const s = location.search.slice(1);
     const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
     stringToUTF8(s, p, n);
     try { _jupiter_history_popped(p); } finally { _free(p); }
