@@ -1,5 +1,6 @@
 // helpers.mjs: start the real backend, and find the store's widgets through the QA test API.
 import { spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -13,6 +14,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const nativeBuild = path.resolve(repoRoot, process.env.JUPITER_NATIVE_BUILD || "build/native");
 export const webBuild = path.resolve(repoRoot, process.env.JUPITER_WEB_BUILD || "build/web");
 export const serverBin = path.join(nativeBuild, "src/server/jupiter-server");
+export const processorBin = path.join(nativeBuild, "src/sandbox/jupiter-processor-sandbox");
+export const partnerBin = path.join(nativeBuild, "src/sandbox/jupiter-partner-sandbox");
 export const siteDir = path.join(webBuild, "site");
 export const sampleCatalogue = path.join(repoRoot, "assets/catalogue.json");
 
@@ -34,17 +37,14 @@ export async function freePort() {
   });
 }
 
-// Starts jupiter-server with a fresh data dir; resolves once it prints its "listening on" line.
-export async function startServer({ port = 0, catalogue = sampleCatalogue, web = siteDir } = {}) {
-  if (!fs.existsSync(serverBin)) throw new Error(`${serverBin} is missing: build the native preset first`);
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), "jupiter-e2e-"));
-  const proc = spawn(serverBin, ["--port", String(port), "--data", data, "--web", web, "--catalogue", catalogue], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+// Spawns `bin` with `args`; resolves with {proc, url, log()} once it prints its "listening on" line.
+async function spawnListening(bin, args, name) {
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: build the native preset first`);
+  const proc = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   proc.stderr.on("data", (d) => (log += d));
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${log}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 15 s:\n${log}`)), 15_000);
     proc.stdout.on("data", (d) => {
       log += d;
       const m = /listening on (http:\/\/\S+)/.exec(log);
@@ -55,20 +55,72 @@ export async function startServer({ port = 0, catalogue = sampleCatalogue, web =
     });
     proc.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${log}`));
+      reject(new Error(`${name} exited with ${code}:\n${log}`));
     });
   });
-  return {
-    url,
-    log: () => log,
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await exited;
-      fs.rmSync(data, { recursive: true, force: true });
-    },
-  };
+  return { proc, url, log: () => log };
+}
+
+async function stopProcess(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGTERM");
+  await exited;
+}
+
+// Tells the eSIM partner sandbox how to answer new profile orders: mode "instant" | "delay" | "fail" | "bad_code".
+export async function setPartnerBehaviour(partnerUrl, { mode, delaySeconds = 5, confirmationCode = false }) {
+  const res = await fetch(`${partnerUrl}/sandbox/behaviour`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ mode, delay_seconds: delaySeconds, confirmation_code: confirmationCode }),
+  });
+  if (!res.ok) throw new Error(`partner sandbox refused the behaviour: ${res.status} ${await res.text()}`);
+}
+
+// Starts the payment processor sandbox, the eSIM partner sandbox and jupiter-server (fresh data dir, free ports,
+// a random webhook secret and API key shared between them); resolves once all three listen.
+// Options: provisionDeadline (seconds, default 3600), partnerMode / partnerDelay (see setPartnerBehaviour),
+// ordersPerMinute. Returns {url, processorUrl, partnerUrl, dataDir, log(), processorLog(), partnerLog(), stop()}.
+export async function startServer({
+  port = 0, catalogue = sampleCatalogue, web = siteDir, provisionDeadline, partnerMode, partnerDelay,
+  ordersPerMinute,
+} = {}) {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), "jupiter-e2e-"));
+  const secret = crypto.randomBytes(24).toString("hex");
+  const apiKey = crypto.randomBytes(24).toString("hex");
+  const started = [];
+  try {
+    const processor = await spawnListening(processorBin, ["--port", "0", "--api-key", apiKey, "--webhook-secret", secret], "processor sandbox");
+    started.push(processor.proc);
+    const partner = await spawnListening(partnerBin, ["--port", "0"], "partner sandbox");
+    started.push(partner.proc);
+    if (partnerMode) await setPartnerBehaviour(partner.url, { mode: partnerMode, delaySeconds: partnerDelay });
+    const args = ["--port", String(port), "--data", data, "--web", web, "--catalogue", catalogue,
+      "--processor-url", processor.url, "--partner-url", partner.url, "--webhook-secret", secret,
+      "--processor-key", apiKey];
+    if (provisionDeadline) args.push("--provision-deadline", String(provisionDeadline));
+    if (ordersPerMinute) args.push("--orders-per-minute", String(ordersPerMinute));
+    const store = await spawnListening(serverBin, args, "server");
+    started.push(store.proc);
+    return {
+      url: store.url,
+      processorUrl: processor.url,
+      partnerUrl: partner.url,
+      dataDir: data,
+      log: store.log,
+      processorLog: processor.log,
+      partnerLog: partner.log,
+      async stop() {
+        for (const proc of started.reverse()) await stopProcess(proc);
+        fs.rmSync(data, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    for (const proc of started.reverse()) await stopProcess(proc);
+    fs.rmSync(data, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 // Widgets drawn in the last rendered frame.
