@@ -102,6 +102,23 @@ void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx)
   refresh_plans(m);
 }
 
+// The checkout's own update, its effects passed on as the app's.
+void forward(Model& m, checkout::Action a, std::vector<Effect>& fx) {
+  checkout::Update u = checkout::update(std::move(m.checkout), std::move(a));
+  m.checkout = std::move(u.model);
+  for (auto& e : u.effects) fx.push_back(std::move(e));
+}
+
+void buy(Model& m, const action::BuyPlan& b, std::vector<Effect>& fx) {
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  const Plan* plan = cat ? cat->find_plan(b.plan_id) : nullptr;
+  if (!plan || !plan->prices.get(m.currency)) {
+    fx.push_back(effect::Log{LogLevel::Warning, "buy: plan " + b.plan_id + " is not sold in this currency"});
+    return;
+  }
+  forward(m, checkout::action::Open{plan->id, m.currency, std::string(language_code(m.language))}, fx);
+}
+
 }  // namespace
 
 Update update(Model m, Action a) {
@@ -150,9 +167,8 @@ Update update(Model m, Action a) {
                    m.language = l.language;
                    fx.push_back(effect::Store{StorageKind::Preference, kLanguageKey, std::string(language_code(l.language))});
                  },
-                 [&](action::BuyPlan& b) {  // until the checkout handles it
-                   fx.push_back(effect::Log{LogLevel::Info, "buy requested: " + b.plan_id});
-                 },
+                 [&](action::BuyPlan& b) { buy(m, b, fx); },
+                 [&](checkout::Action& c) { forward(m, std::move(c), fx); },
              },
              a);
   return {std::move(m), std::move(fx)};

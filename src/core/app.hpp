@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/catalogue.hpp"
+#include "core/checkout.hpp"
 #include "core/i18n.hpp"
 #include "core/plan_query.hpp"
 #include "core/search.hpp"
@@ -57,6 +58,7 @@ struct Model {
   PlanFilter filter;
   SortKey sort = SortKey::Price;
   Currency currency = Currency::USD;
+  checkout::Model checkout;                // the checkout flow and the order page (issue 4)
   Language language = Language::En;        // the texts' language (the UI layer holds the texts themselves)
 };
 
@@ -88,7 +90,8 @@ struct BuyPlan { std::string plan_id; };   // "Buy" on a plan's detail: the chec
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
                             action::DestinationChosen, action::DestinationCleared, action::CurrencyChosen,
-                            action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan>;
+                            action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan,
+                            checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -116,7 +119,7 @@ struct Store {  // localStorage: key = value
 };
 }  // namespace effect
 
-using Effect = std::variant<effect::Fetch, effect::Log, effect::Store>;
+using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, checkout::Effect>;
 
 struct Update {
   Model model;

@@ -258,6 +258,15 @@ void load_order(Model& m, Effects& fx) {
   send(m, fx, RequestKind::LoadOrder, Busy::LoadingOrder, "GET", "/api/orders/" + m.order_id, "");
 }
 
+void resend(Model& m, Effects& fx) {
+  send(m, fx, RequestKind::Resend, Busy::Resending, "POST", "/api/orders/" + m.order_id + "/resend", "{}");
+}
+
+void on_resend(Model& m, const action::Response& r) {
+  m.resend = r.status == 202 || r.status == 200 ? Resend::Sent : r.status == 429 ? Resend::RateLimited : Resend::Failed;
+  m.retry_after_s = r.status == 429 ? r.retry_after_s : 0;
+}
+
 void schedule_poll(Model& m, Effects& fx) {
   m.poll_timer += 1;
   fx.push_back(effect::StartTimer{poll_delay_ms(m.polls), m.poll_timer});
@@ -347,6 +356,7 @@ void on_order(Model& m, const action::Response& r, Effects& fx) {
 void on_response(Model& m, const action::Response& r, Effects& fx) {
   if (r.seq != m.seq || m.busy == Busy::Idle || m.busy == Busy::Redirecting) return;  // stale or unexpected
   m.busy = Busy::Idle;
+  if (r.kind == RequestKind::Resend) return on_resend(m, r);  // its outcome shows beside the button
   const bool ok = r.status >= 200 && r.status < 300;
   if (!ok && !(r.kind == RequestKind::StartPayment && r.status == 409)) {
     failed(m, r);
@@ -359,6 +369,7 @@ void on_response(Model& m, const action::Response& r, Effects& fx) {
     case RequestKind::CreateOrder: return on_created(m, r, fx);
     case RequestKind::StartPayment: return on_payment_session(m, r, fx);
     case RequestKind::LoadOrder: return on_order(m, r, fx);
+    case RequestKind::Resend: return;
   }
 }
 
@@ -521,6 +532,13 @@ Update update(Model m, Action a) {
                    if (m.step != Step::Order || m.busy != Busy::Idle || m.order_id.empty() || m.token.empty()) return;
                    m.polls = 0;
                    load_order(m, fx);
+                 },
+                 [&](action::ResendEmail) {
+                   if (m.step != Step::Order || m.busy != Busy::Idle || !m.order ||
+                       m.order->state != OrderState::Delivered)
+                     return;
+                   m.resend = Resend::None;
+                   resend(m, fx);
                  },
                  [&](action::PollDue p) {
                    if (p.timer != m.poll_timer || m.busy != Busy::Idle || !should_poll(m)) return;

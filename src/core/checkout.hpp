@@ -61,7 +61,7 @@ struct FieldErrors {
 FieldErrors validate(const Details& d);
 
 // What the store is waiting for. While not Idle, Pay and Try again do nothing.
-enum class Busy : std::uint8_t { Idle = 0, CreatingOrder, StartingPayment, Redirecting, LoadingOrder };
+enum class Busy : std::uint8_t { Idle = 0, CreatingOrder, StartingPayment, Redirecting, LoadingOrder, Resending };
 
 // The last thing that went wrong, for the UI to put in words.
 enum class Problem : std::uint8_t {
@@ -77,6 +77,9 @@ enum class Problem : std::uint8_t {
   NotFound,       // 404: unknown order, or a wrong or missing token (indistinguishable by design)
   IncompleteLink, // an order link without its token
 };
+
+// The outcome of the last "Resend e-mail" on a delivered order.
+enum class Resend : std::uint8_t { None = 0, Sent, RateLimited, Failed };
 
 // How the buyer came back from the processor's page.
 enum class Return : std::uint8_t { None = 0, Success, Declined, Cancelled };
@@ -104,6 +107,7 @@ struct Model {
   bool cancelled_note = false;  // "payment cancelled, nothing was charged" on the review step
   int polls = 0;                // polls since the order last changed state (drives the backoff)
   std::uint32_t poll_timer = 0; // the timer that may fire a poll; older timers are ignored
+  Resend resend = Resend::None;
 
   Problem problem = Problem::None;
   int http_status = 0;
@@ -117,7 +121,7 @@ struct Model {
 // ---------------------------------------------------------------------------------------------------------
 // Actions
 // ---------------------------------------------------------------------------------------------------------
-enum class RequestKind : std::uint8_t { CreateOrder = 0, StartPayment, LoadOrder };
+enum class RequestKind : std::uint8_t { CreateOrder = 0, StartPayment, LoadOrder, Resend };
 
 namespace action {
 struct Open {                // "Buy" on a plan
@@ -138,6 +142,7 @@ struct FieldChanged { Field field = Field::Email; std::string value; };
 struct Toggled { Box box = Box::Adult; bool on = false; };
 struct Pay { std::string fresh_key; };  // Pay, or Try again; fresh_key: 16..64 random [A-Za-z0-9_-]
 struct Reload {};            // Retry after a problem on the order page
+struct ResendEmail {};       // "Resend e-mail" on a delivered order (the same profile; rate-limited by the server)
 struct PollDue { std::uint32_t timer = 0; };
 struct Connectivity { bool online = true; };
 struct Response {
@@ -151,7 +156,7 @@ struct Response {
 }  // namespace action
 
 using Action = std::variant<action::Open, action::Resume, action::Next, action::Back, action::Close,
-                            action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::PollDue,
+                            action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::PollDue,
                             action::Connectivity, action::Response>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -412,6 +412,26 @@ SCENARIO("coming back from the processor's page") {
           CHECK(count_effects<effect::StartTimer>(fx) == 0);
         }
       }
+      AND_WHEN("the eSIM was delivered and the buyer asks for the e-mail again, twice quickly") {
+        back = apply(back, response(back, RequestKind::LoadOrder, 200, order_json("delivered", "succeeded")));
+        back = apply(back, action::ResendEmail{}, &fx);
+        const auto* h = find_effect<effect::Http>(fx);
+        REQUIRE(h);
+        CHECK(h->url == "/api/orders/ord_1/resend");
+        CHECK(header(*h, "Authorization") == "Bearer " + kToken);
+        back = apply(back, action::ResendEmail{}, &fx);
+        CHECK(fx.empty());
+        THEN("a rate limit is reported with its wait, a 202 as sent") {
+          action::Response limited = response(back, RequestKind::Resend, 429, "");
+          limited.retry_after_s = 60;
+          Model after = apply(back, limited);
+          CHECK(after.resend == Resend::RateLimited);
+          CHECK(after.retry_after_s == 60);
+          CHECK(after.problem == Problem::None);
+          after = apply(back, response(back, RequestKind::Resend, 202, R"({"sent":true})"));
+          CHECK(after.resend == Resend::Sent);
+        }
+      }
       AND_WHEN("the server does not know the order (or the token is wrong)") {
         back = apply(back, response(back, RequestKind::LoadOrder, 404, R"({"error":{"code":"not_found"}})"), &fx);
         THEN("it says so and stops asking") {
