@@ -40,7 +40,7 @@ std::string TestItems::to_json() const {
     nlohmann::json j = {{"id", it.id}, {"label", it.label}, {"role", it.role}, {"x", it.x},
                         {"y", it.y},   {"w", it.w},         {"h", it.h},       {"enabled", it.enabled}};
     if (it.checked >= 0) j["checked"] = it.checked == 1;
-    if (it.role == "textbox" || it.role == "combobox") j["value"] = it.value;
+    if (it.role == "textbox" || it.role == "combobox" || !it.value.empty()) j["value"] = it.value;
     out.push_back(std::move(j));
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -15,11 +15,11 @@ namespace jupiter::ui {
 struct TestItem {
   std::string id;     // the full ImGui label, "Buy##jp-5gb": unique within its window
   std::string label;  // the visible part, "Buy"
-  std::string role;   // button, textbox, combobox, option, checkbox, heading, text, link, listitem, status
+  std::string role;   // button, textbox, combobox, option, checkbox, heading, text, link, listitem, status, qr
   float x = 0, y = 0, w = 0, h = 0;
   bool enabled = true;
   int checked = -1;   // -1: not applicable, else 0/1
-  std::string value;  // textbox contents, combobox selection
+  std::string value;  // textbox contents, combobox selection, link target, QR payload
 };
 
 class TestItems {
