@@ -43,6 +43,8 @@ def main():
     ap.add_argument("--web", required=True)
     ap.add_argument("--js", required=True, help="the Emscripten .js; its .wasm sits beside it")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--file", action="append", default=[], metavar="NAME=PATH",
+                    help="another built file, referred to as {{NAME}}; wins over a web/ file of the same name")
     a = ap.parse_args()
 
     if os.path.isdir(a.out):
@@ -53,9 +55,12 @@ def main():
     wasm = os.path.splitext(a.js)[0] + ".wasm"
     names["module.js"] = hashed_copy(a.js, a.out)
     names["module.wasm"] = hashed_copy(wasm, a.out)
+    for extra in a.file:
+        name, path = extra.split("=", 1)
+        names[name] = hashed_copy(path, a.out, name)
     for entry in sorted(os.listdir(a.web)):
         src = os.path.join(a.web, entry)
-        if os.path.isfile(src) and not entry.startswith("."):
+        if os.path.isfile(src) and not entry.startswith(".") and entry not in names:
             names[entry] = hashed_copy(src, a.out)
 
     page = open(a.shell, encoding="utf-8").read()

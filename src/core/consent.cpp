@@ -10,16 +10,13 @@
 // [SECTION] receipt
 // [SECTION] teardown
 #include "core/consent.hpp"
-#include "core/json_reader.hpp"
+#include "core/json_lite.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
 namespace jupiter::consent {
-
-using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] enum mappings
@@ -200,48 +197,90 @@ const Service* Config::find_service(std::string_view id) const {
 
 namespace {
 
+using json_lite::Value;
+using Type = json_lite::Value::Type;
+
 inline constexpr std::size_t kMaxConfigBytes = 1024u * 1024u;
 inline constexpr std::size_t kMaxConfigServices = 128;
 inline constexpr std::size_t kMaxPatterns = 32;
 
-// A field reader for one object that records the first problem (prefixed with where it is) and never throws.
-// The shared field reader, plus the one list kind only the consent config has.
-class Reader : public JsonReader {
- public:
-  using JsonReader::JsonReader;
+std::string num(std::size_t n) {
+  std::string s;
+  json_lite::append_int(s, static_cast<std::int64_t>(n));
+  return s;
+}
 
-  // Cookie / storage names: exact names or a prefix with one trailing '*'.
-  std::vector<std::string> patterns(const char* name) {
+// Reads the fields of one config object, keeping the first problem (prefixed with where it is); never throws.
+class Reader {
+ public:
+  Reader(const Value& obj, std::string where) : obj_(obj), where_(std::move(where)) {}
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  void fail(const std::string& why) {
+    if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
+  }
+
+  // The field, or nullptr when absent or null (a problem when required).
+  const Value* field(const char* name, bool required) {
+    const Value* v = obj_.find(name);
+    if (v && v->is(Type::Null)) v = nullptr;
+    if (!v && required) fail(std::string("missing ") + name);
+    return v;
+  }
+  // A string of at most max_len bytes; a required one must not be empty.
+  std::string string(const char* name, bool required, std::size_t max_len) {
+    const Value* v = field(name, required);
+    if (!v) return {};
+    if (!v->is(Type::String)) fail(std::string(name) + " is not a string");
+    else if (v->text.size() > max_len) fail(std::string(name) + " is too long (at most " + num(max_len) + " bytes)");
+    else if (required && v->text.empty()) fail(std::string(name) + " is empty");
+    else return v->text;
+    return {};
+  }
+  // An integer in lo..hi; `fallback` when absent (required when there is none).
+  std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> fallback) {
+    const Value* v = field(name, !fallback);
+    if (!v) return fallback.value_or(0);
+    if (!v->is(Type::Int)) fail(std::string(name) + " is not an integer");
+    else if (v->integer < lo || v->integer > hi) fail(std::string(name) + " is out of range");
+    else return v->integer;
+    return 0;
+  }
+  // A list of at most max_items strings, each passing `ok`.
+  template <class Pred>
+  std::vector<std::string> strings(const char* name, std::size_t max_items, Pred ok_item, const char* what) {
     std::vector<std::string> out;
-    const json* v = field(name, false);
+    const Value* v = field(name, false);
     if (!v) return out;
-    if (!v->is_array()) {
-      fail(std::string(name) + " is not a list");
+    if (!v->is(Type::Array) || v->items.size() > max_items) {
+      fail(std::string(name) + " is not a list of at most " + num(max_items) + " items");
       return out;
     }
-    if (v->size() > kMaxPatterns) {
-      fail(std::string(name) + " has too many items");
-      return out;
-    }
-    for (const auto& item : *v) {
-      if (!item.is_string() || !valid_pattern(item.get_ref<const std::string&>())) {
-        fail(std::string(name) + " has a bad pattern (a name, or a prefix and one trailing *)");
+    for (const Value& item : v->items) {
+      if (!item.is(Type::String) || !ok_item(item.text)) {
+        fail(std::string(name) + " has " + what);
         return {};
       }
-      out.push_back(item.get<std::string>());
+      out.push_back(item.text);
     }
     return out;
   }
+  // Cookie / storage names: exact names or a prefix with one trailing '*'.
+  std::vector<std::string> patterns(const char* name) {
+    return strings(name, kMaxPatterns, valid_pattern, "a bad pattern (a name, or a prefix and one trailing *)");
+  }
+
+ private:
+  const Value& obj_;
+  std::string where_;
+  std::string error_;
 };
 
-std::string at(const char* list, std::size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; }
+std::string at(const char* list, std::size_t i) { return std::string(list) + "[" + num(i) + "]"; }
 
-std::optional<CategoryInfo> decode_category(const json& j, const std::string& where, std::string& error) {
-  if (!j.is_object()) {
-    error = where + ": not an object";
-    return std::nullopt;
-  }
+std::optional<CategoryInfo> decode_category(const Value& j, const std::string& where, std::string& error) {
   Reader r(j, where);
+  if (!j.is(Type::Object)) r.fail("not an object");
   CategoryInfo info;
   const std::string id = r.string("id", true, 32);
   info.name = r.string("name", true, 120);
@@ -257,13 +296,10 @@ std::optional<CategoryInfo> decode_category(const json& j, const std::string& wh
   return info;
 }
 
-std::optional<Service> decode_service(const json& j, const Config& cfg, const std::string& where,
+std::optional<Service> decode_service(const Value& j, const Config& cfg, const std::string& where,
                                       std::string& error) {
-  if (!j.is_object()) {
-    error = where + ": not an object";
-    return std::nullopt;
-  }
   Reader r(j, where);
+  if (!j.is(Type::Object)) r.fail("not an object");
   Service s;
   s.id = r.string("id", true, 64);
   if (r.ok() && !valid_service_id(s.id)) r.fail("id has characters outside [a-z0-9_-]");
@@ -287,43 +323,24 @@ std::optional<Service> decode_service(const json& j, const Config& cfg, const st
   return s;
 }
 
-std::optional<ConsentModeDefault> decode_mode_default(const json& j, int wait_ms, const std::string& where,
+std::optional<ConsentModeDefault> decode_mode_default(const Value& j, int wait_ms, const std::string& where,
                                                       std::string& error) {
-  if (!j.is_object()) {
-    error = where + ": not an object";
-    return std::nullopt;
-  }
   Reader r(j, where);
+  if (!j.is(Type::Object)) r.fail("not an object");
   ConsentModeDefault d;
   d.wait_for_update_ms = static_cast<int>(r.integer("wait_for_update_ms", 0, 10000, wait_ms));
-  if (const json* regions = r.field("regions", false)) {
-    if (!regions->is_array() || regions->size() > 300) r.fail("regions is not a list of at most 300 codes");
-    else
-      for (const auto& code : *regions) {
-        if (!code.is_string() || !valid_region(code.get_ref<const std::string&>())) {
-          r.fail("regions has a bad code (\"ES\", \"US-CA\")");
-          break;
-        }
-        d.regions.push_back(code.get<std::string>());
-      }
-  }
-  if (const json* granted = r.field("granted", false)) {
-    if (!granted->is_array()) r.fail("granted is not a list");
-    else
-      for (const auto& name : *granted) {
-        auto t = name.is_string() ? parse_consent_type(name.get_ref<const std::string&>()) : std::nullopt;
-        if (!t) {
-          r.fail("granted has an unknown consent type");
-          break;
-        }
-        // Opt-in holds before the module runs too: a default may only grant what needs no consent.
-        if (category_of(*t) != Category::Necessary) {
-          r.fail("granted has " + std::string(consent_type_name(*t)) +
-                 ", which needs consent and must default to denied");
-          break;
-        }
-        d.state.set(*t, true);
-      }
+  d.regions = r.strings("regions", 300, valid_region, "a bad code (\"ES\", \"US-CA\")");
+  const auto granted = r.strings("granted", kConsentTypes.size(),
+                                 [](std::string_view s) { return parse_consent_type(s).has_value(); },
+                                 "an unknown consent type");
+  for (const auto& name : granted) {
+    const ConsentType t = *parse_consent_type(name);
+    // Opt-in holds before the module runs too: a default may only grant what needs no consent.
+    if (category_of(t) != Category::Necessary) {
+      r.fail("granted has " + name + ", which needs consent and must default to denied");
+      break;
+    }
+    d.state.set(t, true);
   }
   if (!r.ok()) {
     error = r.error();
@@ -332,38 +349,61 @@ std::optional<ConsentModeDefault> decode_mode_default(const json& j, int wait_ms
   return d;
 }
 
+// The consent_mode object's defaults, appended to cfg; "" or the first problem.
+std::string decode_consent_mode(const Value& mode, Config& cfg) {
+  Reader m(mode, "consent_mode");
+  if (!mode.is(Type::Object)) m.fail("not an object");
+  const int wait_ms = static_cast<int>(m.integer("wait_for_update_ms", 0, 10000, 500));
+  const Value* defaults = m.field("defaults", false);
+  if (m.ok() && defaults && !defaults->is(Type::Array)) m.fail("defaults is not a list");
+  if (!m.ok()) return m.error();
+  std::set<std::string> regions_seen;
+  bool global_seen = false;
+  std::string error;
+  for (std::size_t i = 0; defaults && i < defaults->items.size(); ++i) {
+    const std::string where = "consent_mode." + at("defaults", i);
+    auto d = decode_mode_default(defaults->items[i], wait_ms, where, error);
+    if (!d) return error;
+    if (d->regions.empty() && std::exchange(global_seen, true)) return where + ": a second global default";
+    for (const auto& r : d->regions)
+      if (!regions_seen.insert(r).second) return where + ": region " + r + " is in two defaults";
+    cfg.consent_mode.push_back(std::move(*d));
+  }
+  return {};
+}
+
 }  // namespace
 
 ConfigDecode decode_config(std::string_view text) {
   ConfigDecode out;
-  const JsonObjectParse parsed = parse_json_object(text, kMaxConfigBytes);
+  const json_lite::Parse parsed = json_lite::parse_object(text, kMaxConfigBytes);
   switch (parsed.status) {
-    case JsonObjectParse::Status::Ok: break;
-    case JsonObjectParse::Status::TooLarge: out.error = "too large (" + std::to_string(text.size()) + " bytes)"; return out;
-    case JsonObjectParse::Status::NotJson: out.error = "not JSON"; return out;
-    case JsonObjectParse::Status::NotObject: out.error = "not a consent config: the document is not an object"; return out;
+    case json_lite::Parse::Status::Ok: break;
+    case json_lite::Parse::Status::TooLarge: out.error = "too large (" + num(text.size()) + " bytes)"; return out;
+    case json_lite::Parse::Status::NotJson: out.error = "not JSON"; return out;
+    case json_lite::Parse::Status::NotObject:
+      out.error = "not a consent config: the document is not an object";
+      return out;
   }
-  const json& doc = parsed.doc;
   Config cfg;
-  Reader top(doc, "");
+  Reader top(parsed.doc, "");
   cfg.schema = static_cast<int>(top.integer("schema", 1, 1, std::nullopt));
   cfg.policy_version = top.string("policy_version", true, 32);
   cfg.revision = static_cast<int>(top.integer("revision", 0, 1'000'000'000, std::nullopt));
   cfg.validity_days = static_cast<int>(top.integer("validity_days", 1, 3650, 182));
-  const json* categories = top.field("categories", true);
-  const json* services = top.field("services", true);
-  const json* mode = top.field("consent_mode", false);
-  if (top.ok() && (!categories->is_array() || !services->is_array()))
+  const Value* categories = top.field("categories", true);
+  const Value* services = top.field("services", true);
+  const Value* mode = top.field("consent_mode", false);
+  if (top.ok() && (!categories->is(Type::Array) || !services->is(Type::Array)))
     top.fail("categories and services must be lists");
-  if (top.ok() && services->size() > kMaxConfigServices) top.fail("too many services");
-  if (top.ok() && mode && !mode->is_object()) top.fail("consent_mode is not an object");
+  if (top.ok() && services->items.size() > kMaxConfigServices) top.fail("too many services");
   if (!top.ok()) {
     out.error = top.error();
     return out;
   }
 
-  for (std::size_t i = 0; i < categories->size(); ++i) {
-    auto info = decode_category((*categories)[i], at("categories", i), out.error);
+  for (std::size_t i = 0; i < categories->items.size(); ++i) {
+    auto info = decode_category(categories->items[i], at("categories", i), out.error);
     if (!info) return out;
     if (cfg.find_category(info->id)) {
       out.error = at("categories", i) + ": duplicate category";
@@ -376,8 +416,8 @@ ConfigDecode decode_config(std::string_view text) {
     return out;
   }
 
-  for (std::size_t i = 0; i < services->size(); ++i) {
-    auto s = decode_service((*services)[i], cfg, at("services", i), out.error);
+  for (std::size_t i = 0; i < services->items.size(); ++i) {
+    auto s = decode_service(services->items[i], cfg, at("services", i), out.error);
     if (!s) return out;
     if (cfg.find_service(s->id)) {
       out.error = at("services", i) + ": duplicate id \"" + s->id + "\"";
@@ -387,31 +427,8 @@ ConfigDecode decode_config(std::string_view text) {
   }
 
   if (mode) {
-    Reader m(*mode, "consent_mode");
-    const int wait_ms = static_cast<int>(m.integer("wait_for_update_ms", 0, 10000, 500));
-    const json* defaults = m.field("defaults", false);
-    if (m.ok() && defaults && !defaults->is_array()) m.fail("defaults is not a list");
-    if (!m.ok()) {
-      out.error = m.error();
-      return out;
-    }
-    std::set<std::string> regions_seen;
-    bool global_seen = false;
-    for (std::size_t i = 0; defaults && i < defaults->size(); ++i) {
-      const std::string where = "consent_mode." + at("defaults", i);
-      auto d = decode_mode_default((*defaults)[i], wait_ms, where, out.error);
-      if (!d) return out;
-      if (d->regions.empty() && std::exchange(global_seen, true)) {
-        out.error = where + ": a second global default";
-        return out;
-      }
-      for (const auto& r : d->regions)
-        if (!regions_seen.insert(r).second) {
-          out.error = where + ": region " + r + " is in two defaults";
-          return out;
-        }
-      cfg.consent_mode.push_back(std::move(*d));
-    }
+    out.error = decode_consent_mode(*mode, cfg);
+    if (!out.error.empty()) return out;
   }
   out.config = std::move(cfg);
   out.ok = true;
@@ -470,7 +487,7 @@ std::string record_problem(const Record& r) {
 // Reads the fields of a record object, keeping the first error kind and its detail.
 class RecordReader {
  public:
-  explicit RecordReader(const json& obj) : obj_(obj) {}
+  explicit RecordReader(const Value& obj) : obj_(obj) {}
   bool ok() const { return error_ == RecordError::None; }
   RecordError error() const { return error_; }
   const std::string& detail() const { return detail_; }
@@ -478,55 +495,30 @@ class RecordReader {
     if (error_ == RecordError::None) error_ = e, detail_ = std::move(detail);
   }
 
-  const json* field(const char* name) {
-    auto it = obj_.find(name);
-    if (it == obj_.end()) {
-      fail(RecordError::MissingField, std::string(name) + " is missing");
-      return nullptr;
-    }
-    return &*it;
+  // The field of the given type, or nullptr after recording why not.
+  const Value* field(const char* name, Type type, const char* type_name) {
+    const Value* v = obj_.find(name);
+    if (!v) fail(RecordError::MissingField, std::string(name) + " is missing");
+    else if (!v->is(type)) fail(RecordError::WrongType, std::string(name) + " is not " + type_name);
+    else return v;
+    return nullptr;
   }
-
   std::string string(const char* name, std::size_t max_len) {
-    const json* v = field(name);
-    if (!v) return {};
-    if (!v->is_string()) {
-      fail(RecordError::WrongType, std::string(name) + " is not a string");
-      return {};
-    }
-    if (v->get_ref<const std::string&>().size() > max_len) {
-      fail(RecordError::Tampered, std::string(name) + " is too long");
-      return {};
-    }
-    return v->get<std::string>();
+    const Value* v = field(name, Type::String, "a string");
+    if (v && v->text.size() > max_len) fail(RecordError::Tampered, std::string(name) + " is too long");
+    return v && ok() ? v->text : std::string();
   }
-
   std::int64_t integer(const char* name) {
-    const json* v = field(name);
-    if (!v) return 0;
-    if (!v->is_number_integer()) {
-      fail(RecordError::WrongType, std::string(name) + " is not an integer");
-      return 0;
-    }
-    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxTimeMs)) {
-      fail(RecordError::Tampered, std::string(name) + " is out of range");
-      return 0;
-    }
-    return v->get<std::int64_t>();
+    const Value* v = field(name, Type::Int, "an integer");
+    return v ? v->integer : 0;
   }
-
   bool boolean(const char* name) {
-    const json* v = field(name);
-    if (!v) return false;
-    if (!v->is_boolean()) {
-      fail(RecordError::WrongType, std::string(name) + " is not a boolean");
-      return false;
-    }
-    return v->get<bool>();
+    const Value* v = field(name, Type::Bool, "a boolean");
+    return v && v->boolean;
   }
 
  private:
-  const json& obj_;
+  const Value& obj_;
   RecordError error_ = RecordError::None;
   std::string detail_;
 };
@@ -541,20 +533,19 @@ RecordDecode decode_record(std::string_view text) {
     return out;
   };
   if (text.empty()) return fail(RecordError::Empty, "nothing stored");
-  const JsonObjectParse parsed = parse_json_object(text, kMaxRecordBytes);
+  const json_lite::Parse parsed = json_lite::parse_object(text, kMaxRecordBytes);
   switch (parsed.status) {
-    case JsonObjectParse::Status::Ok: break;
-    case JsonObjectParse::Status::TooLarge: return fail(RecordError::TooLarge, std::to_string(text.size()) + " bytes");
-    case JsonObjectParse::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
-    case JsonObjectParse::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
+    case json_lite::Parse::Status::Ok: break;
+    case json_lite::Parse::Status::TooLarge: return fail(RecordError::TooLarge, num(text.size()) + " bytes");
+    case json_lite::Parse::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
+    case json_lite::Parse::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
   }
-  const json& doc = parsed.doc;
+  const Value& doc = parsed.doc;
 
   // The schema first: a record from another schema may have any shape, so nothing else is read from it.
-  // get<std::int64_t> of an unsigned value wraps modulo 2^64, and only 1 wraps to 1.
-  const auto schema = doc.find("schema");
-  if (schema == doc.end() || !schema->is_number_integer() || schema->get<std::int64_t>() != kRecordSchema)
-    return fail(RecordError::UnknownSchema, "schema is not " + std::to_string(kRecordSchema));
+  const Value* schema = doc.find("schema");
+  if (!schema || !schema->is(Type::Int) || schema->integer != kRecordSchema)
+    return fail(RecordError::UnknownSchema, "schema is not 1");
 
   RecordReader r(doc);
   Record rec;
@@ -574,30 +565,26 @@ RecordDecode decode_record(std::string_view text) {
   }
 
   // categories: exactly the four names, each a boolean.
-  if (const json* cats = r.field("categories")) {
-    if (!cats->is_object()) r.fail(RecordError::WrongType, "categories is not an object");
-    else {
-      for (auto it = cats->begin(); it != cats->end() && r.ok(); ++it) {
-        auto c = parse_category(it.key());
-        if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
-        else if (!it.value().is_boolean()) r.fail(RecordError::WrongType, "categories." + it.key() + " is not a boolean");
-        else rec.categories.set(*c, it.value().get<bool>());
-      }
-      for (Category c : kCategories)
-        if (r.ok() && !cats->contains(category_name(c)))
-          r.fail(RecordError::MissingField, "categories." + std::string(category_name(c)) + " is missing");
+  if (const Value* cats = r.field("categories", Type::Object, "an object")) {
+    for (std::size_t i = 0; i < cats->keys.size() && r.ok(); ++i) {
+      auto c = parse_category(cats->keys[i]);
+      if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
+      else if (!cats->items[i].is(Type::Bool))
+        r.fail(RecordError::WrongType, "categories." + cats->keys[i] + " is not a boolean");
+      else rec.categories.set(*c, cats->items[i].boolean);
     }
+    for (Category c : kCategories)
+      if (r.ok() && !cats->find(category_name(c)))
+        r.fail(RecordError::MissingField, "categories." + std::string(category_name(c)) + " is missing");
   }
 
-  if (const json* services = r.field("services")) {
-    if (!services->is_object()) r.fail(RecordError::WrongType, "services is not an object");
-    else if (services->size() > kMaxRecordServices) r.fail(RecordError::Tampered, "services has too many entries");
-    else
-      for (auto it = services->begin(); it != services->end() && r.ok(); ++it) {
-        if (!valid_service_id(it.key())) r.fail(RecordError::Tampered, "services has a malformed id");
-        else if (!it.value().is_boolean()) r.fail(RecordError::WrongType, "services.<id> is not a boolean");
-        else rec.services.emplace(it.key(), it.value().get<bool>());
-      }
+  if (const Value* services = r.field("services", Type::Object, "an object")) {
+    if (services->keys.size() > kMaxRecordServices) r.fail(RecordError::Tampered, "services has too many entries");
+    for (std::size_t i = 0; i < services->keys.size() && r.ok(); ++i) {
+      if (!valid_service_id(services->keys[i])) r.fail(RecordError::Tampered, "services has a malformed id");
+      else if (!services->items[i].is(Type::Bool)) r.fail(RecordError::WrongType, "services.<id> is not a boolean");
+      else rec.services.emplace(services->keys[i], services->items[i].boolean);
+    }
   }
 
   if (r.ok()) {
@@ -610,29 +597,59 @@ RecordDecode decode_record(std::string_view text) {
 }
 
 namespace {
-json categories_json(CategorySet set) {
-  json j = json::object();
-  for (Category c : kCategories) j[std::string(category_name(c))] = set.has(c);
-  return j;
+
+// A tiny writer for canonical JSON objects: the caller adds members in sorted key order.
+class ObjectWriter {
+ public:
+  ObjectWriter() { out_.push_back('{'); }
+  ObjectWriter& key(std::string_view k) {
+    if (out_.size() > 1) out_.push_back(',');
+    json_lite::append_string(out_, k);
+    out_.push_back(':');
+    return *this;
+  }
+  ObjectWriter& str(std::string_view k, std::string_view v) { return key(k), json_lite::append_string(out_, v), *this; }
+  ObjectWriter& integer(std::string_view k, std::int64_t v) { return key(k), json_lite::append_int(out_, v), *this; }
+  ObjectWriter& boolean(std::string_view k, bool v) { return key(k), out_ += v ? "true" : "false", *this; }
+  ObjectWriter& raw(std::string_view k, std::string_view json) { return key(k), out_ += json, *this; }
+  std::string done() { return out_ + '}'; }
+
+ private:
+  std::string out_;
+};
+
+// Category names in sorted order (canonical output): analytics, marketing, necessary, preferences.
+constexpr std::array<Category, 4> kCategoriesSorted = {Category::Analytics, Category::Marketing, Category::Necessary,
+                                                       Category::Preferences};
+
+std::string categories_json(CategorySet set) {
+  ObjectWriter w;
+  for (Category c : kCategoriesSorted) w.boolean(category_name(c), set.has(c));
+  return w.done();
 }
-// Every string came from validated input or the config; replace invalid UTF-8 defensively anyway.
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string services_json(const std::map<std::string, bool>& services) {  // std::map: already sorted
+  ObjectWriter w;
+  for (const auto& [id, on] : services) w.boolean(id, on);
+  return w.done();
+}
+
 }  // namespace
 
 std::string encode_record(const Record& r) {
-  json doc = json::object();
-  doc["schema"] = r.schema;
-  doc["consent_id"] = r.consent_id;
-  doc["policy_version"] = r.policy_version;
-  doc["revision"] = r.revision;
-  doc["categories"] = categories_json(r.categories);
-  doc["services"] = json(r.services);
-  doc["first_decision_ms"] = r.first_decision_ms;
-  doc["last_decision_ms"] = r.last_decision_ms;
-  doc["language"] = r.language;
-  doc["gpc"] = r.gpc;
-  doc["action"] = action_name(r.action);
-  return dump(doc);
+  return ObjectWriter()
+      .str("action", action_name(r.action))
+      .raw("categories", categories_json(r.categories))
+      .str("consent_id", r.consent_id)
+      .integer("first_decision_ms", r.first_decision_ms)
+      .boolean("gpc", r.gpc)
+      .str("language", r.language)
+      .integer("last_decision_ms", r.last_decision_ms)
+      .str("policy_version", r.policy_version)
+      .integer("revision", r.revision)
+      .integer("schema", r.schema)
+      .raw("services", services_json(r.services))
+      .done();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -771,21 +788,34 @@ ConsentModeState consent_mode_state(const Effective& e) {
 }
 
 namespace {
-json mode_json(ConsentModeState s) {
-  json j = json::object();
-  for (ConsentType t : kConsentTypes) j[std::string(consent_type_name(t))] = s.granted(t) ? "granted" : "denied";
-  return j;
+// Consent Mode types in sorted order (canonical output).
+constexpr std::array<ConsentType, 7> kConsentTypesSorted = {
+    ConsentType::AdPersonalization,      ConsentType::AdStorage,       ConsentType::AdUserData,
+    ConsentType::AnalyticsStorage,       ConsentType::FunctionalityStorage,
+    ConsentType::PersonalizationStorage, ConsentType::SecurityStorage};
+
+// The members of consent_mode_default_json, "region" and "wait_for_update" in their sorted places.
+std::string mode_json(ConsentModeState s, const ConsentModeDefault* d) {
+  ObjectWriter w;
+  for (ConsentType t : kConsentTypesSorted) {
+    if (d && t == ConsentType::SecurityStorage && !d->regions.empty()) {
+      std::string regions = "[";
+      for (const auto& r : d->regions) {
+        if (regions.size() > 1) regions.push_back(',');
+        json_lite::append_string(regions, r);
+      }
+      w.raw("region", regions + "]");
+    }
+    w.str(consent_type_name(t), s.granted(t) ? "granted" : "denied");
+  }
+  if (d) w.integer("wait_for_update", d->wait_for_update_ms);
+  return w.done();
 }
 }  // namespace
 
-std::string consent_mode_json(ConsentModeState s) { return dump(mode_json(s)); }
+std::string consent_mode_json(ConsentModeState s) { return mode_json(s, nullptr); }
 
-std::string consent_mode_default_json(const ConsentModeDefault& d) {
-  json j = mode_json(d.state);
-  if (!d.regions.empty()) j["region"] = d.regions;
-  j["wait_for_update"] = d.wait_for_update_ms;
-  return dump(j);
-}
+std::string consent_mode_default_json(const ConsentModeDefault& d) { return mode_json(d.state, &d); }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] receipt
@@ -796,20 +826,20 @@ Receipt build_receipt(const Record& record, std::string_view banner_hash, std::s
   else if (!valid_banner_hash(banner_hash)) out.error = ReceiptError::BadBannerHash;
   else if (!valid_ui_version(ui_version)) out.error = ReceiptError::BadUiVersion;
   if (!out.ok()) return out;
-  json j = json::object();
-  j["receipt_schema"] = kReceiptSchema;
-  j["consent_id"] = record.consent_id;
-  j["time_ms"] = record.last_decision_ms;
-  j["action"] = action_name(record.action);
-  j["categories"] = categories_json(record.categories);
-  j["services"] = json(record.services);
-  j["policy_version"] = record.policy_version;
-  j["revision"] = record.revision;
-  j["banner_hash"] = std::string(banner_hash);
-  j["ui_version"] = std::string(ui_version);
-  j["language"] = record.language;
-  j["gpc"] = record.gpc;
-  out.json = dump(j);
+  out.json = ObjectWriter()
+                 .str("action", action_name(record.action))
+                 .str("banner_hash", banner_hash)
+                 .raw("categories", categories_json(record.categories))
+                 .str("consent_id", record.consent_id)
+                 .boolean("gpc", record.gpc)
+                 .str("language", record.language)
+                 .str("policy_version", record.policy_version)
+                 .integer("receipt_schema", kReceiptSchema)
+                 .integer("revision", record.revision)
+                 .raw("services", services_json(record.services))
+                 .integer("time_ms", record.last_decision_ms)
+                 .str("ui_version", ui_version)
+                 .done();
   return out;
 }
 

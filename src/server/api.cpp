@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include "server/consent_api.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
 
@@ -35,6 +36,7 @@ void add_api_routes(Router& router, const ApiState& state) {
   router.get("/healthz", [&state](const httplib::Request&, httplib::Response& res, const RouteParams&) {
     get_health(state, res);
   });
+  add_consent_routes(router, *state.db);
 }
 
 }  // namespace jupiter::server

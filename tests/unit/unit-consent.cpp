@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/consent.hpp"
+#include "core/json_lite.hpp"
 
 using namespace jupiter::consent;
 
@@ -489,9 +490,17 @@ TEST_CASE("bad stored records are no consent, reported as values, never exceptio
       {"not JSON", "consent=yes", RecordError::NotJson},
       {"truncated", record_with("gpc", "false").substr(0, 40), RecordError::NotJson},
       {"invalid UTF-8", "{\"schema\":1,\"language\":\"\xff\"}", RecordError::NotJson},
-      {"deep nesting", std::string(5000, '[') + std::string(5000, ']'), RecordError::NotObject},
+      // Nesting beyond json_lite::kMaxDepth is refused outright: no recursion without a bound.
+      {"deep nesting", std::string(5000, '[') + std::string(5000, ']'), RecordError::NotJson},
       {"deep nesting in a field", "{\"schema\":1,\"x\":" + std::string(5000, '[') + std::string(5000, ']') + "}",
-       RecordError::MissingField},
+       RecordError::NotJson},
+      {"a repeated key", "{\"schema\":1,\"schema\":1}", RecordError::NotJson},
+      {"a lone surrogate", "{\"schema\":1,\"language\":\"\\ud800\"}", RecordError::NotJson},
+      {"an overlong UTF-8 slash", "{\"schema\":1,\"language\":\"\xc0\xaf\"}", RecordError::NotJson},
+      {"a raw control character", "{\"schema\":1,\"language\":\"e\nn\"}", RecordError::NotJson},
+      {"trailing garbage", record_with("gpc", "false") + "x", RecordError::NotJson},
+      {"a trailing comma", "{\"schema\":1,}", RecordError::NotJson},
+      {"a leading zero", record_with("revision", "1").replace(0, 1, "{\"pad\":01,"), RecordError::NotJson},
       {"an array", "[1]", RecordError::NotObject},
       {"a string", "\"accept_all\"", RecordError::NotObject},
       {"too large", "{\"pad\":\"" + huge + "\"}", RecordError::TooLarge},
@@ -764,5 +773,64 @@ TEST_CASE("bad configs are refused as a whole, with the reason") {
     CHECK_FALSE(d.ok);
     CHECK_MESSAGE(d.error.find(c.reason) != std::string::npos, d.error);
     CHECK(d.config.services.empty());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// json_lite: the small reader the consent codecs use (also in the consent WebAssembly module)
+// ---------------------------------------------------------------------------------------------------------
+TEST_CASE("json_lite reads what the consent documents use, and decodes escapes") {
+  using jupiter::json_lite::parse_object;
+  using Type = jupiter::json_lite::Value::Type;
+  const auto p = parse_object(
+      " {\"s\":\"a\\\"b\\\\c\\/\\u00e9\\ud83d\\ude00\\n\",\"i\":-9223372036854775808,\"j\":9223372036854775807,"
+      "\"big\":18446744073709551616,\"f\":1.5e3,\"t\":true,\"n\":null,\"a\":[1,[2],{}],\"o\":{\"k\":false}} ",
+      1000);
+  REQUIRE(p.status == jupiter::json_lite::Parse::Status::Ok);
+  const auto& d = p.doc;
+  CHECK(d.find("s")->text == "a\"b\\c/\xc3\xa9\xf0\x9f\x98\x80\n");
+  CHECK(d.find("i")->integer == INT64_MIN);
+  CHECK(d.find("j")->integer == INT64_MAX);
+  CHECK(d.find("big")->is(Type::Int));
+  CHECK(d.find("big")->integer == INT64_MAX);  // saturated: out of every range a decoder checks
+  CHECK(d.find("f")->is(Type::Number));
+  CHECK(d.find("t")->boolean);
+  CHECK(d.find("n")->is(Type::Null));
+  CHECK(d.find("a")->items.size() == 3);
+  CHECK(d.find("a")->items[1].items[0].integer == 2);
+  CHECK_FALSE(d.find("o")->find("k")->boolean);
+  CHECK(d.find("missing") == nullptr);
+  CHECK(d.find("a")->find("x") == nullptr);  // not an object
+}
+
+TEST_CASE("json_lite refuses malformed, oversized and too deep input with a status") {
+  using jupiter::json_lite::parse_object;
+  using Status = jupiter::json_lite::Parse::Status;
+  auto nested = [](int depth) { return "{\"x\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}"; };
+  CHECK(parse_object(nested(jupiter::json_lite::kMaxDepth), 100).status == Status::Ok);
+  CHECK(parse_object(nested(jupiter::json_lite::kMaxDepth + 1), 100).status == Status::NotJson);
+  CHECK(parse_object("{}", 1).status == Status::TooLarge);
+  CHECK(parse_object("[]", 10).status == Status::NotObject);
+  for (const char* bad : {"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1 \"b\":2}", "{'a':1}", "{\"a\":tru}",
+                          "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":.5}", "{\"a\":\"\\x\"}",
+                          "{\"a\":\"\\u12\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}",
+                          "{\"a\":\"\xe0\x80\x80\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}",
+                          "{\"a\":\"\xc3\"}", "{\"a\":\"open}", "{\"a\":1}{", "{\"a\":[1,]}", "{\"a\":NaN}"}) {
+    CAPTURE(bad);
+    CHECK(parse_object(bad, 100).status == Status::NotJson);
+  }
+}
+
+TEST_CASE("json_lite writes strings and integers that read back") {
+  std::string out;
+  jupiter::json_lite::append_string(out, std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
+  CHECK(out == "\"q\\\"b\\\\c\\u0001\\u001f\xc3\xa9\"");
+  const auto back = jupiter::json_lite::parse_object("{\"k\":" + out + "}", 100);
+  REQUIRE(back.status == jupiter::json_lite::Parse::Status::Ok);
+  CHECK(back.doc.find("k")->text == std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
+  for (std::int64_t v : {std::int64_t{0}, std::int64_t{7}, std::int64_t{-42}, INT64_MAX, INT64_MIN}) {
+    std::string s;
+    jupiter::json_lite::append_int(s, v);
+    CHECK(s == std::to_string(v));
   }
 }

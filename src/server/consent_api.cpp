@@ -1,0 +1,167 @@
+// consent_api.cpp: see consent_api.hpp.
+#include "server/consent_api.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/consent.hpp"
+#include "server/consent_store.hpp"
+#include "server/http_util.hpp"
+#include "server/log.hpp"
+
+extern "C" const unsigned char jupiter_consent_config[];
+extern "C" const unsigned int jupiter_consent_config_size;
+
+namespace jupiter::server {
+
+namespace {
+
+using json = nlohmann::json;
+constexpr const char* kCookie = "jupiter_consent";
+
+// The config the consent module embeds (the same file, built into this binary).
+const consent::Config& config() {
+  static const consent::Config cfg = consent::decode_config(std::string_view(
+      reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size)).config;
+  return cfg;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A receipt body -> the row to store, or a reason it is refused.
+struct Parsed {
+  std::string problem;
+  ConsentReceipt receipt;
+};
+
+Parsed parse_receipt(const std::string& body) {
+  static const std::set<std::string> kFields = {"receipt_schema", "consent_id", "time_ms", "action", "categories",
+                                                "services", "policy_version", "revision", "banner_hash",
+                                                "ui_version", "language", "gpc", "source"};
+  Parsed out;
+  const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return {"the body is not a JSON object", {}};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!kFields.count(it.key())) return {"unknown field \"" + it.key() + "\" (receipts carry no personal data)", {}};
+  const auto schema = j.find("receipt_schema");
+  if (schema == j.end() || !schema->is_number_integer() || *schema != consent::kReceiptSchema)
+    return {"receipt_schema must be 1", {}};
+  // The choices follow the record's rules: decode them as a record made at the receipt's time.
+  json as_record = {{"schema", consent::kRecordSchema}};
+  for (const char* k : {"consent_id", "policy_version", "revision", "categories", "services", "language", "gpc",
+                        "action"})
+    if (j.contains(k)) as_record[k] = j[k];
+  if (j.contains("time_ms")) as_record["first_decision_ms"] = as_record["last_decision_ms"] = j["time_ms"];
+  const consent::RecordDecode rec = consent::decode_record(as_record.dump());
+  if (!rec.ok()) return {"not a valid decision: " + rec.detail, {}};
+  ConsentReceipt& r = out.receipt;
+  const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
+  r.source = j.contains("source") ? text("source") : "banner";
+  if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}};
+  r.consent_id = rec.record->consent_id;
+  r.time_ms = rec.record->last_decision_ms;
+  r.action = std::string(consent::action_name(rec.record->action));
+  r.choices_json = json{{"categories", j["categories"]}, {"services", j["services"]}}.dump();
+  r.policy_version = rec.record->policy_version;
+  r.revision = rec.record->revision;
+  r.text_hash = text("banner_hash");
+  r.ui_version = text("ui_version");
+  r.language = rec.record->language;
+  r.gpc = rec.record->gpc;
+  out.problem = receipt_problem(r);
+  return out;
+}
+
+// encodeURIComponent's encoding, as web/consent.js writes the cookie.
+std::string uri_component(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool keep = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+                      std::string_view("-_.!~*'()").find(c) != std::string_view::npos;
+    if (keep) out.push_back(c);
+    else out += {'%', kHex[u >> 4], kHex[u & 15]};
+  }
+  return out;
+}
+
+// The consent cookie of the request, when it holds a record of `consent_id` that is valid now: re-issued with
+// the rest of its validity as Max-Age. (httplib hands header values over already percent-decoded.)
+void reissue_cookie(const httplib::Request& req, httplib::Response& res, const std::string& consent_id) {
+  const std::string header = req.get_header_value("Cookie");
+  const std::string prefix = std::string(kCookie) + "=";
+  std::size_t at = 0;
+  while (at < header.size()) {
+    const std::size_t end = std::min(header.find(';', at), header.size());
+    std::string_view pair = std::string_view(header).substr(at, end - at);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    at = end + 1;
+    if (pair.substr(0, prefix.size()) != prefix) continue;
+    const std::string_view value = pair.substr(prefix.size());
+    const consent::RecordDecode rec = consent::decode_record(value);
+    const consent::Validity v = consent::validity(config(), rec, now_ms());
+    if (!v.valid || rec.record->consent_id != consent_id) return;
+    const std::int64_t max_age_s = (v.expires_ms - now_ms()) / 1000;
+    res.set_header("Set-Cookie", std::string(kCookie) + "=" + uri_component(value) + "; Max-Age=" + std::to_string(max_age_s) +
+                                     "; Path=/; SameSite=Lax");
+    return;
+  }
+}
+
+void post_receipt(db::Database& db, const httplib::Request& req, httplib::Response& res) {
+  const std::string type = req.get_header_value("Content-Type");
+  const bool ok_type = type.rfind("text/plain", 0) == 0 || type.rfind("application/json", 0) == 0;
+  if (!ok_type) return send_error(res, 415, "send the receipt as text/plain or application/json");
+  if (req.body.size() > kMaxReceiptBytes) return send_error(res, 413, "a receipt is at most 16 KB");
+  const Parsed p = parse_receipt(req.body);
+  if (!p.problem.empty()) return send_error(res, 400, "bad_receipt", p.problem);
+  auto stored = append_consent_receipt(db, p.receipt);
+  if (!stored) {
+    log::error("consent receipt: " + stored.error().message);
+    return send_error(res, 503, "unavailable", "the receipt could not be stored; send it again later");
+  }
+  const ReceiptAppend& a = stored.value();
+  if (a.outcome == ReceiptAppend::Outcome::Invalid) return send_error(res, 400, "bad_receipt", a.problem);
+  reissue_cookie(req, res, p.receipt.consent_id);
+  const bool fresh = a.outcome == ReceiptAppend::Outcome::Stored;
+  send_json(res, fresh ? 201 : 200, json{{"id", a.id}, {"stored", fresh}}.dump());
+}
+
+void get_receipts(db::Database& db, std::string_view consent_id, httplib::Response& res) {
+  if (!consent::valid_consent_id(consent_id)) return send_error(res, 400, "bad_consent_id", "not a consent id");
+  auto rows = list_consent_receipts(db, consent_id);
+  if (!rows) {
+    log::error("consent receipts: " + rows.error().message);
+    return send_error(res, 503, "unavailable", "the receipts could not be read");
+  }
+  json list = json::array();
+  for (const StoredReceipt& s : rows.value()) {
+    const ConsentReceipt& r = s.receipt;
+    list.push_back({{"id", s.id}, {"received_ms", s.received_ms}, {"time_ms", r.time_ms}, {"source", r.source},
+                    {"action", r.action}, {"choices", json::parse(r.choices_json, nullptr, false)},
+                    {"policy_version", r.policy_version}, {"revision", r.revision}, {"text_hash", r.text_hash},
+                    {"ui_version", r.ui_version}, {"language", r.language}, {"gpc", r.gpc}});
+  }
+  send_json(res, 200, json{{"consent_id", consent_id}, {"receipts", list}}.dump());
+}
+
+}  // namespace
+
+void add_consent_routes(Router& router, db::Database& db) {
+  router.post("/api/consent/receipts", [&db](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+    post_receipt(db, req, res);
+  });
+  router.get("/api/consent/receipts/:consent_id",
+             [&db](const httplib::Request&, httplib::Response& res, const RouteParams& p) {
+               get_receipts(db, p.get("consent_id"), res);
+             });
+}
+
+}  // namespace jupiter::server
