@@ -15,18 +15,30 @@
     el.classList.toggle("error", !!isError);
   }
 
+  // The catalogue kept from the last visit (strictly necessary storage, see src/core/app.hpp): the module shows
+  // it at once and asks the server only whether it changed (If-None-Match).
+  var cachedEtag = "";
+  try {
+    var meta = JSON.parse(window.localStorage.getItem("jupiter.catalogue.meta") || "null");
+    if (meta && typeof meta.etag === "string" && window.localStorage.getItem("jupiter.catalogue.body") !== null) {
+      cachedEtag = meta.etag;
+    }
+  } catch (e) { cachedEtag = ""; } // storage blocked or the record damaged: load normally
+
   // Start the catalogue request now, in parallel with the module's download and compilation; the module's
-  // first fetch of the same URL takes this response instead of asking again.
+  // first fetch of the same URL (with the same If-None-Match) takes this response instead of asking again.
   var prefetch = {};
   if (typeof fetch === "function" && document.querySelector('meta[name="jupiter:prefetch"]')) {
     var url = document.querySelector('meta[name="jupiter:prefetch"]').content;
+    var headers = cachedEtag ? { "If-None-Match": cachedEtag } : {};
     // Read the body too, so that it is in memory before the module's first frame.
-    prefetch[url] = fetch(url, { cache: "no-cache", credentials: "same-origin" }).then(function (r) {
+    var response = fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (r) {
       return r.arrayBuffer().then(function (body) {
         return { status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(body) };
       });
     });
-    prefetch[url].catch(function () {}); // a failure is reported when the module takes the response
+    response.catch(function () {}); // a failure is reported when the module takes the response
+    prefetch[url] = { inm: cachedEtag, response: response };
   }
 
   // Intl formatters are slow to create the first time; make the default currency's one while the module loads.
@@ -38,7 +50,8 @@
 
   // main() waits (a little) for the catalogue, so that the first frame can show it instead of a loading state.
   var waitForCatalogue = function () {
-    var pending = Object.keys(prefetch).map(function (k) { return prefetch[k]; });
+    if (cachedEtag) return; // the kept catalogue is shown at once
+    var pending = Object.keys(prefetch).map(function (k) { return prefetch[k].response; });
     if (!pending.length || !Module.addRunDependency) return;
     var done = false;
     var release = function () {
@@ -87,6 +100,8 @@
       items: function () { var s = call("jupiter_test_items"); return s ? JSON.parse(s) : []; },
       state: function () { var s = call("jupiter_test_state"); return s ? JSON.parse(s) : null; },
       frames: function () { return running ? Module._jupiter_test_frames() : 0; },
+      // update() times in ms of the search-as-you-type actions since the last call (benchmark).
+      timings: function () { var s = call("jupiter_test_timings"); return s ? JSON.parse(s) : []; },
     };
   }
 })();

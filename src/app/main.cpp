@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <nlohmann/json.hpp>
 
 #include "app/text_files.hpp"
 #include "core/app.hpp"
@@ -22,6 +23,8 @@
 
 extern "C" const unsigned char jupiter_font_data[];
 extern "C" const unsigned int jupiter_font_data_size;
+extern "C" const unsigned char jupiter_phones_data[];
+extern "C" const unsigned int jupiter_phones_data_size;
 
 namespace {
 
@@ -36,8 +39,12 @@ struct App {
   bool frame_scheduled = false;
   unsigned frames_rendered = 0;
   Language texts_language = Language::Unknown;  // the language whose texts are installed
+  Route route;                 // the view the address bar shows
+  bool route_from_history = false;  // the last route change came from Back/Forward: no new entry
+  std::vector<PhoneBrand> phones;
 };
 App g_app;
+std::vector<double> g_timings;  // update() times of QueryChanged actions (ms), with the test API on
 
 void request_frames(int n);
 
@@ -46,19 +53,63 @@ void dispatch(Action a) {
   request_frames(1);
 }
 
+void save_catalogue(const effect::SaveCatalogue& c);
+
 void perform(const Effect& e) {
   if (auto f = std::get_if<effect::Fetch>(&e)) {
     platform::fetch(f->url, f->if_none_match, [](platform::FetchResult r) {
       platform::mark("jupiter:catalogue-received");
-      dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag), std::move(r.error)});
+      dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag), std::move(r.error),
+                                         platform::now_ms()});
     });
   } else if (auto l = std::get_if<effect::Log>(&e)) {
     platform::log(l->level, l->message);
   } else if (auto st = std::get_if<effect::Store>(&e)) {
     // A preference is kept only with the preferences consent; the model still holds it for this visit.
     if (st->kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
-    if (!platform::storage_set(st->key, st->value)) platform::log(LogLevel::Info, "storage: could not keep " + st->key);
+    if (st->value.empty()) platform::storage_remove(st->key);
+    else if (!platform::storage_set(st->key, st->value))
+      platform::log(LogLevel::Info, "storage: could not keep " + st->key);
+  } else if (auto c = std::get_if<effect::SaveCatalogue>(&e)) {
+    save_catalogue(*c);
   }
+}
+
+// The record names the body it describes, so it is written last and only once the body is in place: a failed
+// write leaves no record, never a record with someone else's body.
+void save_catalogue(const effect::SaveCatalogue& c) {
+  if (!c.body.empty()) {
+    platform::storage_remove(kCacheMetaKey);
+    if (!platform::storage_set(kCacheBodyKey, c.body)) {
+      platform::storage_remove(kCacheBodyKey);
+      platform::log(LogLevel::Info, "catalogue cache: the browser refused " + std::to_string(c.body.size()) +
+                                        " bytes; the store will need the network next time");
+      return;
+    }
+  } else if (!platform::storage_get(kCacheBodyKey)) {
+    return;
+  }
+  platform::storage_set(kCacheMetaKey, encode_cache_meta(c.etag, c.checked_at_ms));
+}
+
+std::optional<CatalogueCache> load_catalogue_cache() {
+  auto meta = platform::storage_get(kCacheMetaKey);
+  std::optional<CatalogueCache> cache = meta ? decode_cache_meta(*meta) : std::nullopt;
+  if (!cache) return std::nullopt;
+  auto body = platform::storage_get(kCacheBodyKey);
+  if (!body) return std::nullopt;
+  cache->body = std::move(*body);
+  return cache;
+}
+
+// The address bar follows the view: a new place is a new history entry, a filter change replaces the entry.
+void sync_url() {
+  const Route r = route_of(g_app.model);
+  if (r == g_app.route) return;
+  const bool push = !g_app.route_from_history && is_new_place(g_app.route, r);
+  platform::set_url_query(encode_route(r), kRouteKeys, push);
+  g_app.route = r;
+  g_app.route_from_history = false;
 }
 
 // One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
@@ -87,11 +138,15 @@ void drain_actions() {
   while (!g_app.queue.empty()) {
     Action a = std::move(g_app.queue.front());
     g_app.queue.pop_front();
+    const bool timed = ui::test_items().on && std::holds_alternative<action::QueryChanged>(a);
+    const double t0 = timed ? emscripten_get_now() : 0.0;
     Update u = update(std::move(g_app.model), std::move(a));
+    if (timed && g_timings.size() < 10000) g_timings.push_back(emscripten_get_now() - t0);
     g_app.model = std::move(u.model);
     for (const Effect& e : u.effects) perform(e);
   }
   apply_language();
+  sync_url();
 }
 
 void build_fonts() {
@@ -116,6 +171,7 @@ void render_frame() {
   drain_actions();
   if (g_app.model.catalogue.catalogue) platform::mark("jupiter:catalogue-decoded");
   if (web::ImplWeb_PixelRatioChanged()) build_fonts();
+  g_app.ctx.now_ms = platform::now_ms();
 
   ui::TestItems& items = ui::test_items();
   items.begin_frame();
@@ -167,13 +223,41 @@ EMSCRIPTEN_KEEPALIVE const char* jupiter_test_items() {
 EMSCRIPTEN_KEEPALIVE unsigned jupiter_test_frames() { return g_app.frames_rendered; }
 EMSCRIPTEN_KEEPALIVE const char* jupiter_test_state() {
   static std::string json;
-  const CatalogueState& c = g_app.model.catalogue;
+  const Model& m = g_app.model;
+  const CatalogueState& c = m.catalogue;
   const char* states[] = {"idle", "loading", "ready", "failed"};
-  json = std::string("{\"catalogue\":\"") + states[static_cast<int>(c.state)] + "\",\"plans\":" +
-         std::to_string(c.catalogue ? c.catalogue->plans.size() : 0) + ",\"skipped\":" +
-         std::to_string(c.skipped.size()) + ",\"attempts\":" + std::to_string(c.attempts) + ",\"currency\":\"" +
-         std::string(currency_code(g_app.model.currency)) + "\",\"destination\":\"" +
-         (g_app.model.destination ? to_string(*g_app.model.destination) : std::string()) + "\"}";
+  const char* sources[] = {"none", "cache", "network"};
+  nlohmann::json skipped = nlohmann::json::array();
+  for (std::size_t i = 0; i < c.skipped.size() && i < 100; ++i)
+    skipped.push_back({{"where", c.skipped[i].where}, {"reason", c.skipped[i].reason}});
+  const nlohmann::json j = {
+      {"catalogue", states[static_cast<int>(c.state)]},
+      {"plans", c.catalogue ? c.catalogue->plans.size() : 0},
+      {"skipped", c.skipped.size()},
+      {"skipped_entries", std::move(skipped)},
+      {"attempts", c.attempts},
+      {"source", sources[static_cast<int>(c.source)]},
+      {"confirmed", c.confirmed},
+      {"checked_at", c.checked_at_ms},
+      {"offline", is_offline(m)},
+      {"buying_allowed", buying_allowed(m)},
+      {"currency", std::string(currency_code(m.currency))},
+      {"language", std::string(language_code(m.language))},
+      {"destination", m.destination ? to_string(*m.destination) : std::string()},
+      {"region", m.region},
+      {"open_plan", m.open_plan},
+      {"shown_plans", m.plans.size()},
+      {"route", encode_route(route_of(m))},
+      {"search_hits", m.hits.size()},
+  };
+  json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json.c_str();
+}
+// Milliseconds spent in update() for each kind of action, for the benchmark (search as you type).
+EMSCRIPTEN_KEEPALIVE const char* jupiter_test_timings() {
+  static std::string json;
+  json = nlohmann::json(g_timings).dump();
+  g_timings.clear();
   return json.c_str();
 }
 }
@@ -199,12 +283,23 @@ int main() {
   ui::set_missing_text_reporter([](const std::string& m) { platform::log(LogLevel::Warning, m); });
 
   action::Start start;
-  start.destination = parse_country_code(platform::query_param("dest"));
+  start.cached = load_catalogue_cache();
   const bool prefs = platform::consent_allows("preferences");
   const auto stored = [prefs](const char* key) { return prefs ? platform::storage_get(key) : std::nullopt; };
   start.language = choose_language(parse_language(stored(kLanguageKey).value_or("")), platform::browser_languages());
   start.currency = parse_currency(stored(kCurrencyKey).value_or("")).value_or(Currency::USD);
   dispatch(std::move(start));
+  g_app.route = decode_route(platform::url_query());
+  dispatch(action::RouteChanged{g_app.route});
+  if (!platform::is_online()) dispatch(action::ConnectivityChanged{false});
+  platform::on_history([](std::string query) {
+    g_app.route_from_history = true;
+    dispatch(action::RouteChanged{decode_route(query)});
+  });
+  platform::on_connectivity([](bool online) { dispatch(action::ConnectivityChanged{online}); });
+  g_app.phones = decode_phone_list(
+      std::string_view(reinterpret_cast<const char*>(jupiter_phones_data), jupiter_phones_data_size));
+  g_app.ctx.phones = &g_app.phones;
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events

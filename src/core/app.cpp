@@ -1,6 +1,9 @@
 #include "core/app.hpp"
 
+#include <cctype>
 #include <type_traits>
+
+#include "core/json_reader.hpp"
 
 namespace jupiter {
 namespace {
@@ -14,8 +17,13 @@ overloaded(Ts...) -> overloaded<Ts...>;
 
 void refresh_plans(Model& m) {
   m.plans.clear();
-  if (!m.catalogue.catalogue || !m.destination) return;
-  m.plans = query_plans(*m.catalogue.catalogue, *m.destination, m.filter, m.sort, m.currency);
+  m.base.clear();
+  m.counts = {};
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  if (!cat || (!m.destination && m.region.empty())) return;
+  m.base = select_plans(*cat, Selection{m.destination, m.region}, m.currency);
+  m.plans = query_plans(*cat, m.base, m.filter, m.sort, m.currency);
+  m.counts = count_filters(*cat, m.base, m.filter);
 }
 
 void refresh_hits(Model& m) {
@@ -56,18 +64,63 @@ void fail(Model& m, LoadError e, std::string detail, std::vector<Effect>& fx) {
   fx.push_back(effect::Log{LogLevel::Error, "catalogue: " + describe(m.catalogue)});
 }
 
+bool valid_region(const Catalogue& cat, const std::string& region) {
+  return region == kGlobalSelection || (!region.empty() && cat.find_region(region));
+}
+
+// Shows the view a route asks for, keeping only what the catalogue has; before the catalogue, remembers it.
+void apply_route(Model& m, const Route& r) {
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  if (!cat) {
+    m.requested = r;
+    return;
+  }
+  m.destination.reset();
+  m.region.clear();
+  if (r.destination && cat->find_destination(*r.destination)) m.destination = r.destination;
+  else if (valid_region(*cat, r.region)) m.region = r.region;
+  m.open_plan = cat->find_plan(r.plan) ? r.plan : std::string();
+  m.filter = r.filter;
+  m.sort = r.sort;
+  m.query = m.destination ? cat->find_destination(*m.destination)->name : std::string();
+  refresh_hits(m);
+  refresh_plans(m);
+}
+
+// Shows a decoded catalogue: search index, featured destinations, and the view asked for.
+void install(Model& m, CatalogueDecode decoded, std::string etag) {
+  auto cat = std::make_shared<const Catalogue>(std::move(decoded.catalogue));
+  m.catalogue.index = std::make_shared<const DestinationIndex>(*cat);
+  m.catalogue.catalogue = std::move(cat);
+  m.catalogue.skipped = std::move(decoded.skipped);
+  m.catalogue.etag = std::move(etag);
+  m.catalogue.state = LoadState::Ready;
+  m.catalogue.error = LoadError::None;
+  m.catalogue.detail.clear();
+  m.catalogue.http_status = 0;
+  refresh_featured(m);
+  // The view asked for before, or the current one checked against the new catalogue.
+  const Route wanted = m.requested ? *m.requested : route_of(m);
+  m.requested.reset();
+  apply_route(m, wanted);
+}
+
 void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx) {
   if (r.status == 0) return fail(m, LoadError::Network, r.network_error, fx);
   if (r.status == 304 && m.catalogue.catalogue) {
     m.catalogue.state = LoadState::Ready;
     m.catalogue.error = LoadError::None;
+    m.catalogue.confirmed = true;
+    m.catalogue.checked_at_ms = r.received_at_ms;
+    fx.push_back(effect::SaveCatalogue{m.catalogue.etag, r.received_at_ms, {}});
     return;
   }
   if (r.status < 200 || r.status >= 300) {
     m.catalogue.http_status = r.status;
     return fail(m, LoadError::Http, "HTTP " + std::to_string(r.status), fx);
   }
-  CatalogueDecode decoded = decode_catalogue(r.body);
+  std::string body = std::move(r.body);
+  CatalogueDecode decoded = decode_catalogue(body);
   if (!decoded.ok) {
     const bool not_json = decoded.error.rfind("not JSON", 0) == 0;
     return fail(m, not_json ? LoadError::NotJson : LoadError::NotCatalogue, decoded.error, fx);
@@ -82,24 +135,31 @@ void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx)
     if (shown < decoded.skipped.size()) msg += "\n  ...";
     fx.push_back(effect::Log{LogLevel::Warning, std::move(msg)});
   }
-  auto cat = std::make_shared<const Catalogue>(std::move(decoded.catalogue));
-  m.catalogue.index = std::make_shared<const DestinationIndex>(*cat);
-  m.catalogue.catalogue = std::move(cat);
-  m.catalogue.skipped = std::move(decoded.skipped);
-  m.catalogue.etag = std::move(r.etag);
-  m.catalogue.state = LoadState::Ready;
-  m.catalogue.error = LoadError::None;
-  m.catalogue.detail.clear();
-  m.catalogue.http_status = 0;
-  // A destination chosen before the catalogue changed may no longer exist.
-  if (m.destination && !m.catalogue.catalogue->find_destination(*m.destination)) m.destination.reset();
-  if (m.requested) {
-    if (m.catalogue.catalogue->find_destination(*m.requested)) m.destination = m.requested;
-    m.requested.reset();
+  install(m, std::move(decoded), std::move(r.etag));
+  m.catalogue.source = CatalogueSource::Network;
+  m.catalogue.confirmed = true;
+  m.catalogue.checked_at_ms = r.received_at_ms;
+  fx.push_back(effect::SaveCatalogue{m.catalogue.etag, r.received_at_ms, std::move(body)});
+}
+
+void start(Model& m, action::Start& s, std::vector<Effect>& fx) {
+  if (s.destination && !m.requested) m.requested = Route{s.destination, {}, {}, {}, SortKey::Price};
+  if (s.language != Language::Unknown) m.language = s.language;
+  if (s.currency != Currency::Unknown) m.currency = s.currency;
+  if (s.cached) {
+    CatalogueDecode decoded = decode_catalogue(s.cached->body);
+    if (decoded.ok && !decoded.catalogue.plans.empty()) {
+      install(m, std::move(decoded), s.cached->etag);
+      m.catalogue.source = CatalogueSource::Cache;
+      m.catalogue.checked_at_ms = s.cached->checked_at_ms;
+    } else {  // not ours or damaged: forget it rather than show it
+      fx.push_back(effect::Log{LogLevel::Warning, "catalogue cache: unusable (" + decoded.error + "), dropped"});
+      fx.push_back(effect::Store{StorageKind::Necessary, kCacheMetaKey, {}});
+      fx.push_back(effect::Store{StorageKind::Necessary, kCacheBodyKey, {}});
+    }
   }
-  refresh_featured(m);
-  refresh_hits(m);
-  refresh_plans(m);
+  start_fetch(m, fx);
+  if (m.catalogue.catalogue) m.catalogue.state = LoadState::Ready;  // shown while it revalidates
 }
 
 // The checkout's own update, its effects passed on as the app's.
@@ -125,11 +185,7 @@ Update update(Model m, Action a) {
   std::vector<Effect> fx;
   std::visit(overloaded{
                  [&](action::Start& s) {
-                   if (m.catalogue.state != LoadState::Idle) return;
-                   m.requested = s.destination;
-                   if (s.language != Language::Unknown) m.language = s.language;
-                   if (s.currency != Currency::Unknown) m.currency = s.currency;
-                   start_fetch(m, fx);
+                   if (m.catalogue.state == LoadState::Idle) start(m, s, fx);
                  },
                  [&](action::RetryCatalogue) {
                    if (m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
@@ -142,11 +198,34 @@ Update update(Model m, Action a) {
                  [&](action::DestinationChosen d) {
                    if (!m.catalogue.catalogue || !m.catalogue.catalogue->find_destination(d.code)) return;
                    m.destination = d.code;
+                   m.region.clear();
+                   m.open_plan.clear();
                    refresh_plans(m);
                  },
                  [&](action::DestinationCleared) {
                    m.destination.reset();
+                   m.region.clear();
+                   m.open_plan.clear();
                    refresh_plans(m);
+                 },
+                 [&](action::RouteChanged& r) { apply_route(m, r.route); },
+                 [&](action::PlanOpened& p) {
+                   if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
+                 },
+                 [&](action::PlanClosed) { m.open_plan.clear(); },
+                 [&](action::RegionChosen& r) {
+                   if (!m.catalogue.catalogue || !valid_region(*m.catalogue.catalogue, r.region)) return;
+                   m.destination.reset();
+                   m.region = r.region;
+                   m.open_plan.clear();
+                   m.query.clear();
+                   refresh_hits(m);
+                   refresh_plans(m);
+                 },
+                 [&](action::ConnectivityChanged c) {
+                   m.online = c.online;
+                   const bool stale = !m.catalogue.confirmed || m.catalogue.error == LoadError::Network;
+                   if (c.online && stale && m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
                  },
                  [&](action::CurrencyChosen c) {
                    if (c.currency == Currency::Unknown) return;
@@ -172,6 +251,131 @@ Update update(Model m, Action a) {
              },
              a);
   return {std::move(m), std::move(fx)};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] deep links
+// ---------------------------------------------------------------------------------------------------------
+Route route_of(const Model& m) {
+  if (m.requested) return *m.requested;
+  return Route{m.destination, m.destination ? std::string() : m.region, m.open_plan, m.filter, m.sort};
+}
+
+std::string encode_route(const Route& r) {
+  std::string out;
+  auto add = [&](const char* key, std::string_view value) {
+    if (value.empty()) return;
+    if (!out.empty()) out += '&';
+    out += key;
+    out += '=';
+    for (char c : value) {  // ids, codes and names here are [a-z0-9,+-]; anything else is escaped
+      const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == ',' || c == '_';
+      if (plain) {
+        out += c;
+      } else {
+        const char* hex = "0123456789ABCDEF";
+        out += '%';
+        out += hex[static_cast<unsigned char>(c) >> 4];
+        out += hex[static_cast<unsigned char>(c) & 15];
+      }
+    }
+  };
+  add("dest", r.destination ? to_string(*r.destination) : std::string());
+  if (!r.destination) add("region", r.region);
+  add("plan", r.plan);
+  if (r.filter.data != DataBand::Any) add("data", data_band_name(r.filter.data));
+  if (r.filter.validity != ValidityBand::Any) add("validity", validity_band_name(r.filter.validity));
+  add("features", feature_list_name(r.filter.required_features));
+  const PlanFilter& f = r.filter;
+  if (!(f.include_local && f.include_regional && f.include_global)) {
+    std::string scope;
+    for (auto [on, name] : {std::pair{f.include_local, "local"}, std::pair{f.include_regional, "regional"},
+                            std::pair{f.include_global, "global"}})
+      if (on) scope += std::string(scope.empty() ? "" : ",") + name;
+    add("scope", scope.empty() ? "none" : scope);
+  }
+  if (r.sort != SortKey::Price) add("sort", sort_key_name(r.sort));
+  return out;
+}
+
+namespace {
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Route decode_route(std::string_view query) {
+  Route r;
+  constexpr std::size_t kMaxValue = 128;  // ids are at most 64 bytes; anything longer is not ours
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const std::size_t eq = pair.find('=');
+    if (eq == std::string_view::npos || pair.size() - eq - 1 > kMaxValue * 3) continue;
+    const std::string_view key = pair.substr(0, eq);
+    const std::string value = url_decode(pair.substr(eq + 1));
+    if (value.size() > kMaxValue) continue;
+    if (key == "dest") r.destination = parse_country_code(value);
+    else if (key == "region") r.region = value;
+    else if (key == "plan") r.plan = value;
+    else if (key == "data") r.filter.data = parse_data_band(value).value_or(DataBand::Any);
+    else if (key == "validity") r.filter.validity = parse_validity_band(value).value_or(ValidityBand::Any);
+    else if (key == "features") r.filter.required_features = parse_feature_list(value);
+    else if (key == "sort") r.sort = parse_sort_key(value).value_or(SortKey::Price);
+    else if (key == "scope") {
+      const std::string list = "," + value + ",";
+      r.filter.include_local = list.find(",local,") != std::string::npos;
+      r.filter.include_regional = list.find(",regional,") != std::string::npos;
+      r.filter.include_global = list.find(",global,") != std::string::npos;
+    }
+  }
+  if (r.destination) r.region.clear();
+  return r;
+}
+
+bool is_new_place(const Route& from, const Route& to) {
+  return from.destination != to.destination || from.region != to.region || from.plan != to.plan;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] offline
+// ---------------------------------------------------------------------------------------------------------
+bool is_offline(const Model& m) { return !m.online || m.catalogue.error == LoadError::Network; }
+
+bool buying_allowed(const Model& m) { return !is_offline(m) && m.catalogue.confirmed; }
+
+std::string encode_cache_meta(const std::string& etag, double checked_at_ms) {
+  nlohmann::json j = {{"etag", etag}, {"checked_at", static_cast<std::int64_t>(checked_at_ms)}};
+  return j.dump();
+}
+
+std::optional<CatalogueCache> decode_cache_meta(std::string_view text) {
+  JsonObjectParse parsed = parse_json_object(text, 4096);
+  if (parsed.status != JsonObjectParse::Status::Ok) return std::nullopt;
+  JsonReader r(parsed.doc, "catalogue cache");
+  CatalogueCache c;
+  c.etag = r.string("etag", true, 256);
+  c.checked_at_ms = static_cast<double>(r.integer("checked_at", 0, std::int64_t{1} << 52));
+  if (!r.ok()) return std::nullopt;
+  return c;
 }
 
 std::string describe(const CatalogueState& s) {

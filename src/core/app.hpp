@@ -28,6 +28,8 @@ enum class LoadState : std::uint8_t { Idle = 0, Loading, Ready, Failed };
 // Why the catalogue could not be shown; the UI turns it into words in the active language.
 enum class LoadError : std::uint8_t { None = 0, Network, Http, NotJson, NotCatalogue, Empty };
 
+enum class CatalogueSource : std::uint8_t { None = 0, Cache, Network };
+
 struct CatalogueState {
   LoadState state = LoadState::Idle;
   LoadError error = LoadError::None;
@@ -38,6 +40,9 @@ struct CatalogueState {
   std::vector<CatalogueIssue> skipped;              // entries the codec rejected
   std::string etag;
   int attempts = 0;        // fetches started, for diagnostics
+  CatalogueSource source = CatalogueSource::None;  // where the shown catalogue came from
+  double checked_at_ms = 0;  // when the server last confirmed the shown prices (Unix ms; 0: never)
+  bool confirmed = false;    // the server confirmed the shown catalogue during this visit (200 or 304)
 };
 
 // A destination on the home screen with its cheapest plan, per currency.
@@ -47,14 +52,34 @@ struct Featured {
   PriceList from;                   // lowest price of a plan covering it, per currency
 };
 
+// The view as the URL shows it: ?dest=JP&data=3-10gb&validity=8-15d&features=5g,hotspot&scope=local&sort=data
+// &plan=jp-5gb (or region=europe instead of dest). Defaults are left out of the URL.
+struct Route {
+  std::optional<CountryCode> destination;
+  std::string region;  // a region's (or kGlobalSelection's) plans, when there is no destination
+  std::string plan;    // the open plan's id
+  PlanFilter filter;
+  SortKey sort = SortKey::Price;
+  friend bool operator==(const Route& a, const Route& b) {
+    return a.destination == b.destination && a.region == b.region && a.plan == b.plan && a.filter == b.filter &&
+           a.sort == b.sort;
+  }
+  friend bool operator!=(const Route& a, const Route& b) { return !(a == b); }
+};
+
 struct Model {
   CatalogueState catalogue;
   std::vector<Featured> featured;          // home screen: popular destinations with "from" prices
-  std::optional<CountryCode> requested;    // destination asked for (deep link) before the catalogue arrived
+  std::optional<Route> requested;          // the view asked for (deep link, Back) before the catalogue arrived
   std::string query;                       // the destination search box
   std::vector<SearchHit> hits;             // search results for query
   std::optional<CountryCode> destination;  // the chosen destination
   std::vector<std::size_t> plans;          // plans shown for destination (indexes into catalogue->plans)
+  std::string region;                      // a region's plans (or kGlobalSelection) when there is no destination
+  std::vector<std::size_t> base;           // the destination's or region's plans sold in currency, unfiltered
+  FilterCounts counts;                     // how many plans each filter choice would leave
+  std::string open_plan;                   // the plan whose detail is shown ("": none)
+  bool online = true;                      // the browser's network state
   PlanFilter filter;
   SortKey sort = SortKey::Price;
   Currency currency = Currency::USD;
@@ -65,9 +90,17 @@ struct Model {
 // ---------------------------------------------------------------------------------------------------------
 // Actions
 // ---------------------------------------------------------------------------------------------------------
+// The last catalogue kept in the browser (strictly necessary storage: the service the traveller asked for).
+struct CatalogueCache {
+  std::string body;
+  std::string etag;
+  double checked_at_ms = 0;  // when the server last confirmed it
+};
+
 namespace action {
 struct Start {                       // the app has started: load what it needs
   std::optional<CountryCode> destination;  // from a deep link, chosen once the catalogue is there
+  std::optional<CatalogueCache> cached = std::nullopt;  // shown at once, then revalidated
   Language language = Language::En;        // from a stored choice or the browser (see choose_language)
   Currency currency = Currency::USD;       // from a stored choice
 };
@@ -77,6 +110,7 @@ struct CatalogueResponse {           // a fetch of the catalogue finished
   std::string body;
   std::string etag;
   std::string network_error;         // with status 0
+  double received_at_ms = 0;         // Unix ms, from the platform
 };
 struct QueryChanged { std::string text; };
 struct DestinationChosen { CountryCode code{}; };
@@ -86,11 +120,18 @@ struct FilterChanged { PlanFilter filter; };
 struct SortChanged { SortKey sort = SortKey::Price; };
 struct LanguageChosen { Language language = Language::En; };
 struct BuyPlan { std::string plan_id; };   // "Buy" on a plan's detail: the checkout takes it from here
+struct RouteChanged { Route route; };      // the URL at start, or Back/Forward
+struct PlanOpened { std::string plan_id; };
+struct PlanClosed {};
+struct RegionChosen { std::string region; };  // a region id or kGlobalSelection
+struct ConnectivityChanged { bool online = true; };
 }  // namespace action
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
                             action::DestinationChosen, action::DestinationCleared, action::CurrencyChosen,
                             action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan,
+                            action::RouteChanged, action::PlanOpened, action::PlanClosed, action::RegionChosen,
+                            action::ConnectivityChanged,
                             checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -112,14 +153,19 @@ struct Log {
   LogLevel level = LogLevel::Info;
   std::string message;
 };
-struct Store {  // localStorage: key = value
+struct Store {  // localStorage: key = value; an empty value removes the key
   StorageKind kind = StorageKind::Necessary;
   std::string key;
   std::string value;
 };
+struct SaveCatalogue {  // keep the catalogue for the next visit (kCacheBodyKey, kCacheMetaKey)
+  std::string etag;
+  double checked_at_ms = 0;
+  std::string body;  // empty: the kept body is still current (a 304); only the time changes
+};
 }  // namespace effect
 
-using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, checkout::Effect>;
+using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, checkout::Effect>;
 
 struct Update {
   Model model;
@@ -129,6 +175,9 @@ struct Update {
 inline constexpr const char* kCatalogueUrl = "/api/catalogue";
 inline constexpr const char* kLanguageKey = "jupiter.prefs.language";  // preferences (assets/consent.json)
 inline constexpr const char* kCurrencyKey = "jupiter.prefs.currency";
+inline constexpr const char* kCacheBodyKey = "jupiter.catalogue.body";  // strictly necessary (the offline store)
+inline constexpr const char* kCacheMetaKey = "jupiter.catalogue.meta";  // {"etag":..,"checked_at":ms}
+inline constexpr const char* kRouteKeys = "dest,region,plan,data,validity,features,scope,sort";  // URL params
 inline constexpr std::size_t kMaxSearchHits = 12;
 // Home-screen destinations, in this order, when the catalogue has them.
 inline constexpr const char* kFeaturedCodes[] = {"JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "DE", "MX", "AE", "AU"};
@@ -137,5 +186,21 @@ Update update(Model model, Action action);
 
 // Plain-English summary of a load error, for logs and the test API (the UI uses translated texts).
 std::string describe(const CatalogueState& s);
+
+// [SECTION] deep links: the model's view as a URL query and back. Decoding never fails: unknown or malformed
+// values keep their defaults.
+Route route_of(const Model& m);
+std::string encode_route(const Route& r);  // canonical: fixed order, defaults left out ("" for the home screen)
+Route decode_route(std::string_view query);
+// True when going from one view to the other is a move the Back button should undo (another destination,
+// region or plan); filter and sort changes replace the current history entry instead.
+bool is_new_place(const Route& from, const Route& to);
+
+// [SECTION] offline: the shown catalogue may come from the cache; buying needs the server.
+bool is_offline(const Model& m);
+bool buying_allowed(const Model& m);
+std::string encode_cache_meta(const std::string& etag, double checked_at_ms);
+// nullopt when the stored record is not one we wrote (then the cache is ignored).
+std::optional<CatalogueCache> decode_cache_meta(std::string_view text);
 
 }  // namespace jupiter

@@ -380,4 +380,20 @@ std::string encode_catalogue(const Catalogue& cat) {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::vector<PhoneBrand> decode_phone_list(std::string_view json_text) {
+  std::vector<PhoneBrand> out;
+  const JsonObjectParse parsed = parse_json_object(json_text, 256u * 1024u);
+  if (parsed.status != JsonObjectParse::Status::Ok) return out;
+  const auto brands = parsed.doc.find("brands");
+  if (brands == parsed.doc.end() || !brands->is_array()) return out;
+  for (std::size_t i = 0; i < brands->size() && i < kMaxListItems; ++i) {
+    const json& b = (*brands)[i];
+    if (!b.is_object()) continue;
+    JsonReader r(b, "brands[" + std::to_string(i) + "]");
+    PhoneBrand brand{r.string("brand", true, 64), r.strings("models", true, kMaxListItems, 64)};
+    if (r.ok()) out.push_back(std::move(brand));
+  }
+  return out;
+}
+
 }  // namespace jupiter

@@ -116,4 +116,12 @@ inline constexpr std::size_t kMaxListItems = 300;
 CatalogueDecode decode_catalogue(std::string_view json_text);
 std::string encode_catalogue(const Catalogue& c);  // canonical JSON; decode(encode(c)) == c
 
+// Common eSIM-capable phone models (assets/phones.json), for the "Will my phone work?" check. Not exhaustive.
+struct PhoneBrand {
+  std::string brand;                // "Google"
+  std::vector<std::string> models;  // "Pixel 8"
+};
+// The brands with a non-empty name and model list; a bad entry is skipped. Empty for a document that is not one.
+std::vector<PhoneBrand> decode_phone_list(std::string_view json_text);
+
 }  // namespace jupiter

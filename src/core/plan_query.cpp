@@ -66,13 +66,60 @@ std::size_t count_plans(const Catalogue& cat, CountryCode country, const PlanFil
   return n;
 }
 
+bool Selection::selects(const Plan& p) const {
+  if (country) return p.covers(*country);
+  if (region == kGlobalSelection) return p.scope == Scope::Global;
+  return p.scope == Scope::Regional && !region.empty() && p.region == region;
+}
+
+std::vector<std::size_t> select_plans(const Catalogue& cat, const Selection& sel, Currency currency) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < cat.plans.size(); ++i)
+    if (cat.plans[i].prices.get(currency) && sel.selects(cat.plans[i])) out.push_back(i);
+  return out;
+}
+
+FilterCounts count_filters(const Catalogue& cat, const std::vector<std::size_t>& base, const PlanFilter& filter) {
+  FilterCounts c;
+  const Feature bits[] = {kFeature5G, kFeatureHotspot, kFeatureTopUp, kFeatureVoice, kFeatureSms};
+  for (std::size_t i : base) {
+    const Plan& p = cat.plans[i];
+    PlanFilter g = filter;
+    for (std::size_t b = 0; b < c.data.size(); ++b) {
+      g.data = static_cast<DataBand>(b);
+      c.data[b] += matches(p, g);
+    }
+    g = filter;
+    for (std::size_t v = 0; v < c.validity.size(); ++v) {
+      g.validity = static_cast<ValidityBand>(v);
+      c.validity[v] += matches(p, g);
+    }
+    for (std::size_t f = 0; f < c.features.size(); ++f) {
+      g = filter;
+      g.required_features = static_cast<std::uint8_t>(g.required_features | bits[f]);
+      c.features[f] += matches(p, g);
+    }
+    bool PlanFilter::*scopes[] = {&PlanFilter::include_local, &PlanFilter::include_regional,
+                                  &PlanFilter::include_global};
+    for (std::size_t s = 0; s < c.scope.size(); ++s) {
+      g = filter;
+      g.*scopes[s] = true;
+      c.scope[s] += matches(p, g);
+    }
+  }
+  return c;
+}
+
 std::vector<std::size_t> query_plans(const Catalogue& cat, CountryCode country, const PlanFilter& filter,
                                      SortKey sort, Currency currency) {
+  return query_plans(cat, select_plans(cat, Selection{country, {}}, currency), filter, sort, currency);
+}
+
+std::vector<std::size_t> query_plans(const Catalogue& cat, const std::vector<std::size_t>& base,
+                                     const PlanFilter& filter, SortKey sort, Currency currency) {
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < cat.plans.size(); ++i) {
-    const Plan& p = cat.plans[i];
-    if (p.prices.get(currency) && p.covers(country) && matches(p, filter)) out.push_back(i);
-  }
+  for (std::size_t i : base)
+    if (matches(cat.plans[i], filter)) out.push_back(i);
   auto price = [&](std::size_t i) { return cat.plans[i].prices.get(currency)->minor; };
   auto data = [&](std::size_t i) {
     const Plan& p = cat.plans[i];
@@ -112,5 +159,25 @@ std::optional<ValidityBand> parse_validity_band(std::string_view s) {
 std::string_view validity_band_name(ValidityBand b) { return kValidityBandNames[static_cast<std::size_t>(b)]; }
 std::optional<SortKey> parse_sort_key(std::string_view s) { return lookup<SortKey>(kSortKeyNames, s); }
 std::string_view sort_key_name(SortKey k) { return kSortKeyNames[static_cast<std::size_t>(k)]; }
+
+std::string feature_list_name(std::uint8_t features) {
+  std::string out;
+  for (const char* name : {"5g", "hotspot", "topup", "voice", "sms"}) {
+    if (!(features & *parse_feature(name))) continue;
+    if (!out.empty()) out += ',';
+    out += name;
+  }
+  return out;
+}
+
+std::uint8_t parse_feature_list(std::string_view s) {
+  std::uint8_t out = 0;
+  while (!s.empty()) {
+    const std::size_t comma = s.find(',');
+    if (auto f = parse_feature(s.substr(0, comma))) out = static_cast<std::uint8_t>(out | *f);
+    s = comma == std::string_view::npos ? std::string_view{} : s.substr(comma + 1);
+  }
+  return out;
+}
 
 }  // namespace jupiter

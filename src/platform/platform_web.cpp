@@ -35,8 +35,9 @@ EM_JS(void, jupiter_js_fetch, (int id, const char* url, const char* if_none_matc
     finally { _free(body); _free(etagPtr); _free(errPtr); }
   };
   const target = UTF8ToString(url);
-  const early = !inm && Module.jupiterPrefetch && Module.jupiterPrefetch[target];
-  if (early) delete Module.jupiterPrefetch[target];  // a prefetched response is used once
+  const pre = Module.jupiterPrefetch && Module.jupiterPrefetch[target];
+  const early = pre && pre.inm === inm ? pre.response : null;  // boot.js asked the same question
+  if (pre) delete Module.jupiterPrefetch[target];  // a prefetched response is used once
   const request = early || fetch(target, { headers, cache: "no-cache", credentials: "same-origin" }).then(
     async (r) => ({ status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(await r.arrayBuffer()) }));
   request.then((r) => deliver(r.status, r.body, r.etag, ""))

@@ -3,13 +3,17 @@
 // [SECTION] helpers
 // [SECTION] header (brand, currency)
 // [SECTION] search
-// [SECTION] destination plans
-// [SECTION] home (featured destinations)
+// [SECTION] filters and sorting
+// [SECTION] plan lists (a destination's, a region's)
+// [SECTION] plan detail (coverage, terms, price and Buy, "Will my phone work?")
+// [SECTION] home (featured destinations, regions)
+// [SECTION] cached prices and offline
 // [SECTION] loading and error states
 // [SECTION] draw_store
 #include "ui/store_ui.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 
@@ -203,87 +207,164 @@ const char* sort_option_label(SortKey k) {
   return "";
 }
 
-// A combo over an enum's values; `filter_for(v)` is the filter that choosing v would give, to count its plans.
-template <class E, class Label, class FilterFor>
-void filter_combo(const char* id, E current, int count_of_values, Label label, FilterFor filter_for,
-                  const Catalogue& cat, CountryCode country, Currency currency, std::vector<Action>& out) {
+std::string option_label(const char* label, std::size_t n, const std::string& id) {
+  return tr_fmt("store.filter.option", {{"label", label}, {"n", std::to_string(n)}}) + "##" + id;
+}
+
+// A combo over an enum's values; counts[v] is how many plans choosing v leaves (precomputed by the core).
+template <class E, std::size_t N, class Label, class Choose>
+void filter_combo(const char* id, E current, const std::array<std::size_t, N>& counts, Label label, Choose choose,
+                  std::vector<Action>& out) {
   ImGui::SetNextItemWidth(190.0f);
   if (BeginCombo(id, label(current))) {
-    for (int i = 0; i < count_of_values; ++i) {
+    for (std::size_t i = 0; i < N; ++i) {
       const E v = static_cast<E>(i);
-      const PlanFilter f = filter_for(v);
-      const std::string option =
-          tr_fmt("store.filter.option", {{"label", label(v)}, {"n", std::to_string(count_plans(cat, country, f, currency))}}) +
-          "##" + std::to_string(i);
-      if (Selectable(option.c_str(), v == current)) out.push_back(action::FilterChanged{f});
+      if (Selectable(option_label(label(v), counts[i], std::to_string(i)).c_str(), v == current))
+        out.push_back(action::FilterChanged{choose(v)});
     }
     ImGui::EndCombo();
   }
 }
 
-void draw_filters(const Model& m, const Catalogue& cat, CountryCode country, std::vector<Action>& out) {
+// Checkboxes; each shows how many plans the list would hold with it ticked (for a ticked box: as it is now).
+struct Box {
+  const char* key;  // text
+  const char* id;
+  bool on;
+  std::size_t count;
+  PlanFilter toggled;
+};
+void draw_boxes(const std::vector<Box>& boxes, std::vector<Action>& out) {
+  bool first = true;
+  for (const Box& b : boxes) {
+    if (!first) ImGui::SameLine();
+    first = false;
+    bool on = b.on;
+    if (Checkbox(option_label(tr(b.key), b.count, b.id).c_str(), &on)) out.push_back(action::FilterChanged{b.toggled});
+  }
+}
+
+void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
   const PlanFilter& f = m.filter;
   filter_combo(
-      "##data", f.data, static_cast<int>(DataBand::Unlimited) + 1, data_band_label,
-      [&](DataBand b) { PlanFilter g = f; g.data = b; return g; }, cat, country, m.currency, out);
+      "##data", f.data, m.counts.data, data_band_label, [&](DataBand b) { PlanFilter g = f; g.data = b; return g; },
+      out);
   ImGui::SameLine();
   filter_combo(
-      "##validity", f.validity, static_cast<int>(ValidityBand::Over30Days) + 1, validity_band_label,
-      [&](ValidityBand b) { PlanFilter g = f; g.validity = b; return g; }, cat, country, m.currency, out);
+      "##validity", f.validity, m.counts.validity, validity_band_label,
+      [&](ValidityBand v) { PlanFilter g = f; g.validity = v; return g; }, out);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(170.0f);
   const std::string sort_preview = tr_fmt("store.sort.preview", {{"key", sort_option_label(m.sort)}});
   if (BeginCombo("##sort", sort_preview.c_str())) {
     for (int i = 0; i <= static_cast<int>(SortKey::Validity); ++i) {
       const auto k = static_cast<SortKey>(i);
-      if (Selectable(sort_option_label(k), k == m.sort)) out.push_back(action::SortChanged{k});
+      const std::string label = std::string(sort_option_label(k)) + "##sort-" + std::string(sort_key_name(k));
+      if (Selectable(label.c_str(), k == m.sort)) out.push_back(action::SortChanged{k});
     }
     ImGui::EndCombo();
   }
 
-  struct FeatureBox {
-    Feature bit;
-    const char* key;
-    const char* id;
-  };
-  const FeatureBox boxes[] = {{kFeature5G, "store.feature.5g", "5g"},
-                              {kFeatureHotspot, "store.feature.hotspot", "hotspot"},
-                              {kFeatureTopUp, "store.feature.topup", "topup"},
-                              {kFeatureVoice, "store.feature.voice", "voice"},
-                              {kFeatureSms, "store.feature.sms", "sms"}};
-  bool first = true;
-  for (const auto& b : boxes) {
-    PlanFilter toggled = f;
-    toggled.required_features = static_cast<std::uint8_t>(f.required_features ^ b.bit);
-    bool on = (f.required_features & b.bit) != 0;
-    // The count is what the list would hold with this box ticked (for a ticked box: as it is now).
-    const PlanFilter with = on ? f : toggled;
-    const std::string label =
-        tr_fmt("store.filter.option", {{"label", tr(b.key)}, {"n", std::to_string(count_plans(cat, country, with, m.currency))}}) +
-        "##feature-" + b.id;
-    if (!first) ImGui::SameLine();
-    first = false;
-    if (Checkbox(label.c_str(), &on)) out.push_back(action::FilterChanged{toggled});
+  const Feature bits[] = {kFeature5G, kFeatureHotspot, kFeatureTopUp, kFeatureVoice, kFeatureSms};
+  const char* keys[] = {"store.feature.5g", "store.feature.hotspot", "store.feature.topup", "store.feature.voice",
+                        "store.feature.sms"};
+  const char* ids[] = {"feature-5g", "feature-hotspot", "feature-topup", "feature-voice", "feature-sms"};
+  std::vector<Box> boxes;
+  for (std::size_t i = 0; i < 5; ++i) {
+    PlanFilter g = f;
+    g.required_features = static_cast<std::uint8_t>(f.required_features ^ bits[i]);
+    boxes.push_back({keys[i], ids[i], (f.required_features & bits[i]) != 0, m.counts.features[i], g});
   }
+  draw_boxes(boxes, out);
+  if (!with_scope) return;
+  // A country's list has local plans and the regional and global plans that cover it: each kind can be hidden.
+  bool PlanFilter::*scopes[] = {&PlanFilter::include_local, &PlanFilter::include_regional,
+                                &PlanFilter::include_global};
+  const char* scope_keys[] = {"store.scope.local", "store.scope.regional", "store.scope.global"};
+  const char* scope_ids[] = {"scope-local", "scope-regional", "scope-global"};
+  boxes.clear();
+  for (std::size_t i = 0; i < 3; ++i) {
+    PlanFilter g = f;
+    g.*scopes[i] = !(f.*scopes[i]);
+    const std::size_t count = f.*scopes[i] ? m.plans.size() : m.counts.scope[i];
+    boxes.push_back({scope_keys[i], scope_ids[i], f.*scopes[i], count, g});
+  }
+  draw_boxes(boxes, out);
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// [SECTION] destination plans
+// [SECTION] plan lists (a destination's, a region's)
 // ---------------------------------------------------------------------------------------------------------
+std::string region_name(const Catalogue& cat, const std::string& region) {
+  if (region == kGlobalSelection) return tr("store.scope.global");
+  const Region* r = cat.find_region(region);
+  return r ? r->name : region;
+}
+
+void draw_plan_rows(const Model& m, const Context& ctx, std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
+  const bool narrow = content_width() < 560.0f;
+  if (!ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) return;
+  ImGui::TableSetupColumn(tr("store.plans.column.plan"), ImGuiTableColumnFlags_WidthStretch);
+  if (!narrow) {
+    ImGui::TableSetupColumn(tr("store.plans.column.data"), ImGuiTableColumnFlags_WidthFixed, 120.0f);
+    ImGui::TableSetupColumn(tr("store.plans.column.validity"), ImGuiTableColumnFlags_WidthFixed, 90.0f);
+  }
+  ImGui::TableSetupColumn(tr("store.plans.column.price"), ImGuiTableColumnFlags_WidthFixed, 110.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10.0f, 3.0f));
+  // Every row has the same height (three lines), so the clipper can skip rows it does not draw: a list of
+  // thousands of plans costs what a screenful costs.
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(m.plans.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const Plan& p = cat.plans[m.plans[static_cast<std::size_t>(row)]];
+      ImGui::PushID(p.id.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      Text(p.name, "listitem");
+      const std::string feats = features_label(p);
+      TextColored(kMuted, coverage_label(cat, p) + (feats.empty() ? "" : " · " + feats));
+      TextColored(kMuted, narrow ? data_label(p) + ", " + validity_label(p) : validity_start_label(p.validity_start));
+      if (!narrow) {
+        ImGui::TableNextColumn();
+        Text(data_label(p));
+        ImGui::TableNextColumn();
+        Text(validity_label(p));
+      }
+      ImGui::TableNextColumn();
+      if (auto price = p.prices.get(m.currency)) Text(ctx.format_money(*price), "price");
+      const std::string details = std::string(tr("store.plans.details")) + "##details-" + p.id;
+      if (Button(details.c_str())) out.push_back(action::PlanOpened{p.id});
+      ImGui::PopID();
+    }
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndTable();
+}
+
 bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const Catalogue& cat = *m.catalogue.catalogue;
-  const Destination* d = cat.find_destination(*m.destination);
-  if (!d) return false;
+  const Destination* d = m.destination ? cat.find_destination(*m.destination) : nullptr;
   ImGui::Spacing();
-  Heading(tr_fmt("store.plans.heading", {{"country", d->name}, {"code", to_string(d->code)}}), ctx.heading);
+  std::string place;
+  if (d) {
+    Heading(tr_fmt("store.plans.heading", {{"country", d->name}, {"code", to_string(d->code)}}), ctx.heading);
+    place = d->name;
+  } else {
+    place = region_name(cat, m.region);
+    Heading(m.region == kGlobalSelection ? std::string(tr("store.region.global_heading"))
+                                         : tr_fmt("store.region.heading", {{"region", place}}),
+            ctx.heading);
+  }
   if (Button((std::string(tr("store.plans.change")) + "##change").c_str())) {
     out.push_back(action::DestinationCleared{});
     out.push_back(action::QueryChanged{""});
   }
-  draw_filters(m, cat, *m.destination, out);
+  draw_filters(m, d != nullptr, out);
   if (m.plans.empty()) {
-    TextColored(kMuted,
-                tr_fmt("store.plans.none", {{"country", d->name}, {"currency", currency_code(m.currency)}}),
+    TextColored(kMuted, tr_fmt("store.plans.none", {{"country", place}, {"currency", currency_code(m.currency)}}),
                 "status");
     return false;
   }
@@ -291,46 +372,114 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
                            : tr_fmt("store.plans.count_other",
                                     {{"n", std::to_string(m.plans.size())}, {"sort", sort_label(m.sort)}}),
        "status");
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
-  const bool narrow = content_width() < 560.0f;
-  if (ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) {
-    ImGui::TableSetupColumn(tr("store.plans.column.plan"), ImGuiTableColumnFlags_WidthStretch);
-    if (!narrow) {
-      ImGui::TableSetupColumn(tr("store.plans.column.data"), ImGuiTableColumnFlags_WidthFixed, 120.0f);
-      ImGui::TableSetupColumn(tr("store.plans.column.validity"), ImGuiTableColumnFlags_WidthFixed, 90.0f);
-    }
-    ImGui::TableSetupColumn(tr("store.plans.column.price"), ImGuiTableColumnFlags_WidthFixed, 100.0f);
-    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10.0f, 3.0f));
-    ImGuiListClipper clipper;  // long lists draw only the visible rows
-    clipper.Begin(static_cast<int>(m.plans.size()));
-    while (clipper.Step()) {
-      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-        const Plan& p = cat.plans[m.plans[static_cast<std::size_t>(row)]];
-        ImGui::PushID(p.id.c_str());
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        Text(p.name, "listitem");
-        TextColored(kMuted, coverage_label(cat, p));
-        const std::string feats = features_label(p);
-        if (!feats.empty()) TextColored(kMuted, feats);
-        if (narrow) TextColored(kMuted, data_label(p) + ", " + validity_label(p));
-        TextColored(kMuted, validity_start_label(p.validity_start));
-        if (p.unlimited) TextColored(kMuted, tr_fmt("store.plan.fair_use", {{"terms", p.fair_use}}));
-        if (!narrow) {
-          ImGui::TableNextColumn();
-          Text(data_label(p));
-          ImGui::TableNextColumn();
-          Text(validity_label(p));
-        }
-        ImGui::TableNextColumn();
-        if (auto price = p.prices.get(m.currency)) Text(ctx.format_money(*price), "price");
-        ImGui::PopID();
-      }
-    }
-    ImGui::PopStyleVar();
-    ImGui::EndTable();
-  }
+  draw_plan_rows(m, ctx, out);
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] plan detail (coverage, terms, price and Buy, "Will my phone work?")
+// ---------------------------------------------------------------------------------------------------------
+// A search box over a list of strings: draws the matching ones in a scrolling box of at most `max_h` pixels.
+void draw_searchable_list(const char* id, const char* hint, char* buf, std::size_t size,
+                          const std::vector<std::string>& lines, const char* none_key, float max_h) {
+  ImGui::SetNextItemWidth(std::min(content_width(), 420.0f));
+  InputTextWithHint(id, hint, buf, size);
+  const std::string needle = normalize_for_search(buf);
+  std::vector<const std::string*> shown;
+  for (const std::string& line : lines)
+    if (needle.empty() || normalize_for_search(line).find(needle) != std::string::npos) shown.push_back(&line);
+  if (shown.empty()) {
+    TextColored(kMuted, tr_fmt(none_key, {{"query", buf}}), "status");
+    return;
+  }
+  const float line_h = ImGui::GetTextLineHeightWithSpacing();
+  const float h = std::min(max_h, line_h * static_cast<float>(shown.size()) + 2 * ImGui::GetStyle().WindowPadding.y);
+  ImGui::BeginChild(id, ImVec2(std::min(content_width(), 520.0f), h), true);
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(shown.size()));
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) Text(*shown[static_cast<std::size_t>(i)], "listitem");
+  ImGui::EndChild();
+}
+
+void fact(const char* label_key, const std::string& value) {
+  TextColored(kMuted, tr(label_key));
+  ImGui::SameLine(200.0f);
+  TextWrapped(value);
+}
+
+void draw_buy(const Model& m, const Plan& p, const Context& ctx, std::vector<Action>& out) {
+  const auto price = p.prices.get(m.currency);
+  if (!price) {
+    TextColored(kError, tr_fmt("store.detail.not_sold", {{"currency", currency_code(m.currency)}}), "alert");
+    return;
+  }
+  Text(ctx.format_money(*price), "price");
+  const bool allowed = buying_allowed(m);
+  const std::string buy = tr_fmt("store.detail.buy", {{"price", ctx.format_money(*price)}}) + "##buy";
+  if (Button(buy.c_str(), allowed) && allowed) out.push_back(action::BuyPlan{p.id});
+  if (is_offline(m)) TextColored(kError, tr("store.detail.offline"), "alert");
+  else if (!allowed) TextColored(kMuted, tr("store.cache.checking"), "status");
+}
+
+void draw_phone_check(const Context& ctx, Scratch& s) {
+  ImGui::Spacing();
+  Heading(tr("store.phone.heading"), ctx.heading);
+  TextWrapped(tr("store.phone.intro"));
+  for (const char* key : {"store.phone.unlocked", "store.phone.iphone", "store.phone.android"})
+    TextWrapped(std::string("• ") + tr(key));
+  if (!ctx.phones || ctx.phones->empty()) return;
+  TextColored(kMuted, tr("store.phone.models"));
+  std::vector<std::string> models;
+  for (const PhoneBrand& b : *ctx.phones)
+    for (const std::string& model : b.models)
+      models.push_back(model.rfind(b.brand, 0) == 0 ? model : b.brand + " " + model);
+  draw_searchable_list("##phone-search", tr("store.phone.search"), s.phone_query, sizeof s.phone_query, models,
+                       "store.phone.none", 180.0f);
+}
+
+void draw_plan_detail(const Model& m, const Plan& p, const Context& ctx, Scratch& s, std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  if (s.detail_for != p.id) {  // another plan: its searches start empty
+    s.detail_for = p.id;
+    s.coverage_query[0] = s.phone_query[0] = '\0';
+  }
+  ImGui::Spacing();
+  if (Button((std::string(tr("store.detail.back")) + "##back").c_str())) out.push_back(action::PlanClosed{});
+  Heading(p.name, ctx.heading);
+  TextColored(kMuted, coverage_label(cat, p));
+  draw_buy(m, p, ctx, out);
+  ImGui::Spacing();
+  fact("store.detail.data", data_label(p));
+  fact("store.detail.validity", validity_label(p));
+  fact("store.detail.validity_start", validity_start_label(p.validity_start));
+  std::string networks;
+  for (const std::string& n : p.networks) networks += (networks.empty() ? "" : ", ") + n;
+  fact("store.detail.networks", networks);
+  if (p.unlimited) fact("store.detail.fair_use", p.fair_use);
+  ImGui::Spacing();
+  Text(tr("store.detail.features"), "heading");
+  TextWrapped(std::string("• ") + tr(p.has(kFeatureHotspot) ? "store.detail.hotspot_yes" : "store.detail.hotspot_no"));
+  TextWrapped(std::string("• ") + tr(p.has(kFeatureTopUp) ? "store.detail.topup_yes" : "store.detail.topup_no"));
+  TextWrapped(std::string("• ") + tr(p.has(kFeature5G) ? "store.detail.5g_yes" : "store.detail.5g_no"));
+  const bool voice = p.has(kFeatureVoice) || p.has(kFeatureSms);
+  TextWrapped(std::string("• ") + tr(voice ? "store.detail.voice_yes" : "store.detail.voice_no"));
+
+  ImGui::Spacing();
+  Text(tr("store.detail.coverage"), "heading");
+  TextColored(kMuted, tr_fmt("store.detail.coverage_count", {{"n", std::to_string(p.coverage.size())}}));
+  std::vector<std::string> countries;
+  for (CountryCode c : p.coverage) {
+    const Destination* d = cat.find_destination(c);
+    countries.push_back((d ? d->name : to_string(c)) + " (" + to_string(c) + ")");
+  }
+  std::sort(countries.begin(), countries.end());
+  if (p.coverage.size() > 1)
+    draw_searchable_list("##coverage-search", tr("store.detail.coverage_search"), s.coverage_query,
+                         sizeof s.coverage_query, countries, "store.detail.coverage_none", 220.0f);
+  else
+    Text(countries.front(), "listitem");
+  draw_phone_check(ctx, s);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -360,6 +509,61 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
     column = card_w < width ? (column + 1) % 3 : 0;
   }
   return drew_price;
+}
+
+// Regional and global plans, for trips through several countries: one button per region with its plan count.
+void draw_regions(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  if (s.regions_for != &cat || s.regions_currency != m.currency) {
+    s.regions_for = &cat;
+    s.regions_currency = m.currency;
+    s.region_counts.clear();
+    for (const Region& r : cat.regions) s.region_counts.emplace_back(r.id, 0);
+    s.region_counts.emplace_back(kGlobalSelection, 0);
+    for (const Plan& p : cat.plans) {
+      if (!p.prices.get(m.currency)) continue;
+      for (auto& [id, n] : s.region_counts)
+        if ((p.scope == Scope::Regional && p.region == id) || (p.scope == Scope::Global && id == kGlobalSelection)) ++n;
+    }
+  }
+  ImGui::Spacing();
+  Heading(tr("store.home.multi"), ctx.heading);
+  bool first = true;
+  for (const auto& [id, n] : s.region_counts) {
+    if (n == 0) continue;
+    const std::string text = id == kGlobalSelection
+                                 ? tr_fmt("store.home.global", {{"n", std::to_string(n)}})
+                                 : tr_fmt("store.home.region", {{"region", region_name(cat, id)}, {"n", std::to_string(n)}});
+    const std::string label = text + "##region-" + id;
+    const float w = ImGui::CalcTextSize(text.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (!first && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <
+                      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+      ImGui::SameLine();
+    first = false;
+    if (Button(label.c_str())) out.push_back(action::RegionChosen{id});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] cached prices and offline
+// ---------------------------------------------------------------------------------------------------------
+std::string cache_age(double checked_at_ms, double now_ms) {
+  const double minutes = (now_ms - checked_at_ms) / 60000.0;
+  if (minutes < 1.0) return tr("store.cache.checked_now");
+  if (minutes < 60.0) return tr_fmt("store.cache.age_minutes", {{"n", std::to_string(static_cast<int>(minutes))}});
+  if (minutes < 48.0 * 60.0)
+    return tr_fmt("store.cache.age_hours", {{"n", std::to_string(static_cast<int>(minutes / 60.0))}});
+  return tr_fmt("store.cache.age_days", {{"n", std::to_string(static_cast<int>(minutes / 1440.0))}});
+}
+
+void draw_freshness(const Model& m, const Context& ctx) {
+  const CatalogueState& c = m.catalogue;
+  if (!c.catalogue) return;
+  if (is_offline(m)) TextColored(kError, tr("store.offline.banner"), "alert");
+  if (c.source == CatalogueSource::Cache && !c.confirmed) {
+    TextColored(kMuted, cache_age(c.checked_at_ms, ctx.now_ms), "status");
+    if (!is_offline(m) && c.state == LoadState::Loading) TextColored(kMuted, tr("store.cache.checking"));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -411,11 +615,23 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
         break;
       }
       [[fallthrough]];
-    case LoadState::Ready:
+    case LoadState::Ready: {
+      draw_freshness(m, ctx);
+      const Plan* open = m.open_plan.empty() ? nullptr : m.catalogue.catalogue->find_plan(m.open_plan);
+      if (open) {
+        draw_plan_detail(m, *open, ctx, s, out);
+        info.catalogue_visible = true;
+        break;
+      }
       draw_search(m, s, out);
-      if (m.destination) info.catalogue_visible = draw_plans(m, ctx, out);
-      else info.catalogue_visible = draw_home(m, ctx, out);
+      if (m.destination || !m.region.empty()) {
+        info.catalogue_visible = draw_plans(m, ctx, out);
+      } else {
+        info.catalogue_visible = draw_home(m, ctx, out);
+        draw_regions(m, s, ctx, out);
+      }
       break;
+    }
     case LoadState::Failed: draw_failed(m, out); break;
   }
 

@@ -15,12 +15,21 @@ struct Context {
   ImFont* body = nullptr;
   ImFont* heading = nullptr;
   std::function<const std::string&(Money)> format_money;
+  double now_ms = 0;                              // Unix ms at this frame, for the cached prices' age
+  const std::vector<PhoneBrand>* phones = nullptr;  // assets/phones.json, for "Will my phone work?"
 };
 
 // Transient widget state that is not part of the model (text being typed).
 struct Scratch {
   char query[128] = {};
   std::string last_query;  // what the model's query was when `query` was last synced
+  char coverage_query[64] = {};  // the open plan's country search
+  char phone_query[64] = {};     // the phone model search
+  std::string detail_for;        // the plan those two searches belong to (cleared when another opens)
+  // The home screen's region list: counted once per catalogue and currency, not every frame.
+  const Catalogue* regions_for = nullptr;
+  Currency regions_currency = Currency::Unknown;
+  std::vector<std::pair<std::string, std::size_t>> region_counts;  // region id (or kGlobalSelection), plans
 };
 
 struct FrameInfo {

@@ -158,3 +158,202 @@ TEST_CASE("the home screen features destinations with their lowest price") {
   CHECK(m.featured[0].from.get(Currency::EUR) == Money{800, Currency::EUR});
   CHECK_FALSE(m.featured[0].from.get(Currency::GBP));
 }
+
+// ---- deep links and history -------------------------------------------------------------------------------
+TEST_CASE("a view survives the round trip through the URL") {
+  Route r;
+  r.destination = CountryCode{'J', 'P'};
+  r.plan = "jp-5gb";
+  r.filter.data = DataBand::From3To10GB;
+  r.filter.validity = ValidityBand::From8To15Days;
+  r.filter.required_features = kFeature5G | kFeatureHotspot;
+  r.filter.include_global = false;
+  r.sort = SortKey::Data;
+  const std::string q = encode_route(r);
+  CHECK(q == "dest=JP&plan=jp-5gb&data=3-10gb&validity=8-15d&features=5g,hotspot&scope=local,regional&sort=data");
+  CHECK(decode_route(q) == r);
+  CHECK(encode_route(Route{}).empty());
+  Route region;
+  region.region = "europe";
+  CHECK(encode_route(region) == "region=europe");
+  CHECK(decode_route("region=europe&test=1") == region);
+}
+
+TEST_CASE("a malformed URL gives the defaults for what it got wrong, never an error") {
+  const Route r = decode_route("dest=jp&data=lots&sort=%ZZ&features=5g,warp&validity=&plan=a%20b&&=x&junk");
+  CHECK_FALSE(r.destination);  // lower case is not an ISO code
+  CHECK(r.filter.data == DataBand::Any);
+  CHECK(r.sort == SortKey::Price);
+  CHECK(r.filter.required_features == kFeature5G);
+  CHECK(r.plan == "a b");
+  CHECK(decode_route("plan=" + std::string(1000, 'x')).plan.empty());
+  CHECK(decode_route("dest=JP&region=europe").region.empty());  // a destination wins
+}
+
+TEST_CASE("only a new destination, region or plan makes a new history entry") {
+  Route a;
+  a.destination = CountryCode{'J', 'P'};
+  Route b = a;
+  b.filter.data = DataBand::Unlimited;
+  CHECK_FALSE(is_new_place(a, b));
+  b.plan = "jp-5gb";
+  CHECK(is_new_place(a, b));
+  CHECK(is_new_place(Route{}, a));
+}
+
+SCENARIO("Back and Forward restore a view") {
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "\"v1\"", "", 1000});
+  Route r;
+  r.destination = CountryCode{'J', 'P'};
+  r.plan = "jp-5gb";
+  r.filter.required_features = kFeature5G;
+  m = apply(m, action::RouteChanged{r});
+  THEN("the destination, filters and the open plan come back") {
+    REQUIRE(m.destination);
+    CHECK(*m.destination == CountryCode{'J', 'P'});
+    CHECK(m.open_plan == "jp-5gb");
+    CHECK(m.filter.required_features == kFeature5G);
+    CHECK(m.query == "Japan");
+    CHECK(route_of(m) == r);
+  }
+  WHEN("the route names things the catalogue does not have") {
+    Route bad;
+    bad.destination = CountryCode{'F', 'R'};
+    bad.plan = "nope";
+    m = apply(m, action::RouteChanged{bad});
+    THEN("the home screen shows") {
+      CHECK_FALSE(m.destination);
+      CHECK(m.open_plan.empty());
+      CHECK(route_of(m) == Route{});
+    }
+  }
+}
+
+TEST_CASE("a route that arrives before the catalogue is applied when it is there") {
+  Model m = apply({}, action::Start{});
+  Route r;
+  r.destination = CountryCode{'A', 'T'};
+  r.sort = SortKey::Validity;
+  m = apply(m, action::RouteChanged{r});
+  CHECK_FALSE(m.destination);
+  CHECK(route_of(m) == r);  // the URL is not rewritten while loading
+  m = apply(m, action::CatalogueResponse{200, kBody, "", "", 1});
+  REQUIRE(m.destination);
+  CHECK(*m.destination == CountryCode{'A', 'T'});
+  CHECK(m.sort == SortKey::Validity);
+  CHECK(m.plans.size() == 1);
+}
+
+// ---- offline cache -----------------------------------------------------------------------------------------
+SCENARIO("the last catalogue is shown at once on the next visit, then revalidated") {
+  std::vector<Effect> fx;
+  Model first = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "\"v1\"", "", 5000}, &fx);
+  const auto* save = find_effect<effect::SaveCatalogue>(fx);
+  REQUIRE(save);
+  CHECK(save->etag == "\"v1\"");
+  CHECK(save->checked_at_ms == 5000);
+  CHECK(save->body == kBody);
+  CHECK(buying_allowed(first));
+
+  GIVEN("a new visit with that cache") {
+    action::Start start;
+    start.cached = CatalogueCache{kBody, "\"v1\"", 5000};
+    Model m = apply({}, start, &fx);
+    THEN("the plans show before the network answers, and the server is asked whether they are current") {
+      CHECK(m.catalogue.state == LoadState::Ready);
+      CHECK(m.catalogue.source == CatalogueSource::Cache);
+      CHECK(m.catalogue.checked_at_ms == 5000);
+      REQUIRE(m.catalogue.catalogue.get() != nullptr);
+      CHECK(m.catalogue.catalogue->plans.size() == 2);
+      const auto* f = find_effect<effect::Fetch>(fx);
+      REQUIRE(f);
+      CHECK(f->if_none_match == "\"v1\"");
+      CHECK_FALSE(buying_allowed(m));  // not confirmed yet
+    }
+    WHEN("the server says 304") {
+      m = apply(m, action::CatalogueResponse{304, "", "\"v1\"", "", 9000}, &fx);
+      THEN("the prices are current as of now and buying is allowed") {
+        CHECK(m.catalogue.confirmed);
+        CHECK(m.catalogue.checked_at_ms == 9000);
+        CHECK(buying_allowed(m));
+        const auto* s = find_effect<effect::SaveCatalogue>(fx);
+        REQUIRE(s);
+        CHECK(s->body.empty());
+        CHECK(s->checked_at_ms == 9000);
+      }
+    }
+    WHEN("the network is down") {
+      m = apply(m, action::CatalogueResponse{0, "", "", "Failed to fetch", 9000});
+      THEN("browsing works from the cache and buying is disabled") {
+        CHECK(m.catalogue.state == LoadState::Ready);
+        CHECK(is_offline(m));
+        CHECK_FALSE(buying_allowed(m));
+        m = apply(m, action::DestinationChosen{CountryCode{'J', 'P'}});
+        CHECK(m.plans.size() == 1);
+      }
+      AND_WHEN("the browser is back online") {
+        m = apply(m, action::ConnectivityChanged{true}, &fx);
+        THEN("it revalidates") { CHECK(find_effect<effect::Fetch>(fx)); }
+      }
+    }
+  }
+  GIVEN("a damaged cache") {
+    action::Start start;
+    start.cached = CatalogueCache{"{\"schema\":1,", "\"v1\"", 5000};
+    Model m = apply({}, start, &fx);
+    THEN("it is dropped and the catalogue is loaded normally") {
+      CHECK(m.catalogue.state == LoadState::Loading);
+      CHECK(m.catalogue.catalogue.get() == nullptr);
+      const auto* f = find_effect<effect::Fetch>(fx);
+      REQUIRE(f);
+      CHECK(f->if_none_match.empty());
+      CHECK(find_effect<effect::Store>(fx));
+    }
+  }
+}
+
+TEST_CASE("going offline disables buying even with a confirmed catalogue") {
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "\"v1\"", "", 1});
+  CHECK(buying_allowed(m));
+  m = apply(m, action::ConnectivityChanged{false});
+  CHECK(is_offline(m));
+  CHECK_FALSE(buying_allowed(m));
+}
+
+TEST_CASE("the cache record is read back only when it is ours") {
+  const auto c = decode_cache_meta(encode_cache_meta("\"abc\"", 1234567));
+  REQUIRE(c);
+  CHECK(c->etag == "\"abc\"");
+  CHECK(c->checked_at_ms == 1234567);
+  CHECK_FALSE(decode_cache_meta("not json"));
+  CHECK_FALSE(decode_cache_meta(R"({"etag":5,"checked_at":1})"));
+  CHECK_FALSE(decode_cache_meta(R"({"etag":"x","checked_at":-1})"));
+  CHECK_FALSE(decode_cache_meta(R"({"etag":"x"})"));
+}
+
+// ---- preferences and the plan detail ------------------------------------------------------------------------
+TEST_CASE("language and currency choices are stored as preferences") {
+  std::vector<Effect> fx;
+  Model m = apply({}, action::LanguageChosen{Language::De}, &fx);
+  CHECK(m.language == Language::De);
+  const auto* s = find_effect<effect::Store>(fx);
+  REQUIRE(s);
+  CHECK(s->kind == StorageKind::Preference);
+  CHECK(s->key == kLanguageKey);
+  CHECK(s->value == "de");
+  m = apply(m, action::CurrencyChosen{Currency::EUR}, &fx);
+  s = find_effect<effect::Store>(fx);
+  REQUIRE(s);
+  CHECK(s->key == kCurrencyKey);
+  CHECK(s->value == "EUR");
+}
+
+TEST_CASE("a plan's detail opens only for a plan in the catalogue") {
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "", "", 1});
+  m = apply(m, action::PlanOpened{"jp-5gb"});
+  CHECK(m.open_plan == "jp-5gb");
+  m = apply(m, action::PlanOpened{"xx"});
+  CHECK(m.open_plan == "jp-5gb");
+  m = apply(m, action::PlanClosed{});
+  CHECK(m.open_plan.empty());
+}

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/catalogue.hpp"
@@ -138,4 +139,25 @@ TEST_CASE("the sample catalogue in assets/ decodes without skipped entries") {
   CHECK(d.skipped.empty());
   CHECK(d.catalogue.destinations.size() >= 150);
   CHECK(d.catalogue.plans.size() >= 1000);
+}
+
+TEST_CASE("the phone list keeps good brands and skips bad ones") {
+  const auto list = decode_phone_list(
+      R"({"brands":[{"brand":"Google","models":["Pixel 8","Pixel 9"]},{"brand":"","models":["x"]},)"
+      R"({"brand":"NoModels","models":[]},{"brand":"Typed","models":[1]},7]})");
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].brand == "Google");
+  CHECK(list[0].models == std::vector<std::string>{"Pixel 8", "Pixel 9"});
+  CHECK(decode_phone_list("nope").empty());
+  CHECK(decode_phone_list(R"({"brands":{}})").empty());
+}
+
+TEST_CASE("the shipped phone list reads completely") {
+  std::ifstream in(std::string(JUPITER_SOURCE_DIR) + "/assets/phones.json", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto list = decode_phone_list(text);
+  CHECK(list.size() >= 5);
+  std::size_t models = 0;
+  for (const auto& b : list) models += b.models.size();
+  CHECK(models >= 80);
 }

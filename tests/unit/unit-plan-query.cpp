@@ -93,3 +93,46 @@ TEST_CASE("band and sort names round-trip") {
     CHECK(parse_sort_key(sort_key_name(static_cast<SortKey>(i))) == static_cast<SortKey>(i));
   CHECK_FALSE(parse_sort_key("cheapest"));
 }
+
+TEST_CASE("a region's selection lists its regional plans, the global one every global plan") {
+  const std::string body = fixtures::catalogue_json(
+      fixtures::plan_json("jp-a", R"("JP")") + "," +
+      R"({"id":"eu-a","name":"Europe","scope":"regional","region":"europe","coverage":["AT","GB","NL"],"networks":["N"],"data":{"mb":1024},"validity_days":7,"validity_start":"first_connection","prices":{"USD":500}},)"
+      R"({"id":"world","name":"World","scope":"global","coverage":["AT","JP","AU"],"networks":["N"],"data":{"mb":1024},"validity_days":7,"validity_start":"first_connection","prices":{"USD":900}})");
+  const CatalogueDecode d = decode_catalogue(body);
+  REQUIRE(d.ok);
+  REQUIRE(d.skipped.empty());
+  const Catalogue& cat = d.catalogue;
+  auto ids = [&](const std::vector<std::size_t>& v) {
+    std::vector<std::string> out;
+    for (std::size_t i : v) out.push_back(cat.plans[i].id);
+    return out;
+  };
+  CHECK(ids(select_plans(cat, Selection{std::nullopt, "europe"}, Currency::USD)) == std::vector<std::string>{"eu-a"});
+  CHECK(ids(select_plans(cat, Selection{std::nullopt, kGlobalSelection}, Currency::USD)) ==
+        std::vector<std::string>{"world"});
+  // A country lists local, regional and global plans covering it.
+  CHECK(ids(select_plans(cat, Selection{CountryCode{'A', 'T'}, ""}, Currency::USD)) ==
+        std::vector<std::string>{"eu-a", "world"});
+  CHECK(select_plans(cat, Selection{CountryCode{'A', 'T'}, ""}, Currency::GBP).empty());  // not sold in GBP
+
+  SUBCASE("filter counts say what each choice would leave") {
+    const auto base = select_plans(cat, Selection{CountryCode{'A', 'T'}, ""}, Currency::USD);
+    PlanFilter f;
+    f.include_global = false;
+    const FilterCounts c = count_filters(cat, base, f);
+    CHECK(c.data[static_cast<int>(DataBand::Any)] == 1);
+    CHECK(c.data[static_cast<int>(DataBand::Unlimited)] == 0);
+    CHECK(c.scope[2] == 2);  // ticking "global" again would show both
+    CHECK(c.scope[0] == 1);
+    CHECK(c.features[0] == 0);  // no 5G plan
+    CHECK(query_plans(cat, base, f, SortKey::Price, Currency::USD).size() == c.data[0]);
+  }
+}
+
+TEST_CASE("feature lists read and write as comma-separated names") {
+  CHECK(feature_list_name(kFeature5G | kFeatureSms) == "5g,sms");
+  CHECK(feature_list_name(0).empty());
+  CHECK(parse_feature_list("sms,5g,bogus,,") == (kFeature5G | kFeatureSms));
+  CHECK(parse_feature_list("") == 0);
+}
