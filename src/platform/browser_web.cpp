@@ -43,6 +43,8 @@ EM_JS(void, jupiter_js_open_url, (const char* url, int new_tab), {
   if (new_tab) window.open(href, "_blank", "noopener"); else window.location.assign(href);
 });
 
+EM_JS(void, jupiter_js_refuse_url, (void), { console.error("refused to open a link that is not http(s)"); });
+
 EM_JS(char*, jupiter_js_user_agent, (void), {
   const s = navigator.userAgent || "";
   const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
@@ -89,7 +91,7 @@ void copy_text(const std::string& text, std::function<void(bool ok)> done) {
 
 void open_url(const std::string& url, bool new_tab) {
   if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
-    EM_ASM({ console.error("refused to open a link that is not http(s)"); });
+    jupiter_js_refuse_url();
     return;
   }
   jupiter_js_open_url(url.c_str(), new_tab ? 1 : 0);

@@ -113,7 +113,8 @@ void draw_qr(const char* label, const std::string& payload, const qr::Matrix& m,
   const float y0 = std::ceil(cursor.y * r) / r;
   const float module = static_cast<float>(fit.module_px) / r;
   const float side = static_cast<float>(fit.side_px) / r;
-  ImGui::Dummy(ImVec2(side + (x0 - cursor.x), side + (y0 - cursor.y)));
+  ImGui::SetCursorScreenPos(ImVec2(x0, y0));  // the item's rectangle is then exactly the code, quiet zone included
+  ImGui::Dummy(ImVec2(side, side));
   test_items().add_last(label, "qr", true, -1, payload);
   if (!ImGui::IsItemVisible()) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
