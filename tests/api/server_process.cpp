@@ -55,6 +55,10 @@ ServerProcess::ServerProcess(const ServerConfig& c) {
 
 ServerProcess::ServerProcess(std::vector<std::string> args) { spawn(args); }
 
+ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args) : binary_(std::move(binary)) {
+  spawn(args);
+}
+
 void ServerProcess::spawn(const std::vector<std::string>& args) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
@@ -66,20 +70,20 @@ void ServerProcess::spawn(const std::vector<std::string>& args) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
-  std::vector<std::string> argv_storage = {JUPITER_SERVER_BINARY};
+  std::vector<std::string> argv_storage = {binary_};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  const int rc = posix_spawn(&pid_, JUPITER_SERVER_BINARY, &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (rc != 0) {
     close(read_fd_);
     read_fd_ = -1;
     pid_ = -1;
-    throw std::runtime_error(std::string("cannot start " JUPITER_SERVER_BINARY ": ") + std::strerror(rc));
+    throw std::runtime_error("cannot start " + binary_ + ": " + std::strerror(rc));
   }
   reader_ = std::thread([this] { drain(); });
 }

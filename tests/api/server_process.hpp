@@ -63,6 +63,8 @@ class ServerProcess {
   explicit ServerProcess(const ServerConfig& config);
   // Starts the server with exactly `args` (for command-line tests).
   explicit ServerProcess(std::vector<std::string> args);
+  // Starts another program (the sandboxes) with exactly `args`; it must print a "listening on" line too.
+  ServerProcess(std::string binary, std::vector<std::string> args);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -90,6 +92,7 @@ class ServerProcess {
   void spawn(const std::vector<std::string>& args);
   void drain();
 
+  std::string binary_ = JUPITER_SERVER_BINARY;
   pid_t pid_ = -1;
   std::optional<int> exit_status_;
   int read_fd_ = -1;
