@@ -14,6 +14,7 @@
 
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
+#include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
@@ -262,6 +263,7 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     json order;
   };
   const std::string new_id = random_id("ord_", 12);
+  const std::string consent_id = r.consent_id.empty() ? random_token(18) : r.consent_id;
   auto out = db_.with([&](db::Connection& c) -> db::Result<Outcome> {
     auto tx = db::Transaction::begin(c);
     if (!tx) return tx.error();
@@ -293,7 +295,7 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     if (db::Status s = ins.value()
                            .bind_all(new_id, token_hash, at, at, r.plan, plan.value()->plan.dump(),
                                      plan.value()->amount, std::string(currency_code(r.currency)), r.email, r.name,
-                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, r.consent_id, r.partner)
+                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, consent_id, r.partner)
                            .run();
         !s)
       return s.error();
@@ -312,8 +314,30 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   if (!out) return internal(res, out.error().message);
   Outcome& o = out.value();
   if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
-  if (o.status == 201) log::info("orders: created " + o.order_id);
+  if (o.status == 201) {
+    log::info("orders: created " + o.order_id);
+    record_checkout_consent(r, consent_id, o.order_id);
+  }
   send_json(res, o.status, json{{"order", o.order}, {"token", order_token(config_.token_secret, o.order_id, key)}}.dump());
+}
+
+void Orders::record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id) {
+  ConsentReceipt receipt;
+  receipt.consent_id = consent_id;
+  receipt.time_ms = now_ms();
+  receipt.source = "checkout";
+  receipt.action = "checkout_confirmations";
+  receipt.choices_json = json{{"age_18_plus", r.adult}, {"terms_accepted", r.terms_version},
+                              {"marketing_opt_in", r.marketing}, {"order", order_id}}.dump();
+  receipt.policy_version = r.terms_version;
+  receipt.text_hash = "sha256:" + sha256_hex("checkout confirmations: 18+, terms and privacy " + r.terms_version +
+                                             ", marketing opt-in");
+  receipt.ui_version = "store-checkout-1";
+  receipt.language = r.language;
+  auto stored = append_consent_receipt(db_, receipt);
+  if (!stored) return log::error("orders: consent receipt of " + order_id + ": " + stored.error().message);
+  if (stored.value().outcome == ReceiptAppend::Outcome::Invalid)
+    log::error("orders: consent receipt of " + order_id + " refused: " + stored.value().problem);
 }
 
 void Orders::get(const httplib::Request& req, httplib::Response& res, const std::string& id) {

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/order.hpp"
+#include "core/order_rules.hpp"
 #include "server/db.hpp"
 #include "server/esim_partner.hpp"
 #include "server/outbox.hpp"
@@ -73,6 +74,8 @@ class Orders {
   // The ORDER when `token` opens order `id`; nullopt (answer 404) otherwise, in the same time either way.
   std::optional<nlohmann::json> authorize(const std::string& id, const std::string& token, httplib::Response& res);
   std::int64_t rate_wait(const std::string& client);
+  // The checkout's 18+ confirmation and marketing choice as a consent receipt (no e-mail; the order id linked).
+  void record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id);
 
   db::Database& db_;
   PaymentProcessor& processor_;

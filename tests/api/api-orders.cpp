@@ -38,6 +38,21 @@ TEST_CASE("a new order is created pending payment, priced from the catalogue, wi
   }
 }
 
+TEST_CASE("the checkout's confirmations are kept as a consent receipt without the e-mail") {
+  Shop shop;
+  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid_0123456789"}}));
+  const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE source = 'checkout' AND consent_id = 'cid_0123456789' "
+                       "AND json_extract(choices, '$.age_18_plus') = 1 AND json_extract(choices, '$.marketing_opt_in') = 1 "
+                       "AND json_extract(choices, '$.order') = '" + c.id + "' AND policy_version = '1.0'") == 1);
+  CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE instr(choices, 'ada@') > 0") == 0);
+  SUBCASE("a refusal of marketing is recorded too") {
+    const Created no = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", false}}));
+    CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE json_extract(choices, '$.marketing_opt_in') = 0 "
+                         "AND json_extract(choices, '$.order') = '" + no.id + "'") == 1);
+  }
+}
+
 TEST_CASE("the same idempotency key always gives the same order, never a second one") {
   Shop shop;
   const std::string key = new_key();
