@@ -150,7 +150,7 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
   }
   ensure_qr(v.activation_code, s.qr_payload, s.qr, s.qr_error);
 
-  Heading(tr("delivery.title"), env.heading);
+  // The order page above this section already says the eSIM is ready (its heading); no second title here.
   if (!v.ios_link.empty()) {
     TextWrapped(tr("delivery.ios.intro"));
     link_button(tr("delivery.ios.install"), v.ios_link);
