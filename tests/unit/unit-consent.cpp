@@ -834,3 +834,30 @@ TEST_CASE("json_lite writes strings and integers that read back") {
     CHECK(s == std::to_string(v));
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The head stub (web/consent-stub.js) runs before the module, so it carries the Consent Mode defaults itself.
+// ---------------------------------------------------------------------------------------------------------
+TEST_CASE("the head stub's Consent Mode defaults match the config, entry by entry") {
+  const ConfigDecode d = decode_config(slurp(std::string(JUPITER_SOURCE_DIR) + "/assets/consent.json"));
+  REQUIRE(d.ok);
+  const std::string stub = slurp(std::string(JUPITER_SOURCE_DIR) + "/web/consent-stub.js");
+  const auto begin = stub.find("BEGIN consent-mode-defaults");
+  const auto end = stub.find("END consent-mode-defaults");
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  std::vector<std::string> entries;
+  std::istringstream lines(stub.substr(begin, end - begin));
+  for (std::string line; std::getline(lines, line);) {
+    const auto open = line.find('{');
+    if (open == std::string::npos) continue;
+    std::string entry = line.substr(open);
+    if (!entry.empty() && entry.back() == ',') entry.pop_back();
+    entries.push_back(entry);
+  }
+  REQUIRE(entries.size() == d.config.consent_mode.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    CAPTURE(i);
+    CHECK(entries[i] == consent_mode_default_json(d.config.consent_mode[i]));
+  }
+}

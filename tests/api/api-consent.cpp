@@ -1,0 +1,255 @@
+// api-consent.cpp: proof of consent over real HTTP (POST/GET /api/consent/receipts) and the append-only store
+// the checkout writes to through append_consent_receipt().
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+#include "server/consent_store.hpp"
+#include "server/db.hpp"
+#include "server/migrations.hpp"
+
+using namespace jupiter::test;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kId = "0b6f6a52-3c1e-4d8f-9a57-2f1d6a0c9e11";
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A receipt as web/consent.js sends it (core build_receipt's fields).
+json receipt(const std::string& action = "custom") {
+  const bool all = action == "accept_all";
+  const bool custom = action == "custom";
+  return {{"receipt_schema", 1}, {"consent_id", kId}, {"time_ms", 1'772'323'200'000}, {"action", action},
+          {"categories", {{"necessary", true}, {"preferences", all}, {"analytics", all || custom}, {"marketing", all}}},
+          {"services", {{"consent-record", true}, {"sample-analytics", all || custom}}},
+          {"policy_version", "1.0"}, {"revision", 1}, {"banner_hash", "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+          {"ui_version", "consent-1"}, {"language", "de"}, {"gpc", true}};
+}
+
+// The record web/consent.js keeps in the jupiter_consent cookie (core encode_record), decided at `time`.
+std::string record(std::int64_t time, const std::string& id = kId) {
+  return json{{"action", "reject_all"},
+              {"categories", {{"analytics", false}, {"marketing", false}, {"necessary", true}, {"preferences", false}}},
+              {"consent_id", id}, {"first_decision_ms", time}, {"gpc", false}, {"language", "en"},
+              {"last_decision_ms", time}, {"policy_version", "1.0"}, {"revision", 1}, {"schema", 1},
+              {"services", json::object()}}
+      .dump();
+}
+
+std::string uri_component(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || std::string("-_.!~*'()").find(static_cast<char>(c)) != std::string::npos)
+      out.push_back(static_cast<char>(c));
+    else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a receipt sent as text/plain is stored once, and its browser can read it back") {
+  Store store;
+  auto cli = store.server->client();
+  auto first = cli.Post("/api/consent/receipts", receipt().dump(), "text/plain;charset=UTF-8");
+  REQUIRE(first);
+  CHECK(first->status == 201);
+  CHECK(json::parse(first->body)["stored"] == true);
+  SUBCASE("a resend (beacon retry) is answered as stored, without a second row") {
+    auto again = cli.Post("/api/consent/receipts", receipt().dump(), "text/plain");
+    REQUIRE(again);
+    CHECK(again->status == 200);
+    CHECK(json::parse(again->body)["stored"] == false);
+    CHECK(sqlite_int(store.data_dir / "jupiter.sqlite3", "SELECT count(*) FROM consent_receipts") == 1);
+  }
+  SUBCASE("the listing has the decision and nothing personal") {
+    auto later = receipt("accept_all");
+    later["time_ms"] = 1'772'323'300'000;
+    REQUIRE(cli.Post("/api/consent/receipts", later.dump(), "application/json")->status == 201);
+    auto res = cli.Get(std::string("/api/consent/receipts/") + kId);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Cache-Control") == "no-store");
+    const json j = json::parse(res->body);
+    REQUIRE(j["receipts"].size() == 2);
+    const json& r = j["receipts"][0];
+    CHECK(r["action"] == "custom");
+    CHECK(r["time_ms"] == 1'772'323'200'000);
+    CHECK(r["choices"]["categories"]["analytics"] == true);
+    CHECK(r["choices"]["services"]["sample-analytics"] == true);
+    CHECK(r["text_hash"] == "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    CHECK(r["language"] == "de");
+    CHECK(r["gpc"] == true);
+    CHECK(r["source"] == "banner");
+    CHECK(j["receipts"][1]["action"] == "accept_all");
+    auto other = cli.Get("/api/consent/receipts/77777777-3c1e-4d8f-9a57-2f1d6a0c9e11");
+    REQUIRE(other);
+    CHECK(json::parse(other->body)["receipts"].empty());
+  }
+  SUBCASE("the table has no column for an e-mail, an IP address or an account") {
+    CHECK(sqlite_int(store.data_dir / "jupiter.sqlite3",
+                     "SELECT count(*) FROM pragma_table_info('consent_receipts') WHERE name LIKE '%mail%' OR name "
+                     "LIKE '%ip%' OR name LIKE '%account%' OR name LIKE '%user%' OR name LIKE '%agent%'") == 0);
+  }
+}
+
+TEST_CASE("bad receipts are refused with a reason, and nothing is stored") {
+  Store store;
+  auto cli = store.server->client();
+  struct Case {
+    const char* name;
+    std::string body;
+    const char* type;
+    int status;
+  };
+  auto with = [](const char* key, json value) {
+    json j = receipt();
+    if (value.is_null()) j.erase(key);
+    else j[key] = std::move(value);
+    return j.dump();
+  };
+  const Case cases[] = {
+      {"not JSON", "consent=yes", "text/plain", 400},
+      {"a list", "[1]", "text/plain", 400},
+      {"an e-mail on top", with("email", "a@b.c"), "text/plain", 400},
+      {"an IP on top", with("ip", "203.0.113.7"), "text/plain", 400},
+      {"an account on top", with("account_id", 7), "text/plain", 400},
+      {"another schema", with("receipt_schema", 2), "text/plain", 400},
+      {"no consent id", with("consent_id", nullptr), "text/plain", 400},
+      {"a consent id with markup", with("consent_id", "<img src=x onerror=alert(1)>"), "text/plain", 400},
+      {"an unknown action", with("action", "accept_everything"), "text/plain", 400},
+      {"reject that grants analytics", with("action", "reject_all"), "text/plain", 400},
+      {"necessary off", with("categories", {{"necessary", false}, {"preferences", false}, {"analytics", false},
+                                             {"marketing", false}}), "text/plain", 400},
+      {"a bad banner hash", with("banner_hash", "\"},{\"email\":\"x"), "text/plain", 400},
+      {"a source that is not ours", with("source", "checkout"), "text/plain", 400},
+      {"a time past 9999", with("time_ms", 253'402'300'800'000), "text/plain", 400},
+      {"too large", with("ui_version", std::string(20000, 'x')), "text/plain", 413},
+      {"a form", receipt().dump(), "application/x-www-form-urlencoded", 415},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto res = cli.Post("/api/consent/receipts", c.body, c.type);
+    REQUIRE(res);
+    CHECK(res->status == c.status);
+    CHECK_FALSE(json_error_code(res->body).empty());
+  }
+  CHECK(sqlite_int(store.data_dir / "jupiter.sqlite3", "SELECT count(*) FROM consent_receipts") == 0);
+  auto bad_id = cli.Get("/api/consent/receipts/short");
+  REQUIRE(bad_id);
+  CHECK(bad_id->status == 400);
+}
+
+TEST_CASE("the response re-issues a valid consent cookie for the rest of its term") {
+  Store store;
+  auto cli = store.server->client();
+  auto post_with_cookie = [&](const std::string& value) {
+    httplib::Headers h{{"Cookie", "theme=dark; jupiter_consent=" + value}};
+    json r = receipt();
+    r["time_ms"] = now_ms();
+    return cli.Post("/api/consent/receipts", h, r.dump(), "text/plain");
+  };
+  SUBCASE("a record decided now: 182 days, Path=/, SameSite=Lax, the same value") {
+    const std::string record_text = record(now_ms());
+    const std::string value = uri_component(record_text);
+    auto res = post_with_cookie(value);
+    REQUIRE(res);
+    REQUIRE(res->status == 201);
+    const std::string set = res->get_header_value("Set-Cookie");
+    CAPTURE(set);
+    // httplib's client hands header values over percent-decoded: the record itself comes back.
+    CHECK(set.rfind("jupiter_consent=" + record_text + "; ", 0) == 0);
+    const auto at = set.find("Max-Age=");
+    REQUIRE(at != std::string::npos);
+    const long long max_age = std::stoll(set.substr(at + 8));
+    CHECK(max_age > 182LL * 86400 - 60);
+    CHECK(max_age <= 182LL * 86400);
+    CHECK(set.find("Path=/") != std::string::npos);
+    CHECK(set.find("SameSite=Lax") != std::string::npos);
+    // On the wire the value is encoded as web/consent.js encodes it (no quotes or braces in a cookie).
+    json r = receipt();
+    r["time_ms"] = now_ms();
+    const std::string body = r.dump();
+    const std::string wire = raw_request(store.server->port(),
+        "POST /api/consent/receipts HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nCookie: jupiter_consent=" +
+            value + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    CHECK(wire.find("Set-Cookie: jupiter_consent=" + value + "; Max-Age=") != std::string::npos);
+  }
+  SUBCASE("an expired record, another browser's record, or garbage: no cookie") {
+    for (const std::string& value :
+         {uri_component(record(now_ms() - 183LL * 86'400'000)),
+          uri_component(record(now_ms(), "77777777-3c1e-4d8f-9a57-2f1d6a0c9e11")), std::string("%7Bgarbage")}) {
+      CAPTURE(value);
+      auto res = post_with_cookie(value);
+      REQUIRE(res);
+      CHECK(res->status / 100 == 2);
+      CHECK_FALSE(res->has_header("Set-Cookie"));
+    }
+  }
+}
+
+TEST_CASE("append_consent_receipt: the checkout's confirmations go to the same append-only store") {
+  TempDir dir;
+  auto conn = jupiter::db::Connection::open((dir / "t.sqlite3").string());
+  REQUIRE(conn);
+  REQUIRE(jupiter::server::migrate(conn.value()));
+  jupiter::db::Database db(std::move(conn.value()));
+  jupiter::server::ConsentReceipt r;
+  r.consent_id = kId;
+  r.time_ms = 1'772'323'200'000;
+  r.source = "checkout";
+  r.action = "checkout_confirmations";
+  r.choices_json = R"({"marketing_opt_in": false, "age_18_plus": true})";
+  r.policy_version = "1.0";
+  r.text_hash = "sha256-abc=";
+  r.ui_version = "store-1";
+  r.language = "fr";
+  using Outcome = jupiter::server::ReceiptAppend::Outcome;
+  auto first = jupiter::server::append_consent_receipt(db, r);
+  REQUIRE(first);
+  CHECK(first.value().outcome == Outcome::Stored);
+  auto again = jupiter::server::append_consent_receipt(db, r);
+  REQUIRE(again);
+  CHECK(again.value().outcome == Outcome::Duplicate);
+  CHECK(again.value().id == first.value().id);
+  auto listed = jupiter::server::list_consent_receipts(db, kId);
+  REQUIRE(listed);
+  REQUIRE(listed.value().size() == 1);
+  CHECK(listed.value()[0].receipt.choices_json == R"({"age_18_plus":true,"marketing_opt_in":false})");  // canonical
+  CHECK(listed.value()[0].receipt.source == "checkout");
+
+  SUBCASE("bad input is a value, not a row") {
+    auto bad = r;
+    bad.choices_json = "[true]";
+    auto res = jupiter::server::append_consent_receipt(db, bad);
+    REQUIRE(res);
+    CHECK(res.value().outcome == Outcome::Invalid);
+    CHECK(res.value().problem.find("choices") != std::string::npos);
+    bad = r;
+    bad.action = "DROP TABLE";
+    CHECK(jupiter::server::append_consent_receipt(db, bad).value().outcome == Outcome::Invalid);
+    bad = r;
+    bad.source = "mail";
+    CHECK(jupiter::server::append_consent_receipt(db, bad).value().outcome == Outcome::Invalid);
+  }
+  SUBCASE("rows cannot be changed or deleted") {
+    db.with([](jupiter::db::Connection& c) {
+      CHECK_FALSE(c.exec("UPDATE consent_receipts SET action = 'forged'").ok());
+      CHECK_FALSE(c.exec("DELETE FROM consent_receipts").ok());
+      CHECK(c.query_int64("SELECT count(*) FROM consent_receipts").value() == 1);
+    });
+  }
+}
