@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <cstdio>
+
 #include "commerce.hpp"
 
 using namespace jupiter::test;
@@ -59,6 +61,18 @@ TEST_CASE("payment and delivery write a confirmation and an eSIM e-mail with the
   CHECK(be32(16) % 8 == 0);             // whole 8-pixel modules
   CHECK(be32(16) >= (21 + 8) * 8);      // at least version 1 plus the quiet zone
   CHECK(png.find("IEND") != std::string::npos);
+  SUBCASE("an independent decoder (zbarimg) reads exactly the activation code") {
+    const fs::path file = shop.dir / "qr.png";
+    write_file(file, png);
+    std::string decoded;
+    FILE* pipe = popen(("zbarimg --quiet --raw '" + file.string() + "' 2>/dev/null").c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[512];
+    while (const std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) decoded.append(buffer, n);
+    CHECK(pclose(pipe) == 0);
+    while (!decoded.empty() && decoded.back() == '\n') decoded.pop_back();
+    CHECK(decoded == o["esim"]["activation_code"].get<std::string>());
+  }
   for (const auto& [name, mail] : shop.outbox()) CHECK(mail.find("4242424242424242") == std::string::npos);
 }
 

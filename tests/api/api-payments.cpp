@@ -218,6 +218,29 @@ TEST_CASE("two webhooks for one payment at once make one transition") {
                    "SELECT count(*) FROM order_history WHERE to_state = 'paid' AND order_id = '" + c.id + "'") == 1);
 }
 
+TEST_CASE("the processor retries the webhook with backoff while the store is down") {
+  Shop shop;
+  const Created c = shop.create();
+  const std::string path = shop.checkout_path(c);
+  const int port = shop.store->port();
+  REQUIRE(shop.store->stop() == 0);
+  auto res = shop.submit_card(path, kCardOk);
+  REQUIRE(res);
+  CHECK(res->status == 303);
+  CHECK(shop.processor->wait_for_output("retry 1 in 1 s", std::chrono::seconds(5)));
+  const std::vector<std::string> args = {"--port", std::to_string(port),
+                                         "--processor-url", "http://127.0.0.1:" + std::to_string(shop.processor->port()),
+                                         "--partner-url", "http://127.0.0.1:" + std::to_string(shop.partner->port()),
+                                         "--webhook-secret", shop.secret, "--processor-key", shop.api_key};
+  shop.store = std::make_unique<ServerProcess>(ServerConfig{shop.data_dir, shop.dir / "web", fixture("catalogue.json"), args});
+  REQUIRE_MESSAGE(shop.store->wait_until_listening(), shop.store->output());
+  REQUIRE(shop.store->port() == port);
+  const json o = shop.wait_for(c, [](const json& j) { return j["payment"]["status"] == "succeeded"; },
+                               std::chrono::seconds(20));
+  CHECK(o["payment"]["status"] == "succeeded");
+  CHECK(shop.processor->output().find("delivered") != std::string::npos);
+}
+
 TEST_CASE("no card number reaches the store: not its database, its outbox or its log") {
   Shop shop;
   const Created declined = shop.create();
