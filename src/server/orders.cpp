@@ -81,6 +81,17 @@ db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::st
 
 int sqlite3_changes_of(db::Connection& c) { return sqlite3_changes(c.handle()); }
 
+// Fields of a processor event: "" / -1 when absent or of another type (the amount check then fails).
+std::string text_field(const json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t int_field(const json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : -1;
+}
+
 bool all_digits(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
@@ -435,8 +446,8 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
     return send_error(res, 400, "invalid_event", "the event is not an object with id, type and data");
   const std::string event_id = event["id"], type = event["type"];
   const json& data = event["data"];
-  const std::string order_id = data.value("reference", std::string());
-  const std::string session = data.value("session", std::string());
+  const std::string order_id = text_field(data, "reference");
+  const std::string session = text_field(data, "session");
 
   struct Applied {
     int status = 200;
@@ -458,19 +469,19 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
     if (row.value() && q.value().column_text(3) == session && q.value().column_text(0) == "pending_payment") {
       const json& method = data.contains("payment_method") && data["payment_method"].is_object()
                                ? data["payment_method"] : json::object();
-      const std::string last4 = method.value("last4", std::string());
-      const bool last4_ok = last4.size() == 4 && all_digits(last4);
+      const std::string last4 = text_field(method, "last4");
+      const bool last4_ok = last4.size() == 4 && all_digits(last4) && text_field(method, "type") == "card";
       if (type == "checkout.session.completed") {
-        if (data.value("amount", std::int64_t{-1}) != q.value().column_int64(1) ||
-            data.value("currency", std::string()) != q.value().column_text(2) || !last4_ok)
+        if (int_field(data, "amount") != q.value().column_int64(1) ||
+            text_field(data, "currency") != q.value().column_text(2) || !last4_ok)
           return Applied{422, "payment_mismatch", "amount, currency or card details do not match the order", false};
-        const std::string intent = data.value("payment_intent", std::string());
+        const std::string intent = text_field(data, "payment_intent");
         if (db::Status s = transition(c, order_id, OrderState::PendingPayment, OrderState::Paid,
                                       "payment succeeded (" + intent + ")",
                                       "payment_status = 'succeeded', decline_reason = NULL, pay_method = ?, "
                                       "pay_brand = ?, pay_last4 = ?, pay_transaction = ?, paid_ms = ?, "
                                       "next_attempt_ms = ?, delivery_status = 'pending'",
-                                      {method.value("type", std::string("card")), method.value("brand", std::string()),
+                                      {text_field(method, "type"), text_field(method, "brand"),
                                        last4, intent, std::to_string(now_ms()), std::to_string(now_ms())});
             !s)
           return s.error();
@@ -478,7 +489,8 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
       } else if (type == "payment.declined") {
         auto up = c.prepare("UPDATE orders SET payment_status = 'declined', decline_reason = ?, updated_at = ? WHERE id = ?");
         if (!up) return up.error();
-        if (db::Status s = up.value().bind_all(data.value("decline_reason", std::string("card_declined")),
+        const std::string reason = text_field(data, "decline_reason");
+        if (db::Status s = up.value().bind_all(reason.empty() ? std::string("card_declined") : reason,
                                                rfc3339(now_ms()), order_id).run();
             !s)
           return s.error();

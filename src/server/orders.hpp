@@ -82,7 +82,7 @@ class Orders {
   Outbox& outbox_;
   OrdersConfig config_;
   std::function<void()> paid_;
-  std::mutex payment_mutex_;  // one checkout session per order, also for a double click
+  std::mutex payment_mutex_;  // one checkout session per order (a double click), one resend decision at a time
   std::mutex rate_mutex_;
   std::unordered_map<std::string, std::vector<std::int64_t>> recent_creates_;
 };

@@ -2,6 +2,7 @@
 #include "server/provisioning.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "core/activation_code.hpp"
@@ -21,31 +22,39 @@ struct Due {
   int attempts = 0;
 };
 
-db::Result<std::vector<Due>> due_orders(db::Connection& c, std::int64_t now) {
-  auto q = c.prepare("SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), "
-                     "coalesce(paid_ms, 0), delivery_attempts FROM orders "
-                     "WHERE next_attempt_ms IS NOT NULL AND next_attempt_ms <= ? "
-                     "AND state IN ('paid', 'provisioning') ORDER BY next_attempt_ms LIMIT 20");
-  if (!q) return q.error();
-  q.value().bind_all(now);
+constexpr const char* kDueColumns =
+    "SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), coalesce(paid_ms, 0), "
+    "delivery_attempts FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
+
+db::Result<std::vector<Due>> read_due(db::Statement& q) {
   std::vector<Due> out;
   for (;;) {
-    auto r = q.value().step();
+    auto r = q.step();
     if (!r) return r.error();
     if (!r.value()) break;
-    const db::Statement& s = q.value();
-    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                   s.column_int64(5), static_cast<int>(s.column_int64(6))});
+    out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4),
+                   q.column_int64(5), static_cast<int>(q.column_int64(6))});
   }
   return out;
 }
 
-db::Result<Due> load_due(db::Connection& c, const std::string& id) {
-  auto all = due_orders(c, INT64_MAX);
-  if (!all) return all.error();
-  for (Due& d : all.value())
-    if (d.id == id) return d;
-  return db::Error{1, "order " + id + " is not due"};
+// The orders whose next attempt is due at `now`, oldest first.
+db::Result<std::vector<Due>> due_orders(db::Connection& c, std::int64_t now) {
+  auto q = c.prepare(std::string(kDueColumns) + "AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT 20");
+  if (!q) return q.error();
+  q.value().bind_all(now);
+  return read_due(q.value());
+}
+
+// Order `id` when it is still the worker's business (another thread may have moved it on).
+db::Result<std::optional<Due>> load_due(db::Connection& c, const std::string& id) {
+  auto q = c.prepare(std::string(kDueColumns) + "AND id = ?");
+  if (!q) return q.error();
+  q.value().bind_all(id);
+  auto rows = read_due(q.value());
+  if (!rows) return rows.error();
+  if (rows.value().empty()) return std::optional<Due>();
+  return std::optional<Due>(rows.value().front());
 }
 
 }  // namespace
@@ -146,8 +155,9 @@ void Provisioner::refund(const std::string& id, const std::string& from_state, c
 
 void Provisioner::process(const std::string& id) {
   auto loaded = db_.with([&](db::Connection& c) { return load_due(c, id); });
-  if (!loaded) return;
-  Due d = loaded.value();
+  if (!loaded) return log::error("provisioning: " + loaded.error().message);
+  if (!loaded.value()) return;
+  Due d = *loaded.value();
   if (d.state == "paid") {
     auto s = db_.with([&](db::Connection& c) {
       auto tx = db::Transaction::begin(c);
