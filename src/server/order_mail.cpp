@@ -40,7 +40,7 @@ Links links_for(db::Database& db, const OrdersConfig& config, const std::string&
   });
   if (!key || key.value().empty()) return {config.public_url + "/?order=" + id, ""};
   const std::string token = order_token(config.token_secret, id, key.value());
-  return {config.public_url + "/?order=" + id + "#token=" + token,
+  return {config.public_url + "/?order=" + id + "#t=" + token,
           config.public_url + "/orders/" + id + "/receipt?token=" + token};
 }
 

@@ -36,7 +36,7 @@ TEST_CASE("payment and delivery write a confirmation and an eSIM e-mail with the
   CHECK(ctext.find(c.id) != std::string::npos);
   CHECK(ctext.find("12.99 USD") != std::string::npos);
   CHECK(ctext.find("ending in 4242") != std::string::npos);
-  CHECK(ctext.find("#token=" + c.token) != std::string::npos);  // the secret link, in the fragment
+  CHECK(ctext.find("/?order=" + c.id + "#t=" + c.token) != std::string::npos);  // the secret link, in the fragment
   CHECK(mime_parts(confirmation, "text/html").size() == 1);
 
   const std::string delivery = shop.wait_for_mail(c.id + "-delivery.eml");
