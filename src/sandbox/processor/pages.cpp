@@ -1,6 +1,8 @@
 // pages.cpp: see pages.hpp.
 #include "sandbox/processor/pages.hpp"
 
+#include <cctype>
+
 #include "server/receipt_page.hpp"  // html_escape
 
 namespace jupiter::sandbox {
@@ -69,9 +71,11 @@ std::string card_page(const PageContext& c) {
 }
 
 std::string challenge_page(const PageContext& c, const std::string& brand, const std::string& last4) {
+  std::string shown = brand;
+  if (!shown.empty()) shown[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(shown[0])));
   std::string body = header(c);
   body += "<h2>Confirm this payment</h2>\n<p>Your bank asks you to confirm the payment with your " +
-          html_escape(brand) + " card ending in " + html_escape(last4) + " (test authentication).</p>\n"
+          html_escape(shown) + " card ending in " + html_escape(last4) + " (test authentication).</p>\n"
           "<form method=\"post\" action=\"/pay/" + html_escape(c.session) + "/challenge\">\n"
           "<button type=\"submit\" name=\"decision\" value=\"approve\">Confirm payment</button>\n"
           "<button type=\"submit\" name=\"decision\" value=\"reject\" class=\"secondary\">Fail authentication</button>\n"
