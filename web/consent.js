@@ -377,6 +377,7 @@
     api.hide = hideAll;
     api.on = function (ev, fn) { if (ev === "change") listeners.push(fn); };
     api.state = function () { return state; };
+    api.record = function () { return record; };
     pending.forEach(function (call) { api[call[0]].apply(null, call[1]); });
     pending.length = 0;
     flush();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """embed_json.py OUT SYMBOL=PATH...: writes a C++ file defining each SYMBOL (bytes) and SYMBOL_size from a JSON
 file, minified (no whitespace), after checking that it parses. PATH may be a folder of <lang>.json files: they
-become one object {"<lang>": {...}, ...}. Used for the consent module's config and texts."""
+become one object {"<lang>": {...}, ...}, without the keys under "consent.store." (texts only the store's privacy
+screen shows). Used for the consent module's config and texts."""
 import json
 import os
 import sys
@@ -11,7 +12,8 @@ def load(path):
     if not os.path.isdir(path):
         with open(path, encoding="utf-8") as src:
             return json.load(src)
-    return {os.path.splitext(name)[0]: load(os.path.join(path, name))
+    return {os.path.splitext(name)[0]: {k: v for k, v in load(os.path.join(path, name)).items()
+                                        if not k.startswith("consent.store.")}
             for name in sorted(os.listdir(path)) if name.endswith(".json")}
 
 

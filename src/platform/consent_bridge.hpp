@@ -1,0 +1,21 @@
+// consent_bridge.hpp: what the store's privacy screen needs from the page's consent manager (web/consent.js).
+//
+// Implemented features (consent_bridge_web.cpp, Emscripten):
+//  [X] The stored consent record as the consent manager keeps it: localStorage "jupiter.consent", else the
+//      jupiter_consent cookie, else the decision the manager holds for this page (blocked storage); every read
+//      guarded. The text is decoded by the core (consent::decode_record), never trusted here.
+//  [X] The Global Privacy Control signal (navigator.globalPrivacyControl).
+//  [X] Opening the consent manager's preferences (JupiterConsent.showPreferences()).
+#pragma once
+#include <string>
+
+namespace jupiter::platform {
+
+// The consent record's JSON text; "" when there is none or it cannot be read.
+std::string consent_record_text();
+// True when the browser sends Global Privacy Control.
+bool gpc_signal();
+// Opens the consent manager's "Cookie settings" (a no-op when the manager is not on the page).
+void open_cookie_settings();
+
+}  // namespace jupiter::platform

@@ -1,0 +1,50 @@
+// consent_bridge_web.cpp: the browser implementation of consent_bridge.hpp (Emscripten, EM_JS).
+#include "platform/consent_bridge.hpp"
+
+#include <emscripten/emscripten.h>
+
+#include <cstdlib>
+
+namespace {
+
+EM_JS(char*, jupiter_js_consent_record, (void), {
+  let s = "";
+  try { s = window.localStorage.getItem("jupiter.consent") || ""; } catch (e) { s = ""; }
+  if (!s) {
+    try {
+      const c = document.cookie.split(/; */).find((p) => p.startsWith("jupiter_consent="));
+      if (c) s = decodeURIComponent(c.slice(16));
+    } catch (e) { s = ""; }
+  }
+  if (!s) {
+    try { s = window.JupiterConsent && window.JupiterConsent.record ? window.JupiterConsent.record() : ""; } catch (e) { s = ""; }
+  }
+  const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+EM_JS(int, jupiter_js_gpc, (void), {
+  try { return navigator.globalPrivacyControl === true ? 1 : 0; } catch (e) { return 0; }
+});
+
+EM_JS(void, jupiter_js_open_cookie_settings, (void), {
+  try { if (window.JupiterConsent) window.JupiterConsent.showPreferences(); } catch (e) { console.warn(e); }
+});
+
+}  // namespace
+
+namespace jupiter::platform {
+
+std::string consent_record_text() {
+  char* p = jupiter_js_consent_record();
+  std::string s = p ? p : "";
+  std::free(p);
+  return s;
+}
+
+bool gpc_signal() { return jupiter_js_gpc() != 0; }
+
+void open_cookie_settings() { jupiter_js_open_cookie_settings(); }
+
+}  // namespace jupiter::platform

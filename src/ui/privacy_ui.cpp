@@ -1,0 +1,135 @@
+// privacy_ui.cpp: see privacy_ui.hpp.
+#include "ui/privacy_ui.hpp"
+
+#include <utility>
+
+#include "ui/i18n.hpp"
+#include "ui/widgets.hpp"
+
+extern "C" const unsigned char jupiter_consent_config[];
+extern "C" const unsigned int jupiter_consent_config_size;
+
+namespace jupiter::ui {
+
+namespace {
+
+constexpr const char* kPopup = "##privacy";
+const ImVec4 kAllowed(0.05f, 0.40f, 0.18f, 1.0f);  // 7.1:1 on white
+const ImVec4 kDenied(0.55f, 0.07f, 0.07f, 1.0f);   // 8.6:1 on white
+
+PrivacyServices& services() {
+  static PrivacyServices s;
+  return s;
+}
+
+// The consent manager's config, built into this module from the same assets/consent.json.
+const consent::Config& config() {
+  static const consent::Config cfg = consent::decode_config(std::string_view(
+      reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size)).config;
+  return cfg;
+}
+
+std::string category_title(const consent::CategoryInfo& c) {
+  const std::string key = "consent.category." + std::string(consent::category_name(c.id)) + ".name";
+  const std::string text = tr(key);
+  return text == key ? c.name : text;
+}
+
+void status_line(const PrivacyView& v) {
+  using consent::Reason;
+  const std::string date = iso_date(v.decided_ms);
+  switch (v.effective.validity.reason) {
+    case Reason::None:
+      TextWrapped(tr_fmt("consent.store.state.valid", {{"date", date}, {"expires", iso_date(v.effective.validity.expires_ms)}}));
+      break;
+    case Reason::NoRecord: TextWrapped(tr("consent.store.state.none")); break;
+    case Reason::Expired: TextWrapped(tr_fmt("consent.store.state.expired", {{"date", date}})); break;
+    case Reason::PolicyChanged:
+    case Reason::RevisionChanged: TextWrapped(tr("consent.store.state.changed")); break;
+    case Reason::Corrupt: TextWrapped(tr("consent.store.state.corrupt")); break;
+  }
+  if (v.effective.gpc_overrode) TextWrapped(tr("consent.store.gpc_overrode"), "status");
+  else if (v.effective.gpc_applied) TextWrapped(tr("consent.gpc"), "status");
+}
+
+void draw_choices(const PrivacyView& v) {
+  for (const auto& c : config().categories) {
+    const bool on = v.effective.granted(c.id);
+    ImGui::Spacing();
+    Text(category_title(c), "heading");
+    ImGui::SameLine();
+    TextColored(on ? kAllowed : kDenied, tr(on ? "consent.store.allowed" : "consent.store.not_allowed"), "status");
+    for (const auto& s : config().services) {
+      if (s.category != c.id) continue;
+      const bool svc_on = v.effective.granted_service(s.id);
+      ImGui::Indent();
+      Text(s.name + ": " + tr(svc_on ? "consent.store.allowed" : "consent.store.not_allowed"), "listitem");
+      ImGui::Unindent();
+    }
+  }
+}
+
+}  // namespace
+
+void set_privacy_services(PrivacyServices s) { services() = std::move(s); }
+
+PrivacyView make_privacy_view(const consent::Config& cfg, const std::string& record_text, bool gpc,
+                              std::int64_t now_ms) {
+  PrivacyView v;
+  const consent::RecordDecode decoded = consent::decode_record(record_text);
+  v.effective = consent::effective(cfg, decoded, gpc, now_ms);
+  if (decoded.record) {
+    v.decided_ms = decoded.record->last_decision_ms;
+    v.consent_id = decoded.record->consent_id;
+  }
+  return v;
+}
+
+std::string iso_date(std::int64_t unix_ms) {
+  // Days since 1970-01-01 to a proleptic Gregorian date (eras of 400 years, March-based years).
+  std::int64_t z = (unix_ms >= 0 ? unix_ms : unix_ms - (consent::kDayMs - 1)) / consent::kDayMs + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(year), static_cast<long long>(month),
+                static_cast<long long>(day));
+  return buf;
+}
+
+void privacy_header_button() {
+  const std::string label = std::string(tr("consent.store.privacy")) + "##privacy-open";
+  if (Button(label.c_str())) ImGui::OpenPopup(kPopup);
+}
+
+void draw_privacy_popup(ImFont* heading) {
+  const ImVec2 vp = ImGui::GetMainViewport()->WorkSize;
+  ImGui::SetNextWindowSize(ImVec2(vp.x < 640 ? vp.x - 16 : 600, vp.y * 0.8f), ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar)) return;
+  const PrivacyServices& s = services();
+  const PrivacyView v = make_privacy_view(config(), s.record_text ? s.record_text() : std::string(),
+                                          s.gpc && s.gpc(), static_cast<std::int64_t>(s.now_ms ? s.now_ms() : 0));
+  Heading(tr("consent.store.privacy_title"), heading);
+  status_line(v);
+  draw_choices(v);
+  ImGui::Spacing();
+  if (!v.consent_id.empty()) TextWrapped(tr_fmt("consent.store.consent_id", {{"id", v.consent_id}}));
+  ImGui::Spacing();
+  const std::string settings = std::string(tr("consent.settings")) + "##privacy-settings";
+  const std::string close = std::string(tr("consent.close")) + "##privacy-close";
+  if (Button(settings.c_str())) {
+    ImGui::CloseCurrentPopup();
+    if (s.cookie_settings) s.cookie_settings();
+  }
+  ImGui::SameLine();
+  if (Button(close.c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  ImGui::EndPopup();
+}
+
+}  // namespace jupiter::ui
