@@ -31,6 +31,22 @@ TEST_CASE("an instant profile is delivered with a valid ICCID and activation cod
   CHECK(path == std::vector<std::string>{"pending_payment>paid", "paid>provisioning", "provisioning>delivered"});
 }
 
+TEST_CASE("a profile with a confirmation code says so in the activation code and the order") {
+  Shop shop;
+  shop.partner_mode("instant", 0, true);
+  const Created c = shop.paid_order("delivered");
+  const json e = shop.order(c)["esim"];
+  REQUIRE(e.is_object());
+  CHECK(e["confirmation_required"] == true);
+  const std::string code = e["confirmation_code"];
+  CHECK(code.size() == 4);
+  CHECK(code.find_first_not_of("0123456789") == std::string::npos);
+  const auto parsed = parse_activation_code(e["activation_code"].get<std::string>());
+  REQUIRE(parsed.ok());
+  CHECK(parsed.code->confirmation_code_required);
+  CHECK(e["activation_code"].get<std::string>().find(code) == std::string::npos);  // the code travels separately
+}
+
 TEST_CASE("a delayed profile shows as pending, then is delivered") {
   Shop shop({}, "delay", 2);
   const Created c = shop.create();

@@ -146,8 +146,8 @@ Created Shop::paid_order(const std::string& state) {
   return c;
 }
 
-void Shop::partner_mode(const std::string& mode, int delay_seconds) const {
-  const json body = {{"mode", mode}, {"delay_seconds", delay_seconds}};
+void Shop::partner_mode(const std::string& mode, int delay_seconds, bool confirmation_code) const {
+  const json body = {{"mode", mode}, {"delay_seconds", delay_seconds}, {"confirmation_code", confirmation_code}};
   auto res = client_for(*partner).Post("/sandbox/behaviour", body.dump(), "application/json");
   REQUIRE(res);
   REQUIRE(res->status == 200);

@@ -64,7 +64,7 @@ class Shop {
   // Create, pay with 4242 and wait for `state` (default delivered).
   Created paid_order(const std::string& state = "delivered");
   // POST /sandbox/behaviour on the partner.
-  void partner_mode(const std::string& mode, int delay_seconds = 0) const;
+  void partner_mode(const std::string& mode, int delay_seconds = 0, bool confirmation_code = false) const;
   // POST /api/webhooks/processor with `body` and a Jupiter-Signature header (none when empty).
   httplib::Result webhook(const std::string& body, const std::string& signature) const;
   // The header value the processor would send for `body` signed at Unix time `t`.
