@@ -13,7 +13,6 @@
 #include "core/json_lite.hpp"
 
 #include <algorithm>
-#include <set>
 #include <utility>
 
 namespace jupiter::consent {
@@ -357,7 +356,7 @@ std::string decode_consent_mode(const Value& mode, Config& cfg) {
   const Value* defaults = m.field("defaults", false);
   if (m.ok() && defaults && !defaults->is(Type::Array)) m.fail("defaults is not a list");
   if (!m.ok()) return m.error();
-  std::set<std::string> regions_seen;
+  std::vector<std::string> regions_seen;  // at most a few hundred codes: a list is smaller code than a set
   bool global_seen = false;
   std::string error;
   for (std::size_t i = 0; defaults && i < defaults->items.size(); ++i) {
@@ -365,8 +364,11 @@ std::string decode_consent_mode(const Value& mode, Config& cfg) {
     auto d = decode_mode_default(defaults->items[i], wait_ms, where, error);
     if (!d) return error;
     if (d->regions.empty() && std::exchange(global_seen, true)) return where + ": a second global default";
-    for (const auto& r : d->regions)
-      if (!regions_seen.insert(r).second) return where + ": region " + r + " is in two defaults";
+    for (const auto& r : d->regions) {
+      if (std::find(regions_seen.begin(), regions_seen.end(), r) != regions_seen.end())
+        return where + ": region " + r + " is in two defaults";
+      regions_seen.push_back(r);
+    }
     cfg.consent_mode.push_back(std::move(*d));
   }
   return {};
@@ -526,11 +528,11 @@ class RecordReader {
 }  // namespace
 
 RecordDecode decode_record(std::string_view text) {
-  RecordDecode out;
-  auto fail = [&out](RecordError e, std::string detail) {
-    out.error = e;
-    out.detail = std::move(detail);
-    return out;
+  auto fail = [](RecordError e, std::string detail) {
+    RecordDecode failed;
+    failed.error = e;
+    failed.detail = std::move(detail);
+    return failed;
   };
   if (text.empty()) return fail(RecordError::Empty, "nothing stored");
   const json_lite::Parse parsed = json_lite::parse_object(text, kMaxRecordBytes);
@@ -592,6 +594,7 @@ RecordDecode decode_record(std::string_view text) {
     if (!problem.empty()) r.fail(RecordError::Tampered, problem);
   }
   if (!r.ok()) return fail(r.error(), r.detail());
+  RecordDecode out;
   out.record = std::move(rec);
   return out;
 }
@@ -856,7 +859,6 @@ std::vector<std::string> names_to_remove(const Config& config, const Effective& 
     return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return pattern_matches(p, name); });
   };
   std::vector<std::string> out;
-  std::set<std::string> seen;
   for (const auto& name : present) {
     bool denied = false;
     bool kept = false;
@@ -865,7 +867,7 @@ std::vector<std::string> names_to_remove(const Config& config, const Effective& 
       const bool granted = s.category == Category::Necessary || e.granted_service(s.id);
       (granted ? kept : denied) = true;
     }
-    if (denied && !kept && seen.insert(name).second) out.push_back(name);
+    if (denied && !kept && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }
   return out;
 }
