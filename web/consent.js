@@ -119,7 +119,7 @@
       });
     });
   }
-  function apply(next, fromDecision) {
+  function apply(next) {
     var before = state, withdrew = false;
     state = next;
     if (before) CATS.forEach(function (c) { if (before.categories[c] && !next.categories[c]) withdrew = true; });
@@ -128,8 +128,8 @@
     scan(d.documentElement);
     settingsBtn.hidden = !next.valid;
     if (before) emit(next);
-    // A script that ran cannot be stopped: one reload brings the page back without it.
-    if (withdrew && ran && fromDecision) location.reload();
+    // A script that ran cannot be stopped: one reload brings the page back without it (in every tab).
+    if (withdrew && ran) location.reload();
   }
   function emit(s) {
     listeners.forEach(function (fn) { safe(function () { fn(s); }); });
@@ -156,13 +156,18 @@
     });
     if (w.BroadcastChannel) safe(function () { new BroadcastChannel(KEY).postMessage(record); });
     hideAll();
-    apply(computeState(record), true);
-    enqueue(out[1]);
+    enqueue(out[1]);  // before a possible reload: the queue is stored
+    apply(computeState(record));
   }
 
   // ---- receipts: queued (storage or memory), sent without waiting, retried with backoff ----------------------
   var retryMs = 1000, timer = 0;
-  function loadQueue() { return safe(function () { return JSON.parse(lsGet(QUEUE_KEY)) || []; }, null) || memQueue; }
+  function loadQueue() {
+    var raw = safe(function () { return w.localStorage.getItem(QUEUE_KEY); }, memQueue);
+    if (raw === memQueue) return memQueue;  // storage blocked: this page's queue only
+    var q = safe(function () { return JSON.parse(raw); }, null);
+    return Array.isArray(q) ? q.filter(function (b) { return typeof b === "string"; }) : [];
+  }
   function saveQueue(q) { memQueue = q; lsSet(QUEUE_KEY, JSON.stringify(q)); }
   function enqueue(receipt) {
     saveQueue(loadQueue().concat([receipt]));
@@ -360,7 +365,7 @@
     root.appendChild(settingsBtn);
     d.body.appendChild(root);
     record = readRecord() || "";
-    apply(computeState(record), false);
+    apply(computeState(record));
     if (!state.valid) show();
     new MutationObserver(function (muts) {
       muts.forEach(function (m) { [].forEach.call(m.addedNodes, scan); });
@@ -390,7 +395,7 @@
     var next = computeState(record);
     if (next.valid) hideAll();
     else if (!banner && !prefs) show();
-    apply(next, false);
+    apply(next);
   }
 
   var imports = { env: { emscripten_notify_memory_growth: function () {} },
