@@ -213,6 +213,13 @@ Update update(Model m, Action a) {
                    if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
                  },
                  [&](action::PlanClosed) { m.open_plan.clear(); },
+                 [&](action::PreferencesLoaded& p) {  // already stored: nothing to store again
+                   if (p.language && *p.language != Language::Unknown) m.language = *p.language;
+                   if (p.currency && *p.currency != Currency::Unknown && *p.currency != m.currency) {
+                     m.currency = *p.currency;
+                     refresh_plans(m);
+                   }
+                 },
                  [&](action::RegionChosen& r) {
                    if (!m.catalogue.catalogue || !valid_region(*m.catalogue.catalogue, r.region)) return;
                    m.destination.reset();

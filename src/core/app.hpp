@@ -125,13 +125,17 @@ struct PlanOpened { std::string plan_id; };
 struct PlanClosed {};
 struct RegionChosen { std::string region; };  // a region id or kGlobalSelection
 struct ConnectivityChanged { bool online = true; };
+struct PreferencesLoaded {                 // stored choices, readable once the preferences consent is known
+  std::optional<Language> language;
+  std::optional<Currency> currency;
+};
 }  // namespace action
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
                             action::DestinationChosen, action::DestinationCleared, action::CurrencyChosen,
                             action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan,
                             action::RouteChanged, action::PlanOpened, action::PlanClosed, action::RegionChosen,
-                            action::ConnectivityChanged,
+                            action::ConnectivityChanged, action::PreferencesLoaded,
                             checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ FilterCounts count_filters(const Catalogue& cat, const std::vector<std::size_t>&
                                   &PlanFilter::include_global};
     for (std::size_t s = 0; s < c.scope.size(); ++s) {
       g = filter;
+      g.include_local = g.include_regional = g.include_global = false;
       g.*scopes[s] = true;
       c.scope[s] += matches(p, g);
     }

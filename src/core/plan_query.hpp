@@ -52,7 +52,7 @@ std::vector<std::size_t> query_plans(const Catalogue& cat, const std::vector<std
 
 // How many plans each filter choice would leave, given the other choices as they are: data[b] with data = b,
 // validity[v] with validity = v, features[i] with feature bit i required too, scope[s] with scope s
-// (0 local, 1 regional, 2 global) included too. Computed once per change, so the UI shows counts for free.
+// (0 local, 1 regional, 2 global) alone. Computed once per change, so the UI shows counts for free.
 struct FilterCounts {
   std::array<std::size_t, 6> data{};
   std::array<std::size_t, 5> validity{};

@@ -5,7 +5,7 @@
 //  [X] navigator.languages.
 //  [X] localStorage: every call guarded (storage can be disabled, full, or throw); a failed read gives nullopt.
 //  [X] Consent: consent_allows("preferences") asks window.JupiterConsent.accepted(category); false until that API
-//      exists or while it says no.
+//      exists or while it says no; on_consent() hears "jupiter:consent-ready" and JupiterConsent.on("change").
 //  [X] Online/offline: navigator.onLine and its events.
 //  [X] History: the query string with pushState/replaceState, popstate back to the frame thread.
 //  [X] Date.now() for the catalogue cache's age (the core gets time as an argument).
@@ -22,6 +22,9 @@ std::vector<std::string> browser_languages();
 
 // True only when the consent manager's API exists and reports the category accepted.
 bool consent_allows(const std::string& category);
+// Calls `changed()` on the frame thread when the consent manager is ready (its stored choice is known) and
+// whenever the choice changes. Set once.
+void on_consent(std::function<void()> changed);
 
 std::optional<std::string> storage_get(const std::string& key);
 bool storage_set(const std::string& key, const std::string& value);  // false: refused or full

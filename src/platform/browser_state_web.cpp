@@ -9,6 +9,7 @@
 
 namespace {
 std::function<void(bool)> g_connectivity;
+std::function<void()> g_consent;
 std::function<void(std::string)> g_history;
 
 std::string take(char* s) {  // a string the JS side allocated with _malloc
@@ -35,6 +36,14 @@ EM_JS(int, jupiter_js_consent_allows, (const char* category), {
 });
 
 // Returns null when absent or when storage throws (disabled, private mode, security policy).
+EM_JS(void, jupiter_js_watch_consent, (void), {
+  const changed = () => _jupiter_consent_changed();
+  document.addEventListener("jupiter:consent-ready", changed);
+  try {
+    if (window.JupiterConsent && typeof window.JupiterConsent.on === "function") window.JupiterConsent.on("change", changed);
+  } catch (e) { /* no consent manager on this page: preferences are not kept */ }
+});
+
 EM_JS(char*, jupiter_js_storage_get, (const char* key), {
   let v = null;
   try { v = window.localStorage.getItem(UTF8ToString(key)); } catch (e) { v = null; }
@@ -90,6 +99,10 @@ EM_JS(void, jupiter_js_watch_history, (void), {
 });
 // clang-format on
 
+extern "C" EMSCRIPTEN_KEEPALIVE void jupiter_consent_changed() {
+  if (g_consent) g_consent();
+}
+
 extern "C" EMSCRIPTEN_KEEPALIVE void jupiter_connectivity_changed(int online) {
   if (g_connectivity) g_connectivity(online != 0);
 }
@@ -113,6 +126,11 @@ std::vector<std::string> browser_languages() {
 }
 
 bool consent_allows(const std::string& category) { return jupiter_js_consent_allows(category.c_str()) != 0; }
+
+void on_consent(std::function<void()> changed) {
+  g_consent = std::move(changed);
+  jupiter_js_watch_consent();
+}
 
 std::optional<std::string> storage_get(const std::string& key) {
   char* s = jupiter_js_storage_get(key.c_str());

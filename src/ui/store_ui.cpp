@@ -277,7 +277,8 @@ void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
   }
   draw_boxes(boxes, out);
   if (!with_scope) return;
-  // A country's list has local plans and the regional and global plans that cover it: each kind can be hidden.
+  // A country's list has local plans and the regional and global plans that cover it: each kind can be hidden;
+  // each box counts the plans of its kind that pass the other filters.
   bool PlanFilter::*scopes[] = {&PlanFilter::include_local, &PlanFilter::include_regional,
                                 &PlanFilter::include_global};
   const char* scope_keys[] = {"store.scope.local", "store.scope.regional", "store.scope.global"};
@@ -286,8 +287,7 @@ void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
   for (std::size_t i = 0; i < 3; ++i) {
     PlanFilter g = f;
     g.*scopes[i] = !(f.*scopes[i]);
-    const std::size_t count = f.*scopes[i] ? m.plans.size() : m.counts.scope[i];
-    boxes.push_back({scope_keys[i], scope_ids[i], f.*scopes[i], count, g});
+    boxes.push_back({scope_keys[i], scope_ids[i], f.*scopes[i], m.counts.scope[i], g});
   }
   draw_boxes(boxes, out);
 }

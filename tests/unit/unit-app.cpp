@@ -357,3 +357,14 @@ TEST_CASE("a plan's detail opens only for a plan in the catalogue") {
   m = apply(m, action::PlanClosed{});
   CHECK(m.open_plan.empty());
 }
+
+TEST_CASE("stored preferences read back are applied without being stored again") {
+  std::vector<Effect> fx;
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "", "", 1});
+  m = apply(m, action::DestinationChosen{CountryCode{'J', 'P'}});
+  m = apply(m, action::PreferencesLoaded{Language::Fr, Currency::GBP}, &fx);
+  CHECK(m.language == Language::Fr);
+  CHECK(m.currency == Currency::GBP);
+  CHECK(m.plans.size() == 1);  // the list follows the currency
+  CHECK(find_effect<effect::Store>(fx) == nullptr);
+}

@@ -123,8 +123,9 @@ TEST_CASE("a region's selection lists its regional plans, the global one every g
     const FilterCounts c = count_filters(cat, base, f);
     CHECK(c.data[static_cast<int>(DataBand::Any)] == 1);
     CHECK(c.data[static_cast<int>(DataBand::Unlimited)] == 0);
-    CHECK(c.scope[2] == 2);  // ticking "global" again would show both
-    CHECK(c.scope[0] == 1);
+    CHECK(c.scope[0] == 0);  // no local plan for Austria
+    CHECK(c.scope[1] == 1);
+    CHECK(c.scope[2] == 1);  // the global plan, though hidden now
     CHECK(c.features[0] == 0);  // no 5G plan
     CHECK(query_plans(cat, base, f, SortKey::Price, Currency::USD).size() == c.data[0]);
   }
