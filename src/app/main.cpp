@@ -4,6 +4,7 @@
 // init -> (event | effect result) -> request frames -> frame: apply queued actions, draw, render.
 #include <GLES3/gl3.h>
 #include <emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
@@ -14,15 +15,20 @@
 
 #include "app/text_files.hpp"
 #include "core/app.hpp"
+#include "platform/browser.hpp"
 #include "platform/browser_state.hpp"
 #include "platform/imgui_impl_web.h"
 #include "platform/platform.hpp"
+#include "platform/text_input.hpp"
+#include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
 extern "C" const unsigned char jupiter_font_data[];
 extern "C" const unsigned int jupiter_font_data_size;
+extern "C" const unsigned char jupiter_policy_text[];
+extern "C" const unsigned int jupiter_policy_text_size;
 extern "C" const unsigned char jupiter_phones_data[];
 extern "C" const unsigned int jupiter_phones_data_size;
 
@@ -35,6 +41,8 @@ struct App {
   std::deque<Action> queue;
   ui::Scratch scratch;
   ui::Context ctx;
+  ui::CheckoutEnv checkout_env;
+  ui::CheckoutScratch checkout_scratch;
   int frames_wanted = 0;
   bool frame_scheduled = false;
   unsigned frames_rendered = 0;
@@ -55,7 +63,34 @@ void dispatch(Action a) {
 
 void save_catalogue(const effect::SaveCatalogue& c);
 
+// ---- checkout effects: requests, the tab's session record, navigation, poll timers ----------------------
+void on_poll_timer(void* timer) {
+  dispatch(checkout::action::PollDue{static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(timer))});
+}
+
+void perform_checkout(const checkout::Effect& e) {
+  if (auto h = std::get_if<checkout::effect::Http>(&e)) {
+    platform::request({h->method, h->url, h->headers, h->body}, [kind = h->kind, seq = h->seq](platform::HttpResponse r) {
+      dispatch(checkout::action::Response{kind, seq, r.status, std::move(r.body), r.retry_after_s, std::move(r.error)});
+    });
+  } else if (auto s = std::get_if<checkout::effect::SaveSession>(&e)) {
+    platform::session_set(checkout::kSessionKey, s->record);
+  } else if (std::holds_alternative<checkout::effect::ClearSession>(e)) {
+    platform::session_remove(checkout::kSessionKey);
+  } else if (auto n = std::get_if<checkout::effect::Navigate>(&e)) {
+    platform::navigate(n->url);
+  } else if (auto u = std::get_if<checkout::effect::ReplaceUrl>(&e)) {
+    platform::replace_url(u->url);
+  } else if (auto t = std::get_if<checkout::effect::StartTimer>(&e)) {
+    emscripten_set_timeout(on_poll_timer, t->ms, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->timer)));
+  }
+}
+
 void perform(const Effect& e) {
+  if (auto ce = std::get_if<checkout::Effect>(&e)) {
+    perform_checkout(*ce);
+    return;
+  }
   if (auto f = std::get_if<effect::Fetch>(&e)) {
     platform::fetch(f->url, f->if_none_match, [](platform::FetchResult r) {
       platform::mark("jupiter:catalogue-received");
@@ -110,17 +145,6 @@ void sync_url() {
   platform::set_url_query(encode_route(r), kRouteKeys, push);
   g_app.route = r;
   g_app.route_from_history = false;
-}
-
-// The traveller's stored language and currency: read only with the preferences consent.
-struct StoredPreferences {
-  std::optional<Language> language;
-  std::optional<Currency> currency;
-};
-StoredPreferences stored_preferences() {
-  if (!platform::consent_allows("preferences")) return {};
-  return {parse_language(platform::storage_get(kLanguageKey).value_or("")),
-          parse_currency(platform::storage_get(kCurrencyKey).value_or(""))};
 }
 
 // One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
@@ -190,7 +214,15 @@ void render_frame() {
   web::ImplWeb_NewFrame();
   ImGui::NewFrame();
   std::vector<Action> out;
-  const ui::FrameInfo info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
+  std::vector<platform::TextField> fields;  // checkout text fields: real <input> elements go over them
+  ui::FrameInfo info;
+  if (g_app.model.checkout.open()) {
+    g_app.checkout_env.heading = g_app.ctx.heading;
+    g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
+    ui::draw_checkout(g_app.model, g_app.checkout_env, g_app.checkout_scratch, out, fields);
+  } else {
+    info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
+  }
   ImGui::Render();
 
   const ImGuiIO& io = ImGui::GetIO();
@@ -200,6 +232,7 @@ void render_frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   items.end_frame();
+  platform::text_fields_sync(fields);
   ++g_app.frames_rendered;
 
   platform::mark("jupiter:first-frame");
@@ -220,6 +253,24 @@ void request_frames(int n) {
   if (g_app.frames_wanted <= 0 || g_app.frame_scheduled) return;
   g_app.frame_scheduled = true;
   emscripten_request_animation_frame(on_animation_frame, nullptr);
+}
+
+// The checkout's services, and where it resumes: the processor's return (?order=&checkout=), an order link
+// (?order=#t=) or the tab's session record (a reload mid-checkout).
+void init_checkout() {
+  ui::CheckoutEnv& env = g_app.checkout_env;
+  env.format_money = g_app.ctx.format_money;
+  env.new_key = [] { return platform::random_token(18); };  // 24 base64url characters
+  env.open_in_new_tab = [](const std::string& url) { platform::open_url(url, true); };
+  env.page_base = platform::page_base_url();
+  env.device = delivery::detect_device(platform::user_agent(), platform::max_touch_points());
+  env.policy_text.assign(reinterpret_cast<const char*>(jupiter_policy_text), jupiter_policy_text_size);
+  platform::text_fields_init([](int tag, std::string value) {
+    if (tag < 0 || tag > static_cast<int>(checkout::Field::Phone)) return;
+    dispatch(checkout::action::FieldChanged{static_cast<checkout::Field>(tag), std::move(value)});
+  });
+  dispatch(checkout::action::Resume{platform::session_get(checkout::kSessionKey), platform::query_param("order"),
+                                    platform::query_param("checkout"), platform::url_fragment()});
 }
 
 }  // namespace
@@ -295,9 +346,10 @@ int main() {
 
   action::Start start;
   start.cached = load_catalogue_cache();
-  const StoredPreferences prefs = stored_preferences();
-  start.language = choose_language(prefs.language, platform::browser_languages());
-  start.currency = prefs.currency.value_or(Currency::USD);
+  const bool prefs = platform::consent_allows("preferences");
+  const auto stored = [prefs](const char* key) { return prefs ? platform::storage_get(key) : std::nullopt; };
+  start.language = choose_language(parse_language(stored(kLanguageKey).value_or("")), platform::browser_languages());
+  start.currency = parse_currency(stored(kCurrencyKey).value_or("")).value_or(Currency::USD);
   dispatch(std::move(start));
   g_app.route = decode_route(platform::url_query());
   dispatch(action::RouteChanged{g_app.route});
@@ -307,14 +359,10 @@ int main() {
     dispatch(action::RouteChanged{decode_route(query)});
   });
   platform::on_connectivity([](bool online) { dispatch(action::ConnectivityChanged{online}); });
-  // The consent manager may learn the stored choice after main(): the stored preferences are read then.
-  platform::on_consent([] {
-    const StoredPreferences p = stored_preferences();
-    if (p.language || p.currency) dispatch(action::PreferencesLoaded{p.language, p.currency});
-  });
   g_app.phones = decode_phone_list(
       std::string_view(reinterpret_cast<const char*>(jupiter_phones_data), jupiter_phones_data_size));
   g_app.ctx.phones = &g_app.phones;
+  init_checkout();
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events

@@ -162,16 +162,23 @@ void start(Model& m, action::Start& s, std::vector<Effect>& fx) {
   if (m.catalogue.catalogue) m.catalogue.state = LoadState::Ready;  // shown while it revalidates
 }
 
-// The checkout's own update, its effects passed on as the app's.
-void forward(Model& m, checkout::Action a, std::vector<Effect>& fx) {
+void checkout_update(Model& m, checkout::Action a, std::vector<Effect>& fx) {
   checkout::Update u = checkout::update(std::move(m.checkout), std::move(a));
   m.checkout = std::move(u.model);
   for (auto& e : u.effects) fx.push_back(std::move(e));
 }
 
+// The checkout's own update, its effects passed on as the app's. It first learns whether the store is offline:
+// buying needs the server, whatever the page still shows from the cache.
+void forward(Model& m, checkout::Action a, std::vector<Effect>& fx) {
+  if (m.checkout.offline != is_offline(m)) checkout_update(m, checkout::action::Connectivity{!is_offline(m)}, fx);
+  checkout_update(m, std::move(a), fx);
+}
+
 void buy(Model& m, const action::BuyPlan& b, std::vector<Effect>& fx) {
   const Catalogue* cat = m.catalogue.catalogue.get();
   const Plan* plan = cat ? cat->find_plan(b.plan_id) : nullptr;
+  if (!buying_allowed(m)) return;  // the plan page says why
   if (!plan || !plan->prices.get(m.currency)) {
     fx.push_back(effect::Log{LogLevel::Warning, "buy: plan " + b.plan_id + " is not sold in this currency"});
     return;

@@ -6,11 +6,15 @@
 //  [X] Money formatting with the browser's Intl.NumberFormat for the page's locale, cached per amount.
 //  [X] URL query parameters (deep links, ?test=1).
 //  [X] Performance marks (jupiter:first-frame, jupiter:catalogue-visible).
+//  [X] Requests with method, headers and body (checkout); sessionStorage (guarded); random tokens; URL fragment,
+//      replaceState, top-level navigation.
 //  [ ] localStorage (guarded), clipboard, history: arrive with the catalogue, checkout and consent issues.
 #pragma once
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/app.hpp"
 #include "core/money.hpp"
@@ -43,5 +47,36 @@ void report_no_webgl();
 
 // performance.mark(name), once per name.
 void mark(const char* name);
+
+// ---- checkout (issue 4): requests with a method, headers and a body; the tab's session storage; the URL -----
+struct HttpRequest {
+  std::string method;  // "GET", "POST"
+  std::string url;     // same-origin path
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+struct HttpResponse {
+  int status = 0;  // 0: network failure (see error)
+  std::string body;
+  int retry_after_s = 0;  // Retry-After in seconds, when sent
+  std::string error;
+};
+// Sends the request (same-origin credentials, no cache); `done` gets the result on the frame thread.
+void request(const HttpRequest& req, std::function<void(HttpResponse)> done);
+
+// sessionStorage, every call guarded (storage can be disabled or full): a failed read gives "", a failed write
+// is logged and otherwise ignored.
+std::string session_get(const std::string& key);
+void session_set(const std::string& key, const std::string& value);
+void session_remove(const std::string& key);
+
+// `bytes` random bytes from crypto.getRandomValues, base64url without padding.
+std::string random_token(int bytes);
+// location.hash without the '#'.
+std::string url_fragment();
+// history.replaceState to a same-origin path (the address bar shows it; nothing is loaded).
+void replace_url(const std::string& path);
+// Top-level navigation of this tab to an http(s) address (the payment processor's hosted page).
+void navigate(const std::string& url);
 
 }  // namespace jupiter::platform

@@ -148,3 +148,123 @@ void mark(const char* name) {
 }
 
 }  // namespace jupiter::platform
+
+// ---- checkout (issue 4): requests, session storage, random tokens, URL ------------------------------------
+namespace {
+std::unordered_map<int, std::function<void(jupiter::platform::HttpResponse)>> g_requests;
+int g_next_request_id = 1;
+}  // namespace
+
+// clang-format off
+// headers: "name\nvalue\n" pairs (header values cannot contain a newline).
+EM_JS(void, jupiter_js_request, (int id, const char* method, const char* url, const char* headers,
+                                 const char* body), {
+  const lines = UTF8ToString(headers).split("\n");
+  const h = {};
+  for (let i = 0; i + 1 < lines.length; i += 2) h[lines[i]] = lines[i + 1];
+  const m = UTF8ToString(method);
+  const init = { method: m, headers: h, cache: "no-store", credentials: "same-origin", redirect: "error" };
+  if (m !== "GET") init.body = UTF8ToString(body);
+  const str = (s) => { const n = lengthBytesUTF8(s) + 1, p = _malloc(n); stringToUTF8(s, p, n); return p; };
+  const deliver = (status, text, retryAfter, error) => {
+    const b = str(text), e = str(error);
+    try { _jupiter_request_done(id, status, b, retryAfter, e); } finally { _free(b); _free(e); }
+  };
+  fetch(UTF8ToString(url), init)
+    .then(async (r) => deliver(r.status, await r.text(), parseInt(r.headers.get("Retry-After") || "0", 10) || 0, ""))
+    .catch((e) => deliver(0, "", 0, String((e && e.message) || e)));
+});
+
+EM_JS(char*, jupiter_js_session_get, (const char* key), {
+  let v = "";
+  try { v = window.sessionStorage.getItem(UTF8ToString(key)) || ""; } catch (e) { v = ""; }
+  const n = lengthBytesUTF8(v) + 1, p = _malloc(n);
+  stringToUTF8(v, p, n);
+  return p;
+});
+
+EM_JS(int, jupiter_js_session_set, (const char* key, const char* value), {
+  try {
+    if (value) window.sessionStorage.setItem(UTF8ToString(key), UTF8ToString(value));
+    else window.sessionStorage.removeItem(UTF8ToString(key));
+    return 1;
+  } catch (e) { return 0; }
+});
+
+EM_JS(char*, jupiter_js_random_token, (int bytes), {
+  const a = new Uint8Array(bytes);
+  crypto.getRandomValues(a);
+  const s = btoa(String.fromCharCode.apply(null, a)).split("+").join("-").split("/").join("_").split("=").join("");
+  const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+EM_JS(char*, jupiter_js_url_fragment, (void), {
+  const s = location.hash.replace(/^#/, "");
+  const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+EM_JS(void, jupiter_js_replace_url, (const char* path), {
+  try { history.replaceState(history.state, "", UTF8ToString(path)); } catch (e) { console.warn(String(e)); }
+});
+
+EM_JS(void, jupiter_js_navigate, (const char* url), {
+  location.assign(UTF8ToString(url));
+});
+// clang-format on
+
+extern "C" EMSCRIPTEN_KEEPALIVE void jupiter_request_done(int id, int status, const char* body, int retry_after,
+                                                           const char* error) {
+  auto it = g_requests.find(id);
+  if (it == g_requests.end()) return;
+  auto done = std::move(it->second);
+  g_requests.erase(it);
+  done({status, body, retry_after, error});
+}
+
+namespace jupiter::platform {
+namespace {
+std::string take(char* s) {
+  std::string out(s);
+  free(s);
+  return out;
+}
+bool is_http_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+}  // namespace
+
+void request(const HttpRequest& req, std::function<void(HttpResponse)> done) {
+  std::string headers;
+  for (const auto& [name, value] : req.headers) {
+    if (name.find('\n') != std::string::npos || value.find('\n') != std::string::npos) continue;
+    headers += name + "\n" + value + "\n";
+  }
+  const int id = g_next_request_id++;
+  g_requests.emplace(id, std::move(done));
+  jupiter_js_request(id, req.method.c_str(), req.url.c_str(), headers.c_str(), req.body.c_str());
+}
+
+std::string session_get(const std::string& key) { return take(jupiter_js_session_get(key.c_str())); }
+
+void session_set(const std::string& key, const std::string& value) {
+  if (!jupiter_js_session_set(key.c_str(), value.c_str())) log(LogLevel::Warning, "sessionStorage: write refused");
+}
+
+void session_remove(const std::string& key) { jupiter_js_session_set(key.c_str(), nullptr); }
+
+std::string random_token(int bytes) { return take(jupiter_js_random_token(bytes)); }
+
+std::string url_fragment() { return take(jupiter_js_url_fragment()); }
+
+void replace_url(const std::string& path) {
+  if (!path.empty() && path[0] == '/' && (path.size() == 1 || path[1] != '/')) jupiter_js_replace_url(path.c_str());
+}
+
+void navigate(const std::string& url) {
+  if (is_http_url(url)) jupiter_js_navigate(url.c_str());
+  else log(LogLevel::Error, "navigate: refused a non-http(s) address");
+}
+
+}  // namespace jupiter::platform

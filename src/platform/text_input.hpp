@@ -1,0 +1,41 @@
+// text_input.hpp: real <input> elements kept over ImGui text fields, for the checkout's e-mail, name and phone.
+//
+// Canvas text fields cannot take phone keyboards, IMEs, the browser's e-mail autofill or a paste menu; a real
+// element can. The UI draws each field's frame and label, and lists where the field is; after the frame, the
+// platform keeps one <input> per field exactly over that rectangle (visible, styled like the ImGui fields), and
+// mirrors every change of its value (typing, IME composition end, autofill, paste) back as a callback.
+//
+// Implemented features (text_input_web.cpp, Emscripten):
+//  [X] type / inputmode / autocomplete per kind (email, name, tel), aria-label, aria-invalid, tab order by creation.
+//  [X] Value from the model while the element is not focused; from the element while it is (the user is typing).
+//  [X] No writes while an IME composition is open; the composed text arrives with the input event after it.
+//  [X] Wheel events over an element go to the canvas, so the page scrolls the same with the pointer on a field.
+//  [X] Elements not listed in a frame are hidden (and lose focus).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace jupiter::platform {
+
+enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel };
+
+// One field of one frame, in CSS pixels relative to the viewport.
+struct TextField {
+  int tag = 0;           // the caller's field number, passed back with changes
+  TextKind kind = TextKind::Text;
+  std::string name;      // the element's name and id suffix ("email", "email-confirm"): stable for autofill
+  std::string label;     // accessible name (the visible label's text)
+  std::string value;     // the model's value
+  float x = 0, y = 0, w = 0, h = 0;
+  bool invalid = false;  // the field shows an error: aria-invalid and a red border
+};
+
+// Where changes go: (tag, new value). Called from browser events; the callee queues an action and asks a frame.
+void text_fields_init(std::function<void(int tag, std::string value)> changed);
+
+// After each rendered frame: the fields of that frame (an empty list hides them all).
+void text_fields_sync(const std::vector<TextField>& fields);
+
+}  // namespace jupiter::platform

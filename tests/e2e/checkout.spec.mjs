@@ -1,0 +1,295 @@
+// Checkout end to end (issue 4): the real store, the real backend, the processor sandbox on its own origin.
+// Each test starts its own backend (fresh database), so order and payment counts are exact.
+import fs from "node:fs";
+import path from "node:path";
+import { test, expect } from "@playwright/test";
+import { click, findItem, items, openStore, repoRoot, startServer, typeInto } from "./helpers.mjs";
+
+// Every file under dir (the database, its WAL and journal, the outbox), read as bytes.
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
+fs.mkdirSync(shots, { recursive: true });
+
+const PLAN = "jp-1gb-7d";
+const CARDS = { ok: "4242 4242 4242 4242", declined: "4000 0000 0000 0002", challenge: "4000 0000 0000 3220" };
+const CARD_DIGITS = Object.values(CARDS).map((c) => c.replace(/ /g, ""));
+
+let server;
+test.beforeEach(async () => {
+  server = await startServer();
+});
+test.afterEach(async ({ page }, info) => {
+  if (info.status !== info.expectedStatus) await page.screenshot({ path: info.outputPath("failure.png") }).catch(() => {});
+  await server?.stop();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(shots, `checkout-${name}.png`) });
+
+// Every request the page sends to the store's own origin, with its body.
+function recordStoreRequests(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(server.url)) seen.push({ method: r.method(), url: r.url(), body: r.postData() || "" });
+  });
+  return seen;
+}
+
+// The processor sends the buyer back to /?order=&checkout= (no ?test=1): keep the QA test API on for the store's
+// pages of this test by adding test=1 before boot.js reads the URL.
+async function keepTestApi(page) {
+  await page.addInitScript((origin) => {
+    if (location.origin !== origin || new URLSearchParams(location.search).get("test") === "1") return;
+    const q = location.search ? `${location.search}&test=1` : "?test=1";
+    history.replaceState(null, "", location.pathname + q + location.hash);
+  }, new URL(server.url).origin);
+}
+
+async function openPlan(page) {
+  await keepTestApi(page);
+  const errors = await openStore(page, server.url, `&dest=JP&plan=${PLAN}`);
+  await page.getByRole("button", { name: "Reject all" }).click({ timeout: 5_000 }).catch(() => {});
+  await click(page, { role: "button", label: /^Buy for/ });
+  await findItem(page, { role: "heading", label: "Review your plan" });
+  return errors;
+}
+
+async function fillDetails(page, { email = "ada@example.com", confirm = email, name = "Ada Lovelace", phone = "" } = {}) {
+  await typeInto(page, { role: "textbox", label: "E-mail address" }, email);
+  await typeInto(page, { role: "textbox", label: "E-mail address again" }, confirm);
+  await typeInto(page, { role: "textbox", label: "Full name" }, name);
+  if (phone) await typeInto(page, { role: "textbox", label: "Phone (optional)" }, phone);
+}
+
+// Clicks on the canvas land in the next frame: each step waits for its result before the next click.
+async function next(page, heading) {
+  await click(page, { role: "button", label: "Continue" });
+  await findItem(page, { role: "heading", label: heading });
+}
+
+async function tick(page, label) {
+  await click(page, { role: "checkbox", label });
+  await expect.poll(async () => (await findItem(page, { role: "checkbox", label })).checked).toBe(true);
+}
+
+// From the review step to the payment step with valid details and both confirmations ticked.
+async function toPayment(page, details) {
+  await next(page, "Your details");
+  await fillDetails(page, details);
+  await next(page, "Confirmations");
+  await tick(page, "I am 18 or older");
+  await tick(page, /^I accept the Terms/);
+  await next(page, "Payment");
+}
+
+// On the processor's page (another origin): enter a test card and pay.
+async function payOnProcessor(page, card) {
+  await page.waitForURL((u) => u.href.startsWith(server.processorUrl));
+  await page.fill("#number", card);
+  await page.fill("#exp", "12/34");
+  await page.fill("#cvc", "123");
+  await page.click("button[type=submit]");
+}
+
+async function backInStore(page) {
+  await page.waitForURL((u) => u.href.startsWith(server.url));
+  await expect.poll(() => page.evaluate(() => window.jupiterTest?.frames() ?? 0)).toBeGreaterThan(0);
+}
+
+async function apiOrder(page) {
+  // The order link the page shows holds the id and the secret: read it like the buyer would.
+  const link = await findItem(page, { role: "link", label: /\?order=ord_/ });
+  const u = new URL(link.label);
+  return { id: u.searchParams.get("order"), token: u.hash.replace(/^#t=/, "") };
+}
+
+test("happy path: card 4242 pays, the result shows the order with brand and last 4, receipt and secret link", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  const errors = await openPlan(page);
+  await shot(page, "1-review");
+  await findItem(page, { role: "price", label: /^\$\d+\.\d\d$/ });
+  await next(page, "Your details");
+  await fillDetails(page, { phone: "+49 151 1234-5678" });
+  await shot(page, "2-details");
+  await next(page, "Confirmations");
+  const marketing = await findItem(page, { role: "checkbox", label: /travel offers/ });
+  expect(marketing.checked).toBe(false);
+  await tick(page, "I am 18 or older");
+  await tick(page, /^I accept the Terms/);
+  await shot(page, "3-confirmations");
+  await next(page, "Payment");
+  await findItem(page, { role: "status", label: /SANDBOX/ });
+  await shot(page, "4-payment");
+  await click(page, { role: "button", label: /^Pay \$/ });
+
+  await payOnProcessor(page, CARDS.ok);
+  await backInStore(page);
+  await findItem(page, { role: "heading", label: /Payment received|Your order/ }, { timeout: 20_000 });
+  await findItem(page, { role: "text", label: /•••• 4242$/ });
+  await findItem(page, { role: "button", label: "Printable receipt" });
+  await shot(page, "5-result");
+  const { id, token } = await apiOrder(page);
+  expect(page.url()).toBe(`${server.url}/?order=${id}#t=${token}`);  // the secret link replaced the return URL
+
+  const order = await (await fetch(`${server.url}/api/orders/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(order.payment.status).toBe("succeeded");
+  expect(order.payment.last4).toBe("4242");
+  expect(order.customer.phone).toBe("+4915112345678");
+  expect(order.marketing).toBe(false);
+  const receipt = await fetch(`${server.url}/orders/${id}/receipt?token=${token}`);
+  expect(receipt.status).toBe(200);
+  expect(await receipt.text()).toContain("4242");
+
+  const orderPosts = requests.filter((r) => r.method === "POST" && new URL(r.url).pathname === "/api/orders");
+  expect(orderPosts).toHaveLength(1);
+  expect(errors).toEqual([]);
+});
+
+// Card numbers (spaced or not) in the database files, the server's log and every request to the store's origin.
+function expectNoCardNumber(requests) {
+  const hay = [
+    ...filesUnder(server.dataDir).map((f) => ["file " + path.basename(f), fs.readFileSync(f).toString("latin1")]),
+    ["server log", server.log()],
+    ...requests.map((r) => [`${r.method} ${r.url}`, r.url + "\n" + r.body]),
+  ];
+  expect(hay.length).toBeGreaterThan(2);
+  for (const [where, text] of hay) {
+    for (const digits of CARD_DIGITS) {
+      expect(text.includes(digits), `${digits} in ${where}`).toBe(false);
+      expect(text.includes(digits.replace(/(\d{4})(?=\d)/g, "$1 ")), `${digits} (spaced) in ${where}`).toBe(false);
+    }
+  }
+}
+
+test("a declined card shows the reason, Try again pays the same order; no card number reaches the store", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);
+  await toPayment(page);
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await payOnProcessor(page, CARDS.declined);
+  await backInStore(page);
+  await findItem(page, { role: "heading", label: "Payment declined" }, { timeout: 20_000 });
+  await findItem(page, { role: "alert", label: /declined/ });
+  await shot(page, "6-declined");
+  await click(page, { role: "button", label: "Try again" });
+  await payOnProcessor(page, CARDS.ok);
+  await backInStore(page);
+  await findItem(page, { role: "text", label: /•••• 4242$/ }, { timeout: 20_000 });
+  const { id, token } = await apiOrder(page);
+  const order = await (await fetch(`${server.url}/api/orders/${id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(order.payment.status).toBe("succeeded");
+  const creations = requests.filter((r) => r.method === "POST" && new URL(r.url).pathname === "/api/orders");
+  const payments = requests.filter((r) => r.method === "POST" && /\/payment$/.test(new URL(r.url).pathname));
+  expect(creations).toHaveLength(1);  // the retry paid the same order
+  expect(payments).toHaveLength(2);   // a new payment request after the decline
+  expectNoCardNumber(requests);
+});
+
+test("the challenge card (3220) pays after the extra confirmation step", async ({ page }) => {
+  await openPlan(page);
+  await toPayment(page);
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await payOnProcessor(page, CARDS.challenge);
+  await page.getByRole("button", { name: "Confirm payment" }).click();
+  await backInStore(page);
+  await findItem(page, { role: "text", label: /•••• 3220$/ }, { timeout: 20_000 });
+});
+
+test("a double click on Pay makes one order and one payment", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);
+  await toPayment(page);
+  const pay = await findItem(page, { role: "button", label: /^Pay \$/ });
+  await page.mouse.dblclick(pay.x + pay.w / 2, pay.y + pay.h / 2);
+  await page.waitForURL((u) => u.href.startsWith(server.processorUrl));
+  const creations = requests.filter((r) => r.method === "POST" && new URL(r.url).pathname === "/api/orders");
+  const payments = requests.filter((r) => r.method === "POST" && /\/payment$/.test(new URL(r.url).pathname));
+  expect(creations).toHaveLength(1);
+  expect(payments).toHaveLength(1);
+});
+
+test("a reload in the middle of checkout resumes at the same step with what was typed", async ({ page }) => {
+  await openPlan(page);
+  await next(page, "Your details");
+  await fillDetails(page, { email: "grace@example.com", name: "Grace Hopper" });
+  await next(page, "Confirmations");
+  await tick(page, "I am 18 or older");
+  await page.reload();
+  await findItem(page, { role: "heading", label: "Confirmations" });
+  expect((await findItem(page, { role: "checkbox", label: "I am 18 or older" })).checked).toBe(true);
+  await shot(page, "7-after-reload");
+  await click(page, { role: "button", label: "Back" });
+  await findItem(page, { role: "heading", label: "Your details" });
+  const email = await findItem(page, { role: "textbox", label: "E-mail address" });
+  expect(email.value).toBe("grace@example.com");
+  await expect(page.locator("#jupiter-field-email")).toHaveValue("grace@example.com");
+});
+
+test("cancelling on the processor's page returns to the review step; paying then uses the same order", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);
+  await toPayment(page);
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await page.waitForURL((u) => u.href.startsWith(server.processorUrl));
+  await page.getByRole("link", { name: /Cancel/ }).click();
+  await backInStore(page);
+  await findItem(page, { role: "heading", label: "Review your plan" });
+  await findItem(page, { role: "status", label: /Payment cancelled/ });
+  await shot(page, "8-cancelled");
+  await next(page, "Your details");
+  await next(page, "Confirmations");
+  await next(page, "Payment");
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await page.waitForURL((u) => u.href.startsWith(server.processorUrl));
+  const creations = requests.filter((r) => r.method === "POST" && new URL(r.url).pathname === "/api/orders");
+  expect(creations).toHaveLength(1);
+});
+
+test("an invalid e-mail shows an inline error and sends nothing", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);
+  await next(page, "Your details");
+  const before = requests.length;
+  await fillDetails(page, { email: "ada@example", name: "Ada" });
+  await click(page, { role: "button", label: "Continue" });
+  await findItem(page, { role: "alert", label: /This e-mail address is not valid/ });
+  await expect(page.locator("#jupiter-field-email")).toHaveAttribute("aria-invalid", "true");
+  await shot(page, "9-invalid-email");
+  expect(requests.slice(before)).toEqual([]);
+  expect((await items(page)).some((i) => i.role === "heading" && i.label === "Your details")).toBe(true);
+});
+
+test("the fields take autofill and paste like any page's inputs", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  await openPlan(page);
+  await next(page, "Your details");
+  const email = page.locator("#jupiter-field-email");
+  await expect(email).toHaveAttribute("type", "email");
+  await expect(email).toHaveAttribute("autocomplete", "email");
+  await expect(page.locator("#jupiter-field-name")).toHaveAttribute("autocomplete", "name");
+  await expect(page.locator("#jupiter-field-phone")).toHaveAttribute("type", "tel");
+  // Autofill: the browser sets the value and fires an input event.
+  await email.evaluate((el) => {
+    el.value = "autofill@example.com";
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await expect.poll(async () => (await findItem(page, { role: "textbox", label: "E-mail address" })).value)
+    .toBe("autofill@example.com");
+  // Paste: the clipboard's text through the real paste shortcut.
+  await page.evaluate(() => navigator.clipboard.writeText("Ada Paste"));
+  await page.locator("#jupiter-field-name").click();
+  await page.keyboard.press("Control+V");
+  await expect.poll(async () => (await findItem(page, { role: "textbox", label: "Full name" })).value).toBe("Ada Paste");
+  // Typing with the keyboard, then Tab to the next field, keeps the order of the form.
+  await page.locator("#jupiter-field-email-confirm").click();
+  await page.keyboard.type("autofill@example.com");
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#jupiter-field-name")).toBeFocused();
+  await expect.poll(async () => (await findItem(page, { role: "textbox", label: "E-mail address again" })).value)
+    .toBe("autofill@example.com");
+});
