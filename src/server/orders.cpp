@@ -376,8 +376,18 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
   if (!open) return internal(res, open.error().message);
   if (open.value().state != "pending_payment")
     return send_error(res, 409, "not_payable", "this order is " + open.value().state + ", not waiting for payment");
-  if (!open.value().session.empty() && open.value().expires > now_s() + 60)
+  if (!open.value().session.empty() && open.value().expires > now_s() + 60) {
+    // A new attempt on the open session: an earlier decline is history, so that polling after this attempt
+    // waits for this attempt's outcome.
+    auto reopened = db_.with([&](db::Connection& c) {
+      auto up = c.prepare("UPDATE orders SET payment_status = 'open', decline_reason = NULL, updated_at = ? "
+                          "WHERE id = ? AND state = 'pending_payment' AND payment_status = 'declined'");
+      if (!up) return up.status();
+      return up.value().bind_all(rfc3339(now_ms()), id).run();
+    });
+    if (!reopened) return internal(res, reopened.error().message);
     return send_json(res, 200, json{{"checkout_url", open.value().url}, {"session", open.value().session}}.dump());
+  }
 
   CheckoutRequest cr;
   cr.reference = id;

@@ -108,6 +108,9 @@ TEST_CASE("a declined card shows the reason, and the buyer can retry") {
   CHECK(declined["state"] == "pending_payment");
 
   CHECK(shop.checkout_path(c) == path);  // the same open session
+  const json retrying = shop.order(c);
+  CHECK(retrying["payment"]["status"] == "open");  // polling after the retry waits for the retry's outcome
+  CHECK(retrying["payment"]["decline_reason"].is_null());
   auto retry = shop.submit_card(path, kCardOk);
   REQUIRE(retry);
   CHECK(retry->status == 303);
