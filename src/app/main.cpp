@@ -17,11 +17,13 @@
 #include "core/app.hpp"
 #include "platform/browser.hpp"
 #include "platform/browser_state.hpp"
+#include "platform/consent_bridge.hpp"
 #include "platform/imgui_impl_web.h"
 #include "platform/platform.hpp"
 #include "platform/text_input.hpp"
 #include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
+#include "ui/privacy_ui.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
@@ -343,6 +345,8 @@ int main() {
   g_app.ctx.format_money = [](Money m) -> const std::string& { return platform::format_money(m); };
   ui::test_items().on = platform::query_param("test") == "1";
   ui::set_missing_text_reporter([](const std::string& m) { platform::log(LogLevel::Warning, m); });
+  ui::set_privacy_services({platform::consent_record_text, platform::gpc_signal, platform::now_ms,
+                            platform::open_cookie_settings});
 
   action::Start start;
   start.cached = load_catalogue_cache();

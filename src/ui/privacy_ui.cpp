@@ -109,7 +109,7 @@ void privacy_header_button() {
 
 void draw_privacy_popup(ImFont* heading) {
   const ImVec2 vp = ImGui::GetMainViewport()->WorkSize;
-  ImGui::SetNextWindowSize(ImVec2(vp.x < 640 ? vp.x - 16 : 600, vp.y * 0.8f), ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(vp.x < 640 ? vp.x - 16 : 600, vp.y < 600 ? vp.y - 40 : 560), ImGuiCond_Appearing);
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar)) return;
   const PrivacyServices& s = services();

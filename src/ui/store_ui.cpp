@@ -19,6 +19,7 @@
 
 #include "core/plan_query.hpp"
 #include "ui/i18n.hpp"
+#include "ui/privacy_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -119,6 +120,8 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
     ImGui::EndCombo();
   }
   TextColored(kMuted, tr("store.tagline"));
+  privacy_header_button();  // the privacy screen (issue 6): choices read through the consent core
+  draw_privacy_popup(ctx.heading);
   ImGui::Spacing();
 }
 

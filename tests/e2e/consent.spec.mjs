@@ -5,7 +5,7 @@ import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import fs from "node:fs";
 import path from "node:path";
-import { startServer } from "./helpers.mjs";
+import { click, findItem, startServer } from "./helpers.mjs";
 import { startHosts } from "./fixtures/consent/hosts.mjs";
 
 const shots = path.join(path.dirname(new URL(import.meta.url).pathname), "results/screenshots");
@@ -407,15 +407,33 @@ for (const [lang, title, accept] of [["es", "Cookies y tu privacidad", "Aceptar 
   });
 }
 
-test("the store page loads the consent manager before its canvas, with the same API", async ({ page }) => {
+test("the store loads the consent manager, and its privacy screen shows the same choices through the core", async ({ page }) => {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
-  const res = await page.goto(server.url + "/");
+  const res = await page.goto(server.url + "/?test=1");
   test.skip(!(await res.text()).includes("consent"), "this site build has no consent manager");
   await page.waitForFunction(() => typeof window.JupiterConsent?.state === "function");
   await expect(banner(page)).toBeVisible();
   await banner(page).getByRole("button", { name: "Reject all" }).click();
   await expect(page.getByRole("button", { name: "Cookie settings" })).toBeVisible();
   await expect.poll(async () => (await receiptsOf(page)).map((r) => r.action)).toEqual(["reject_all"]);
+  // The store's own privacy screen (Dear ImGui), read through the core from the same record.
+  await expect.poll(() => page.evaluate(() => window.jupiterTest?.frames() ?? 0)).toBeGreaterThan(0);
+  await click(page, { role: "button", label: "Privacy" });
+  await findItem(page, { role: "heading", label: "Your privacy choices" });
+  const today = new Date().toISOString().slice(0, 10);
+  await findItem(page, { label: new RegExp(`^Chosen on ${today}, valid until \\d{4}-\\d{2}-\\d{2}\\.$`) });
+  await findItem(page, { label: "Sample analytics: Not allowed" });
+  await findItem(page, { label: "Cookie choices: Allowed" });
+  const id = await page.evaluate(() => JSON.parse(localStorage.getItem("jupiter.consent")).consent_id);
+  await findItem(page, { label: `Consent ID (for your receipts): ${id}` });
+  await page.screenshot({ path: path.join(shots, "consent-store-privacy.png") });
+  // "Cookie settings" there opens the consent manager's preferences; a choice there shows up in the screen.
+  await click(page, { role: "button", label: "Cookie settings" });
+  await expect(prefsDialog(page)).toBeVisible();
+  await prefsDialog(page).getByRole("switch", { name: "Analytics", exact: true }).check();
+  await prefsDialog(page).getByRole("button", { name: "Save choices" }).click();
+  await click(page, { role: "button", label: "Privacy" });
+  await findItem(page, { label: "Sample analytics: Allowed" });
   expect(errors).toEqual([]);
 });
