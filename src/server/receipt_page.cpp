@@ -16,6 +16,12 @@ std::string row(const std::string& label, const std::string& value) {
   return "<tr><th scope=\"row\">" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
 }
 
+// "2026-11-26T10:00:00Z" -> "2026-11-26 10:00 UTC"; anything else unchanged.
+std::string readable_time(const std::string& t) {
+  if (t.size() != 20 || t[10] != 'T' || t[19] != 'Z') return t;
+  return t.substr(0, 10) + " " + t.substr(11, 5) + " UTC";
+}
+
 constexpr const char* kStyle = R"css(
 body { font: 16px/1.5 system-ui, sans-serif; color: #111; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin-bottom: 0; }
@@ -61,7 +67,7 @@ std::string receipt_html(const nlohmann::json& order) {
                      "<title>Receipt " + html_escape(str(order, "id")) + " - JupiterEsims</title>\n<style>" +
                      kStyle + "</style></head>\n<body>\n<h1>Receipt</h1>\n<p class=\"store\">JupiterEsims</p>\n<table>\n";
   html += row("Order", str(order, "id"));
-  html += row("Date", str(order, "created_at"));
+  html += row("Date", readable_time(str(order, "created_at")));
   html += row("Plan", str(plan, "name"));
   html += row("Price", format_plain(amount));
   html += row("Payment method", method);
