@@ -259,7 +259,8 @@ void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>&
   }
   label_value(tr("checkout.details.email"), normalize_email(m.details.email));
   draw_sandbox_note();
-  if (m.offline) TextColored(kError, tr("checkout.problem.offline"), "alert");
+  const bool offline = is_offline(app);  // the store's own view, current even before the checkout hears of it
+  if (offline) TextColored(kError, tr("checkout.problem.offline"), "alert");
   else draw_problem(m);
   if (m.busy != co::Busy::Idle) Text(busy_text(m.busy), "status");
   ImGui::Spacing();
@@ -267,7 +268,7 @@ void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>&
   if (Button(tr("checkout.back"), idle)) emit(out, co::action::Back{});
   ImGui::SameLine();
   const std::string pay = tr_fmt("checkout.pay.button", {{"price", price_text}}) + "##pay";
-  if (Button(pay.c_str(), idle && !m.offline && plan != nullptr)) emit(out, co::action::Pay{env.new_key()});
+  if (Button(pay.c_str(), idle && !offline && plan != nullptr)) emit(out, co::action::Pay{env.new_key()});
 }
 
 // ---------------------------------------------------------------------------------------------------------

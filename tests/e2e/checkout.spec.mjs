@@ -293,3 +293,56 @@ test("the fields take autofill and paste like any page's inputs", async ({ page,
   await expect.poll(async () => (await findItem(page, { role: "textbox", label: "E-mail address again" })).value)
     .toBe("autofill@example.com");
 });
+
+test("offline: the payment step refuses to buy and sends nothing", async ({ page, context }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);
+  await toPayment(page);
+  await context.setOffline(true);
+  await findItem(page, { role: "alert", label: /You are offline/ });
+  expect((await findItem(page, { role: "button", label: /^Pay \$/ })).enabled).toBe(false);
+  await shot(page, "10-offline");
+  expect(requests.filter((r) => new URL(r.url).pathname.startsWith("/api/orders"))).toEqual([]);
+  await context.setOffline(false);
+  await expect.poll(async () => (await findItem(page, { role: "button", label: /^Pay \$/ })).enabled).toBe(true);
+});
+
+test("an order link opens the order in a fresh tab; a wrong or missing secret shows nothing of it", async ({ page, context }) => {
+  const res = await fetch(`${server.url}/api/orders`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Idempotency-Key": "e2e-link-test-key-0001" },
+    body: JSON.stringify({ plan: PLAN, currency: "EUR", email: "link@example.com", name: "Link Test", phone: "",
+      adult: true, terms_version: "1.0", marketing: false, language: "en" }),
+  });
+  expect(res.status).toBe(201);
+  const { order, token } = await res.json();
+  await keepTestApi(page);
+  await page.goto(`${server.url}/?order=${order.id}#t=${token}`);
+  await findItem(page, { role: "heading", label: "Waiting for payment" });
+  await findItem(page, { role: "button", label: "Pay now" });
+  await findItem(page, { role: "text", label: "€5.99" });
+  await shot(page, "11-order-link");
+
+  const wrong = await context.newPage();
+  await keepTestApi(wrong);
+  await wrong.goto(`${server.url}/?order=${order.id}#t=${token.slice(0, -4)}AAAA`);
+  await findItem(wrong, { role: "alert", label: /could not find this order/ });
+  expect((await items(wrong)).some((i) => i.label.includes("link@example.com"))).toBe(false);
+  const partial = await context.newPage();
+  await keepTestApi(partial);
+  await partial.goto(`${server.url}/?order=${order.id}`);
+  await findItem(partial, { role: "alert", label: /link is incomplete/ });
+});
+
+test("the Privacy Policy v1.0 is one click away from the confirmations", async ({ page }) => {
+  await openPlan(page);
+  await next(page, "Your details");
+  await fillDetails(page);
+  await next(page, "Confirmations");
+  await click(page, { role: "button", label: "Read the Privacy Policy v1.0" });
+  await findItem(page, { role: "heading", label: "Privacy Policy v1.0" });
+  await findItem(page, { role: "text", label: /We do not store full card details/ });
+  await shot(page, "12-policy");
+  await click(page, { role: "button", label: "Close" });
+  await findItem(page, { role: "heading", label: "Confirmations" });
+});
