@@ -405,9 +405,10 @@ void draw_searchable_list(const char* id, const char* hint, char* buf, std::size
   ImGui::EndChild();
 }
 
+// "Validity   15 days": a label column wide enough for the longest label in any of the four languages.
 void fact(const char* label_key, const std::string& value) {
   TextColored(kMuted, tr(label_key));
-  ImGui::SameLine(200.0f);
+  ImGui::SameLine(ImGui::GetCursorStartPos().x + 230.0f);
   TextWrapped(value);
 }
 
@@ -420,7 +421,10 @@ void draw_buy(const Model& m, const Plan& p, const Context& ctx, std::vector<Act
   Text(ctx.format_money(*price), "price");
   const bool allowed = buying_allowed(m);
   const std::string buy = tr_fmt("store.detail.buy", {{"price", ctx.format_money(*price)}}) + "##buy";
-  if (Button(buy.c_str(), allowed) && allowed) out.push_back(action::BuyPlan{p.id});
+  ImGui::PushStyleColor(ImGuiCol_Button, allowed ? ImVec4(0.99f, 0.86f, 0.74f, 1.0f) : ImVec4(0.90f, 0.90f, 0.92f, 1.0f));
+  const bool pressed = Button(buy.c_str(), allowed);
+  ImGui::PopStyleColor();
+  if (pressed && allowed) out.push_back(action::BuyPlan{p.id});
   if (is_offline(m)) TextColored(kError, tr("store.detail.offline"), "alert");
   else if (!allowed) TextColored(kMuted, tr("store.cache.checking"), "status");
 }
