@@ -3,10 +3,15 @@
 
 #include <string>
 
+#include "core/app.hpp"
 #include "core/checkout.hpp"
+#include "fixtures.hpp"
 
-using namespace jupiter;
-using namespace jupiter::checkout;
+using namespace jupiter::checkout;  // Model, Action, Effect below are the checkout's; the app's are qualified
+using jupiter::ContactProblem;
+using jupiter::Currency;
+using jupiter::OrderState;
+using jupiter::PaymentStatus;
 
 namespace {
 
@@ -535,4 +540,44 @@ TEST_CASE("polls back off by half each time, up to ten seconds") {
 TEST_CASE("links keep the token out of what the server logs for the page") {
   CHECK(order_link("ord_1", "abc") == "/?order=ord_1#t=abc");
   CHECK(receipt_link("ord_1", "abc") == "/orders/ord_1/receipt?token=abc");
+}
+
+SCENARIO("the store hands Buy to the checkout, and refuses it while offline") {
+  GIVEN("a store whose catalogue the server confirmed") {
+    const std::string body = fixtures::catalogue_json(fixtures::plan_json("jp-5gb", R"("JP")"));
+    jupiter::Model app = jupiter::update({}, jupiter::action::Start{}).model;
+    app = jupiter::update(std::move(app), jupiter::action::CatalogueResponse{200, body, "", "", 0}).model;
+    REQUIRE(jupiter::buying_allowed(app));
+    WHEN("Buy is pressed on a plan") {
+      jupiter::Update u = jupiter::update(app, jupiter::action::BuyPlan{"jp-5gb"});
+      THEN("the checkout opens on the review step in the store's currency, and its session record is saved") {
+        CHECK(u.model.checkout.step == Step::Review);
+        CHECK(u.model.checkout.currency == Currency::USD);
+        bool saved = false;
+        for (const auto& e : u.effects)
+          if (auto c = std::get_if<Effect>(&e)) saved = saved || std::holds_alternative<effect::SaveSession>(*c);
+        CHECK(saved);
+      }
+    }
+    WHEN("Buy is pressed on a plan that does not exist") {
+      jupiter::Update u = jupiter::update(app, jupiter::action::BuyPlan{"nope"});
+      THEN("nothing opens") { CHECK(u.model.checkout.step == Step::None); }
+    }
+    WHEN("the browser went offline") {
+      app = jupiter::update(std::move(app), jupiter::action::ConnectivityChanged{false}).model;
+      jupiter::Update u = jupiter::update(app, jupiter::action::BuyPlan{"jp-5gb"});
+      THEN("Buy does not open the checkout") { CHECK(u.model.checkout.step == Step::None); }
+    }
+    WHEN("the browser goes offline on the payment step") {
+      jupiter::Model m = jupiter::update(app, jupiter::action::BuyPlan{"jp-5gb"}).model;
+      m.checkout = at_payment();
+      m = jupiter::update(std::move(m), jupiter::action::ConnectivityChanged{false}).model;
+      jupiter::Update u = jupiter::update(std::move(m), Action{action::Pay{kKey}});
+      THEN("Pay is refused with nothing sent") {
+        CHECK(u.model.checkout.problem == Problem::Offline);
+        for (const auto& e : u.effects)
+          if (auto c = std::get_if<Effect>(&e)) CHECK_FALSE(std::holds_alternative<effect::Http>(*c));
+      }
+    }
+  }
 }
