@@ -72,7 +72,7 @@ TEST_CASE("a partner that keeps failing is retried, then the payment is refunded
   CHECK(o["delivery"]["attempts"].get<int>() >= 2);  // retried before giving up
   CHECK(o["esim"].is_null());
   CHECK(o["history"].back()["to"] == "refunded");
-  CHECK(shop.processor->output().find("refunded " + o["payment"]["transaction"].get<std::string>()) != std::string::npos);
+  CHECK(shop.processor->wait_for_output("refunded " + o["payment"]["transaction"].get<std::string>()));
   const std::string mail = shop.wait_for_mail(c.id + "-refund.eml");
   CHECK(mail.find("Subject: Order " + c.id + ": refunded") != std::string::npos);
 }
