@@ -346,3 +346,31 @@ test("the Privacy Policy v1.0 is one click away from the confirmations", async (
   await click(page, { role: "button", label: "Close" });
   await findItem(page, { role: "heading", label: "Confirmations" });
 });
+
+// Pays for a plan with 4242 against a backend started with `options`, and waits to be back on the order page.
+async function payWithBackend(page, options) {
+  await server.stop();
+  server = await startServer(options);
+  await openPlan(page);
+  await toPayment(page);
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await payOnProcessor(page, CARDS.ok);
+  await backInStore(page);
+}
+
+test("a delayed eSIM: the order page says it is being prepared while it polls, then shows the delivery", async ({ page }) => {
+  await payWithBackend(page, { partnerMode: "delay", partnerDelay: 6 });
+  await findItem(page, { role: "status", label: "Preparing your eSIM…" }, { timeout: 20_000 });
+  await shot(page, "13-preparing");
+  await findItem(page, { role: "heading", label: "Your order" }, { timeout: 45_000 });
+  await findItem(page, { role: "qr" }, { timeout: 10_000 });
+});
+
+test("an eSIM that cannot be delivered ends refunded, with the reason and the order number for support", async ({ page }) => {
+  await payWithBackend(page, { partnerMode: "fail", provisionDeadline: 4 });
+  await findItem(page, { role: "heading", label: "Your payment was refunded" }, { timeout: 50_000 });
+  const id = new URL(page.url()).searchParams.get("order");
+  await findItem(page, { role: "alert", label: /^Reason: / });
+  await findItem(page, { role: "text", label: new RegExp(`order number ${id}`) });
+  await shot(page, "14-refunded");
+});
