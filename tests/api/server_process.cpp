@@ -144,6 +144,9 @@ std::optional<int> ServerProcess::wait_for_exit(std::chrono::milliseconds timeou
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      // The pipe may still hold its last lines: output() is complete once the reader has seen its end.
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait_for(lock, std::chrono::seconds(2), [this] { return eof_; });
       return exit_status_;
     }
     if (r < 0 && errno != EINTR) return std::nullopt;
