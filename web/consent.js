@@ -154,7 +154,7 @@
       d.cookie = COOKIE + "=" + encodeURIComponent(record) + "; Max-Age=" + 86400 * config.validity_days +
         "; Path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
     });
-    if (w.BroadcastChannel) safe(function () { new BroadcastChannel(KEY).postMessage(record); });
+    if (channel) safe(function () { channel.postMessage(record); });  // other tabs; never back to this one
     hideAll();
     enqueue(out[1]);  // before a possible reload: the queue is stored
     apply(computeState(record));
