@@ -54,7 +54,19 @@ struct App {
   std::vector<PhoneBrand> phones;
 };
 App g_app;
-std::vector<double> g_timings;  // update() times of QueryChanged actions (ms), with the test API on
+// For the benchmark, with the test API on: update() times (ms) of the actions that change what is listed, and the
+// CPU time of each rendered frame (ms).
+std::vector<std::pair<const char*, double>> g_timings;
+std::vector<double> g_frame_ms;
+
+const char* action_name(const Action& a) {
+  if (std::holds_alternative<action::QueryChanged>(a)) return "search";
+  if (std::holds_alternative<action::FilterChanged>(a)) return "filter";
+  if (std::holds_alternative<action::SortChanged>(a)) return "sort";
+  if (std::holds_alternative<action::DestinationChosen>(a)) return "destination";
+  if (std::holds_alternative<action::CurrencyChosen>(a)) return "currency";
+  return nullptr;
+}
 
 void request_frames(int n);
 
@@ -149,17 +161,6 @@ void sync_url() {
   g_app.route_from_history = false;
 }
 
-// The traveller's stored language and currency: read only with the preferences consent.
-struct StoredPreferences {
-  std::optional<Language> language;
-  std::optional<Currency> currency;
-};
-StoredPreferences stored_preferences() {
-  if (!platform::consent_allows("preferences")) return {};
-  return {parse_language(platform::storage_get(kLanguageKey).value_or("")),
-          parse_currency(platform::storage_get(kCurrencyKey).value_or(""))};
-}
-
 // One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
 TextTable texts_for(Language lang) {
   TextTable table;
@@ -186,10 +187,10 @@ void drain_actions() {
   while (!g_app.queue.empty()) {
     Action a = std::move(g_app.queue.front());
     g_app.queue.pop_front();
-    const bool timed = ui::test_items().on && std::holds_alternative<action::QueryChanged>(a);
+    const char* timed = ui::test_items().on ? action_name(a) : nullptr;
     const double t0 = timed ? emscripten_get_now() : 0.0;
     Update u = update(std::move(g_app.model), std::move(a));
-    if (timed && g_timings.size() < 10000) g_timings.push_back(emscripten_get_now() - t0);
+    if (timed && g_timings.size() < 10000) g_timings.emplace_back(timed, emscripten_get_now() - t0);
     g_app.model = std::move(u.model);
     for (const Effect& e : u.effects) perform(e);
   }
@@ -216,6 +217,7 @@ void build_fonts() {
 }
 
 void render_frame() {
+  const double frame_start = emscripten_get_now();
   drain_actions();
   if (g_app.model.catalogue.catalogue) platform::mark("jupiter:catalogue-decoded");
   if (web::ImplWeb_PixelRatioChanged()) build_fonts();
@@ -247,6 +249,7 @@ void render_frame() {
   items.end_frame();
   platform::text_fields_sync(fields);
   ++g_app.frames_rendered;
+  if (ui::test_items().on && g_frame_ms.size() < 10000) g_frame_ms.push_back(emscripten_get_now() - frame_start);
 
   platform::mark("jupiter:first-frame");
   if (info.catalogue_visible) platform::mark("jupiter:catalogue-visible");
@@ -328,11 +331,20 @@ EMSCRIPTEN_KEEPALIVE const char* jupiter_test_state() {
   json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return json.c_str();
 }
-// Milliseconds spent in update() for each kind of action, for the benchmark (search as you type).
+// [[action, ms], ...] of update() since the last call, for the benchmark (search as you type, filters).
 EMSCRIPTEN_KEEPALIVE const char* jupiter_test_timings() {
   static std::string json;
-  json = nlohmann::json(g_timings).dump();
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& [name, ms] : g_timings) j.push_back({name, ms});
+  json = j.dump();
   g_timings.clear();
+  return json.c_str();
+}
+// CPU ms of each frame rendered since the last call.
+EMSCRIPTEN_KEEPALIVE const char* jupiter_test_frame_times() {
+  static std::string json;
+  json = nlohmann::json(g_frame_ms).dump();
+  g_frame_ms.clear();
   return json.c_str();
 }
 }
@@ -347,6 +359,7 @@ int main() {
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ui::apply_style(ImGui::GetStyle());
 
+  platform::set_redraw_hook(request_frames);  // clipboard results and other browser callbacks redraw
   if (!web::ImplWeb_Init("#canvas", request_frames)) {
     platform::log(LogLevel::Error, "WebGL2 is not available: the store cannot be drawn");
     platform::report_no_webgl();
@@ -361,9 +374,10 @@ int main() {
 
   action::Start start;
   start.cached = load_catalogue_cache();
-  const StoredPreferences prefs = stored_preferences();
-  start.language = choose_language(prefs.language, platform::browser_languages());
-  start.currency = prefs.currency.value_or(Currency::USD);
+  const bool prefs = platform::consent_allows("preferences");
+  const auto stored = [prefs](const char* key) { return prefs ? platform::storage_get(key) : std::nullopt; };
+  start.language = choose_language(parse_language(stored(kLanguageKey).value_or("")), platform::browser_languages());
+  start.currency = parse_currency(stored(kCurrencyKey).value_or("")).value_or(Currency::USD);
   dispatch(std::move(start));
   g_app.route = decode_route(platform::url_query());
   dispatch(action::RouteChanged{g_app.route});
@@ -373,11 +387,6 @@ int main() {
     dispatch(action::RouteChanged{decode_route(query)});
   });
   platform::on_connectivity([](bool online) { dispatch(action::ConnectivityChanged{online}); });
-  // The consent manager may learn the stored choice after main(): the stored preferences are read then.
-  platform::on_consent([] {
-    const StoredPreferences p = stored_preferences();
-    if (p.language || p.currency) dispatch(action::PreferencesLoaded{p.language, p.currency});
-  });
   g_app.phones = decode_phone_list(
       std::string_view(reinterpret_cast<const char*>(jupiter_phones_data), jupiter_phones_data_size));
   g_app.ctx.phones = &g_app.phones;
