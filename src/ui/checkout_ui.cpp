@@ -59,12 +59,13 @@ std::string date_text(const std::string& rfc3339) {
   return rfc3339.substr(0, 10) + " " + rfc3339.substr(11, 5) + " UTC";
 }
 
-// A fact as "label   value", the values aligned in a column.
+// A fact as "label   value", the values aligned in a column (on a narrow screen, the value under its label).
 void label_value(const char* label, const std::string& value, const char* role = "text") {
   const float x = ImGui::GetCursorPosX();
+  const bool narrow = ImGui::GetContentRegionAvail().x < 480.0f;
   TextColored(kMuted, label);
-  ImGui::SameLine(x + 180.0f);
-  Text(value, role);
+  if (!narrow) ImGui::SameLine(x + 180.0f);
+  TextWrapped(value, role);
 }
 
 void step_header(const CheckoutEnv& env, int step, const char* title_key) {
@@ -307,7 +308,7 @@ void draw_receipt_facts(const co::Model& m, const Order& o, const CheckoutEnv& e
   TextColored(kMuted, tr("checkout.order.link_note"));
   std::string base = env.page_base;
   if (!base.empty() && base.back() == '/') base.pop_back();
-  Text(base + co::order_link(m.order_id, m.token), "link");
+  TextWrapped(base + co::order_link(m.order_id, m.token), "link");
 }
 
 void draw_pending(const co::Model& m, const Order& o, const CheckoutEnv& env, std::vector<Action>& out) {

@@ -385,3 +385,19 @@ test("an eSIM that cannot be delivered ends refunded, with the reason and the or
   await findItem(page, { role: "text", label: new RegExp(`order number ${id}`) });
   await shot(page, "14-refunded");
 });
+
+test("on a phone-sized screen the details fit the width and the inputs sit on their frames", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openPlan(page);
+  await shot(page, "15-phone-review");
+  await next(page, "Your details");
+  await fillDetails(page);
+  for (const [label, id] of [["E-mail address", "email"], ["Full name", "name"], ["Phone (optional)", "phone"]]) {
+    const frame = await findItem(page, { role: "textbox", label });
+    const box = await page.locator(`#jupiter-field-${id}`).boundingBox();
+    expect(box.x).toBeCloseTo(frame.x, 0);
+    expect(box.y).toBeCloseTo(frame.y, 0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  }
+  await shot(page, "16-phone-details");
+});
