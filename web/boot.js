@@ -100,8 +100,10 @@
       items: function () { var s = call("jupiter_test_items"); return s ? JSON.parse(s) : []; },
       state: function () { var s = call("jupiter_test_state"); return s ? JSON.parse(s) : null; },
       frames: function () { return running ? Module._jupiter_test_frames() : 0; },
-      // update() times in ms of the search-as-you-type actions since the last call (benchmark).
+      // [action, ms] of the store's update() since the last call: search, filter, sort, ... (benchmark).
       timings: function () { var s = call("jupiter_test_timings"); return s ? JSON.parse(s) : []; },
+      // CPU ms of each frame rendered since the last call (benchmark).
+      frameTimes: function () { var s = call("jupiter_test_frame_times"); return s ? JSON.parse(s) : []; },
     };
   }
 })();

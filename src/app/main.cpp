@@ -161,6 +161,17 @@ void sync_url() {
   g_app.route_from_history = false;
 }
 
+// The traveller's stored language and currency: read only with the preferences consent.
+struct StoredPreferences {
+  std::optional<Language> language;
+  std::optional<Currency> currency;
+};
+StoredPreferences stored_preferences() {
+  if (!platform::consent_allows("preferences")) return {};
+  return {parse_language(platform::storage_get(kLanguageKey).value_or("")),
+          parse_currency(platform::storage_get(kCurrencyKey).value_or(""))};
+}
+
 // One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
 TextTable texts_for(Language lang) {
   TextTable table;
@@ -374,10 +385,9 @@ int main() {
 
   action::Start start;
   start.cached = load_catalogue_cache();
-  const bool prefs = platform::consent_allows("preferences");
-  const auto stored = [prefs](const char* key) { return prefs ? platform::storage_get(key) : std::nullopt; };
-  start.language = choose_language(parse_language(stored(kLanguageKey).value_or("")), platform::browser_languages());
-  start.currency = parse_currency(stored(kCurrencyKey).value_or("")).value_or(Currency::USD);
+  const StoredPreferences prefs = stored_preferences();
+  start.language = choose_language(prefs.language, platform::browser_languages());
+  start.currency = prefs.currency.value_or(Currency::USD);
   dispatch(std::move(start));
   g_app.route = decode_route(platform::url_query());
   dispatch(action::RouteChanged{g_app.route});
@@ -387,6 +397,11 @@ int main() {
     dispatch(action::RouteChanged{decode_route(query)});
   });
   platform::on_connectivity([](bool online) { dispatch(action::ConnectivityChanged{online}); });
+  // The consent manager may learn the stored choice after main(): the stored preferences are read then.
+  platform::on_consent([] {
+    const StoredPreferences p = stored_preferences();
+    if (p.language || p.currency) dispatch(action::PreferencesLoaded{p.language, p.currency});
+  });
   g_app.phones = decode_phone_list(
       std::string_view(reinterpret_cast<const char*>(jupiter_phones_data), jupiter_phones_data_size));
   g_app.ctx.phones = &g_app.phones;

@@ -218,7 +218,7 @@ std::string option_label(const char* label, std::size_t n, const std::string& id
 template <class E, std::size_t N, class Label, class Choose>
 void filter_combo(const char* id, E current, const std::array<std::size_t, N>& counts, Label label, Choose choose,
                   std::vector<Action>& out) {
-  ImGui::SetNextItemWidth(190.0f);
+  ImGui::SetNextItemWidth(225.0f);  // "Beliebiges Datenvolumen"
   if (BeginCombo(id, label(current))) {
     for (std::size_t i = 0; i < N; ++i) {
       const E v = static_cast<E>(i);
