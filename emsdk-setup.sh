@@ -40,6 +40,7 @@ PKGS=(
   chromium
   fonts-inter fonts-noto-core fonts-dejavu-core
   zbar-tools brotli gzip curl python3 python3-fonttools
+  terser
 )
 
 # Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and

@@ -7,11 +7,18 @@
 //   [X] the record in localStorage and a cookie; every storage access guarded (SecurityError: page-life only)
 //   [X] cross-tab sync (storage event + BroadcastChannel); receipts by fetch keepalive / sendBeacon, retried
 //   [X] public API on window.JupiterConsent (see consent-stub.js, which queues calls until this runs)
-// Load with <script src="consent.js" data-wasm="consent.wasm" defer>; data-endpoint overrides the receipt URL.
+// Load with <script src="consent.js" data-wasm="consent.wasm" data-texts="en=consent-en.json de=..." defer>:
+// data-texts lists the banner texts per language (the page fetches only its own); data-endpoint overrides the
+// receipt URL.
 (function (w, d) {
   "use strict";
   var me = d.currentScript;
   var WASM = me.getAttribute("data-wasm");
+  var TEXTS = {};  // language -> URL of its texts
+  (me.getAttribute("data-texts") || "").split(" ").forEach(function (pair) {
+    var i = pair.indexOf("=");
+    if (i > 0) TEXTS[pair.slice(0, i)] = pair.slice(i + 1);
+  });
   var ENDPOINT = me.getAttribute("data-endpoint") || "/api/consent/receipts";
   var UI_VERSION = "consent-1";
   var KEY = "jupiter.consent";
@@ -23,7 +30,7 @@
   var pending = api._queue;
   var listeners = [];
   var gpc = api.gpc;
-  var ex, mem, config, texts, T, lang, state, record = "", memQueue = [], ran = false;
+  var ex, mem, config, T, lang, state, record = "", memQueue = [], ran = false;
   var root, banner, prefs, settingsBtn, lastFocus, channel, bannerHash = "";
 
   // ---- guarded storage: a SecurityError (blocked storage) leaves the decision in memory for the page's life --
@@ -346,20 +353,17 @@
     var tags = [d.documentElement.lang].concat(navigator.languages || [navigator.language]);
     for (var i = 0; i < tags.length; i++) {
       var t = String(tags[i] || "").slice(0, 2).toLowerCase();
-      if (texts[t]) return t;
+      if (TEXTS[t]) return t;
     }
     return "en";
   }
-  function start(instance) {
+  function start(instance, texts) {
     ex = instance.exports;
     mem = ex.memory;
     if (ex._initialize) ex._initialize();
     if (!ex.jc_init()) throw new Error("consent: the embedded config is unusable");
     config = JSON.parse(get(ex.jc_config()));
-    texts = JSON.parse(get(ex.jc_texts()));
-    lang = pickLanguage();
-    T = {};
-    for (var k in texts[lang]) T[k.slice(8)] = texts[lang][k];  // "consent.title" -> "title"
+    T = texts;
     root = el("div", { id: "jc-root", class: "jc", lang: lang, dir: T.dir || "ltr" });
     settingsBtn = button(T.settings, showPreferences, "jc-settings");
     root.appendChild(settingsBtn);
@@ -406,10 +410,13 @@
       return copy.arrayBuffer().then(function (b) { return WebAssembly.instantiate(b, imports); });
     });
   };
-  fetch(WASM, { credentials: "same-origin" }).then(instantiate)
-    .then(function (m) {
-      if (d.body) start(m.instance);
-      else d.addEventListener("DOMContentLoaded", function () { start(m.instance); });
+  lang = pickLanguage();
+  Promise.all([fetch(WASM, { credentials: "same-origin" }).then(instantiate),
+               fetch(TEXTS[lang], { credentials: "same-origin" }).then(function (r) { return r.json(); })])
+    .then(function (both) {
+      var go = function () { start(both[0].instance, both[1]); };
+      if (d.body) go();
+      else d.addEventListener("DOMContentLoaded", go);
     })
     .catch(function (e) { console.error("consent manager failed to start:", e); });
 })(window, document);

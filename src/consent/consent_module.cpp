@@ -1,6 +1,7 @@
 // consent_module.cpp: the consent WebAssembly module: the core's consent model behind a small C ABI for
 // web/consent.js. No Emscripten runtime JS: the module is standalone (it imports nothing the page must know
-// about), the config and the banner texts are embedded, and strings cross the boundary as UTF-8 in memory.
+// about), the config is embedded (the banner texts are files of their own, one per language), and strings cross
+// the boundary as UTF-8 in memory.
 //
 // Calling convention: JS asks jc_input(n) for n bytes, writes UTF-8 there, calls a function; a function that
 // returns text returns a pointer and jc_output_size() says how many bytes. The input and output buffers stay
@@ -8,7 +9,7 @@
 // JSON records escape control characters, the other fields are checked by the core).
 //
 //   jc_init()                          decodes the embedded config once; 1 when usable, 0 otherwise
-//   jc_config() / jc_texts()           the embedded config / texts (JSON) for drawing the banner
+//   jc_config()                        the embedded config (JSON) for drawing the banner
 //   jc_state(gpc, now_ms)              input: a stored record (may be empty or garbage)
 //                                      -> {"valid","reason","record_error","categories","services",
 //                                          "gpc_applied","gpc_overrode","expires_ms","consent_mode"}
@@ -28,8 +29,6 @@
 
 extern "C" const unsigned char jupiter_consent_config[];
 extern "C" const unsigned int jupiter_consent_config_size;
-extern "C" const unsigned char jupiter_consent_texts[];
-extern "C" const unsigned int jupiter_consent_texts_size;
 
 namespace {
 
@@ -119,10 +118,6 @@ __attribute__((export_name("jc_init"))) int jc_init() {
 
 __attribute__((export_name("jc_config"))) const char* jc_config() {
   return output(std::string(embedded(jupiter_consent_config, jupiter_consent_config_size)));
-}
-
-__attribute__((export_name("jc_texts"))) const char* jc_texts() {
-  return output(std::string(embedded(jupiter_consent_texts, jupiter_consent_texts_size)));
 }
 
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {

@@ -4,9 +4,9 @@
 //
 // Usage: node tests/bench/consent-bench.mjs [--runs N]      (JUPITER_WEB_BUILD picks the web build, as in e2e)
 //
-// 1. Sizes: everything the banner needs, as the browser gets it: consent-stub.js, consent.js, consent.css and the
-//    consent WebAssembly module (config and texts are inside it), raw, gzip level 9 and brotli quality 11
-//    (node:zlib). Target: JS + CSS + wasm at most 16 KB (16,384 bytes) gzip. The same for vanilla-cookieconsent
+// 1. Sizes: everything the banner needs, as the browser gets it: consent-stub.js, consent.js, consent.css, the
+//    consent WebAssembly module (the config is inside it) and the page's language texts (a page fetches only its
+//    own; the largest language is counted), raw, gzip level 9 and brotli quality 11 (node:zlib). Target: JS + CSS + wasm at most 16 KB (16,384 bytes) gzip. The same for vanilla-cookieconsent
 //    3.1.0's dist files, for contrast.
 // 2. Banner first visible: the same small page twice, once with our banner, once with vanilla-cookieconsent 3.1.0
 //    (tests/node_modules, pinned in tests/package.json) configured with the same categories and texts, served by
@@ -50,10 +50,15 @@ function sizes(label, files) {
 const ours = consentFiles();
 for (const [name, file] of Object.entries(ours))
   if (!fs.existsSync(file)) { console.error(`missing ${name} (${file}): build the web preset first`); process.exit(1); }
+const texts = Object.keys(ours).filter((name) => name.endsWith(".json"));
+const largest = texts.reduce((a, b) => (zlib.gzipSync(fs.readFileSync(ours[b]), { level: 9 }).length >
+                                        zlib.gzipSync(fs.readFileSync(ours[a]), { level: 9 }).length ? b : a));
+const banner = Object.fromEntries(Object.entries(ours).filter(([name]) => !texts.includes(name) || name === largest));
 if (!fs.existsSync(path.join(vccDir, "cookieconsent.umd.js"))) {
   console.error("vanilla-cookieconsent is missing: npm ci in tests/"); process.exit(1);
 }
-const oursTotal = sizes("JupiterConsent (stub + banner JS + CSS + wasm with config and 4 languages)", ours);
+const oursTotal = sizes("JupiterConsent (stub + banner JS + CSS + wasm with config + the largest language's texts)",
+                        banner);
 sizes("vanilla-cookieconsent 3.1.0 (umd JS + CSS; its config and texts come on top, in the page)", {
   "cookieconsent.umd.js": path.join(vccDir, "cookieconsent.umd.js"),
   "cookieconsent.css": path.join(vccDir, "cookieconsent.css"),
@@ -70,7 +75,8 @@ const routes = {
   "/vcc/cookieconsent.css": path.join(vccDir, "cookieconsent.css"),
   ...ours,
 };
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
+                ".json": "application/json" };
 const server = http.createServer((req, res) => {
   const file = routes[new URL(req.url, "http://x").pathname];
   if (!file) return res.writeHead(404).end();
