@@ -28,6 +28,7 @@
 #include "server/migrations.hpp"
 #include "server/options.hpp"
 #include "server/orders.hpp"
+#include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
 #include "server/payment_processor.hpp"
 #include "server/provisioning.hpp"
@@ -152,6 +153,8 @@ int run(const Options& o) {
   Provisioner provisioner(database, *partner, *processor, outbox, commerce);
   Orders orders(database, *processor, outbox, commerce, [&provisioner] { provisioner.wake(); });
   orders.add_routes(router);
+  PrivacyRights rights(database, orders, outbox);
+  rights.add_routes(router);
   provisioner.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");

@@ -351,6 +351,11 @@ void Orders::record_checkout_consent(const OrderRequest& r, const std::string& c
     log::error("orders: consent receipt of " + order_id + " refused: " + stored.value().problem);
 }
 
+std::optional<nlohmann::json> Orders::open_order(const httplib::Request& req, httplib::Response& res,
+                                                 const std::string& id) {
+  return authorize(id, bearer(req), res);
+}
+
 void Orders::get(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   if (auto o = authorize(id, bearer(req), res)) send_json(res, 200, o->dump());
 }
@@ -418,6 +423,8 @@ void Orders::resend(const httplib::Request& req, httplib::Response& res, const s
   if (!order) return;
   if ((*order)["state"] != "delivered" || (*order)["esim"].is_null())
     return send_error(res, 409, "not_delivered", "only a delivered eSIM can be sent again");
+  if ((*order)["customer"]["email"] == "")
+    return send_error(res, 409, "erased", "the personal data of this order was erased: there is no address to send to");
   std::lock_guard<std::mutex> lock(payment_mutex_);  // two resends at once must see each other
   auto previous = db_.with([&](db::Connection& c) -> db::Result<std::vector<std::int64_t>> {
     auto q = c.prepare("SELECT sent_s FROM order_emails WHERE order_id = ? AND kind = 'resend'");

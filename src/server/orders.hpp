@@ -62,6 +62,8 @@ class Orders {
   Orders(db::Database& db, PaymentProcessor& processor, Outbox& outbox, OrdersConfig config,
          std::function<void()> paid);  // `paid` wakes the provisioning worker
   void add_routes(Router& router);
+  // The ORDER when the request's Bearer token opens order `id`; otherwise nullopt with the 404 already answered.
+  std::optional<nlohmann::json> open_order(const httplib::Request& req, httplib::Response& res, const std::string& id);
 
  private:
   void create(const httplib::Request& req, httplib::Response& res);

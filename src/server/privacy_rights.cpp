@@ -1,0 +1,261 @@
+// privacy_rights.cpp: see privacy_rights.hpp.
+#include "server/privacy_rights.hpp"
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "core/contact.hpp"
+#include "server/clock.hpp"
+#include "server/consent_store.hpp"
+#include "server/crypto.hpp"
+#include "server/http_util.hpp"
+#include "server/log.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+using json = nlohmann::json;
+constexpr std::size_t kMaxBody = 4 * 1024;
+
+void internal(httplib::Response& res, const std::string& why) {
+  log::error("privacy: " + why);
+  send_error(res, 500, "internal", "the request could not be completed");
+}
+
+// Appends an order_history row that records an event without a state change (from = to = the current state).
+db::Status note(db::Connection& c, const std::string& id, const std::string& reason) {
+  auto q = c.prepare(
+      "INSERT INTO order_history (order_id, seq, at, from_state, to_state, reason) "
+      "SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = ?1), ?2, state, state, ?3 "
+      "FROM orders WHERE id = ?1");
+  if (!q) return q.error();
+  return q.value().bind_all(id, rfc3339(now_ms()), reason).run();
+}
+
+db::Status touch(db::Connection& c, const std::string& id) {
+  auto q = c.prepare("UPDATE orders SET updated_at = ? WHERE id = ?");
+  if (!q) return q.error();
+  return q.value().bind_all(rfc3339(now_ms()), id).run();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] access and portability
+// ---------------------------------------------------------------------------------------------------------
+void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = orders_.open_order(req, res, id);
+  if (!order) return;
+  struct Extra {
+    std::string consent_id, language, terms_version, partner;
+    json emails = json::array();
+  };
+  auto extra = db_.with([&](db::Connection& c) -> db::Result<Extra> {
+    Extra e;
+    auto q = c.prepare("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(id).step();
+    if (!row) return row.error();
+    if (row.value()) {
+      e.consent_id = q.value().column_text(0);
+      e.language = q.value().column_text(1);
+      e.terms_version = q.value().column_text(2);
+      e.partner = q.value().column_text(3);
+    }
+    auto m = c.prepare("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s");
+    if (!m) return m.error();
+    m.value().bind_all(id);
+    for (;;) {
+      auto r = m.value().step();
+      if (!r) return r.error();
+      if (!r.value()) break;
+      e.emails.push_back({{"kind", m.value().column_text(0)}, {"sent_at", rfc3339(m.value().column_int64(1) * 1000)}});
+    }
+    return e;
+  });
+  if (!extra) return internal(res, extra.error().message);
+  json receipts = json::array();
+  if (!extra.value().consent_id.empty()) {
+    auto stored = list_consent_receipts(db_, extra.value().consent_id);
+    if (!stored) return internal(res, stored.error().message);
+    for (const StoredReceipt& s : stored.value()) {
+      const ConsentReceipt& r = s.receipt;
+      receipts.push_back({{"received_at", rfc3339(s.received_ms)}, {"time", rfc3339(r.time_ms)},
+                          {"source", r.source}, {"action", r.action},
+                          {"choices", json::parse(r.choices_json, nullptr, false)},
+                          {"policy_version", r.policy_version}, {"language", r.language}, {"gpc", r.gpc}});
+    }
+  }
+  const json out = {
+      {"format", "jupiteresims-personal-data/1"},
+      {"exported_at", rfc3339(now_ms())},
+      {"order", *order},
+      {"order_settings", {{"language", extra.value().language}, {"terms_version", extra.value().terms_version},
+                          {"partner", extra.value().partner}, {"consent_id", extra.value().consent_id}}},
+      {"emails", extra.value().emails},
+      {"consent_receipts", receipts},
+      {"not_stored", "Card numbers, expiry dates and security codes never reach JupiterEsims: the payment processor "
+                     "keeps them. We keep only its transaction id, the card brand and the last 4 digits."},
+  };
+  res.set_header("Content-Disposition", "attachment; filename=\"jupiteresims-" + id + ".json\"");
+  res.set_header("Cache-Control", "no-store");
+  send_json(res, 200, out.dump(2));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] correction, marketing withdrawal
+// ---------------------------------------------------------------------------------------------------------
+void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = orders_.open_order(req, res, id);
+  if (!order) return;
+  if (req.body.size() > kMaxBody) return send_error(res, 413, "too_large", "the request body is too large");
+  const json body = json::parse(req.body, nullptr, false);
+  if (!body.is_object()) return send_error(res, 400, "invalid_json", "the body must be a JSON object");
+  if ((*order)["customer"]["email"] == "")
+    return send_error(res, 409, "erased", "the personal data of this order was erased");
+
+  std::vector<std::pair<std::string, std::string>> sets;  // column, value
+  std::vector<std::string> what;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "marketing") {
+      if (!value.is_boolean() || value.get<bool>())
+        return send_error(res, 400, "invalid_marketing", "marketing can only be withdrawn here (false)");
+      sets.emplace_back("marketing", "0");
+      what.emplace_back("marketing opt-in withdrawn");
+      continue;
+    }
+    if (key != "email" && key != "name" && key != "phone")
+      return send_error(res, 400, "unknown_field", "unknown field: " + log::printable(key));
+    if (!value.is_string() || value.get_ref<const std::string&>().size() > 320)
+      return send_error(res, 400, "invalid_" + key, key + " must be a string");
+    const std::string& typed = value.get_ref<const std::string&>();
+    std::string normalized;
+    ContactCheck check;
+    if (key == "email") {
+      normalized = normalize_email(typed);
+      check = validate_email(normalized);
+    } else if (key == "name") {
+      normalized = normalize_name(typed);
+      check = validate_name(normalized);
+    } else {
+      normalized = normalize_phone(typed);
+      if (!normalized.empty()) check = validate_phone(normalized);
+    }
+    if (!check.ok()) return send_error(res, 400, "invalid_" + key, check.message);
+    sets.emplace_back(key, normalized);
+    what.emplace_back(key + " corrected");
+  }
+  if (sets.empty()) return send_error(res, 400, "nothing_to_change", "name, email, phone or marketing expected");
+
+  std::string reason = "customer request: ";
+  for (std::size_t i = 0; i < what.size(); ++i) reason += (i ? ", " : "") + what[i];
+  auto done = db_.with([&](db::Connection& c) -> db::Status {
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    for (const auto& [column, value] : sets) {
+      // column is one of four fixed names (checked above), never user text.
+      auto q = c.prepare("UPDATE orders SET " + column + " = ? WHERE id = ?");
+      if (!q) return q.error();
+      if (column == "marketing") q.value().bind_all(std::int64_t{0}, id);
+      else q.value().bind_all(value, id);
+      if (db::Status s = q.value().run(); !s) return s;
+    }
+    if (db::Status s = touch(c, id); !s) return s;
+    if (db::Status s = note(c, id, reason); !s) return s;
+    return tx.value().commit();
+  });
+  if (!done) return internal(res, done.error().message);
+  if (body.contains("marketing")) record_marketing_withdrawal(id);
+  auto updated = orders_.open_order(req, res, id);
+  if (updated) send_json(res, 200, updated->dump());
+}
+
+void PrivacyRights::record_marketing_withdrawal(const std::string& id) {
+  auto consent_id = db_.with([&](db::Connection& c) -> db::Result<std::string> {
+    auto q = c.prepare("SELECT consent_id FROM orders WHERE id = ?");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(id).step();
+    if (!row) return row.error();
+    return row.value() ? q.value().column_text(0) : std::string();
+  });
+  if (!consent_id || consent_id.value().empty()) return;
+  ConsentReceipt r;
+  r.consent_id = consent_id.value();
+  r.time_ms = now_ms();
+  r.source = "checkout";
+  r.action = "marketing_withdrawn";
+  r.choices_json = json{{"marketing_opt_in", false}, {"order", id}}.dump();
+  r.policy_version = "1.0";
+  r.text_hash = "sha256:" + sha256_hex("order page: stop marketing messages");
+  r.ui_version = "store-privacy-1";
+  auto stored = append_consent_receipt(db_, r);
+  if (!stored) log::error("privacy: marketing withdrawal receipt of " + id + ": " + stored.error().message);
+  else if (stored.value().outcome == ReceiptAppend::Outcome::Invalid)
+    log::error("privacy: marketing withdrawal receipt of " + id + " refused: " + stored.value().problem);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] erasure
+// ---------------------------------------------------------------------------------------------------------
+void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto order = orders_.open_order(req, res, id);
+  if (!order) return;
+  const std::string state = (*order)["state"].get<std::string>();
+  if (state == "pending_payment" || state == "paid" || state == "provisioning")
+    return send_error(res, 409, "order_in_progress",
+                      "this order is still being paid for or prepared; its data can be erased once it is finished");
+  std::vector<std::string> files;
+  auto done = db_.with([&](db::Connection& c) -> db::Status {
+    // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
+    // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed below.
+    if (db::Status s = c.exec("PRAGMA secure_delete = ON"); !s) return s;
+    auto tx = db::Transaction::begin(c);
+    if (!tx) return tx.error();
+    auto f = c.prepare("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''");
+    if (!f) return f.error();
+    f.value().bind_all(id);
+    for (;;) {
+      auto r = f.value().step();
+      if (!r) return r.error();
+      if (!r.value()) break;
+      files.push_back(f.value().column_text(0));
+    }
+    auto q = c.prepare("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?");
+    if (!q) return q.error();
+    if (db::Status s = q.value().bind_all(id).run(); !s) return s;
+    auto m = c.prepare("UPDATE order_emails SET file = '' WHERE order_id = ?");
+    if (!m) return m.error();
+    if (db::Status s = m.value().bind_all(id).run(); !s) return s;
+    if (db::Status s = touch(c, id); !s) return s;
+    if (db::Status s = note(c, id, "customer request: personal data erased"); !s) return s;
+    if (db::Status s = tx.value().commit(); !s) return s;
+    return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  });
+  if (!done) return internal(res, done.error().message);
+  // The e-mails hold the address and the name: delete them once the database no longer points at them.
+  for (const std::string& name : files) {
+    if (name.find('/') != std::string::npos || name.find("..") != std::string::npos) continue;
+    std::error_code ec;
+    std::filesystem::remove(outbox_.dir() / name, ec);
+    if (ec) log::error("privacy: could not delete outbox file " + name + ": " + ec.message());
+  }
+  auto updated = orders_.open_order(req, res, id);
+  if (updated) send_json(res, 200, updated->dump());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] routes
+// ---------------------------------------------------------------------------------------------------------
+void PrivacyRights::add_routes(Router& router) {
+  router.get("/api/orders/:id/data", [this](const httplib::Request& req, httplib::Response& res,
+                                            const RouteParams& p) { export_data(req, res, std::string(p.get("id"))); });
+  router.post("/api/orders/:id/customer", [this](const httplib::Request& req, httplib::Response& res,
+                                                 const RouteParams& p) { correct(req, res, std::string(p.get("id"))); });
+  router.post("/api/orders/:id/erase", [this](const httplib::Request& req, httplib::Response& res,
+                                              const RouteParams& p) { erase(req, res, std::string(p.get("id"))); });
+}
+
+}  // namespace jupiter::server
