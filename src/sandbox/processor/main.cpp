@@ -3,7 +3,8 @@
 // Server-to-server (Authorization: Bearer <api key>):
 //   POST /v1/checkout/sessions   {amount, currency, reference, description, return_url, notify_url} -> session
 //   GET  /v1/checkout/sessions/:id
-//   POST /v1/refunds             {payment_intent} -> {id, status:"succeeded"} (Idempotency-Key honoured)
+//   POST /v1/refunds             {payment_intent} -> {id, status:"succeeded"} (a second refund of one payment
+//                                gives the first one back)
 // The buyer's browser:
 //   GET  /pay/:id                the card page;  POST /pay/:id  the card (validated: Luhn, expiry, CVC)
 //   POST /pay/:id/challenge      the extra confirmation of 4000 0000 0000 3220;  GET /pay/:id/cancel
@@ -148,7 +149,7 @@ class Processor {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::map<std::string, Session> sessions_;
-  std::map<std::string, std::string> by_key_;  // Idempotency-Key -> session id or refund id
+  std::map<std::string, std::string> by_key_;  // Idempotency-Key of a session creation -> session id
   std::deque<Delivery> outgoing_;
   bool stopping_ = false;
   std::thread sender_;
