@@ -52,6 +52,8 @@ struct App {
   Route route;                 // the view the address bar shows
   bool route_from_history = false;  // the last route change came from Back/Forward: no new entry
   std::vector<PhoneBrand> phones;
+  const Catalogue* names_for = nullptr;          // the catalogue and language local names were asked for
+  Language names_language = Language::Unknown;
 };
 App g_app;
 // For the benchmark, with the test API on: update() times (ms) of the actions that change what is listed, and the
@@ -76,6 +78,7 @@ void dispatch(Action a) {
 }
 
 void save_catalogue(const effect::SaveCatalogue& c);
+void load_local_names();
 
 // ---- checkout effects: requests, the tab's session record, navigation, poll timers ----------------------
 void on_poll_timer(void* timer) {
@@ -151,6 +154,20 @@ std::optional<CatalogueCache> load_catalogue_cache() {
   return cache;
 }
 
+// Destination names in the active language from the browser (Intl.DisplayNames), once per catalogue and language.
+void load_local_names() {
+  const Catalogue* cat = g_app.model.catalogue.catalogue.get();
+  const Language lang = g_app.model.language;
+  if (!cat || (cat == g_app.names_for && lang == g_app.names_language)) return;
+  g_app.names_for = cat;
+  g_app.names_language = lang;
+  if (lang == Language::En) return;  // the catalogue's own names
+  std::vector<std::string> codes;
+  for (const Destination& d : cat->destinations) codes.push_back(to_string(d.code));
+  std::vector<std::string> names = platform::region_names(std::string(language_code(lang)), codes);
+  if (!names.empty()) dispatch(action::LocalNames{lang, std::move(names)});
+}
+
 // The address bar follows the view: a new place is a new history entry, a filter change replaces the entry.
 void sync_url() {
   const Route r = route_of(g_app.model);
@@ -207,6 +224,7 @@ void drain_actions() {
   }
   apply_language();
   sync_url();
+  load_local_names();
 }
 
 void build_fonts() {

@@ -26,6 +26,13 @@ void refresh_plans(Model& m) {
   m.counts = count_filters(*cat, m.base, m.filter);
 }
 
+// Back to the catalogue's own names (the language changed; the new language's names come with LocalNames).
+void drop_local_names(Model& m) {
+  if (m.local_names.empty()) return;
+  m.local_names.clear();
+  if (m.catalogue.catalogue) m.catalogue.index = std::make_shared<const DestinationIndex>(*m.catalogue.catalogue);
+}
+
 void refresh_hits(Model& m) {
   m.hits = m.catalogue.index ? m.catalogue.index->search(m.query, kMaxSearchHits) : std::vector<SearchHit>{};
 }
@@ -82,7 +89,9 @@ void apply_route(Model& m, const Route& r) {
   m.open_plan = cat->find_plan(r.plan) ? r.plan : std::string();
   m.filter = r.filter;
   m.sort = r.sort;
-  m.query = m.destination ? cat->find_destination(*m.destination)->name : std::string();
+  m.query = m.destination
+                ? destination_name(m, static_cast<std::size_t>(cat->find_destination(*m.destination) - cat->destinations.data()))
+                : std::string();
   refresh_hits(m);
   refresh_plans(m);
 }
@@ -91,6 +100,7 @@ void apply_route(Model& m, const Route& r) {
 void install(Model& m, CatalogueDecode decoded, std::string etag) {
   auto cat = std::make_shared<const Catalogue>(std::move(decoded.catalogue));
   m.catalogue.index = std::make_shared<const DestinationIndex>(*cat);
+  m.local_names.clear();
   m.catalogue.catalogue = std::move(cat);
   m.catalogue.skipped = std::move(decoded.skipped);
   m.catalogue.etag = std::move(etag);
@@ -220,8 +230,19 @@ Update update(Model m, Action a) {
                    if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
                  },
                  [&](action::PlanClosed) { m.open_plan.clear(); },
+                 [&](action::LocalNames& n) {
+                   const Catalogue* cat = m.catalogue.catalogue.get();
+                   if (!cat || n.language != m.language || n.names.size() != cat->destinations.size()) return;
+                   m.local_names = std::move(n.names);
+                   m.catalogue.index = std::make_shared<const DestinationIndex>(*cat, m.local_names);
+                   refresh_hits(m);
+                 },
                  [&](action::PreferencesLoaded& p) {  // already stored: nothing to store again
-                   if (p.language && *p.language != Language::Unknown) m.language = *p.language;
+                   if (p.language && *p.language != Language::Unknown && *p.language != m.language) {
+                     drop_local_names(m);
+                     m.language = *p.language;
+                     refresh_hits(m);
+                   }
                    if (p.currency && *p.currency != Currency::Unknown && *p.currency != m.currency) {
                      m.currency = *p.currency;
                      refresh_plans(m);
@@ -257,7 +278,9 @@ Update update(Model m, Action a) {
                  },
                  [&](action::LanguageChosen l) {
                    if (l.language == Language::Unknown) return;
+                   if (l.language != m.language) drop_local_names(m);
                    m.language = l.language;
+                   refresh_hits(m);
                    fx.push_back(effect::Store{StorageKind::Preference, kLanguageKey, std::string(language_code(l.language))});
                  },
                  [&](action::BuyPlan& b) { buy(m, b, fx); },
@@ -372,6 +395,11 @@ bool is_new_place(const Route& from, const Route& to) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] offline
 // ---------------------------------------------------------------------------------------------------------
+const std::string& destination_name(const Model& m, std::size_t destination) {
+  if (destination < m.local_names.size() && !m.local_names[destination].empty()) return m.local_names[destination];
+  return m.catalogue.catalogue->destinations[destination].name;
+}
+
 bool is_offline(const Model& m) { return !m.online || m.catalogue.error == LoadError::Network; }
 
 bool buying_allowed(const Model& m) { return !is_offline(m) && m.catalogue.confirmed; }

@@ -80,6 +80,9 @@ struct Model {
   FilterCounts counts;                     // how many plans each filter choice would leave
   std::string open_plan;                   // the plan whose detail is shown ("": none)
   bool online = true;                      // the browser's network state
+  // Destination names in the active language (the browser's Intl.DisplayNames), aligned with
+  // catalogue->destinations; empty for English, whose names are the catalogue's own.
+  std::vector<std::string> local_names;
   PlanFilter filter;
   SortKey sort = SortKey::Price;
   Currency currency = Currency::USD;
@@ -125,6 +128,10 @@ struct PlanOpened { std::string plan_id; };
 struct PlanClosed {};
 struct RegionChosen { std::string region; };  // a region id or kGlobalSelection
 struct ConnectivityChanged { bool online = true; };
+struct LocalNames {                        // destination names in `language`, aligned with the destinations
+  Language language = Language::En;
+  std::vector<std::string> names;
+};
 struct PreferencesLoaded {                 // stored choices, readable once the preferences consent is known
   std::optional<Language> language;
   std::optional<Currency> currency;
@@ -136,6 +143,7 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan,
                             action::RouteChanged, action::PlanOpened, action::PlanClosed, action::RegionChosen,
                             action::ConnectivityChanged, action::PreferencesLoaded,
+                            action::LocalNames,
                             checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -201,6 +209,9 @@ Route decode_route(std::string_view query);
 bool is_new_place(const Route& from, const Route& to);
 
 // [SECTION] offline: the shown catalogue may come from the cache; buying needs the server.
+// A destination's name as the traveller reads it: in the active language when known, else the catalogue's.
+const std::string& destination_name(const Model& m, std::size_t destination);
+
 bool is_offline(const Model& m);
 bool buying_allowed(const Model& m);
 std::string encode_cache_meta(const std::string& etag, double checked_at_ms);

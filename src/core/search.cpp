@@ -106,6 +106,21 @@ int edit_distance(std::string_view a, std::string_view b, int max) {
   return std::min(prev[static_cast<std::size_t>(m)], max + 1);
 }
 
+DestinationIndex::DestinationIndex(const Catalogue& cat, const std::vector<std::string>& local_names)
+    : DestinationIndex(cat) {
+  if (local_names.size() != cat.destinations.size()) return;
+  std::vector<Key> keys;
+  keys.reserve(keys_.size() + local_names.size());
+  for (std::size_t i = 0; i < keys_.size(); ++i) {  // keys stay grouped by destination, the local name first
+    const std::size_t d = keys_[i].destination;
+    const std::string& local = local_names[d];
+    if ((i == 0 || keys_[i - 1].destination != d) && !local.empty() && local != cat.destinations[d].name)
+      keys.push_back({d, normalize_for_search(local), local, false});
+    keys.push_back(std::move(keys_[i]));
+  }
+  keys_ = std::move(keys);
+}
+
 DestinationIndex::DestinationIndex(const Catalogue& cat) {
   for (std::size_t d = 0; d < cat.destinations.size(); ++d) {
     const Destination& dest = cat.destinations[d];

@@ -26,6 +26,9 @@ class DestinationIndex {
  public:
   DestinationIndex() = default;
   explicit DestinationIndex(const Catalogue& cat);
+  // Also finds each destination by its name in the traveller's language: local_names[i] for destinations[i]
+  // ("Deutschland"); empty entries (or a list of another length) add nothing.
+  DestinationIndex(const Catalogue& cat, const std::vector<std::string>& local_names);
 
   // At most `limit` hits, best first. An empty or blank query gives no hits.
   std::vector<SearchHit> search(std::string_view query, std::size_t limit = 20) const;

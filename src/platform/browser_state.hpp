@@ -2,7 +2,7 @@
 // state, localStorage (guarded, consent-aware) and the page's URL and history.
 //
 // Implemented features (browser_state_web.cpp, Emscripten):
-//  [X] navigator.languages.
+//  [X] navigator.languages; country names in a language (Intl.DisplayNames).
 //  [X] localStorage: every call guarded (storage can be disabled, full, or throw); a failed read gives nullopt.
 //  [X] Consent: consent_allows("preferences") asks window.JupiterConsent.accepted(category); false until that API
 //      exists or while it says no; on_consent() hears "jupiter:consent-ready" and JupiterConsent.on("change").
@@ -19,6 +19,8 @@ namespace jupiter::platform {
 
 // navigator.languages, most preferred first (navigator.language when the list is missing).
 std::vector<std::string> browser_languages();
+// Country names in `language` from Intl.DisplayNames, one per ISO code, in order; empty when the browser has none.
+std::vector<std::string> region_names(const std::string& language, const std::vector<std::string>& codes);
 
 // True only when the consent manager's API exists and reports the category accepted.
 bool consent_allows(const std::string& category);

@@ -28,6 +28,18 @@ EM_JS(char*, jupiter_js_languages, (void), {
   return p;
 });
 
+// Names joined by "\n" (one per code, "" where unknown); "" when Intl.DisplayNames is missing.
+EM_JS(char*, jupiter_js_region_names, (const char* language, const char* codes), {
+  let out = "";
+  try {
+    const names = new Intl.DisplayNames([UTF8ToString(language)], { type: "region", fallback: "none" });
+    out = UTF8ToString(codes).split(",").map((c) => names.of(c) || "").join("\n");
+  } catch (e) { out = ""; }
+  const n = lengthBytesUTF8(out) + 1, p = _malloc(n);
+  stringToUTF8(out, p, n);
+  return p;
+});
+
 EM_JS(int, jupiter_js_consent_allows, (const char* category), {
   try {
     const api = window.JupiterConsent;
@@ -122,6 +134,23 @@ std::vector<std::string> browser_languages() {
     if (end > start) out.push_back(all.substr(start, end - start));
     start = end + 1;
   }
+  return out;
+}
+
+std::vector<std::string> region_names(const std::string& language, const std::vector<std::string>& codes) {
+  std::string joined;
+  for (const std::string& c : codes) joined += (joined.empty() ? "" : ",") + c;
+  const std::string all = take(jupiter_js_region_names(language.c_str(), joined.c_str()));
+  std::vector<std::string> out;
+  if (all.empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = all.find('\n', start);
+    out.push_back(all.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (out.size() != codes.size()) out.clear();
   return out;
 }
 

@@ -80,6 +80,11 @@ std::string coverage_label(const Catalogue& cat, const Plan& p) {
   return tr_fmt("store.plan.regional", {{"region", r ? r->name : p.region}, {"n", n}});
 }
 
+// The index of a destination the catalogue has (callers checked find_destination).
+std::size_t dest_index(const Catalogue& cat, CountryCode c) {
+  return static_cast<std::size_t>(cat.find_destination(c) - cat.destinations.data());
+}
+
 float content_width() { return std::min(ImGui::GetContentRegionAvail().x, 920.0f); }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -141,7 +146,8 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
   }
   const Catalogue* cat = m.catalogue.catalogue.get();
   const bool showing_choice = m.destination && cat && cat->find_destination(*m.destination) &&
-                              cat->find_destination(*m.destination)->name == m.query;
+                              (cat->find_destination(*m.destination)->name == m.query ||
+                               destination_name(m, dest_index(*cat, *m.destination)) == m.query);
   if (!cat || m.query.empty() || showing_choice) return;
 
   if (m.hits.empty()) {
@@ -153,12 +159,13 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
     const Destination& d = cat->destinations[h.destination];
     const Region* r = cat->find_region(d.region);
     // Similar names (Austria / Australia) are told apart by ISO code and region.
-    std::string label = d.name + "  (" + to_string(d.code) + (r ? " · " + r->name : "") + ")";
-    if (h.matched != d.name && h.kind != MatchKind::Typo) label += "  " + tr_fmt("store.search.matches", {{"alias", h.matched}});
+    const std::string& name = destination_name(m, h.destination);
+    std::string label = name + "  (" + to_string(d.code) + (r ? " · " + r->name : "") + ")";
+    if (h.matched != name && h.kind != MatchKind::Typo) label += "  " + tr_fmt("store.search.matches", {{"alias", h.matched}});
     label += "##" + to_string(d.code);
     if (Selectable(label.c_str(), m.destination && *m.destination == d.code)) {
       out.push_back(action::DestinationChosen{d.code});
-      out.push_back(action::QueryChanged{d.name});
+      out.push_back(action::QueryChanged{name});
     }
   }
   ImGui::PopID();
@@ -353,8 +360,8 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
   ImGui::Spacing();
   std::string place;
   if (d) {
-    Heading(tr_fmt("store.plans.heading", {{"country", d->name}, {"code", to_string(d->code)}}), ctx.heading);
-    place = d->name;
+    place = destination_name(m, dest_index(cat, d->code));
+    Heading(tr_fmt("store.plans.heading", {{"country", place}, {"code", to_string(d->code)}}), ctx.heading);
   } else {
     place = region_name(cat, m.region);
     Heading(m.region == kGlobalSelection ? std::string(tr("store.region.global_heading"))
@@ -478,7 +485,7 @@ void draw_plan_detail(const Model& m, const Plan& p, const Context& ctx, Scratch
   std::vector<std::string> countries;
   for (CountryCode c : p.coverage) {
     const Destination* d = cat.find_destination(c);
-    countries.push_back((d ? d->name : to_string(c)) + " (" + to_string(c) + ")");
+    countries.push_back((d ? destination_name(m, dest_index(cat, c)) : to_string(c)) + " (" + to_string(c) + ")");
   }
   std::sort(countries.begin(), countries.end());
   if (p.coverage.size() > 1)
@@ -502,7 +509,7 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
   bool drew_price = false;
   for (const Featured& f : m.featured) {
     const Destination& d = cat.destinations[f.destination];
-    std::string label = d.name;
+    std::string label = destination_name(m, f.destination);
     if (auto from = f.from.get(m.currency)) {
       label += "\n" + tr_fmt("store.home.from", {{"price", ctx.format_money(*from)}});
       drew_price = true;
@@ -511,7 +518,7 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
     if (column > 0) ImGui::SameLine();
     if (Button(label.c_str(), true, ImVec2(card_w, 64.0f))) {
       out.push_back(action::DestinationChosen{d.code});
-      out.push_back(action::QueryChanged{d.name});
+      out.push_back(action::QueryChanged{destination_name(m, f.destination)});
     }
     column = card_w < width ? (column + 1) % 3 : 0;
   }

@@ -221,8 +221,10 @@ test("a regional plan shows every country it covers, searchable, and the phone c
   await clickAt(page, await findById(page, /^Details##details-asia-3gb-15d$/));
   await findItem(page, { role: "heading", label: "Asia 3 GB, 15 days" });
   await findItem(page, { label: "Works in 18 countries" });
-  expect((await items(page)).filter((i) => i.role === "listitem" && /\([A-Z]{2}\)$/.test(i.label)).length)
-    .toBeGreaterThan(5);
+  // The list box shows the countries that fit on screen (the rest is below the fold or scrolled in the box).
+  await expect.poll(async () =>
+    (await items(page)).filter((i) => i.role === "listitem" && /\([A-Z]{2}\)$/.test(i.label)).length)
+    .toBeGreaterThan(2);
   await typeInto(page, { role: "textbox", label: /Search the countries/ }, "kor");
   await findItem(page, { role: "listitem", label: "South Korea (KR)" });
   await page.keyboard.type("zz", { delay: 20 });
@@ -329,13 +331,18 @@ test("the language comes from the browser, the switch changes every text, and no
   expect((await state(page)).language).toBe("fr");
   // Prices follow the language's locale: "12,99 $US" style in French.
   await expect.poll(async () => (await items(page)).find((i) => /##featured-JP$/.test(i.id))?.label).toMatch(/à partir de .*\d,\d\d/);
+  // Country names in the active language too (from the browser's Intl), searchable.
+  await typeInto(page, { role: "textbox", label: /Où allez-vous/ }, "Allemagne");
+  await findItem(page, { role: "option", label: /^Allemagne\s+\(DE · Europe\)$/ });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
   await choose(page, /##language$/, "Español");
   await findItem(page, { role: "heading", label: "Destinos populares" });
   await findItem(page, { role: "textbox", label: /Adónde viajas/ });
   await shot(page, "spanish");
   // Without the preferences consent the choice is not kept: the next page is in the browser's language again.
   await page.goto(`${baseUrl()}/?test=1&dest=JP`);
-  await findItem(page, { role: "heading", label: /^Forfaits eSIM pour .* \(JP\)$/ });
+  await findItem(page, { role: "heading", label: "Forfaits eSIM pour Japon (JP)" });
   await findItem(page, { role: "status", label: /^\d+ forfaits, le moins cher d’abord$/ });
   expect(warnings).toEqual([]);
   await context.close();

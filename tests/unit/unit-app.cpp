@@ -368,3 +368,29 @@ TEST_CASE("stored preferences read back are applied without being stored again")
   CHECK(m.plans.size() == 1);  // the list follows the currency
   CHECK(find_effect<effect::Store>(fx) == nullptr);
 }
+
+TEST_CASE("destinations are found and named in the active language once the browser gave the names") {
+  Model m = apply(apply({}, action::Start{}), action::CatalogueResponse{200, kBody, "", "", 1});
+  const auto& dests = m.catalogue.catalogue->destinations;
+  std::vector<std::string> names(dests.size());
+  for (std::size_t i = 0; i < dests.size(); ++i)
+    if (dests[i].name == "Austria") names[i] = "Österreich";
+  SUBCASE("names for another language are ignored") {
+    m = apply(m, action::LocalNames{Language::De, names});
+    CHECK(m.local_names.empty());
+  }
+  m = apply(m, action::LanguageChosen{Language::De});
+  m = apply(m, action::LocalNames{Language::De, names});
+  m = apply(m, action::QueryChanged{"oster"});
+  REQUIRE(!m.hits.empty());
+  CHECK(dests[m.hits[0].destination].name == "Austria");
+  CHECK(destination_name(m, m.hits[0].destination) == "Österreich");
+  CHECK(m.hits[0].matched == "Österreich");
+  // The English name still works, and switching back to English drops the German names.
+  m = apply(m, action::QueryChanged{"austria"});
+  REQUIRE(!m.hits.empty());
+  m = apply(m, action::LanguageChosen{Language::En});
+  CHECK(m.local_names.empty());
+  m = apply(m, action::QueryChanged{"osterreich"});
+  CHECK(m.hits.empty());
+}
