@@ -22,6 +22,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/consent.hpp"
@@ -34,8 +35,8 @@ namespace {
 
 using namespace jupiter::consent;
 
-Config g_config;
-bool g_ready = false;
+ConfigDecode g_decoded;  // the embedded config, decoded once by jc_init
+bool g_decode_tried = false;
 std::string g_in;
 std::string g_out;
 
@@ -60,25 +61,42 @@ const char* output(std::string text) {
   return g_out.c_str();
 }
 
-std::string bool_text(bool b) { return b ? "true" : "false"; }
+// Appends `key` (already JSON, with its quotes and colon) and a boolean.
+void append_bool(std::string& out, const char* key, bool b) {
+  out += key;
+  out += b ? "true" : "false";
+}
+
+// Appends `key` and a string value (the names of the core's enums need no escaping).
+void append_name(std::string& out, const char* key, std::string_view name) {
+  out += key;
+  out += '"';
+  out += name;
+  out += '"';
+}
 
 std::string state_json(const RecordDecode& decoded, const Effective& e) {
   std::string out = "{\"categories\":{";
   for (Category c : kCategories) {
     if (c != Category::Necessary) out += ',';
     jupiter::json_lite::append_string(out, category_name(c));
-    out += ':' + bool_text(e.granted(c));
+    append_bool(out, ":", e.granted(c));
   }
-  out += "},\"consent_mode\":" + consent_mode_json(consent_mode_state(e)) + ",\"expires_ms\":";
+  out += "},\"consent_mode\":";
+  out += consent_mode_json(consent_mode_state(e));
+  out += ",\"expires_ms\":";
   jupiter::json_lite::append_int(out, e.validity.expires_ms);
-  out += ",\"gpc_applied\":" + bool_text(e.gpc_applied) + ",\"gpc_overrode\":" + bool_text(e.gpc_overrode) +
-         ",\"reason\":\"" + std::string(reason_name(e.validity.reason)) + "\",\"record_error\":\"" +
-         std::string(record_error_name(decoded.error)) + "\",\"services\":[";
+  append_bool(out, ",\"gpc_applied\":", e.gpc_applied);
+  append_bool(out, ",\"gpc_overrode\":", e.gpc_overrode);
+  append_name(out, ",\"reason\":", reason_name(e.validity.reason));
+  append_name(out, ",\"record_error\":", record_error_name(decoded.error));
+  out += ",\"services\":[";
   for (std::size_t i = 0; i < e.services.size(); ++i) {
     if (i) out += ',';
     jupiter::json_lite::append_string(out, e.services[i]);
   }
-  return out + "],\"valid\":" + bool_text(e.validity.valid) + "}";
+  append_bool(out, "],\"valid\":", e.validity.valid);
+  return out + "}";
 }
 
 // "id=1 id=0" -> overrides. Malformed pairs are ignored (decide() ignores unknown ids as well).
@@ -108,12 +126,9 @@ __attribute__((export_name("jc_output_size"))) unsigned int jc_output_size() {
 }
 
 __attribute__((export_name("jc_init"))) int jc_init() {
-  if (!g_ready) {
-    ConfigDecode d = decode_config(embedded(jupiter_consent_config, jupiter_consent_config_size));
-    g_ready = d.ok;
-    g_config = std::move(d.config);
-  }
-  return g_ready ? 1 : 0;
+  if (!std::exchange(g_decode_tried, true))
+    g_decoded = decode_config(embedded(jupiter_consent_config, jupiter_consent_config_size));
+  return g_decoded.ok ? 1 : 0;
 }
 
 __attribute__((export_name("jc_config"))) const char* jc_config() {
@@ -122,7 +137,7 @@ __attribute__((export_name("jc_config"))) const char* jc_config() {
 
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {
   const RecordDecode decoded = decode_record(g_in);
-  return output(state_json(decoded, effective(g_config, decoded, gpc != 0, static_cast<std::int64_t>(now_ms))));
+  return output(state_json(decoded, effective(g_decoded.config, decoded, gpc != 0, static_cast<std::int64_t>(now_ms))));
 }
 
 __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int categories, int gpc, double now_ms) {
@@ -131,8 +146,9 @@ __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int 
   Choices choices;
   for (Category c : kCategories) choices.categories.set(c, (categories >> static_cast<int>(c)) & 1);
   choices.services = parse_overrides(lines[5]);
-  const Decision d = decide(g_config, previous.record ? &*previous.record : nullptr, static_cast<Action>(action),
-                            choices, static_cast<std::int64_t>(now_ms), lines[1], lines[2], gpc != 0);
+  const Decision d = decide(g_decoded.config, previous.record ? &*previous.record : nullptr,
+                            static_cast<Action>(action), choices, static_cast<std::int64_t>(now_ms), lines[1], lines[2],
+                            gpc != 0);
   if (!d.ok()) return output({});
   const Receipt receipt = build_receipt(d.record, lines[3], lines[4]);
   if (!receipt.ok()) return output({});
@@ -148,10 +164,12 @@ __attribute__((export_name("jc_remove"))) const char* jc_remove(int kind, int gp
     present.push_back(g_in.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
     at = next;
   }
-  const Effective e = effective(g_config, decoded, gpc != 0, static_cast<std::int64_t>(now_ms));
+  const Effective e = effective(g_decoded.config, decoded, gpc != 0, static_cast<std::int64_t>(now_ms));
   std::string out;
-  for (const auto& name : names_to_remove(g_config, e, present, kind ? StoreKind::Storage : StoreKind::Cookie))
-    out += name + "\n";
+  for (const auto& name : names_to_remove(g_decoded.config, e, present, kind ? StoreKind::Storage : StoreKind::Cookie)) {
+    out += name;
+    out += '\n';
+  }
   return output(std::move(out));
 }
 
