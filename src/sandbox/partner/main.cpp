@@ -163,7 +163,7 @@ class Partner {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const CommandLine cl = parse_command_line(argc, argv, {"--mode", "--delay-seconds"});
+  const CommandLine cl = parse_command_line(argc, argv, {});
   if (!cl.error.empty()) {
     std::fprintf(stderr, "%s\nusage: jupiter-partner-sandbox [--host ADDR] [--port N]\n"
                          "A local eSIM partner: profiles with ICCID, SM-DP+ address and activation code.\n",
