@@ -229,8 +229,12 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
 
 std::int64_t Orders::rate_wait(const std::string& client) {
   std::lock_guard<std::mutex> lock(rate_mutex_);
-  std::vector<std::int64_t>& recent = recent_creates_[client];
   const std::int64_t now = now_s();
+  if (recent_creates_.size() > 10000) {  // forget addresses that have been quiet for a minute
+    for (auto it = recent_creates_.begin(); it != recent_creates_.end();)
+      it = it->second.empty() || it->second.back() <= now - 60 ? recent_creates_.erase(it) : std::next(it);
+  }
+  std::vector<std::int64_t>& recent = recent_creates_[client];
   recent.erase(std::remove_if(recent.begin(), recent.end(), [now](std::int64_t t) { return t <= now - 60; }),
                recent.end());
   const std::int64_t wait = rate_limit_wait(recent, now, config_.orders_per_minute, 60);
