@@ -100,6 +100,8 @@ void perform_checkout(const checkout::Effect& e) {
     platform::replace_url(u->url);
   } else if (auto t = std::get_if<checkout::effect::StartTimer>(&e)) {
     emscripten_set_timeout(on_poll_timer, t->ms, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->timer)));
+  } else if (auto f = std::get_if<checkout::effect::SaveFile>(&e)) {
+    platform::save_file(f->name, f->type, f->body);
   }
 }
 

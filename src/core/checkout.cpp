@@ -267,6 +267,53 @@ void on_resend(Model& m, const action::Response& r) {
   m.retry_after_s = r.status == 429 ? r.retry_after_s : 0;
 }
 
+// ---- "Your data": the privacy policy's rights over this order's data (server: privacy_rights.hpp) ----------
+void data_request(Model& m, DataRequest request, Effects& fx) {
+  if (m.step != Step::Order || m.busy != Busy::Idle || !m.order) return;
+  const std::string base = "/api/orders/" + m.order_id;
+  switch (request) {
+    case DataRequest::Download:
+      m.data = DataOutcome::None;
+      return send(m, fx, RequestKind::ExportData, Busy::Privacy, "GET", base + "/data", "");
+    case DataRequest::StopMarketing:
+      m.data = DataOutcome::None;
+      return send(m, fx, RequestKind::StopMarketing, Busy::Privacy, "POST", base + "/customer", R"({"marketing":false})");
+    case DataRequest::AskErase:
+      m.confirming_erase = true;
+      m.data = DataOutcome::None;
+      return;
+    case DataRequest::CancelErase:
+      m.confirming_erase = false;
+      return;
+    case DataRequest::ConfirmErase:
+      if (!m.confirming_erase) return;  // erasure needs the second, explicit step
+      m.confirming_erase = false;
+      m.data = DataOutcome::None;
+      return send(m, fx, RequestKind::Erase, Busy::Privacy, "POST", base + "/erase", "{}");
+  }
+}
+
+void on_data_response(Model& m, const action::Response& r, Effects& fx) {
+  const bool ok = r.status >= 200 && r.status < 300;
+  if (!ok) {
+    m.data = r.status == 409 ? DataOutcome::Refused : DataOutcome::Failed;
+    return;
+  }
+  if (r.kind == RequestKind::ExportData) {
+    m.data = DataOutcome::Downloaded;
+    fx.push_back(effect::SaveFile{"jupiteresims-" + m.order_id + ".json", "application/json", r.body});
+    return;
+  }
+  OrderDecode d = decode_order(r.body);
+  if (!d.ok || d.order.id != m.order_id) {
+    m.data = DataOutcome::Failed;
+    m.detail = d.ok ? "the answer is about another order" : d.error;
+    return;
+  }
+  m.order = std::move(d.order);
+  m.data = r.kind == RequestKind::Erase ? DataOutcome::Erased : DataOutcome::MarketingStopped;
+}
+
 void schedule_poll(Model& m, Effects& fx) {
   m.poll_timer += 1;
   fx.push_back(effect::StartTimer{poll_delay_ms(m.polls), m.poll_timer});
@@ -357,6 +404,8 @@ void on_response(Model& m, const action::Response& r, Effects& fx) {
   if (r.seq != m.seq || m.busy == Busy::Idle || m.busy == Busy::Redirecting) return;  // stale or unexpected
   m.busy = Busy::Idle;
   if (r.kind == RequestKind::Resend) return on_resend(m, r);  // its outcome shows beside the button
+  if (r.kind == RequestKind::ExportData || r.kind == RequestKind::StopMarketing || r.kind == RequestKind::Erase)
+    return on_data_response(m, r, fx);  // so does this one, in "Your data"
   const bool ok = r.status >= 200 && r.status < 300;
   if (!ok && !(r.kind == RequestKind::StartPayment && r.status == 409)) {
     failed(m, r);
@@ -369,7 +418,10 @@ void on_response(Model& m, const action::Response& r, Effects& fx) {
     case RequestKind::CreateOrder: return on_created(m, r, fx);
     case RequestKind::StartPayment: return on_payment_session(m, r, fx);
     case RequestKind::LoadOrder: return on_order(m, r, fx);
-    case RequestKind::Resend: return;
+    case RequestKind::Resend:
+    case RequestKind::ExportData:
+    case RequestKind::StopMarketing:
+    case RequestKind::Erase: return;
   }
 }
 
@@ -540,6 +592,7 @@ Update update(Model m, Action a) {
                    m.resend = Resend::None;
                    resend(m, fx);
                  },
+                 [&](action::Data& d) { data_request(m, d.request, fx); },
                  [&](action::PollDue p) {
                    if (p.timer != m.poll_timer || m.busy != Busy::Idle || !should_poll(m)) return;
                    load_order(m, fx);

@@ -61,7 +61,7 @@ struct FieldErrors {
 FieldErrors validate(const Details& d);
 
 // What the store is waiting for. While not Idle, Pay and Try again do nothing.
-enum class Busy : std::uint8_t { Idle = 0, CreatingOrder, StartingPayment, Redirecting, LoadingOrder, Resending };
+enum class Busy : std::uint8_t { Idle = 0, CreatingOrder, StartingPayment, Redirecting, LoadingOrder, Resending, Privacy };
 
 // The last thing that went wrong, for the UI to put in words.
 enum class Problem : std::uint8_t {
@@ -80,6 +80,10 @@ enum class Problem : std::uint8_t {
 
 // The outcome of the last "Resend e-mail" on a delivered order.
 enum class Resend : std::uint8_t { None = 0, Sent, RateLimited, Failed };
+
+// The customer's data rights on the order page ("Your data"): a copy, stopping marketing, erasure (asked twice).
+enum class DataRequest : std::uint8_t { Download = 0, StopMarketing, AskErase, ConfirmErase, CancelErase };
+enum class DataOutcome : std::uint8_t { None = 0, Downloaded, MarketingStopped, Erased, Refused, Failed };
 
 // How the buyer came back from the processor's page.
 enum class Return : std::uint8_t { None = 0, Success, Declined, Cancelled };
@@ -108,6 +112,8 @@ struct Model {
   int polls = 0;                // polls since the order last changed state (drives the backoff)
   std::uint32_t poll_timer = 0; // the timer that may fire a poll; older timers are ignored
   Resend resend = Resend::None;
+  bool confirming_erase = false;           // "Delete my personal data" asked; waiting for the confirmation
+  DataOutcome data = DataOutcome::None;    // the outcome of the last data request
 
   Problem problem = Problem::None;
   int http_status = 0;
@@ -121,7 +127,7 @@ struct Model {
 // ---------------------------------------------------------------------------------------------------------
 // Actions
 // ---------------------------------------------------------------------------------------------------------
-enum class RequestKind : std::uint8_t { CreateOrder = 0, StartPayment, LoadOrder, Resend };
+enum class RequestKind : std::uint8_t { CreateOrder = 0, StartPayment, LoadOrder, Resend, ExportData, StopMarketing, Erase };
 
 namespace action {
 struct Open {                // "Buy" on a plan
@@ -143,6 +149,7 @@ struct Toggled { Box box = Box::Adult; bool on = false; };
 struct Pay { std::string fresh_key; };  // Pay, or Try again; fresh_key: 16..64 random [A-Za-z0-9_-]
 struct Reload {};            // Retry after a problem on the order page
 struct ResendEmail {};       // "Resend e-mail" on a delivered order (the same profile; rate-limited by the server)
+struct Data { DataRequest request = DataRequest::Download; };  // "Your data" on the order page
 struct PollDue { std::uint32_t timer = 0; };
 struct Connectivity { bool online = true; };
 struct Response {
@@ -156,7 +163,7 @@ struct Response {
 }  // namespace action
 
 using Action = std::variant<action::Open, action::Resume, action::Next, action::Back, action::Close,
-                            action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::PollDue,
+                            action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::Data, action::PollDue,
                             action::Connectivity, action::Response>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -176,10 +183,11 @@ struct ClearSession {};
 struct Navigate { std::string url; };        // top-level navigation (the processor's hosted page)
 struct ReplaceUrl { std::string url; };      // history.replaceState: the address bar shows this path
 struct StartTimer { int ms = 0; std::uint32_t timer = 0; };  // dispatch PollDue{timer} after ms
+struct SaveFile { std::string name; std::string type; std::string body; };  // a download the browser saves
 }  // namespace effect
 
 using Effect = std::variant<effect::Http, effect::SaveSession, effect::ClearSession, effect::Navigate,
-                            effect::ReplaceUrl, effect::StartTimer>;
+                            effect::ReplaceUrl, effect::StartTimer, effect::SaveFile>;
 
 struct Update {
   Model model;

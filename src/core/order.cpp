@@ -103,7 +103,7 @@ void read_price(JsonReader& outer, const json& obj, Money& m) {
 
 void read_customer(JsonReader& outer, const json& obj, OrderCustomer& c) {
   JsonReader r(obj, "customer");
-  c.email = r.string("email", true, 320);
+  c.email = r.string("email", false, 320);  // "" once the customer had their personal data erased
   c.name = r.string("name", false, kText);
   c.phone = r.string("phone", false, 32);
   if (!r.ok()) outer.fail(r.error());

@@ -40,6 +40,7 @@ struct OrderPlan {
   ValidityStart validity_start = ValidityStart::Unknown;
 };
 
+// All three are "" after the customer had their personal data erased (privacy_rights.hpp on the server).
 struct OrderCustomer {
   std::string email;
   std::string name;

@@ -6,6 +6,7 @@
 //  [X] Links: open an https link in a new tab (noopener), or navigate this tab.
 //  [X] Device facts: navigator.userAgent and navigator.maxTouchPoints (for core/delivery's detect_device).
 //  [X] This page's origin and path, for links that open the same page on another device.
+//  [X] Saving a file the store made (a Blob and a download link), e.g. the customer's copy of their data.
 #pragma once
 #include <functional>
 #include <string>
@@ -20,6 +21,9 @@ void copy_text(const std::string& text, std::function<void(bool ok)> done);
 
 // Opens `url` (http or https only; anything else is refused and logged) in a new tab, or in this one.
 void open_url(const std::string& url, bool new_tab);
+
+// Offers `body` as a download named `name` of MIME type `type`.
+void save_file(const std::string& name, const std::string& type, const std::string& body);
 
 std::string user_agent();
 int max_touch_points();

@@ -43,6 +43,19 @@ EM_JS(void, jupiter_js_open_url, (const char* url, int new_tab), {
   if (new_tab) window.open(href, "_blank", "noopener"); else window.location.assign(href);
 });
 
+EM_JS(void, jupiter_js_save_file, (const char* name, const char* type, const char* body, int len), {
+  const blob = new Blob([HEAPU8.slice(body, body + len)], { type: UTF8ToString(type) });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = UTF8ToString(name);
+  a.rel = "noopener";
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+});
+
 EM_JS(void, jupiter_js_refuse_url, (void), { console.error("refused to open a link that is not http(s)"); });
 
 EM_JS(char*, jupiter_js_user_agent, (void), {
@@ -95,6 +108,10 @@ void open_url(const std::string& url, bool new_tab) {
     return;
   }
   jupiter_js_open_url(url.c_str(), new_tab ? 1 : 0);
+}
+
+void save_file(const std::string& name, const std::string& type, const std::string& body) {
+  jupiter_js_save_file(name.c_str(), type.c_str(), body.data(), static_cast<int>(body.size()));
 }
 
 std::string user_agent() { return take(jupiter_js_user_agent()); }

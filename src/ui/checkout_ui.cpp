@@ -237,6 +237,7 @@ const char* busy_text(co::Busy b) {
     case co::Busy::Redirecting: return tr("checkout.pay.redirecting");
     case co::Busy::LoadingOrder: return tr("checkout.order.loading");
     case co::Busy::Resending: break;
+    case co::Busy::Privacy: break;
     case co::Busy::Idle: break;
   }
   return "";
@@ -343,6 +344,52 @@ std::string resend_text(const co::Model& m) {
   return "";
 }
 
+// "Your data": the privacy policy's rights over this order (section 9), offered once the order is settled. A copy
+// of the data, stopping marketing messages, and erasure asked twice. Correction is by support for now.
+const char* data_outcome_text(co::DataOutcome d) {
+  switch (d) {
+    case co::DataOutcome::Downloaded: return tr("checkout.data.downloaded");
+    case co::DataOutcome::MarketingStopped: return tr("checkout.data.marketing_stopped");
+    case co::DataOutcome::Erased: return tr("checkout.data.erased");
+    case co::DataOutcome::Refused: return tr("checkout.data.refused");
+    case co::DataOutcome::Failed: return tr("checkout.data.failed");
+    case co::DataOutcome::None: break;
+  }
+  return "";
+}
+
+void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out) {
+  if (o.state == OrderState::PendingPayment || o.state == OrderState::Paid || o.state == OrderState::Provisioning)
+    return;  // its e-mail address is still needed to deliver it
+  const bool idle = m.busy == co::Busy::Idle;
+  const bool erased = o.customer.email.empty();
+  ImGui::Spacing();
+  ImGui::Separator();
+  Heading(tr("checkout.data.title"), nullptr);
+  TextWrapped(erased ? tr("checkout.data.erased_body") : tr("checkout.data.body"));
+  if (Button(tr("checkout.data.download"), idle)) emit(out, co::action::Data{co::DataRequest::Download});
+  if (!erased && o.marketing) {
+    ImGui::SameLine();
+    if (Button(tr("checkout.data.stop_marketing"), idle)) emit(out, co::action::Data{co::DataRequest::StopMarketing});
+  }
+  if (!erased && !m.confirming_erase) {
+    ImGui::SameLine();
+    if (Button(tr("checkout.data.erase"), idle)) emit(out, co::action::Data{co::DataRequest::AskErase});
+  }
+  if (m.confirming_erase) {
+    TextColored(kError, tr("checkout.data.erase_confirm_body"), "alert");
+    if (Button(tr("checkout.data.erase_confirm"), idle)) emit(out, co::action::Data{co::DataRequest::ConfirmErase});
+    ImGui::SameLine();
+    if (Button(tr("checkout.data.erase_cancel"), idle)) emit(out, co::action::Data{co::DataRequest::CancelErase});
+  }
+  if (!erased) TextColored(kMuted, tr("checkout.data.correct"));
+  const char* outcome = data_outcome_text(m.data);
+  if (*outcome) {
+    const bool bad = m.data == co::DataOutcome::Refused || m.data == co::DataOutcome::Failed;
+    TextColored(bad ? kError : kOk, outcome, bad ? "alert" : "status");
+  }
+}
+
 void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out) {
   if (!m.order) {
     Heading(tr("checkout.order.title"), env.heading);
@@ -390,6 +437,7 @@ void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, 
       break;
     }
   }
+  draw_your_data(m, o, out);
   if (m.problem != co::Problem::None) draw_problem(m);
 }
 

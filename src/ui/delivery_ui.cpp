@@ -204,10 +204,12 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
   ImGui::Spacing();
   draw_guides(v.guide);
 
-  ImGui::Spacing();
-  TextWrapped(tr_fmt("delivery.resend.body", {{"email", order.customer.email}}));
-  if (Button(tr("delivery.resend.button"), !env.resend_busy)) intent = DeliveryIntent::Resend;
-  if (!env.resend_message.empty()) TextWrapped(env.resend_message, "status");
+  if (!order.customer.email.empty()) {  // none after the customer had their personal data erased
+    ImGui::Spacing();
+    TextWrapped(tr_fmt("delivery.resend.body", {{"email", order.customer.email}}));
+    if (Button(tr("delivery.resend.button"), !env.resend_busy)) intent = DeliveryIntent::Resend;
+    if (!env.resend_message.empty()) TextWrapped(env.resend_message, "status");
+  }
   return intent;
 }
 

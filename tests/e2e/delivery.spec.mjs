@@ -39,11 +39,11 @@ async function api(server, method, url, { token, body, key } = {}) {
 
 // Orders a plan through the API (what the checkout screens send) and pays it on the processor's hosted page
 // with the 4242 card, in the browser. Returns {order, token}.
-async function paidOrder(server, page, { plan = "jp-5gb-30d", email = "traveller@example.com" } = {}) {
+async function paidOrder(server, page, { plan = "jp-5gb-30d", email = "traveller@example.com", marketing = false } = {}) {
   const created = await api(server, "POST", "/api/orders", {
     key: crypto.randomBytes(16).toString("hex"),
     body: { plan, currency: "USD", email, name: "Ada Traveller", phone: "", adult: true, terms_version: "1.0",
-            marketing: false, language: "en" },
+            marketing, language: "en" },
   });
   expect(created.status, JSON.stringify(created.json)).toBe(201);
   const { order, token } = created.json;
@@ -268,4 +268,40 @@ test("Resend e-mail sends the same eSIM again, and is rate-limited", async ({ pa
   }
   const again = await api(stack, "POST", `/api/orders/${order.id}/resend`, { token });
   expect(again.status).toBe(429);
+});
+
+test("Your data: a copy downloads, marketing stops, and erasure (asked twice) removes the personal data", async ({ page }) => {
+  const { order, token } = await paidOrder(stack, page, { marketing: true, email: "erase.me@example.com" });
+  await waitForState(stack, order.id, token, ["delivered"]);
+  await openOrder(page, stack, order.id, token);
+  await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+  const press = async (label) => {
+    const it = await scrollTo(page, (i) => i.role === "button" && i.label === label, label);
+    await page.mouse.click(it.x + it.w / 2, it.y + it.h / 2);
+  };
+
+  const [download] = await Promise.all([page.waitForEvent("download"), press("Download a copy of my data")]);
+  expect(download.suggestedFilename()).toBe(`jupiteresims-${order.id}.json`);
+  const copy = JSON.parse(fs.readFileSync(await download.path(), "utf8"));
+  expect(copy.order.id).toBe(order.id);
+  expect(copy.order.customer.email).toBe("erase.me@example.com");
+  expect(copy.consent_receipts.some((r) => r.action === "checkout_confirmations")).toBe(true);
+
+  await press("Stop marketing messages");
+  await findItem(page, { role: "status", label: "We will not send you marketing messages." });
+  expect((await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.marketing).toBe(false);
+
+  await press("Delete my personal data");
+  await findItem(page, { role: "alert", label: /This deletes your name/ });
+  expect((await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.customer.email).toBe("erase.me@example.com");
+  await press("Yes, delete my personal data");
+  await findItem(page, { role: "status", label: "Your personal data was deleted." });
+  const after = (await api(stack, "GET", `/api/orders/${order.id}`, { token })).json;
+  expect(after.customer).toEqual({ email: "", name: "", phone: "" });
+  expect(after.state).toBe("delivered");
+  const outbox = path.join(stack.dataDir, "outbox");
+  expect(fs.readdirSync(outbox).filter((f) => fs.readFileSync(path.join(outbox, f), "utf8").includes(order.id))).toEqual([]);
+  // The eSIM is still shown (it keeps working); there is no address left to resend to.
+  expect((await items(page)).some((i) => i.label === "Resend e-mail")).toBe(false);
+  await page.screenshot({ path: path.join(shots, "delivery-data-erased.png"), fullPage: true });
 });

@@ -581,3 +581,92 @@ SCENARIO("the store hands Buy to the checkout, and refuses it while offline") {
     }
   }
 }
+
+SCENARIO("the customer uses their data rights on the order page") {
+  std::vector<Effect> fx;
+  GIVEN("a delivered order opened from its link") {
+    Model m = apply({}, action::Resume{"", "ord_1", "", "t=" + kToken});
+    m = apply(m, response(m, RequestKind::LoadOrder, 200, order_json("delivered", "succeeded")));
+    REQUIRE(m.order);
+    WHEN("they download a copy of their data") {
+      m = apply(m, action::Data{DataRequest::Download}, &fx);
+      const auto* h = find_effect<effect::Http>(fx);
+      REQUIRE(h);
+      CHECK(h->method == "GET");
+      CHECK(h->url == "/api/orders/ord_1/data");
+      CHECK(header(*h, "Authorization") == "Bearer " + kToken);
+      CHECK(count_effects<effect::Http>(fx) == 1);
+      m = apply(m, action::Data{DataRequest::Download}, &fx);
+      CHECK(fx.empty());  // one request at a time
+      THEN("the answer is saved as a file, exactly as the server sent it") {
+        m = apply(m, response(m, RequestKind::ExportData, 200, R"({"format":"x"})"), &fx);
+        const auto* f = find_effect<effect::SaveFile>(fx);
+        REQUIRE(f);
+        CHECK(f->name == "jupiteresims-ord_1.json");
+        CHECK(f->body == R"({"format":"x"})");
+        CHECK(m.data == DataOutcome::Downloaded);
+      }
+      THEN("a failure is said, and nothing is saved") {
+        m = apply(m, response(m, RequestKind::ExportData, 500, ""), &fx);
+        CHECK(m.data == DataOutcome::Failed);
+        CHECK(count_effects<effect::SaveFile>(fx) == 0);
+      }
+    }
+    WHEN("they ask to delete their personal data") {
+      m = apply(m, action::Data{DataRequest::AskErase}, &fx);
+      THEN("nothing is sent before they confirm") {
+        CHECK(m.confirming_erase);
+        CHECK(fx.empty());
+      }
+      AND_WHEN("they change their mind") {
+        m = apply(m, action::Data{DataRequest::CancelErase}, &fx);
+        CHECK_FALSE(m.confirming_erase);
+        CHECK(fx.empty());
+        THEN("a stray confirmation does nothing") {
+          m = apply(m, action::Data{DataRequest::ConfirmErase}, &fx);
+          CHECK(fx.empty());
+        }
+      }
+      AND_WHEN("they confirm") {
+        m = apply(m, action::Data{DataRequest::ConfirmErase}, &fx);
+        const auto* h = find_effect<effect::Http>(fx);
+        REQUIRE(h);
+        CHECK(h->method == "POST");
+        CHECK(h->url == "/api/orders/ord_1/erase");
+        THEN("the erased order replaces the shown one") {
+          std::string erased = order_json("delivered", "succeeded");
+          erased.replace(erased.find("ada@example.com"), 15, "");
+          m = apply(m, response(m, RequestKind::Erase, 200, erased));
+          CHECK(m.data == DataOutcome::Erased);
+          CHECK(m.order->customer.email.empty());
+        }
+        THEN("a refusal (order in progress) is told apart from a failure") {
+          m = apply(m, response(m, RequestKind::Erase, 409, R"({"error":{"code":"order_in_progress"}})"));
+          CHECK(m.data == DataOutcome::Refused);
+          CHECK(m.order->customer.email == "ada@example.com");
+        }
+        THEN("an answer about another order is refused") {
+          std::string other = order_json("delivered", "succeeded");
+          other.replace(other.find("ord_1"), 5, "ord_2");
+          m = apply(m, response(m, RequestKind::Erase, 200, other));
+          CHECK(m.data == DataOutcome::Failed);
+          CHECK(m.order->id == "ord_1");
+        }
+      }
+    }
+    WHEN("they stop marketing messages") {
+      m = apply(m, action::Data{DataRequest::StopMarketing}, &fx);
+      const auto* h = find_effect<effect::Http>(fx);
+      REQUIRE(h);
+      CHECK(h->url == "/api/orders/ord_1/customer");
+      CHECK(h->body == R"({"marketing":false})");
+      m = apply(m, response(m, RequestKind::StopMarketing, 200, order_json("delivered", "succeeded")));
+      THEN("it is confirmed") { CHECK(m.data == DataOutcome::MarketingStopped); }
+    }
+  }
+  GIVEN("no order page") {
+    Model m;
+    m = apply(m, action::Data{DataRequest::Download}, &fx);
+    THEN("nothing happens") { CHECK(fx.empty()); }
+  }
+}
