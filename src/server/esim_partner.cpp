@@ -5,27 +5,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/remote_json.hpp"
+
 namespace jupiter::server {
 
 namespace {
 
 using json = nlohmann::json;
 
-std::string str(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-Remote<EsimProfile> to_profile(httplib::Result res, const char* what) {
-  if (!res) return Remote<EsimProfile>::failure(std::string(what) + ": " + httplib::to_string(res.error()), true);
-  const json doc = json::parse(res->body, nullptr, false);
-  if (res->status >= 300 || !doc.is_object()) {
-    std::string why = std::string(what) + ": HTTP " + std::to_string(res->status);
-    if (doc.is_object() && doc.contains("error") && doc["error"].is_object()) why += " " + str(doc["error"], "code");
-    return Remote<EsimProfile>::failure(why, res->status >= 500 || res->status == 429);
-  }
-  EsimProfile p{str(doc, "id"),          str(doc, "status"),          str(doc, "iccid"), str(doc, "smdp_address"),
-                str(doc, "matching_id"), str(doc, "confirmation_code"), str(doc, "activation_code")};
+Remote<EsimProfile> to_profile(const httplib::Result& res, const char* what) {
+  const Remote<json> r = remote_json(res, what);
+  if (!r.ok()) return Remote<EsimProfile>::failure(r.error, r.retryable);
+  const json& doc = *r.value;
+  auto str = [&doc](const char* name) { return json_string(doc, name); };
+  EsimProfile p{str("id"),          str("status"),            str("iccid"),          str("smdp_address"),
+                str("matching_id"), str("confirmation_code"), str("activation_code")};
   if (p.id.empty() || (p.status != "pending" && p.status != "ready"))
     return Remote<EsimProfile>::failure(std::string(what) + ": a profile without id or with an unknown status", true);
   return Remote<EsimProfile>::success(std::move(p));

@@ -5,25 +5,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/remote_json.hpp"
+
 namespace jupiter::server {
 
 namespace {
 
 using json = nlohmann::json;
 
-std::string str(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The answer of one call as JSON, or the failure (retryable for transport errors, 5xx and 429).
+Remote<json> call(const httplib::Result& res, const char* what) { return remote_json(res, what); }
 
-// The answer of one call as JSON, or the failure (retryable for transport errors and 5xx).
-Remote<json> call(httplib::Result res, const char* what) {
-  if (!res) return Remote<json>::failure(std::string(what) + ": " + httplib::to_string(res.error()), true);
-  json doc = json::parse(res->body, nullptr, false);
-  if (res->status >= 300 || !doc.is_object())
-    return Remote<json>::failure(std::string(what) + ": HTTP " + std::to_string(res->status), res->status >= 500);
-  return Remote<json>::success(std::move(doc));
-}
+std::string str(const json& doc, const char* name) { return json_string(doc, name); }
 
 Remote<CheckoutSession> to_session(Remote<json> r) {
   if (!r.ok()) return Remote<CheckoutSession>::failure(r.error, r.retryable);

@@ -1,0 +1,26 @@
+// remote_json.cpp: see remote_json.hpp.
+#include "server/remote_json.hpp"
+
+#include <httplib.h>
+
+namespace jupiter::server {
+
+std::string json_string(const nlohmann::json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Remote<nlohmann::json> remote_json(const httplib::Result& res, const char* what) {
+  using R = Remote<nlohmann::json>;
+  if (!res) return R::failure(std::string(what) + ": " + httplib::to_string(res.error()), true);
+  nlohmann::json doc = nlohmann::json::parse(res->body, nullptr, false);
+  if (res->status >= 300 || !doc.is_object()) {
+    std::string why = std::string(what) + ": HTTP " + std::to_string(res->status);
+    if (doc.is_object() && doc.contains("error") && doc["error"].is_object())
+      why += " " + json_string(doc["error"], "code");
+    return R::failure(why, res->status >= 500 || res->status == 429);
+  }
+  return R::success(std::move(doc));
+}
+
+}  // namespace jupiter::server
