@@ -365,8 +365,10 @@
     config = JSON.parse(get(ex.jc_config()));
     T = texts;
     root = el("div", { id: "jc-root", class: "jc", lang: lang, dir: T.dir || "ltr" });
-    settingsBtn = button(T.settings, showPreferences, "jc-settings");
-    root.appendChild(settingsBtn);
+    // A page can give the control a place in its own layout (the store's footer), so it never covers content.
+    var slot = d.getElementById("jc-settings-slot");
+    settingsBtn = button(T.settings, showPreferences, slot ? "jc-settings jc-docked" : "jc-settings");
+    (slot || root).appendChild(settingsBtn);
     d.body.appendChild(root);
     record = readRecord() || "";
     apply(computeState(record));

@@ -288,14 +288,14 @@ test("Your data: a copy downloads, marketing stops, and erasure (asked twice) re
   expect(copy.consent_receipts.some((r) => r.action === "checkout_confirmations")).toBe(true);
 
   await press("Stop marketing messages");
-  await findItem(page, { role: "status", label: "We will not send you marketing messages." });
+  await scrollTo(page, (i) => i.role === "status" && i.label === "We will not send you marketing messages.", "the marketing note");
   expect((await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.marketing).toBe(false);
 
   await press("Delete my personal data");
-  await findItem(page, { role: "alert", label: /This deletes your name/ });
+  await scrollTo(page, (i) => i.role === "alert" && /This deletes your name/.test(i.label), "the erasure warning");
   expect((await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.customer.email).toBe("erase.me@example.com");
   await press("Yes, delete my personal data");
-  await findItem(page, { role: "status", label: "Your personal data was deleted." });
+  await scrollTo(page, (i) => i.role === "status" && i.label === "Your personal data was deleted.", "the erasure note");
   const after = (await api(stack, "GET", `/api/orders/${order.id}`, { token })).json;
   expect(after.customer).toEqual({ email: "", name: "", phone: "" });
   expect(after.state).toBe("delivered");

@@ -78,9 +78,10 @@ test("the canvas is sharp on a high-DPI screen and follows window resizes", asyn
     const c = document.getElementById("canvas");
     return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
   });
-  expect(await size()).toEqual({ w: 1600, h: 1200, cssW: 800, cssH: 600 });
+  // The canvas fills the window above the 44 px footer strip that holds "Cookie settings" (web/style.css).
+  expect(await size()).toEqual({ w: 1600, h: 1112, cssW: 800, cssH: 556 });
   await page.setViewportSize({ width: 420, height: 800 });
-  await expect.poll(size).toEqual({ w: 840, h: 1600, cssW: 420, cssH: 800 });
+  await expect.poll(size).toEqual({ w: 840, h: 1512, cssW: 420, cssH: 756 });
   // The layout follows: the search box fits the narrow window.
   const box = await findItem(page, { role: "textbox", label: /Where are you going/ });
   expect(box.x + box.w).toBeLessThanOrEqual(420);
@@ -224,7 +225,7 @@ test("a regional plan shows every country it covers, searchable, and the phone c
   // The list box shows the countries that fit on screen (the rest is below the fold or scrolled in the box).
   await expect.poll(async () =>
     (await items(page)).filter((i) => i.role === "listitem" && /\([A-Z]{2}\)$/.test(i.label)).length)
-    .toBeGreaterThan(2);
+    .toBeGreaterThan(1);
   await typeInto(page, { role: "textbox", label: /Search the countries/ }, "kor");
   await findItem(page, { role: "listitem", label: "South Korea (KR)" });
   await page.keyboard.type("zz", { delay: 20 });
