@@ -98,13 +98,17 @@ async function openOrder(page, server, id, token) {
 // The test API lists only widgets on screen: scrolls the page's content down until one matching `test` is fully
 // visible in the viewport, and returns it.
 async function scrollTo(page, test, what) {
-  const viewport = page.viewportSize();
+  // The canvas, not the window: the footer strip below it holds "Cookie settings".
+  const view = await page.evaluate(() => {
+    const c = document.getElementById("canvas");
+    return { width: c.clientWidth, height: c.clientHeight };
+  });
   let found;
   await expect.poll(async () => {
     found = (await items(page)).find(test);
-    if (found && found.y >= 0 && found.y + found.h <= viewport.height) return true;
-    await page.mouse.move(viewport.width / 2, viewport.height / 2);
-    await page.mouse.wheel(0, found ? found.y - viewport.height / 3 : 250);
+    if (found && found.y >= 0 && found.y + found.h <= view.height) return true;
+    await page.mouse.move(view.width / 2, view.height / 2);
+    await page.mouse.wheel(0, found ? found.y - view.height / 3 : 250);
     return false;
   }, { timeout: 15_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
   return found;
