@@ -41,13 +41,7 @@ class SandboxPartner final : public EsimPartner {
   }
 
  private:
-  httplib::Client client() const {
-    httplib::Client c(base_url_);
-    c.set_connection_timeout(3);
-    c.set_read_timeout(5);
-    c.set_write_timeout(5);
-    return c;
-  }
+  httplib::Client client() const { return adapter_client(base_url_); }
   std::string base_url_;
 };
 

@@ -57,13 +57,7 @@ class SandboxProcessor final : public PaymentProcessor {
   }
 
  private:
-  httplib::Client client() const {
-    httplib::Client c(base_url_);
-    c.set_connection_timeout(3);
-    c.set_read_timeout(5);
-    c.set_write_timeout(5);
-    return c;
-  }
+  httplib::Client client() const { return adapter_client(base_url_); }
   httplib::Headers headers(const std::string& idempotency_key) const {
     httplib::Headers h = {{"Authorization", "Bearer " + api_key_}};
     if (!idempotency_key.empty()) h.emplace("Idempotency-Key", idempotency_key);

@@ -5,6 +5,14 @@
 
 namespace jupiter::server {
 
+httplib::Client adapter_client(const std::string& base_url) {
+  httplib::Client c(base_url);
+  c.set_connection_timeout(3);
+  c.set_read_timeout(5);
+  c.set_write_timeout(5);
+  return c;
+}
+
 std::string json_string(const nlohmann::json& doc, const char* name) {
   const auto it = doc.find(name);
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();

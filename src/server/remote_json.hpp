@@ -1,4 +1,5 @@
-// remote_json.hpp: reading another company's JSON API answer (payment processor, eSIM partner) into a Remote.
+// remote_json.hpp: calling another company's JSON API (payment processor, eSIM partner): the client, and reading
+// its answer into a Remote.
 #pragma once
 #include <string>
 
@@ -6,11 +7,12 @@
 
 #include "server/remote.hpp"
 
-namespace httplib {
-class Result;
-}
+#include <httplib.h>
 
 namespace jupiter::server {
+
+// A client for `base_url` with the timeouts every adapter uses (connect 3 s, read and write 5 s).
+httplib::Client adapter_client(const std::string& base_url);
 
 // The string field `name` of `doc`, or "" when absent or not a string.
 std::string json_string(const nlohmann::json& doc, const char* name);

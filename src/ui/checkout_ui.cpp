@@ -417,7 +417,6 @@ void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, 
       d.device = env.device;
       d.pixel_ratio = env.pixel_ratio;
       d.order_page_url = env.page_base + co::order_link(m.order_id, m.token).substr(1);
-      d.heading = env.heading;
       d.resend_busy = m.busy == co::Busy::Resending;
       d.resend_message = resend_text(m);
       if (draw_esim_delivery(o, d, s.delivery) == DeliveryIntent::Resend) emit(out, co::action::ResendEmail{});

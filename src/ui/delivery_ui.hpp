@@ -20,7 +20,6 @@ struct DeliveryEnv {
   delivery::Device device;
   float pixel_ratio = 1.0f;       // devicePixelRatio the frame is drawn at
   std::string order_page_url;     // this order's page, secret included (desktop "open on your phone" QR)
-  ImFont* heading = nullptr;
   bool resend_busy = false;       // a resend request is in flight
   std::string resend_message;     // the outcome of the last resend, already in the user's language ("" = none)
 };
