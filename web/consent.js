@@ -240,9 +240,12 @@
     input.disabled = disabled;
     return el("label", { class: "jc-toggle", for: id }, [input, el("span", { text: label })]);
   }
+  // Every word of a category or service comes from the texts (consent-<lang>.json); the config gives ids,
+  // categories and the cookie and storage names only.
+  function word(kind, id, field) { return T[kind + "." + id + "." + field]; }
   function serviceDetails(s) {
-    var rows = [[T.provider, s.provider], [T.cookies, (s.cookies || []).join(", ")],
-                [T.storage, (s.storage || []).join(", ")], [T.retention, s.retention]];
+    var rows = [[T.provider, word("service", s.id, "provider")], [T.cookies, (s.cookies || []).join(", ")],
+                [T.storage, (s.storage || []).join(", ")], [T.retention, word("service", s.id, "retention")]];
     return el("dl", {}, [].concat.apply([], rows.filter(function (r) { return r[1]; }).map(function (r) {
       return [el("dt", { text: r[0] }), el("dd", { text: r[1] })];
     })));
@@ -254,14 +257,15 @@
       var necessary = c.id === "necessary";
       var services = config.services.filter(function (s) { return s.category === c.id; });
       body.push(el("fieldset", { class: "jc-cat" }, [
-        el("legend", {}, [toggle("jc-cat-" + c.id, T["category." + c.id + ".name"] || c.name,
+        el("legend", {}, [toggle("jc-cat-" + c.id, word("category", c.id, "name"),
                                  necessary || (state.valid && state.categories[c.id]), necessary)]),
-        el("p", { text: T["category." + c.id + ".description"] || c.description }),
+        el("p", { text: word("category", c.id, "description") }),
         necessary ? el("p", { class: "jc-always", text: T.always_on }) : null,
         el("ul", {}, services.map(function (s) {
           return el("li", {}, [
-            toggle("jc-svc-" + s.id, s.name, necessary || (state.valid && state.services.indexOf(s.id) >= 0), necessary),
-            el("p", { text: s.purpose }), serviceDetails(s)]);
+            toggle("jc-svc-" + s.id, word("service", s.id, "name"),
+                   necessary || (state.valid && state.services.indexOf(s.id) >= 0), necessary),
+            el("p", { text: word("service", s.id, "purpose") }), serviceDetails(s)]);
         })),
       ]));
     });

@@ -1,7 +1,9 @@
-// unit-i18n.cpp: language choice, text tables, {placeholder} formatting, and the shipped store texts.
+// unit-i18n.cpp: language choice, text tables, {placeholder} formatting, and the shipped store and consent texts.
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "core/i18n.hpp"
@@ -14,6 +16,34 @@ std::string read_asset(const std::string& rel) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The consent banner's words for the categories and services of assets/consent.json, as i18n keys
+// ("consent.service.<id>.purpose"): `needed` must be translated, `allowed` may be (a provider of one word is a
+// brand and stays as it is; src/consent/texts_json.py applies the same rule).
+struct ConsentWords {
+  std::vector<std::string> needed;
+  std::set<std::string> allowed;
+};
+ConsentWords consent_words(const nlohmann::json& config) {
+  ConsentWords w;
+  const auto add = [&w](const std::string& key, bool needed) {
+    w.allowed.insert(key);
+    if (needed) w.needed.push_back(key);
+  };
+  for (const auto& c : config.value("categories", nlohmann::json::array())) {
+    const std::string prefix = "consent.category." + c.value("id", std::string()) + ".";
+    add(prefix + "name", true);
+    add(prefix + "description", true);
+  }
+  for (const auto& s : config.value("services", nlohmann::json::array())) {
+    const std::string prefix = "consent.service." + s.value("id", std::string()) + ".";
+    add(prefix + "name", true);
+    add(prefix + "provider", s.value("provider", std::string()).find(' ') != std::string::npos);
+    add(prefix + "purpose", true);
+    add(prefix + "retention", true);
+  }
+  return w;
 }
 }  // namespace
 
@@ -101,5 +131,32 @@ TEST_CASE("the shipped store texts are complete in every language") {
     CHECK(t.add_file(text, "store").empty());
     CHECK(check_translation(en, t, "store").empty());
     CHECK(t.size() == en.size());  // nothing left over that English no longer has
+  }
+}
+
+TEST_CASE("the shipped consent texts are complete in every language, with every category and service translated") {
+  const auto config = nlohmann::json::parse(read_asset("assets/consent.json"), nullptr, false);
+  REQUIRE(config.is_object());
+  const ConsentWords words = consent_words(config);
+  CHECK(words.needed.size() >= 4 * 2 + 5 * 3);  // the four categories and (at least) five services
+  TextTable en;
+  REQUIRE(en.add_file(read_asset("assets/i18n/consent/en.json"), "consent").empty());
+  CHECK(en.size() > 20);
+  for (Language l : kLanguages) {
+    if (l == Language::En) continue;  // English words live only in the config
+    const std::string lang(language_code(l));
+    CAPTURE(lang);
+    TextTable t;
+    const std::string text = read_asset("assets/i18n/consent/" + lang + ".json");
+    REQUIRE(!text.empty());
+    CHECK(t.add_file(text, "consent").empty());
+    CHECK(check_translation(en, t, "consent").empty());  // the banner's and the privacy screen's own texts
+    std::string missing, left_over;
+    for (const std::string& key : words.needed)
+      if (!t.find(key)) missing += key + " ";
+    for (const std::string& key : t.keys())  // nothing for a category or service the config no longer has
+      if (!en.find(key) && !words.allowed.count(key)) left_over += key + " ";
+    CHECK(missing == "");
+    CHECK(left_over == "");
   }
 }
