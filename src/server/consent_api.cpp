@@ -3,17 +3,17 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/consent.hpp"
+#include "core/consent_config.hpp"
 #include "server/consent_store.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
 
-extern "C" const unsigned char jupiter_consent_config[];
-extern "C" const unsigned int jupiter_consent_config_size;
 
 namespace jupiter::server {
 
@@ -22,12 +22,13 @@ namespace {
 using json = nlohmann::json;
 constexpr const char* kCookie = "jupiter_consent";
 
-// The config the consent module embeds (the same file, built into this binary).
-const consent::Config& config() {
-  static const consent::Config cfg = consent::decode_config(std::string_view(
-      reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size)).config;
-  return cfg;
-}
+// When this server's statement of GPC support was made: the GPC support resource's lastUpdate. It MUST change
+// (to the day of the change) whenever the server's handling of GPC changes: what Sec-GPC does here, what the
+// consent core does with the signal, or what the well-known resource says.
+constexpr const char* kGpcLastUpdate = "2026-11-26";
+
+// The consent config, compiled in from assets/consent.json (core/consent_config.hpp).
+const consent::Config& config() { return consent::embedded_config(); }
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -58,24 +59,31 @@ Parsed parse_receipt(const std::string& body) {
                         "action"})
     if (j.contains(k)) as_record[k] = j[k];
   if (j.contains("time_ms")) as_record["first_decision_ms"] = as_record["last_decision_ms"] = j["time_ms"];
-  const consent::RecordDecode rec = consent::decode_record(as_record.dump());
-  if (!rec.ok()) return {"not a valid decision: " + rec.detail, {}};
+  const consent::RecordDecode rec = consent::decode_record(config(), as_record.dump());
+  if (!rec.ok()) return {"not a valid decision: " + std::string(rec.detail), {}};
   ConsentReceipt& r = out.receipt;
   const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
   r.source = j.contains("source") ? text("source") : "banner";
   if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}};
-  r.consent_id = rec.record->consent_id;
-  r.time_ms = rec.record->last_decision_ms;
-  r.action = std::string(consent::action_name(rec.record->action));
+  r.consent_id = rec.record.consent_id.str();
+  r.time_ms = rec.record.last_decision_ms;
+  r.action = std::string(consent::action_name(rec.record.action));
   r.choices_json = json{{"categories", j["categories"]}, {"services", j["services"]}}.dump();
-  r.policy_version = rec.record->policy_version;
-  r.revision = rec.record->revision;
+  r.policy_version = rec.record.policy_version.str();
+  r.revision = rec.record.revision;
   r.text_hash = text("banner_hash");
   r.ui_version = text("ui_version");
-  r.language = rec.record->language;
-  r.gpc = rec.record->gpc;
+  r.language = rec.record.language.str();
+  r.gpc = rec.record.gpc;
   out.problem = receipt_problem(r);
   return out;
+}
+
+// True when the request carries Global Privacy Control: a Sec-GPC field whose value is exactly "1". Any other
+// value is ignored, and when the field comes several times one "1" is enough (GPC specification, Sec-GPC).
+bool sec_gpc(const httplib::Request& req) {
+  const auto [first, last] = req.headers.equal_range("Sec-GPC");
+  return std::any_of(first, last, [](const auto& field) { return field.second == "1"; });
 }
 
 // encodeURIComponent's encoding, as web/consent.js writes the cookie.
@@ -94,6 +102,11 @@ std::string uri_component(std::string_view s) {
 
 // The consent cookie of the request, when it holds a record of `consent_id` that is valid now: re-issued with
 // the rest of its validity as Max-Age. (httplib hands header values over already percent-decoded.)
+// Sec-GPC plays no part here, on purpose: a record made without GPC that grants analytics or marketing is
+// re-issued even when the request carries Sec-GPC: 1. The record is the user's own choice, which the core never
+// rewrites for the signal (core/consent.hpp, "GPC"): while GPC is sent the page denies those categories anyway
+// (gpc_overrode) and may offer to confirm the opt-in again. Not re-issuing would deny nothing more; it would only
+// let a browser's 7-day cap on script-set cookies cut the user's record short.
 void reissue_cookie(const httplib::Request& req, httplib::Response& res, const std::string& consent_id) {
   const std::string header = req.get_header_value("Cookie");
   const std::string prefix = std::string(kCookie) + "=";
@@ -105,9 +118,9 @@ void reissue_cookie(const httplib::Request& req, httplib::Response& res, const s
     at = end + 1;
     if (pair.substr(0, prefix.size()) != prefix) continue;
     const std::string_view value = pair.substr(prefix.size());
-    const consent::RecordDecode rec = consent::decode_record(value);
+    const consent::RecordDecode rec = consent::decode_record(config(), value);
     const consent::Validity v = consent::validity(config(), rec, now_ms());
-    if (!v.valid || rec.record->consent_id != consent_id) return;
+    if (!v.valid || rec.record.consent_id != consent_id) return;
     const std::int64_t max_age_s = (v.expires_ms - now_ms()) / 1000;
     res.set_header("Set-Cookie", std::string(kCookie) + "=" + uri_component(value) + "; Max-Age=" + std::to_string(max_age_s) +
                                      "; Path=/; SameSite=Lax");
@@ -120,8 +133,11 @@ void post_receipt(db::Database& db, const httplib::Request& req, httplib::Respon
   const bool ok_type = type.rfind("text/plain", 0) == 0 || type.rfind("application/json", 0) == 0;
   if (!ok_type) return send_error(res, 415, "send the receipt as text/plain or application/json");
   if (req.body.size() > kMaxReceiptBytes) return send_error(res, 413, "a receipt is at most 16 KB");
-  const Parsed p = parse_receipt(req.body);
+  Parsed p = parse_receipt(req.body);
   if (!p.problem.empty()) return send_error(res, 400, "bad_receipt", p.problem);
+  // Stored as sent (it proves what the page showed, "gpc" included), plus what the request said: a receipt with
+  // "gpc": false delivered with Sec-GPC: 1 was decided while the browser sent the signal the page did not see.
+  p.receipt.gpc_header = sec_gpc(req);
   auto stored = append_consent_receipt(db, p.receipt);
   if (!stored) {
     log::error("consent receipt: " + stored.error().message);
@@ -147,14 +163,26 @@ void get_receipts(db::Database& db, std::string_view consent_id, httplib::Respon
     list.push_back({{"id", s.id}, {"received_ms", s.received_ms}, {"time_ms", r.time_ms}, {"source", r.source},
                     {"action", r.action}, {"choices", json::parse(r.choices_json, nullptr, false)},
                     {"policy_version", r.policy_version}, {"revision", r.revision}, {"text_hash", r.text_hash},
-                    {"ui_version", r.ui_version}, {"language", r.language}, {"gpc", r.gpc}});
+                    {"ui_version", r.ui_version}, {"language", r.language}, {"gpc", r.gpc},
+                    {"gpc_header", r.gpc_header}});
   }
   send_json(res, 200, json{{"consent_id", consent_id}, {"receipts", list}}.dump());
+}
+
+// The GPC support resource (/.well-known/gpc.json): this origin abides by GPC requests. The same for everyone,
+// so public and cacheable for a day, with an ETag.
+void get_gpc_support(const httplib::Request& req, httplib::Response& res) {
+  static const EncodedBody body =
+      EncodedBody::make(json{{"gpc", true}, {"lastUpdate", kGpcLastUpdate}}.dump(), /*compressible=*/false);
+  send_encoded(req, res, body, kJsonType, "public, max-age=86400");
 }
 
 }  // namespace
 
 void add_consent_routes(Router& router, db::Database& db) {
+  router.get("/.well-known/gpc.json", [](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+    get_gpc_support(req, res);
+  });
   router.post("/api/consent/receipts", [&db](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     post_receipt(db, req, res);
   });

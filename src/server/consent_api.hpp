@@ -7,7 +7,12 @@
 //                                           valid under the config, the response re-issues it with Set-Cookie
 //                                           (Max-Age = what is left of its validity, Path=/, SameSite=Lax): browsers
 //                                           that cap script-set cookies at 7 days keep it for the full term.
+//                                           A request with `Sec-GPC: 1` stores the receipt as sent plus
+//                                           gpc_header = true (the browser sent Global Privacy Control, whether
+//                                           or not the page saw it: the receipt's own "gpc").
 //   GET  /api/consent/receipts/:consent_id  that browser's receipts, oldest first ({"consent_id","receipts":[...]})
+//   GET  /.well-known/gpc.json              the GPC support resource: {"gpc":true,"lastUpdate":"YYYY-MM-DD"},
+//                                           application/json, public for a day, ETag.
 //
 // A receipt has exactly the fields core build_receipt() writes; anything else (an e-mail, an IP address, an
 // account id) is refused, not dropped, so nothing personal is stored by accident. Its choices are checked by the

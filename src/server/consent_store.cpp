@@ -61,13 +61,14 @@ db::Result<ReceiptAppend> append_consent_receipt(db::Database& db, const Consent
   return db.with([&](db::Connection& c) -> db::Result<ReceiptAppend> {
     auto insert = c.prepare(
         "INSERT INTO consent_receipts(consent_id, time_ms, received_ms, source, action, choices, policy_version,"
-        "                             revision, text_hash, ui_version, language, gpc)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "                             revision, text_hash, ui_version, language, gpc, gpc_header)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(consent_id, time_ms, source, action) DO NOTHING");
     if (!insert) return insert.error();
     if (db::Status s = insert.value()
                            .bind_all(r.consent_id, r.time_ms, received, r.source, r.action, choices, r.policy_version,
-                                     r.revision, r.text_hash, r.ui_version, r.language, r.gpc ? 1 : 0)
+                                     r.revision, r.text_hash, r.ui_version, r.language, r.gpc ? 1 : 0,
+                                     r.gpc_header ? 1 : 0)
                            .run();
         !s)
       return s.error();
@@ -89,7 +90,7 @@ db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, s
   return db.with([&](db::Connection& c) -> db::Result<std::vector<StoredReceipt>> {
     auto q = c.prepare(
         "SELECT id, received_ms, consent_id, time_ms, source, action, choices, policy_version, revision, text_hash,"
-        "       ui_version, language, gpc FROM consent_receipts WHERE consent_id = ? ORDER BY id LIMIT ?");
+        "       ui_version, language, gpc, gpc_header FROM consent_receipts WHERE consent_id = ? ORDER BY id LIMIT ?");
     if (!q) return q.error();
     q.value().bind_all(consent_id, limit);
     std::vector<StoredReceipt> out;
@@ -113,6 +114,7 @@ db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, s
       r.ui_version = s.column_text(10);
       r.language = s.column_text(11);
       r.gpc = s.column_int64(12) != 0;
+      r.gpc_header = s.column_int64(13) != 0;
       out.push_back(std::move(sr));
     }
     return out;

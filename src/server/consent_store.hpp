@@ -31,6 +31,10 @@ namespace jupiter::server {
 //   text_hash       hash of the text the user saw, [A-Za-z0-9+/=:_-], 1..128 bytes
 //   ui_version      [A-Za-z0-9._+-], 1..32 bytes
 //   language        BCP 47-shaped tag, 1..35 bytes ("und" when unknown)
+//   gpc             Global Privacy Control as the page saw it (navigator.globalPrivacyControl) when the user decided
+//   gpc_header      the request that delivered the receipt carried `Sec-GPC: 1` (migration "receipt gpc header"):
+//                   the browser sent the signal even when the page did not see it (an extension that sets only
+//                   the header); false for receipts the server writes itself (checkout, marketing withdrawal)
 struct ConsentReceipt {
   std::string consent_id;
   std::int64_t time_ms = 0;
@@ -43,6 +47,7 @@ struct ConsentReceipt {
   std::string ui_version;
   std::string language = "und";
   bool gpc = false;
+  bool gpc_header = false;
 };
 inline constexpr std::size_t kMaxChoicesBytes = 8 * 1024;
 

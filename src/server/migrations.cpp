@@ -204,6 +204,17 @@ CREATE TABLE order_emails (
 CREATE INDEX order_emails_order ON order_emails(order_id, kind);
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] receipt gpc header
+// Global Privacy Control as the server saw it (issue 6): 1 when the request that delivered the receipt carried
+// `Sec-GPC: 1`. The `gpc` column stays what the page saw (navigator.globalPrivacyControl), so a receipt proves
+// what the user was shown, and this one shows the browser was sending the signal even when the page did not see
+// it (an extension that sets only the header). Rows stored before this migration read 0: nobody looked.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kReceiptGpcHeader = R"sql(
+ALTER TABLE consent_receipts ADD COLUMN gpc_header INTEGER NOT NULL DEFAULT 0 CHECK (gpc_header IN (0, 1));
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -211,6 +222,7 @@ const std::vector<Migration>& migrations() {
       {1, "catalogue", kCatalogue},
       {2, "consent receipts", kConsentReceipts},
       {3, "orders", kOrders},
+      {4, "receipt gpc header", kReceiptGpcHeader},
   };
   return all;
 }

@@ -86,7 +86,8 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
       receipts.push_back({{"received_at", rfc3339(s.received_ms)}, {"time", rfc3339(r.time_ms)},
                           {"source", r.source}, {"action", r.action},
                           {"choices", json::parse(r.choices_json, nullptr, false)},
-                          {"policy_version", r.policy_version}, {"language", r.language}, {"gpc", r.gpc}});
+                          {"policy_version", r.policy_version}, {"language", r.language}, {"gpc", r.gpc},
+                          {"gpc_header", r.gpc_header}});
     }
   }
   const json out = {

@@ -1,19 +1,22 @@
-// api-consent.cpp: proof of consent over real HTTP (POST/GET /api/consent/receipts) and the append-only store
-// the checkout writes to through append_consent_receipt().
+// api-consent.cpp: proof of consent over real HTTP (POST/GET /api/consent/receipts), the append-only store the
+// checkout writes to through append_consent_receipt(), and Global Privacy Control on the server side (the
+// /.well-known/gpc.json support resource, the Sec-GPC header kept with each receipt).
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "commerce.hpp"
 #include "helpers.hpp"
 #include "server/consent_store.hpp"
 #include "server/db.hpp"
 #include "server/migrations.hpp"
 
 using namespace jupiter::test;
-using json = nlohmann::json;
 
 namespace {
 
@@ -252,4 +255,152 @@ TEST_CASE("append_consent_receipt: the checkout's confirmations go to the same a
       CHECK(c.query_int64("SELECT count(*) FROM consent_receipts").value() == 1);
     });
   }
+}
+
+TEST_CASE("the GPC support resource says that this origin abides by Global Privacy Control") {
+  Store store;
+  auto cli = store.server->client();
+  auto res = cli.Get("/.well-known/gpc.json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  const std::string type = res->get_header_value("Content-Type");
+  CHECK(type.substr(0, type.find(';')) == "application/json");  // otherwise the origin's support is unknown
+  const std::string cache = res->get_header_value("Cache-Control");
+  CHECK(cache.find("public") != std::string::npos);
+  CHECK(cache.find("max-age=") != std::string::npos);
+  CHECK_FALSE(res->get_header_value("ETag").empty());
+  CHECK_FALSE(res->has_header("Set-Cookie"));
+
+  const json j = json::parse(res->body, nullptr, false);
+  REQUIRE(j.is_object());
+  REQUIRE(j.contains("gpc"));
+  CHECK(j["gpc"].is_boolean());
+  CHECK(j["gpc"] == true);
+  // lastUpdate: an RFC 3339 full-date, a real day, not before GPC existed (2020) and not in the future.
+  REQUIRE(j.contains("lastUpdate"));
+  REQUIRE(j["lastUpdate"].is_string());
+  const std::string last = j["lastUpdate"];
+  CAPTURE(last);
+  std::tm day{};
+  int year = 0, month = 0, mday = 0;
+  REQUIRE(last.size() == 10);
+  REQUIRE(std::sscanf(last.c_str(), "%4d-%2d-%2d", &year, &month, &mday) == 3);
+  day.tm_year = year - 1900;
+  day.tm_mon = month - 1;
+  day.tm_mday = mday;
+  day.tm_hour = 12;
+  const std::time_t t = timegm(&day);  // normalises 2026-02-30 to March: a different date
+  char again[11];
+  std::strftime(again, sizeof again, "%Y-%m-%d", std::gmtime(&t));
+  CHECK(last == again);
+  const std::time_t now = std::time(nullptr);
+  char today[11];
+  std::strftime(today, sizeof today, "%Y-%m-%d", std::gmtime(&now));
+  CHECK(last >= std::string("2020-01-01"));
+  CHECK(last <= std::string(today));
+
+  SUBCASE("a cache revalidates it with its ETag") {
+    auto again_res = cli.Get("/.well-known/gpc.json", {{"If-None-Match", res->get_header_value("ETag")}});
+    REQUIRE(again_res);
+    CHECK(again_res->status == 304);
+    CHECK(again_res->body.empty());
+  }
+  SUBCASE("HEAD answers like GET without the body; other methods are refused") {
+    auto head = cli.Head("/.well-known/gpc.json");
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    CHECK(head->body.empty());
+    auto post = cli.Post("/.well-known/gpc.json", "{}", "application/json");
+    REQUIRE(post);
+    CHECK(post->status == 405);
+    CHECK(post->get_header_value("Allow") == "GET, HEAD");
+  }
+}
+
+TEST_CASE("a receipt is stored as sent, and whether its request carried Sec-GPC: 1 is kept with it") {
+  Store store;
+  auto cli = store.server->client();
+  const fs::path db = store.data_dir / "jupiter.sqlite3";
+  // A receipt whose page did not see GPC ("gpc": false), under consent id `id`, sent with `headers`.
+  auto post = [&](const std::string& id, const httplib::Headers& headers) {
+    json r = receipt();
+    r["consent_id"] = id;
+    r["gpc"] = false;
+    auto res = cli.Post("/api/consent/receipts", headers, r.dump(), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+  };
+  auto read_back = [&](const std::string& id) {
+    auto res = cli.Get("/api/consent/receipts/" + id);
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    const json j = json::parse(res->body);
+    REQUIRE(j["receipts"].size() == 1);
+    return j["receipts"][0];
+  };
+  auto stored_header = [&](const std::string& id) {
+    return sqlite_int(db, "SELECT gpc_header FROM consent_receipts WHERE consent_id = '" + id + "'");
+  };
+
+  SUBCASE("Sec-GPC: 1 with \"gpc\": false: the page's view and the browser's signal are both kept") {
+    post("gpc-header-on", {{"Sec-GPC", "1"}});
+    const json r = read_back("gpc-header-on");
+    CHECK(r["gpc"] == false);
+    CHECK(r["gpc_header"] == true);
+    CHECK(r["action"] == "custom");
+    CHECK(r["choices"]["categories"]["analytics"] == true);  // the choice as the user made it, not rewritten
+    CHECK(stored_header("gpc-header-on") == 1);
+    CHECK(sqlite_int(db, "SELECT gpc FROM consent_receipts WHERE consent_id = 'gpc-header-on'") == 0);
+  }
+  SUBCASE("without the header: gpc_header is 0") {
+    post("gpc-header-off", {});
+    CHECK(read_back("gpc-header-off")["gpc_header"] == false);
+    CHECK(stored_header("gpc-header-off") == 0);
+  }
+  SUBCASE("only the exact value 1 is the signal; one 1 among several fields is enough") {
+    post("gpc-header-zero", {{"Sec-GPC", "0"}});
+    post("gpc-header-true", {{"Sec-GPC", "true"}});
+    post("gpc-header-twice", {{"Sec-GPC", "0"}, {"Sec-GPC", "1"}});
+    CHECK(stored_header("gpc-header-zero") == 0);
+    CHECK(stored_header("gpc-header-true") == 0);
+    CHECK(stored_header("gpc-header-twice") == 1);
+  }
+  SUBCASE("a valid record made without GPC that grants analytics is still re-issued under Sec-GPC: 1") {
+    json rec = json::parse(record(now_ms()));
+    rec["action"] = "accept_all";
+    rec["categories"] = {{"analytics", true}, {"marketing", true}, {"necessary", true}, {"preferences", true}};
+    json r = receipt("accept_all");
+    r["time_ms"] = now_ms();
+    r["gpc"] = false;
+    httplib::Headers h{{"Sec-GPC", "1"}, {"Cookie", "jupiter_consent=" + uri_component(rec.dump())}};
+    auto res = cli.Post("/api/consent/receipts", h, r.dump(), "text/plain");
+    REQUIRE(res);
+    REQUIRE(res->status == 201);
+    CHECK(res->get_header_value("Set-Cookie").rfind("jupiter_consent=" + rec.dump() + "; Max-Age=", 0) == 0);
+    CHECK(stored_header(kId) == 1);
+  }
+}
+
+TEST_CASE("the order's data export says which consent receipts came with Sec-GPC: 1") {
+  Shop shop;
+  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}));
+  json r = receipt();
+  r["gpc"] = false;
+  auto posted = shop.store->client().Post("/api/consent/receipts", {{"Sec-GPC", "1"}}, r.dump(), "text/plain");
+  REQUIRE(posted);
+  REQUIRE(posted->status == 201);
+  auto res = shop.store->client().Get(("/api/orders/" + c.id + "/data").c_str(),
+                                      {{"Authorization", "Bearer " + c.token}});
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  const json receipts = json::parse(res->body)["consent_receipts"];
+  REQUIRE(receipts.size() == 2);
+  for (const json& one : receipts) {
+    CAPTURE(one.dump());
+    REQUIRE(one.contains("gpc_header"));
+    // The checkout's own receipt is written by the server, not delivered by a request: no header to record.
+    CHECK(one["gpc_header"] == (one["source"] == "banner"));
+  }
+  CHECK(receipts[1]["source"] == "banner");
+  CHECK(receipts[1]["gpc"] == false);
 }
