@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -403,4 +404,40 @@ TEST_CASE("the order's data export says which consent receipts came with Sec-GPC
   }
   CHECK(receipts[1]["source"] == "banner");
   CHECK(receipts[1]["gpc"] == false);
+}
+
+TEST_CASE("a database from before the Sec-GPC column keeps its receipts, which read as received without it") {
+  TempDir dir;
+  auto conn = jupiter::db::Connection::open((dir / "t.sqlite3").string());
+  REQUIRE(conn);
+  jupiter::db::Connection& c = conn.value();
+  const auto& all = jupiter::server::migrations();
+  const auto gpc = std::find_if(all.begin(), all.end(), [](const auto& m) {
+    return std::string(m.name) == "receipt gpc header";
+  });
+  REQUIRE(gpc != all.end());
+  // The schema as the server before it left it, with a receipt in it.
+  REQUIRE(c.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                 " applied_at TEXT NOT NULL DEFAULT '2026-11-01T00:00:00Z')").ok());
+  for (auto m = all.begin(); m != gpc; ++m) {
+    REQUIRE(c.exec(m->sql).ok());
+    REQUIRE(c.exec("INSERT INTO schema_migrations(version, name) VALUES (" + std::to_string(m->version) + ", '" +
+                   m->name + "')").ok());
+  }
+  REQUIRE(c.exec("INSERT INTO consent_receipts(consent_id, time_ms, received_ms, source, action, choices,"
+                 " policy_version, revision, text_hash, ui_version, language, gpc) VALUES ('" + std::string(kId) +
+                 "', 1772323200000, 1772323200500, 'banner', 'reject_all', '{}', '1.0', 1, 'sha256-abc=',"
+                 " 'consent-1', 'en', 1)").ok());
+
+  auto applied = jupiter::server::migrate(c);
+  REQUIRE(applied);
+  REQUIRE_FALSE(applied.value().empty());
+  CHECK(applied.value().front() == gpc->version);
+  CHECK_FALSE(c.exec("UPDATE consent_receipts SET gpc_header = 1").ok());  // still append-only
+  jupiter::db::Database db(std::move(conn.value()));
+  auto listed = jupiter::server::list_consent_receipts(db, kId);
+  REQUIRE(listed);
+  REQUIRE(listed.value().size() == 1);
+  CHECK(listed.value()[0].receipt.gpc == true);
+  CHECK(listed.value()[0].receipt.gpc_header == false);
 }
