@@ -55,8 +55,8 @@
   // ---- the module: strings in and out as UTF-8 --------------------------------------------------------------
   var enc = new TextEncoder(), dec = new TextDecoder();
   function put(s) {
-    var b = enc.encode(s);
-    new Uint8Array(mem.buffer, ex.jc_input(b.length), b.length).set(b);
+    var b = enc.encode(s), p = ex.jc_input(b.length);
+    if (p) new Uint8Array(mem.buffer, p, b.length).set(b);  // 0: over the module's 64 KB, so it reads no input
   }
   function get(ptr) { return dec.decode(new Uint8Array(mem.buffer, ptr, ex.jc_output_size())); }
   function computeState(rec) {

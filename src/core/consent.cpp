@@ -13,6 +13,7 @@
 #include "core/json_lite.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <utility>
 
 namespace jupiter::consent {
@@ -151,6 +152,10 @@ bool valid_region(std::string_view s) {
 
 bool valid_time(std::int64_t t) { return t >= 0 && t <= kMaxTimeMs; }
 
+bool valid_policy_version(std::string_view s) {
+  return all_of(s, 1, 32, [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; });
+}
+
 }  // namespace
 
 bool valid_consent_id(std::string_view s) {
@@ -188,19 +193,24 @@ const CategoryInfo* Config::find_category(Category c) const {
   return nullptr;
 }
 
+int Config::service_index(std::string_view id) const {
+  for (std::size_t i = 0; i < services.size(); ++i)
+    if (services[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
 const Service* Config::find_service(std::string_view id) const {
-  for (const auto& s : services)
-    if (s.id == id) return &s;
-  return nullptr;
+  const int i = service_index(id);
+  return i < 0 ? nullptr : &services[static_cast<std::size_t>(i)];
 }
 
 namespace {
 
+using json_lite::Members;
 using json_lite::Value;
 using Type = json_lite::Value::Type;
 
 inline constexpr std::size_t kMaxConfigBytes = 1024u * 1024u;
-inline constexpr std::size_t kMaxConfigServices = 128;
 inline constexpr std::size_t kMaxPatterns = 32;
 
 std::string num(std::size_t n) {
@@ -209,126 +219,153 @@ std::string num(std::size_t n) {
   return s;
 }
 
+// What a decoded Config views. Texts live in a deque (its elements never move); each list is filled completely
+// before a Span views it.
+struct ConfigStorage {
+  std::deque<std::string> texts;
+  std::deque<std::vector<std::string_view>> lists;
+  std::vector<CategoryInfo> categories;
+  std::vector<Service> services;
+  std::vector<ConsentModeDefault> defaults;
+
+  std::string_view keep(std::string text) { return texts.emplace_back(std::move(text)); }
+  Span<std::string_view> keep(std::vector<std::string_view> list) {
+    const auto& kept = lists.emplace_back(std::move(list));
+    return {kept.data(), kept.size()};
+  }
+};
+
 // Reads the fields of one config object, keeping the first problem (prefixed with where it is); never throws.
 class Reader {
  public:
-  Reader(const Value& obj, std::string where) : obj_(obj), where_(std::move(where)) {}
+  Reader(Value obj, std::string where, ConfigStorage& storage) : obj_(obj), where_(std::move(where)), st_(storage) {
+    if (!obj.is(Type::Object)) fail("not an object");
+  }
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
   void fail(const std::string& why) {
     if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
   }
 
-  // The field, or nullptr when absent or null (a problem when required).
-  const Value* field(const char* name, bool required) {
-    const Value* v = obj_.find(name);
-    if (v && v->is(Type::Null)) v = nullptr;
-    if (!v && required) fail(std::string("missing ") + name);
+  // The field, or Missing when absent or null (a problem when required).
+  Value field(const char* name, bool required) {
+    bool duplicate = false;
+    Value v = obj_.find(name, &duplicate);
+    if (duplicate) fail(std::string(name) + " is given twice");
+    if (v.is(Type::Null)) v = Value();
+    if (v.is(Type::Missing) && required) fail(std::string("missing ") + name);
     return v;
   }
   // A string of at most max_len bytes; a required one must not be empty.
   std::string string(const char* name, bool required, std::size_t max_len) {
-    const Value* v = field(name, required);
-    if (!v) return {};
-    if (!v->is(Type::String)) fail(std::string(name) + " is not a string");
-    else if (v->text.size() > max_len) fail(std::string(name) + " is too long (at most " + num(max_len) + " bytes)");
-    else if (required && v->text.empty()) fail(std::string(name) + " is empty");
-    else return v->text;
+    const Value v = field(name, required);
+    if (v.is(Type::Missing)) return {};
+    std::string text = v.text();
+    if (!v.is(Type::String)) fail(std::string(name) + " is not a string");
+    else if (text.size() > max_len) fail(std::string(name) + " is too long (at most " + num(max_len) + " bytes)");
+    else if (required && text.empty()) fail(std::string(name) + " is empty");
+    else return text;
     return {};
+  }
+  std::string_view kept_string(const char* name, bool required, std::size_t max_len) {
+    return st_.keep(string(name, required, max_len));
   }
   // An integer in lo..hi; `fallback` when absent (required when there is none).
   std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> fallback) {
-    const Value* v = field(name, !fallback);
-    if (!v) return fallback.value_or(0);
-    if (!v->is(Type::Int)) fail(std::string(name) + " is not an integer");
-    else if (v->integer < lo || v->integer > hi) fail(std::string(name) + " is out of range");
-    else return v->integer;
+    const Value v = field(name, !fallback);
+    if (v.is(Type::Missing)) return fallback.value_or(0);
+    if (!v.is(Type::Int)) fail(std::string(name) + " is not an integer");
+    else if (v.integer() < lo || v.integer() > hi) fail(std::string(name) + " is out of range");
+    else return v.integer();
     return 0;
   }
   // A list of at most max_items strings, each passing `ok`.
   template <class Pred>
   std::vector<std::string> strings(const char* name, std::size_t max_items, Pred ok_item, const char* what) {
     std::vector<std::string> out;
-    const Value* v = field(name, false);
-    if (!v) return out;
-    if (!v->is(Type::Array) || v->items.size() > max_items) {
+    const Value v = field(name, false);
+    if (v.is(Type::Missing)) return out;
+    for (Members m(v); m.next() && ok();) {
+      if (!m.value().is(Type::String) || !ok_item(m.value().text())) fail(std::string(name) + " has " + what);
+      out.push_back(m.value().text());
+    }
+    if (!v.is(Type::Array) || out.size() > max_items)
       fail(std::string(name) + " is not a list of at most " + num(max_items) + " items");
-      return out;
-    }
-    for (const Value& item : v->items) {
-      if (!item.is(Type::String) || !ok_item(item.text)) {
-        fail(std::string(name) + " has " + what);
-        return {};
-      }
-      out.push_back(item.text);
-    }
+    if (!ok()) out.clear();
     return out;
   }
+  Span<std::string_view> kept_strings(const std::vector<std::string>& list) {
+    std::vector<std::string_view> views;
+    for (const auto& s : list) views.push_back(st_.keep(s));
+    return st_.keep(std::move(views));
+  }
   // Cookie / storage names: exact names or a prefix with one trailing '*'.
-  std::vector<std::string> patterns(const char* name) {
-    return strings(name, kMaxPatterns, valid_pattern, "a bad pattern (a name, or a prefix and one trailing *)");
+  Span<std::string_view> patterns(const char* name) {
+    return kept_strings(
+        strings(name, kMaxPatterns, valid_pattern, "a bad pattern (a name, or a prefix and one trailing *)"));
   }
 
  private:
-  const Value& obj_;
+  Value obj_;
   std::string where_;
+  ConfigStorage& st_;
   std::string error_;
 };
 
 std::string at(const char* list, std::size_t i) { return std::string(list) + "[" + num(i) + "]"; }
 
-std::optional<CategoryInfo> decode_category(const Value& j, const std::string& where, std::string& error) {
-  Reader r(j, where);
-  if (!j.is(Type::Object)) r.fail("not an object");
+// The categories already decoded, as a Config can see them.
+Config so_far(const ConfigStorage& st) {
+  Config c;
+  c.categories = {st.categories.data(), st.categories.size()};
+  c.services = {st.services.data(), st.services.size()};
+  return c;
+}
+
+std::string decode_category(Value j, const std::string& where, ConfigStorage& st) {
+  Reader r(j, where, st);
   CategoryInfo info;
   const std::string id = r.string("id", true, 32);
-  info.name = r.string("name", true, 120);
-  info.description = r.string("description", false, 1000);
+  info.name = r.kept_string("name", true, 120);
+  info.description = r.kept_string("description", false, 1000);
   if (r.ok()) {
     if (auto c = parse_category(id)) info.id = *c;
     else r.fail("unknown category \"" + id + "\"");
   }
-  if (!r.ok()) {
-    error = r.error();
-    return std::nullopt;
-  }
-  return info;
+  if (r.ok() && so_far(st).find_category(info.id)) r.fail("duplicate category");
+  if (r.ok()) st.categories.push_back(info);
+  return r.error();
 }
 
-std::optional<Service> decode_service(const Value& j, const Config& cfg, const std::string& where,
-                                      std::string& error) {
-  Reader r(j, where);
-  if (!j.is(Type::Object)) r.fail("not an object");
+std::string decode_service(Value j, const std::string& where, ConfigStorage& st) {
+  Reader r(j, where, st);
   Service s;
-  s.id = r.string("id", true, 64);
+  s.id = r.kept_string("id", true, 64);
   if (r.ok() && !valid_service_id(s.id)) r.fail("id has characters outside [a-z0-9_-]");
   const std::string category = r.string("category", true, 32);
   if (r.ok()) {
     auto c = parse_category(category);
     if (!c) r.fail("unknown category \"" + category + "\"");
-    else if (!cfg.find_category(*c)) r.fail("category \"" + category + "\" is not in categories");
+    else if (!so_far(st).find_category(*c)) r.fail("category \"" + category + "\" is not in categories");
     else s.category = *c;
   }
-  s.name = r.string("name", true, 120);
-  s.provider = r.string("provider", true, 120);
-  s.purpose = r.string("purpose", true, 1000);
+  s.name = r.kept_string("name", true, 120);
+  s.provider = r.kept_string("provider", true, 120);
+  s.purpose = r.kept_string("purpose", true, 1000);
   s.cookies = r.patterns("cookies");
   s.storage = r.patterns("storage");
-  s.retention = r.string("retention", true, 120);
-  if (!r.ok()) {
-    error = r.error();
-    return std::nullopt;
-  }
-  return s;
+  s.retention = r.kept_string("retention", true, 120);
+  if (r.ok() && so_far(st).find_service(s.id)) r.fail("duplicate id \"" + std::string(s.id) + "\"");
+  if (r.ok()) st.services.push_back(s);
+  return r.error();
 }
 
-std::optional<ConsentModeDefault> decode_mode_default(const Value& j, int wait_ms, const std::string& where,
-                                                      std::string& error) {
-  Reader r(j, where);
-  if (!j.is(Type::Object)) r.fail("not an object");
+std::string decode_mode_default(Value j, int wait_ms, const std::string& where, ConfigStorage& st,
+                                std::vector<std::string>& regions_seen, bool& global_seen) {
+  Reader r(j, where, st);
   ConsentModeDefault d;
   d.wait_for_update_ms = static_cast<int>(r.integer("wait_for_update_ms", 0, 10000, wait_ms));
-  d.regions = r.strings("regions", 300, valid_region, "a bad code (\"ES\", \"US-CA\")");
+  const auto regions = r.strings("regions", 300, valid_region, "a bad code (\"ES\", \"US-CA\")");
   const auto granted = r.strings("granted", kConsentTypes.size(),
                                  [](std::string_view s) { return parse_consent_type(s).has_value(); },
                                  "an unknown consent type");
@@ -341,36 +378,70 @@ std::optional<ConsentModeDefault> decode_mode_default(const Value& j, int wait_m
     }
     d.state.set(t, true);
   }
-  if (!r.ok()) {
-    error = r.error();
-    return std::nullopt;
+  if (r.ok() && regions.empty() && std::exchange(global_seen, true)) r.fail("a second global default");
+  for (const auto& code : regions) {
+    if (r.ok() && std::find(regions_seen.begin(), regions_seen.end(), code) != regions_seen.end())
+      r.fail("region " + code + " is in two defaults");
+    regions_seen.push_back(code);
   }
-  return d;
+  d.regions = r.kept_strings(regions);
+  if (r.ok()) st.defaults.push_back(d);
+  return r.error();
 }
 
-// The consent_mode object's defaults, appended to cfg; "" or the first problem.
-std::string decode_consent_mode(const Value& mode, Config& cfg) {
-  Reader m(mode, "consent_mode");
-  if (!mode.is(Type::Object)) m.fail("not an object");
+// The consent_mode object's defaults; "" or the first problem.
+std::string decode_consent_mode(Value mode, ConfigStorage& st) {
+  Reader m(mode, "consent_mode", st);
   const int wait_ms = static_cast<int>(m.integer("wait_for_update_ms", 0, 10000, 500));
-  const Value* defaults = m.field("defaults", false);
-  if (m.ok() && defaults && !defaults->is(Type::Array)) m.fail("defaults is not a list");
+  const Value defaults = m.field("defaults", false);
+  if (m.ok() && !defaults.is(Type::Missing) && !defaults.is(Type::Array)) m.fail("defaults is not a list");
   if (!m.ok()) return m.error();
   std::vector<std::string> regions_seen;  // at most a few hundred codes: a list is smaller code than a set
   bool global_seen = false;
-  std::string error;
-  for (std::size_t i = 0; defaults && i < defaults->items.size(); ++i) {
-    const std::string where = "consent_mode." + at("defaults", i);
-    auto d = decode_mode_default(defaults->items[i], wait_ms, where, error);
-    if (!d) return error;
-    if (d->regions.empty() && std::exchange(global_seen, true)) return where + ": a second global default";
-    for (const auto& r : d->regions) {
-      if (std::find(regions_seen.begin(), regions_seen.end(), r) != regions_seen.end())
-        return where + ": region " + r + " is in two defaults";
-      regions_seen.push_back(r);
-    }
-    cfg.consent_mode.push_back(std::move(*d));
+  std::size_t i = 0;
+  for (Members item(defaults); item.next(); ++i) {
+    std::string error = decode_mode_default(item.value(), wait_ms, "consent_mode." + at("defaults", i), st,
+                                            regions_seen, global_seen);
+    if (!error.empty()) return error;
   }
+  return {};
+}
+
+std::string decode_config_into(std::string_view text, ConfigStorage& st, Config& cfg) {
+  switch (json_lite::check_object(text, kMaxConfigBytes)) {
+    case json_lite::Status::Ok: break;
+    case json_lite::Status::TooLarge: return "too large (" + num(text.size()) + " bytes)";
+    case json_lite::Status::NotJson: return "not JSON";
+    case json_lite::Status::NotObject: return "not a consent config: the document is not an object";
+  }
+  Reader top(Value::document(text), "", st);
+  cfg.schema = static_cast<int>(top.integer("schema", 1, 1, std::nullopt));
+  cfg.policy_version = top.kept_string("policy_version", true, 32);
+  if (top.ok() && !valid_policy_version(cfg.policy_version))
+    top.fail("policy_version has characters outside [A-Za-z0-9._-]");
+  cfg.revision = static_cast<int>(top.integer("revision", 0, 1'000'000'000, std::nullopt));
+  cfg.validity_days = static_cast<int>(top.integer("validity_days", 1, 3650, 182));
+  const Value categories = top.field("categories", true);
+  const Value services = top.field("services", true);
+  const Value mode = top.field("consent_mode", false);
+  if (top.ok() && (!categories.is(Type::Array) || !services.is(Type::Array)))
+    top.fail("categories and services must be lists");
+  if (!top.ok()) return top.error();
+
+  std::size_t i = 0;
+  for (Members m(categories); m.next(); ++i)
+    if (std::string error = decode_category(m.value(), at("categories", i), st); !error.empty()) return error;
+  if (!so_far(st).find_category(Category::Necessary)) return "categories: necessary is missing";
+  i = 0;
+  for (Members m(services); m.next(); ++i) {
+    if (i == kMaxServices) return "too many services (at most " + num(kMaxServices) + ")";
+    if (std::string error = decode_service(m.value(), at("services", i), st); !error.empty()) return error;
+  }
+  if (!mode.is(Type::Missing))
+    if (std::string error = decode_consent_mode(mode, st); !error.empty()) return error;
+  cfg.categories = {st.categories.data(), st.categories.size()};
+  cfg.services = {st.services.data(), st.services.size()};
+  cfg.consent_mode = {st.defaults.data(), st.defaults.size()};
   return {};
 }
 
@@ -378,63 +449,42 @@ std::string decode_consent_mode(const Value& mode, Config& cfg) {
 
 ConfigDecode decode_config(std::string_view text) {
   ConfigDecode out;
-  const json_lite::Parse parsed = json_lite::parse_object(text, kMaxConfigBytes);
-  switch (parsed.status) {
-    case json_lite::Parse::Status::Ok: break;
-    case json_lite::Parse::Status::TooLarge: out.error = "too large (" + num(text.size()) + " bytes)"; return out;
-    case json_lite::Parse::Status::NotJson: out.error = "not JSON"; return out;
-    case json_lite::Parse::Status::NotObject:
-      out.error = "not a consent config: the document is not an object";
-      return out;
-  }
+  auto storage = std::make_shared<ConfigStorage>();
   Config cfg;
-  Reader top(parsed.doc, "");
-  cfg.schema = static_cast<int>(top.integer("schema", 1, 1, std::nullopt));
-  cfg.policy_version = top.string("policy_version", true, 32);
-  cfg.revision = static_cast<int>(top.integer("revision", 0, 1'000'000'000, std::nullopt));
-  cfg.validity_days = static_cast<int>(top.integer("validity_days", 1, 3650, 182));
-  const Value* categories = top.field("categories", true);
-  const Value* services = top.field("services", true);
-  const Value* mode = top.field("consent_mode", false);
-  if (top.ok() && (!categories->is(Type::Array) || !services->is(Type::Array)))
-    top.fail("categories and services must be lists");
-  if (top.ok() && services->items.size() > kMaxConfigServices) top.fail("too many services");
-  if (!top.ok()) {
-    out.error = top.error();
-    return out;
+  out.error = decode_config_into(text, *storage, cfg);
+  out.ok = out.error.empty();
+  if (out.ok) {
+    out.config = cfg;
+    out.storage = std::move(storage);
   }
-
-  for (std::size_t i = 0; i < categories->items.size(); ++i) {
-    auto info = decode_category(categories->items[i], at("categories", i), out.error);
-    if (!info) return out;
-    if (cfg.find_category(info->id)) {
-      out.error = at("categories", i) + ": duplicate category";
-      return out;
-    }
-    cfg.categories.push_back(std::move(*info));
-  }
-  if (!cfg.find_category(Category::Necessary)) {
-    out.error = "categories: necessary is missing";
-    return out;
-  }
-
-  for (std::size_t i = 0; i < services->items.size(); ++i) {
-    auto s = decode_service(services->items[i], cfg, at("services", i), out.error);
-    if (!s) return out;
-    if (cfg.find_service(s->id)) {
-      out.error = at("services", i) + ": duplicate id \"" + s->id + "\"";
-      return out;
-    }
-    cfg.services.push_back(std::move(*s));
-  }
-
-  if (mode) {
-    out.error = decode_consent_mode(*mode, cfg);
-    if (!out.error.empty()) return out;
-  }
-  out.config = std::move(cfg);
-  out.ok = true;
   return out;
+}
+
+namespace {
+bool same_list(Span<std::string_view> a, Span<std::string_view> b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+}  // namespace
+
+bool same_config(const Config& a, const Config& b) {
+  auto same_category = [](const CategoryInfo& x, const CategoryInfo& y) {
+    return x.id == y.id && x.name == y.name && x.description == y.description;
+  };
+  auto same_service = [](const Service& x, const Service& y) {
+    return x.id == y.id && x.category == y.category && x.name == y.name && x.provider == y.provider &&
+           x.purpose == y.purpose && same_list(x.cookies, y.cookies) && same_list(x.storage, y.storage) &&
+           x.retention == y.retention;
+  };
+  auto same_default = [](const ConsentModeDefault& x, const ConsentModeDefault& y) {
+    return same_list(x.regions, y.regions) && x.state == y.state && x.wait_for_update_ms == y.wait_for_update_ms;
+  };
+  return a.schema == b.schema && a.policy_version == b.policy_version && a.revision == b.revision &&
+         a.validity_days == b.validity_days &&
+         std::equal(a.categories.begin(), a.categories.end(), b.categories.begin(), b.categories.end(),
+                    same_category) &&
+         std::equal(a.services.begin(), a.services.end(), b.services.begin(), b.services.end(), same_service) &&
+         std::equal(a.consent_mode.begin(), a.consent_mode.end(), b.consent_mode.begin(), b.consent_mode.end(),
+                    same_default);
 }
 
 ConsentModeDefault consent_mode_default_for(const Config& config, std::string_view region) {
@@ -463,102 +513,121 @@ bool operator==(const Record& a, const Record& b) {
          a.language == b.language && a.gpc == b.gpc && a.action == b.action;
 }
 
+bool Record::service(const Config& config, std::string_view id) const {
+  const int i = config.service_index(id);
+  return i >= 0 && services[static_cast<std::size_t>(i)];
+}
+
+void Choices::set_service(const Config& config, std::string_view id, bool value) {
+  const int i = config.service_index(id);
+  if (i < 0) return;
+  overridden.set(static_cast<std::size_t>(i));
+  on.set(static_cast<std::size_t>(i), value);
+}
+
 namespace {
 
-// The first broken invariant of a record (see Record), or "" when it has none.
-std::string record_problem(const Record& r) {
+// The first broken invariant of a record (see Record), or nullptr when it has none.
+const char* record_problem(const Record& r) {
   if (r.schema != kRecordSchema) return "schema";
   if (!valid_consent_id(r.consent_id)) return "consent_id is malformed";
-  if (r.policy_version.empty() || r.policy_version.size() > 32) return "policy_version is out of range";
+  if (!valid_policy_version(r.policy_version)) return "policy_version is malformed";
   if (r.revision < 0 || r.revision > 1'000'000'000) return "revision is out of range";
   if (!r.categories.has(Category::Necessary)) return "categories.necessary is not granted";
   if (r.action == Action::Unknown) return "action is unknown";
   if (r.action == Action::AcceptAll && r.categories != CategorySet::all())
     return "accept_all does not grant every category";
   if ((r.action == Action::RejectAll || r.action == Action::Withdraw) && r.categories != CategorySet::only_necessary())
-    return std::string(action_name(r.action)) + " grants more than necessary";
-  if (r.services.size() > kMaxRecordServices) return "services has too many entries";
-  for (const auto& s : r.services)
-    if (!valid_service_id(s.first)) return "services has a malformed id";
+    return "a reject or withdrawal grants more than necessary";
   if (!valid_time(r.first_decision_ms) || !valid_time(r.last_decision_ms)) return "a decision time is out of range";
   if (r.first_decision_ms > r.last_decision_ms) return "first_decision_ms is after last_decision_ms";
   if (!valid_language(r.language)) return "language is malformed";
-  return {};
+  return nullptr;
 }
 
 // Reads the fields of a record object, keeping the first error kind and its detail.
 class RecordReader {
  public:
-  explicit RecordReader(const Value& obj) : obj_(obj) {}
+  explicit RecordReader(Value obj) : obj_(obj) {}
   bool ok() const { return error_ == RecordError::None; }
-  RecordError error() const { return error_; }
-  const std::string& detail() const { return detail_; }
-  void fail(RecordError e, std::string detail) {
-    if (error_ == RecordError::None) error_ = e, detail_ = std::move(detail);
+  void fail(RecordError e, const char* detail) {
+    if (ok()) error_ = e, detail_ = detail;
   }
+  void fill(RecordDecode& out) const { out.error = error_, out.detail = detail_; }
 
-  // The field of the given type, or nullptr after recording why not.
-  const Value* field(const char* name, Type type, const char* type_name) {
-    const Value* v = obj_.find(name);
-    if (!v) fail(RecordError::MissingField, std::string(name) + " is missing");
-    else if (!v->is(type)) fail(RecordError::WrongType, std::string(name) + " is not " + type_name);
+  // The field of the given type, or Missing after recording why not (detail: `name`).
+  Value field(const char* name, Type type) {
+    bool duplicate = false;
+    const Value v = obj_.find(name, &duplicate);
+    if (duplicate) fail(RecordError::NotJson, "a key is given twice");
+    else if (v.is(Type::Missing)) fail(RecordError::MissingField, name);
+    else if (!v.is(type)) fail(RecordError::WrongType, name);
     else return v;
-    return nullptr;
+    return {};
   }
-  std::string string(const char* name, std::size_t max_len) {
-    const Value* v = field(name, Type::String, "a string");
-    if (v && v->text.size() > max_len) fail(RecordError::Tampered, std::string(name) + " is too long");
-    return v && ok() ? v->text : std::string();
+  // A string field, decoded into buf_ (cut to its size: the length checks then refuse a cut value).
+  std::string_view string(const char* name) {
+    const std::size_t n = field(name, Type::String).decode(buf_, sizeof buf_);
+    return {buf_, n < sizeof buf_ ? n : sizeof buf_};
   }
-  std::int64_t integer(const char* name) {
-    const Value* v = field(name, Type::Int, "an integer");
-    return v ? v->integer : 0;
-  }
-  bool boolean(const char* name) {
-    const Value* v = field(name, Type::Bool, "a boolean");
-    return v && v->boolean;
-  }
+  std::int64_t integer(const char* name) { return field(name, Type::Int).integer(); }
+  bool boolean(const char* name) { return field(name, Type::Bool).boolean(); }
 
  private:
-  const Value& obj_;
+  Value obj_;
   RecordError error_ = RecordError::None;
-  std::string detail_;
+  const char* detail_ = "";
+  char buf_[80];  // the longest record string is 64 bytes
 };
+
+// Reads {"name": bool, ...} members; `on_member(name, value)` returns the error for a bad name, or None.
+template <class F>
+void read_flags(RecordReader& r, Value obj, std::size_t max_members, F on_member) {
+  std::size_t count = 0;
+  for (Members m(obj); m.next() && r.ok();) {
+    char buf[65];
+    const std::size_t n = m.key().decode(buf, sizeof buf);
+    if (++count > max_members) r.fail(RecordError::Tampered, "too many entries");
+    else if (!m.value().is(Type::Bool)) r.fail(RecordError::WrongType, "a choice is not a boolean");
+    else on_member(std::string_view(buf, n < sizeof buf ? n : sizeof buf), m.value().boolean());
+  }
+}
 
 }  // namespace
 
-RecordDecode decode_record(std::string_view text) {
-  auto fail = [](RecordError e, std::string detail) {
-    RecordDecode failed;
-    failed.error = e;
-    failed.detail = std::move(detail);
-    return failed;
+RecordDecode decode_record(const Config& config, std::string_view text) {
+  RecordDecode out;
+  auto fail = [&out](RecordError e, const char* detail) {
+    out.error = e;
+    out.detail = detail;
+    out.record = Record{};
+    return out;
   };
   if (text.empty()) return fail(RecordError::Empty, "nothing stored");
-  const json_lite::Parse parsed = json_lite::parse_object(text, kMaxRecordBytes);
-  switch (parsed.status) {
-    case json_lite::Parse::Status::Ok: break;
-    case json_lite::Parse::Status::TooLarge: return fail(RecordError::TooLarge, num(text.size()) + " bytes");
-    case json_lite::Parse::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
-    case json_lite::Parse::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
+  switch (json_lite::check_object(text, kMaxRecordBytes)) {
+    case json_lite::Status::Ok: break;
+    case json_lite::Status::TooLarge: return fail(RecordError::TooLarge, "more than 32 KB");
+    case json_lite::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
+    case json_lite::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
   }
-  const Value& doc = parsed.doc;
+  const Value doc = Value::document(text);
 
   // The schema first: a record from another schema may have any shape, so nothing else is read from it.
-  const Value* schema = doc.find("schema");
-  if (!schema || !schema->is(Type::Int) || schema->integer != kRecordSchema)
-    return fail(RecordError::UnknownSchema, "schema is not 1");
+  bool duplicate = false;
+  const Value schema = doc.find("schema", &duplicate);
+  if (duplicate) return fail(RecordError::NotJson, "schema is given twice");
+  if (schema.integer() != kRecordSchema) return fail(RecordError::UnknownSchema, "schema is not 1");
 
   RecordReader r(doc);
-  Record rec;
-  rec.consent_id = r.string("consent_id", 64);
-  rec.policy_version = r.string("policy_version", 32);
+  Record& rec = out.record;
+  rec.consent_id = r.string("consent_id");
+  rec.policy_version = r.string("policy_version");
   const std::int64_t revision = r.integer("revision");
   rec.first_decision_ms = r.integer("first_decision_ms");
   rec.last_decision_ms = r.integer("last_decision_ms");
-  rec.language = r.string("language", 35);
+  rec.language = r.string("language");
   rec.gpc = r.boolean("gpc");
-  const std::string action = r.string("action", 16);
+  const std::string_view action = r.string("action");
   if (r.ok()) {
     if (revision < 0 || revision > 1'000'000'000) r.fail(RecordError::Tampered, "revision is out of range");
     rec.revision = static_cast<int>(revision);
@@ -567,92 +636,105 @@ RecordDecode decode_record(std::string_view text) {
   }
 
   // categories: exactly the four names, each a boolean.
-  if (const Value* cats = r.field("categories", Type::Object, "an object")) {
-    for (std::size_t i = 0; i < cats->keys.size() && r.ok(); ++i) {
-      auto c = parse_category(cats->keys[i]);
-      if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
-      else if (!cats->items[i].is(Type::Bool))
-        r.fail(RecordError::WrongType, "categories." + cats->keys[i] + " is not a boolean");
-      else rec.categories.set(*c, cats->items[i].boolean);
-    }
-    for (Category c : kCategories)
-      if (r.ok() && !cats->find(category_name(c)))
-        r.fail(RecordError::MissingField, "categories." + std::string(category_name(c)) + " is missing");
-  }
+  unsigned seen = 0;
+  read_flags(r, r.field("categories", Type::Object), kCategories.size() + 1, [&](std::string_view name, bool on) {
+    const auto c = parse_category(name);
+    const unsigned bit = c ? 1u << static_cast<unsigned>(*c) : 0;
+    if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
+    else if (seen & bit) r.fail(RecordError::NotJson, "a key is given twice");
+    seen |= bit;
+    if (c) rec.categories.set(*c, on);
+  });
+  if (r.ok() && seen != 0x1Eu) r.fail(RecordError::MissingField, "categories lacks one of the four");
 
-  if (const Value* services = r.field("services", Type::Object, "an object")) {
-    if (services->keys.size() > kMaxRecordServices) r.fail(RecordError::Tampered, "services has too many entries");
-    for (std::size_t i = 0; i < services->keys.size() && r.ok(); ++i) {
-      if (!valid_service_id(services->keys[i])) r.fail(RecordError::Tampered, "services has a malformed id");
-      else if (!services->items[i].is(Type::Bool)) r.fail(RecordError::WrongType, "services.<id> is not a boolean");
-      else rec.services.emplace(services->keys[i], services->items[i].boolean);
-    }
-  }
+  // services: ids checked; those of the config kept as bits.
+  ServiceSet seen_services;
+  read_flags(r, r.field("services", Type::Object), kMaxServices, [&](std::string_view id, bool on) {
+    const int i = config.service_index(id);
+    if (!valid_service_id(id)) r.fail(RecordError::Tampered, "services has a malformed id");
+    else if (i >= 0 && seen_services.test(static_cast<std::size_t>(i)))
+      r.fail(RecordError::NotJson, "a key is given twice");
+    if (i < 0) return;
+    seen_services.set(static_cast<std::size_t>(i));
+    rec.services.set(static_cast<std::size_t>(i), on);
+  });
 
-  if (r.ok()) {
-    const std::string problem = record_problem(rec);
-    if (!problem.empty()) r.fail(RecordError::Tampered, problem);
+  if (r.ok())
+    if (const char* problem = record_problem(rec)) r.fail(RecordError::Tampered, problem);
+  if (!r.ok()) {
+    r.fill(out);
+    out.record = Record{};
   }
-  if (!r.ok()) return fail(r.error(), r.detail());
-  RecordDecode out;
-  out.record = std::move(rec);
   return out;
 }
 
 namespace {
 
-// A tiny writer for canonical JSON objects: the caller adds members in sorted key order.
-class ObjectWriter {
- public:
-  ObjectWriter() { out_.push_back('{'); }
-  ObjectWriter& key(std::string_view k) {
-    if (out_.size() > 1) out_.push_back(',');
-    json_lite::append_string(out_, k);
-    out_.push_back(':');
-    return *this;
-  }
-  ObjectWriter& str(std::string_view k, std::string_view v) { return key(k), json_lite::append_string(out_, v), *this; }
-  ObjectWriter& integer(std::string_view k, std::int64_t v) { return key(k), json_lite::append_int(out_, v), *this; }
-  ObjectWriter& boolean(std::string_view k, bool v) { return key(k), out_ += v ? "true" : "false", *this; }
-  ObjectWriter& raw(std::string_view k, std::string_view json) { return key(k), out_ += json, *this; }
-  std::string done() { return out_ + '}'; }
-
- private:
-  std::string out_;
+// One member of a JSON object being written: a string, raw JSON (an object, a list, true/false) or an integer.
+struct Member {
+  enum class Kind : std::uint8_t { String, Raw, Integer };
+  std::string_view key;
+  Kind kind = Kind::Raw;
+  std::string_view text;
+  std::int64_t number = 0;
 };
+Member str(std::string_view key, std::string_view value) { return {key, Member::Kind::String, value, 0}; }
+Member raw(std::string_view key, std::string_view json) { return {key, Member::Kind::Raw, json, 0}; }
+Member boolean(std::string_view key, bool on) { return raw(key, on ? "true" : "false"); }
+Member integer(std::string_view key, std::int64_t value) { return {key, Member::Kind::Integer, {}, value}; }
 
-// Category names in sorted order (canonical output): analytics, marketing, necessary, preferences.
-constexpr std::array<Category, 4> kCategoriesSorted = {Category::Analytics, Category::Marketing, Category::Necessary,
-                                                       Category::Preferences};
-
-std::string categories_json(CategorySet set) {
-  ObjectWriter w;
-  for (Category c : kCategoriesSorted) w.boolean(category_name(c), set.has(c));
-  return w.done();
+// The members as one canonical JSON object: keys sorted (one writer for every object this file makes, so the
+// order is right by construction and the module carries one copy of it).
+std::string object_json(Member* members, std::size_t count) {
+  for (std::size_t i = 1; i < count; ++i)  // insertion sort: a handful of members, and small code
+    for (std::size_t j = i; j > 0 && members[j].key < members[j - 1].key; --j) std::swap(members[j], members[j - 1]);
+  std::string out = "{";
+  for (std::size_t i = 0; i < count; ++i) {
+    const Member& m = members[i];
+    if (i) out += ',';
+    json_lite::append_string(out, m.key);
+    out += ':';
+    if (m.kind == Member::Kind::String) json_lite::append_string(out, m.text);
+    else if (m.kind == Member::Kind::Integer) json_lite::append_int(out, m.number);
+    else out += m.text;
+  }
+  return out + '}';
 }
 
-std::string services_json(const std::map<std::string, bool>& services) {  // std::map: already sorted
-  ObjectWriter w;
-  for (const auto& [id, on] : services) w.boolean(id, on);
-  return w.done();
+std::string categories_json(CategorySet set) {
+  Member members[kCategories.size()];
+  for (std::size_t i = 0; i < kCategories.size(); ++i)
+    members[i] = boolean(category_name(kCategories[i]), set.has(kCategories[i]));
+  return object_json(members, kCategories.size());
+}
+
+// {"<id>": bool} for every service of the config.
+std::string services_json(const Config& config, const ServiceSet& services) {
+  Member members[kMaxServices];
+  const std::size_t n = std::min(config.services.size(), kMaxServices);
+  for (std::size_t i = 0; i < n; ++i) members[i] = boolean(config.services[i].id, services[i]);
+  return object_json(members, n);
+}
+
+// What a record and its receipt both say about a decision, plus `extra`, as one object.
+std::string decision_json(const Config& config, const Record& r, std::initializer_list<Member> extra) {
+  const std::string categories = categories_json(r.categories);
+  const std::string services = services_json(config, r.services);
+  Member members[16] = {str("action", action_name(r.action)), raw("categories", categories),
+                        str("consent_id", r.consent_id),      boolean("gpc", r.gpc),
+                        str("language", r.language),          str("policy_version", r.policy_version),
+                        integer("revision", r.revision),      raw("services", services)};
+  std::size_t n = 8;
+  for (const Member& m : extra) members[n++] = m;
+  return object_json(members, n);
 }
 
 }  // namespace
 
-std::string encode_record(const Record& r) {
-  return ObjectWriter()
-      .str("action", action_name(r.action))
-      .raw("categories", categories_json(r.categories))
-      .str("consent_id", r.consent_id)
-      .integer("first_decision_ms", r.first_decision_ms)
-      .boolean("gpc", r.gpc)
-      .str("language", r.language)
-      .integer("last_decision_ms", r.last_decision_ms)
-      .str("policy_version", r.policy_version)
-      .integer("revision", r.revision)
-      .integer("schema", r.schema)
-      .raw("services", services_json(r.services))
-      .done();
+std::string encode_record(const Config& config, const Record& r) {
+  return decision_json(config, r,
+                       {integer("first_decision_ms", r.first_decision_ms),
+                        integer("last_decision_ms", r.last_decision_ms), integer("schema", r.schema)});
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -667,15 +749,15 @@ Decision decide(const Config& config, const Record* previous, Action action, con
   if (!out.ok()) return out;
 
   // A previous record is only trusted for its id and first time when it is well-formed.
-  if (previous && !record_problem(*previous).empty()) previous = nullptr;
+  if (previous && record_problem(*previous)) previous = nullptr;
 
   Record& rec = out.record;
-  rec.consent_id = previous ? previous->consent_id : std::string(consent_id);
+  rec.consent_id = previous ? previous->consent_id.view() : consent_id;
   rec.policy_version = config.policy_version;
   rec.revision = config.revision;
   rec.first_decision_ms = previous ? std::min(previous->first_decision_ms, now_ms) : now_ms;
   rec.last_decision_ms = now_ms;
-  rec.language = valid_language(language) ? std::string(language) : std::string("und");
+  rec.language = valid_language(language) ? language : std::string_view("und");
   rec.gpc = gpc;
   rec.action = action;
 
@@ -690,16 +772,14 @@ Decision decide(const Config& config, const Record* previous, Action action, con
         if (choices.categories.has(info.id)) rec.categories.set(info.id, true);
       break;
   }
-  for (const auto& s : config.services) {
-    bool on = rec.categories.has(s.category);
-    if (action == Action::Custom && on && s.category != Category::Necessary) {
-      auto it = choices.services.find(s.id);
-      if (it != choices.services.end()) on = it->second;
-    }
-    rec.services[s.id] = on;
+  for (std::size_t i = 0; i < config.services.size(); ++i) {
+    const Category c = config.services[i].category;
+    bool on = rec.categories.has(c);
+    if (action == Action::Custom && on && c != Category::Necessary && choices.overridden[i]) on = choices.on[i];
+    rec.services.set(i, on);
   }
   // A decoded config always passes (its limits are within the record's); a hand-made one may not.
-  if (!record_problem(rec).empty()) out = Decision{DecideError::BadConfig, Record{}};
+  if (record_problem(rec)) out = Decision{DecideError::BadConfig, Record{}};
   return out;
 }
 
@@ -709,7 +789,7 @@ Decision decide(const Config& config, const Record* previous, Action action, con
 Validity validity(const Config& config, const Record* record, std::int64_t now_ms) {
   Validity v;
   if (!record) return v;  // no_record
-  if (!record_problem(*record).empty() || record->last_decision_ms > now_ms + kMaxClockSkewMs) {
+  if (record_problem(*record) || record->last_decision_ms > now_ms + kMaxClockSkewMs) {
     v.reason = Reason::Corrupt;
     return v;
   }
@@ -734,14 +814,15 @@ Validity validity(const Config& config, const Record* record, std::int64_t now_m
 }
 
 Validity validity(const Config& config, const RecordDecode& decoded, std::int64_t now_ms) {
-  if (decoded.record) return validity(config, &*decoded.record, now_ms);
+  if (decoded.ok()) return validity(config, &decoded.record, now_ms);
   Validity v;
   v.reason = decoded.error == RecordError::Empty ? Reason::NoRecord : Reason::Corrupt;
   return v;
 }
 
-bool Effective::granted_service(std::string_view id) const {
-  return std::find(services.begin(), services.end(), id) != services.end();
+bool Effective::granted_service(const Config& config, std::string_view id) const {
+  const int i = config.service_index(id);
+  return i >= 0 && services[static_cast<std::size_t>(i)];
 }
 
 namespace {
@@ -758,14 +839,9 @@ Effective effective_for(const Config& config, const Record* record, Validity v, 
     }
     e.categories.set(info.id, true);
   }
-  for (const auto& s : config.services) {
-    if (s.category == Category::Necessary) {
-      e.services.push_back(s.id);
-      continue;
-    }
-    if (!e.categories.has(s.category)) continue;
-    auto it = rec->services.find(s.id);
-    if (it != rec->services.end() && it->second) e.services.push_back(s.id);
+  for (std::size_t i = 0; i < config.services.size(); ++i) {
+    const Category c = config.services[i].category;
+    e.services.set(i, c == Category::Necessary || (e.categories.has(c) && rec->services[i]));
   }
   e.gpc_applied = gpc && (!rec || !rec->gpc);
   return e;
@@ -777,8 +853,14 @@ Effective effective(const Config& config, const Record* record, bool gpc, std::i
 }
 
 Effective effective(const Config& config, const RecordDecode& decoded, bool gpc, std::int64_t now_ms) {
-  const Record* rec = decoded.record ? &*decoded.record : nullptr;
-  return effective_for(config, rec, validity(config, decoded, now_ms), gpc);
+  return effective_for(config, decoded.get(), validity(config, decoded, now_ms), gpc);
+}
+
+std::vector<std::string_view> granted_services(const Config& config, const Effective& e) {
+  std::vector<std::string_view> ids;
+  for (std::size_t i = 0; i < config.services.size(); ++i)
+    if (e.services[i]) ids.push_back(config.services[i].id);
+  return ids;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -791,28 +873,22 @@ ConsentModeState consent_mode_state(const Effective& e) {
 }
 
 namespace {
-// Consent Mode types in sorted order (canonical output).
-constexpr std::array<ConsentType, 7> kConsentTypesSorted = {
-    ConsentType::AdPersonalization,      ConsentType::AdStorage,       ConsentType::AdUserData,
-    ConsentType::AnalyticsStorage,       ConsentType::FunctionalityStorage,
-    ConsentType::PersonalizationStorage, ConsentType::SecurityStorage};
-
-// The members of consent_mode_default_json, "region" and "wait_for_update" in their sorted places.
+// Every Consent Mode type, plus "region" (when not global) and "wait_for_update" for a default.
 std::string mode_json(ConsentModeState s, const ConsentModeDefault* d) {
-  ObjectWriter w;
-  for (ConsentType t : kConsentTypesSorted) {
-    if (d && t == ConsentType::SecurityStorage && !d->regions.empty()) {
-      std::string regions = "[";
-      for (const auto& r : d->regions) {
-        if (regions.size() > 1) regions.push_back(',');
-        json_lite::append_string(regions, r);
-      }
-      w.raw("region", regions + "]");
+  Member members[kConsentTypes.size() + 2];
+  std::size_t n = 0;
+  for (ConsentType t : kConsentTypes) members[n++] = str(consent_type_name(t), s.granted(t) ? "granted" : "denied");
+  std::string regions = "[";
+  if (d && !d->regions.empty()) {
+    for (const auto& r : d->regions) {
+      if (regions.size() > 1) regions.push_back(',');
+      json_lite::append_string(regions, r);
     }
-    w.str(consent_type_name(t), s.granted(t) ? "granted" : "denied");
+    regions += ']';
+    members[n++] = raw("region", regions);
   }
-  if (d) w.integer("wait_for_update", d->wait_for_update_ms);
-  return w.done();
+  if (d) members[n++] = integer("wait_for_update", d->wait_for_update_ms);
+  return object_json(members, n);
 }
 }  // namespace
 
@@ -823,52 +899,41 @@ std::string consent_mode_default_json(const ConsentModeDefault& d) { return mode
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] receipt
 // ---------------------------------------------------------------------------------------------------------
-Receipt build_receipt(const Record& record, std::string_view banner_hash, std::string_view ui_version) {
+Receipt build_receipt(const Config& config, const Record& record, std::string_view banner_hash,
+                      std::string_view ui_version) {
   Receipt out;
-  if (!record_problem(record).empty()) out.error = ReceiptError::BadRecord;
+  if (record_problem(record)) out.error = ReceiptError::BadRecord;
   else if (!valid_banner_hash(banner_hash)) out.error = ReceiptError::BadBannerHash;
   else if (!valid_ui_version(ui_version)) out.error = ReceiptError::BadUiVersion;
   if (!out.ok()) return out;
-  out.json = ObjectWriter()
-                 .str("action", action_name(record.action))
-                 .str("banner_hash", banner_hash)
-                 .raw("categories", categories_json(record.categories))
-                 .str("consent_id", record.consent_id)
-                 .boolean("gpc", record.gpc)
-                 .str("language", record.language)
-                 .str("policy_version", record.policy_version)
-                 .integer("receipt_schema", kReceiptSchema)
-                 .integer("revision", record.revision)
-                 .raw("services", services_json(record.services))
-                 .integer("time_ms", record.last_decision_ms)
-                 .str("ui_version", ui_version)
-                 .done();
+  out.json = decision_json(config, record,
+                           {str("banner_hash", banner_hash), integer("receipt_schema", kReceiptSchema),
+                            integer("time_ms", record.last_decision_ms), str("ui_version", ui_version)});
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] teardown
 // ---------------------------------------------------------------------------------------------------------
+bool should_remove(const Config& config, const Effective& e, std::string_view name, StoreKind kind) {
+  bool denied = false;
+  for (std::size_t i = 0; i < config.services.size(); ++i) {
+    const Service& s = config.services[i];
+    const Span<std::string_view> patterns = kind == StoreKind::Cookie ? s.cookies : s.storage;
+    if (std::none_of(patterns.begin(), patterns.end(), [&](std::string_view p) { return pattern_matches(p, name); }))
+      continue;
+    if (s.category == Category::Necessary || e.services[i]) return false;  // a granted service uses it
+    denied = true;
+  }
+  return denied;
+}
+
 std::vector<std::string> names_to_remove(const Config& config, const Effective& e,
                                          const std::vector<std::string>& present, StoreKind kind) {
-  auto patterns_of = [kind](const Service& s) -> const std::vector<std::string>& {
-    return kind == StoreKind::Cookie ? s.cookies : s.storage;
-  };
-  auto matches_any = [&](const Service& s, const std::string& name) {
-    const auto& ps = patterns_of(s);
-    return std::any_of(ps.begin(), ps.end(), [&](const std::string& p) { return pattern_matches(p, name); });
-  };
   std::vector<std::string> out;
-  for (const auto& name : present) {
-    bool denied = false;
-    bool kept = false;
-    for (const auto& s : config.services) {
-      if (!matches_any(s, name)) continue;
-      const bool granted = s.category == Category::Necessary || e.granted_service(s.id);
-      (granted ? kept : denied) = true;
-    }
-    if (denied && !kept && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-  }
+  for (const auto& name : present)
+    if (should_remove(config, e, name, kind) && std::find(out.begin(), out.end(), name) == out.end())
+      out.push_back(name);
   return out;
 }
 

@@ -1,24 +1,36 @@
-// json_lite.cpp: see json_lite.hpp. A recursive-descent parser over a string_view; depth and size bounded.
+// json_lite.cpp: see json_lite.hpp. A recursive-descent checker over a string_view (depth and size bounded), and
+// accessors that walk the checked text without copying it.
 #include "core/json_lite.hpp"
+
+#include <cstring>
 
 namespace jupiter::json_lite {
 
-const Value* Value::find(std::string_view key) const {
-  if (type != Type::Object) return nullptr;
-  for (std::size_t i = 0; i < keys.size(); ++i)
-    if (keys[i] == key) return &items[i];
-  return nullptr;
-}
-
 namespace {
 
-class Parser {
- public:
-  explicit Parser(std::string_view s) : s_(s) {}
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-  bool document(Value& out) {
+std::string_view trim_front(std::string_view s) {
+  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+int hex_digit(char c) {
+  if (is_digit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Checks one document; never builds anything.
+class Checker {
+ public:
+  explicit Checker(std::string_view s) : s_(s) {}
+
+  bool document() {
     ws();
-    if (!value(out, 0)) return false;
+    if (!value(0)) return false;
     ws();
     return pos_ == s_.size();
   }
@@ -27,7 +39,7 @@ class Parser {
   bool at_end() const { return pos_ >= s_.size(); }
   char peek() const { return at_end() ? '\0' : s_[pos_]; }
   void ws() {
-    while (!at_end() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+    while (!at_end() && is_ws(s_[pos_])) ++pos_;
   }
   bool literal(std::string_view word) {
     if (s_.substr(pos_, word.size()) != word) return false;
@@ -35,153 +47,91 @@ class Parser {
     return true;
   }
 
-  bool value(Value& v, int depth) {
+  bool value(int depth) {
     switch (peek()) {
-      case '{': return depth < kMaxDepth && object(v, depth + 1);
-      case '[': return depth < kMaxDepth && array(v, depth + 1);
-      case '"': v.type = Value::Type::String; return string(v.text);
-      case 't': v.type = Value::Type::Bool; v.boolean = true; return literal("true");
-      case 'f': v.type = Value::Type::Bool; return literal("false");
-      case 'n': v.type = Value::Type::Null; return literal("null");
-      default: return number(v);
+      case '{': return depth < kMaxDepth && container('}', depth + 1);
+      case '[': return depth < kMaxDepth && container(']', depth + 1);
+      case '"': return string();
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: return number();
     }
   }
 
-  bool object(Value& v, int depth) {
-    v.type = Value::Type::Object;
+  // An object (close == '}': "key": value members) or an array (close == ']').
+  bool container(char close, int depth) {
     ++pos_;
     ws();
-    if (peek() == '}') return ++pos_, true;
-    for (;;) {
-      std::string key;
-      ws();
-      if (peek() != '"' || !string(key)) return false;
-      if (v.find(key)) return false;  // duplicate key
-      ws();
-      if (peek() != ':') return false;
-      ++pos_;
-      ws();
-      Value item;
-      if (!value(item, depth)) return false;
-      v.keys.push_back(std::move(key));
-      v.items.push_back(std::move(item));
-      ws();
-      if (peek() == '}') return ++pos_, true;
-      if (peek() != ',') return false;
-      ++pos_;
-    }
-  }
-
-  bool array(Value& v, int depth) {
-    v.type = Value::Type::Array;
-    ++pos_;
-    ws();
-    if (peek() == ']') return ++pos_, true;
+    if (peek() == close) return ++pos_, true;
     for (;;) {
       ws();
-      Value item;
-      if (!value(item, depth)) return false;
-      v.items.push_back(std::move(item));
-      ws();
-      if (peek() == ']') return ++pos_, true;
-      if (peek() != ',') return false;
-      ++pos_;
-    }
-  }
-
-  static bool digit(char c) { return c >= '0' && c <= '9'; }
-
-  bool number(Value& v) {
-    const std::size_t start = pos_;
-    const bool negative = peek() == '-';
-    if (negative) ++pos_;
-    if (!digit(peek())) return false;
-    // Accumulate as a negative number so that INT64_MIN fits; on overflow stop accumulating (saturated below).
-    std::int64_t acc = 0;
-    bool fits = true;
-    if (peek() == '0') ++pos_;
-    else
-      while (digit(peek())) {
-        const int d = s_[pos_++] - '0';
-        if (acc < (INT64_MIN + d) / 10) fits = false;
-        else acc = acc * 10 - d;
+      if (close == '}') {
+        if (peek() != '"' || !string()) return false;
+        ws();
+        if (peek() != ':') return false;
+        ++pos_;
+        ws();
       }
-    bool integral = true;
+      if (!value(depth)) return false;
+      ws();
+      if (peek() == close) return ++pos_, true;
+      if (peek() != ',') return false;
+      ++pos_;
+    }
+  }
+
+  bool digits() {
+    if (!is_digit(peek())) return false;
+    while (is_digit(peek())) ++pos_;
+    return true;
+  }
+
+  bool number() {
+    if (peek() == '-') ++pos_;
+    if (peek() == '0') ++pos_;
+    else if (!digits()) return false;
     if (peek() == '.') {
       ++pos_;
-      if (!digit(peek())) return false;
-      while (digit(peek())) ++pos_;
-      integral = false;
+      if (!digits()) return false;
     }
     if (peek() == 'e' || peek() == 'E') {
       ++pos_;
       if (peek() == '+' || peek() == '-') ++pos_;
-      if (!digit(peek())) return false;
-      while (digit(peek())) ++pos_;
-      integral = false;
-    }
-    if (!negative && acc == INT64_MIN) fits = false;
-    v.type = integral ? Value::Type::Int : Value::Type::Number;
-    if (integral && fits) v.integer = negative ? acc : -acc;
-    else if (integral) v.integer = negative ? INT64_MIN : INT64_MAX;  // saturated: out of every range we check
-    return pos_ > start;
-  }
-
-  bool hex4(std::uint32_t& out) {
-    if (s_.size() - pos_ < 4) return false;
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = s_[pos_++];
-      std::uint32_t d;
-      if (digit(c)) d = static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<std::uint32_t>(c - 'A' + 10);
-      else return false;
-      out = out * 16 + d;
+      if (!digits()) return false;
     }
     return true;
   }
 
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    auto byte = [&out](std::uint32_t b) { out.push_back(static_cast<char>(b)); };
-    if (cp < 0x80) byte(cp);
-    else if (cp < 0x800) byte(0xC0 | (cp >> 6)), byte(0x80 | (cp & 0x3F));
-    else if (cp < 0x10000) byte(0xE0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3F)), byte(0x80 | (cp & 0x3F));
-    else
-      byte(0xF0 | (cp >> 18)), byte(0x80 | ((cp >> 12) & 0x3F)), byte(0x80 | ((cp >> 6) & 0x3F)),
-          byte(0x80 | (cp & 0x3F));
+  // \uXXXX after the backslash and 'u': the code unit, or -1.
+  long hex4() {
+    if (s_.size() - pos_ < 4) return -1;
+    long cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int d = hex_digit(s_[pos_++]);
+      if (d < 0) return -1;
+      cp = cp * 16 + d;
+    }
+    return cp;
   }
 
-  bool escape(std::string& out) {
+  bool escape() {
     const char c = peek();
     ++pos_;
-    switch (c) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'u': break;
-      default: return false;
-    }
-    std::uint32_t cp;
-    if (!hex4(cp)) return false;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a lone low surrogate
+    if (c != 'u') return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+    const long cp = hex4();
+    if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;  // not hex, or a lone low surrogate
     if (cp >= 0xD800 && cp <= 0xDBFF) {
-      std::uint32_t low;
-      if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      if (!literal("\\u")) return false;
+      const long low = hex4();
+      return low >= 0xDC00 && low <= 0xDFFF;
     }
-    append_utf8(out, cp);
     return true;
   }
 
-  // One UTF-8 sequence starting at pos_ (lead byte >= 0x80), copied when well-formed (no overlongs, surrogates
-  // or code points above U+10FFFF).
-  bool utf8(std::string& out) {
+  // One UTF-8 sequence at pos_ (lead byte >= 0x80): well formed, no overlongs, surrogates or code points above
+  // U+10FFFF.
+  bool utf8() {
     const auto b0 = static_cast<unsigned char>(s_[pos_]);
     int len;
     std::uint32_t cp;
@@ -197,24 +147,22 @@ class Parser {
     }
     if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
       return false;
-    out.append(s_.substr(pos_, static_cast<std::size_t>(len)));
     pos_ += static_cast<std::size_t>(len);
     return true;
   }
 
-  bool string(std::string& out) {
+  bool string() {
     ++pos_;  // the opening quote
     while (!at_end()) {
-      const char c = s_[pos_];
+      const auto c = static_cast<unsigned char>(s_[pos_]);
       if (c == '"') return ++pos_, true;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c < 0x20) return false;
       if (c == '\\') {
         ++pos_;
-        if (!escape(out)) return false;
-      } else if (static_cast<unsigned char>(c) >= 0x80) {
-        if (!utf8(out)) return false;
+        if (!escape()) return false;
+      } else if (c >= 0x80) {
+        if (!utf8()) return false;
       } else {
-        out.push_back(c);
         ++pos_;
       }
     }
@@ -225,22 +173,175 @@ class Parser {
   std::size_t pos_ = 0;
 };
 
+// The length of the value at the start of `s` (checked text): a string to its closing quote, a container to its
+// matching bracket (strings inside skipped), a literal or number to the next delimiter.
+std::size_t value_length(std::string_view s) {
+  std::size_t i = 0;
+  int depth = 0;
+  bool in_string = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return i + 1;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;  // the end of a literal or number inside a container
+      if (--depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || is_ws(c))) {
+      return i;
+    }
+  }
+  return i;
+}
+
+// Splits the value at the start of `s` off it.
+Value take_value(std::string_view& s) {
+  const std::size_t n = value_length(s);
+  const Value v(s.substr(0, n));
+  s = trim_front(s.substr(n));
+  return v;
+}
+
+void put_utf8(char* out, std::size_t capacity, std::size_t& n, std::uint32_t cp) {
+  auto byte = [&](std::uint32_t b) {
+    if (n < capacity) out[n] = static_cast<char>(b);
+    ++n;
+  };
+  if (cp < 0x80) byte(cp);
+  else if (cp < 0x800) byte(0xC0 | (cp >> 6)), byte(0x80 | (cp & 0x3F));
+  else if (cp < 0x10000) byte(0xE0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3F)), byte(0x80 | (cp & 0x3F));
+  else
+    byte(0xF0 | (cp >> 18)), byte(0x80 | ((cp >> 12) & 0x3F)), byte(0x80 | ((cp >> 6) & 0x3F)),
+        byte(0x80 | (cp & 0x3F));
+}
+
+std::uint32_t read_hex4(std::string_view s, std::size_t at) {
+  std::uint32_t cp = 0;
+  for (std::size_t i = at; i < at + 4 && i < s.size(); ++i) cp = cp * 16 + static_cast<std::uint32_t>(hex_digit(s[i]) & 15);
+  return cp;
+}
+
 }  // namespace
 
-Parse parse_object(std::string_view text, std::size_t max_bytes) {
-  Parse out;
-  if (text.size() > max_bytes) {
-    out.status = Parse::Status::TooLarge;
-    return out;
+Status check_object(std::string_view text, std::size_t max_bytes) {
+  if (text.size() > max_bytes) return Status::TooLarge;
+  if (!Checker(text).document()) return Status::NotJson;
+  return Value::document(text).is(Value::Type::Object) ? Status::Ok : Status::NotObject;
+}
+
+Value Value::document(std::string_view checked_text) {
+  std::string_view s = trim_front(checked_text);
+  return take_value(s);
+}
+
+Value::Type Value::type() const {
+  if (raw_.empty()) return Type::Missing;
+  switch (raw_[0]) {
+    case '{': return Type::Object;
+    case '[': return Type::Array;
+    case '"': return Type::String;
+    case 't':
+    case 'f': return Type::Bool;
+    case 'n': return Type::Null;
+    default: break;
   }
-  Parser p(text);
-  if (!p.document(out.doc)) {
-    out.status = Parse::Status::NotJson;
-    out.doc = Value{};
-  } else if (!out.doc.is(Value::Type::Object)) {
-    out.status = Parse::Status::NotObject;
+  return raw_.find_first_of(".eE") == std::string_view::npos ? Type::Int : Type::Number;
+}
+
+std::int64_t Value::integer() const {
+  if (!is(Type::Int)) return 0;
+  const bool negative = raw_[0] == '-';
+  // Accumulate as a negative number so that INT64_MIN fits; saturate when the digits do not fit.
+  std::int64_t acc = 0;
+  for (std::size_t i = negative ? 1 : 0; i < raw_.size(); ++i) {
+    const int d = raw_[i] - '0';
+    if (acc < (INT64_MIN + d) / 10) return negative ? INT64_MIN : INT64_MAX;
+    acc = acc * 10 - d;
   }
+  if (negative) return acc;
+  return acc == INT64_MIN ? INT64_MAX : -acc;
+}
+
+std::size_t Value::decode(char* out, std::size_t capacity) const {
+  if (!is(Type::String)) return 0;
+  std::size_t n = 0;
+  const std::string_view s = raw_.substr(1, raw_.size() - 2);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size()) {
+      c = s[++i];
+      switch (c) {
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+          std::uint32_t cp = read_hex4(s, i + 1);
+          i += 4;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // the checker saw the low half right after it
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (read_hex4(s, i + 3) - 0xDC00);
+            i += 6;
+          }
+          put_utf8(out, capacity, n, cp);
+          continue;
+        }
+        default: break;  // '"', '\\', '/' stand for themselves
+      }
+    }
+    if (n < capacity) out[n] = c;
+    ++n;
+  }
+  return n;
+}
+
+std::string Value::text() const {
+  std::string out(decode(nullptr, 0), '\0');
+  decode(out.data(), out.size());
   return out;
+}
+
+bool Value::equals(std::string_view plain) const {
+  char buf[128];
+  if (plain.size() > sizeof buf) return false;
+  const std::size_t n = decode(buf, sizeof buf);
+  return is(Type::String) && n == plain.size() && std::memcmp(buf, plain.data(), n) == 0;
+}
+
+Value Value::find(std::string_view key, bool* duplicate) const {
+  Value found;
+  for (Members m(*this); m.next();) {
+    if (!m.key().equals(key)) continue;
+    if (!found.raw_.empty()) {
+      if (duplicate) *duplicate = true;
+      break;
+    }
+    found = m.value();
+  }
+  return found;
+}
+
+Members::Members(Value container) : object_(container.is(Value::Type::Object)) {
+  if (object_ || container.is(Value::Type::Array))
+    rest_ = trim_front(container.raw().substr(1, container.raw().size() - 2));
+}
+
+bool Members::next() {
+  if (rest_.empty()) return false;
+  if (object_) {
+    key_ = take_value(rest_);
+    rest_ = trim_front(rest_.substr(1));  // the colon
+  }
+  value_ = take_value(rest_);
+  if (!rest_.empty()) rest_ = trim_front(rest_.substr(1));  // the comma
+  return true;
 }
 
 void append_string(std::string& out, std::string_view s) {

@@ -1,47 +1,79 @@
 // json_lite.hpp: a small, strict, bounded JSON reader and string writer for the consent config and record.
 //
 // Why not nlohmann/json: the consent module ships to every page and must stay within a few KB of WebAssembly.
-// This reader keeps only what the consent codecs need and refuses anything odd instead of guessing:
-//   - the input is at most `max_bytes` and nests at most kMaxDepth arrays/objects (no stack exhaustion);
-//   - strings must be valid UTF-8 without raw control characters; escapes (incl. \u surrogate pairs) decode;
-//   - a key repeated in one object is an error (two values for one field are a tampering signal);
-//   - numbers follow the JSON grammar; integers are typed `Int` (saturated to int64's limits when they do not
-//     fit, which every range check then refuses), numbers with a fraction or exponent are typed `Number` without
-//     a value (no consent field is fractional, so none is ever read as a double).
+// This reader keeps only what the consent codecs need, allocates nothing, and refuses anything odd instead of
+// guessing. Reading is two steps:
+//   1. check_object(text, max_bytes) checks the whole document once: one object, at most `max_bytes`, nesting at
+//      most kMaxDepth arrays/objects (no stack exhaustion), strict number grammar, strings of valid UTF-8 without
+//      raw control characters, escapes well formed (incl. \u surrogate pairs).
+//   2. Value walks the checked text: a Value is a view of one value's raw text (no copy, no tree). Its
+//      accessors assume step 1 passed; on text that was not checked their results are meaningless (but they
+//      still never read outside the text).
+// Integers are typed Int (saturated to int64's limits when they do not fit, which every range check then
+// refuses); numbers with a fraction or exponent are typed Number without a value (no consent field is
+// fractional). A key repeated in one object is found by find() and reported as `duplicate`: two values for one
+// field are a tampering signal, so the caller refuses the document.
 // Nothing throws; a problem is a status value.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace jupiter::json_lite {
 
 inline constexpr int kMaxDepth = 16;
 
-struct Value {
-  enum class Type : std::uint8_t { Null = 0, Bool, Int, Number, String, Array, Object };
-  Type type = Type::Null;
-  bool boolean = false;
-  std::int64_t integer = 0;
-  std::string text;                // String: the decoded text
-  std::vector<std::string> keys;   // Object: member names, document order
-  std::vector<Value> items;        // Array: elements; Object: member values (parallel to keys)
-
-  bool is(Type t) const { return type == t; }
-  // The member `key` of an object, or nullptr (also when this is not an object).
-  const Value* find(std::string_view key) const;
-};
-
-struct Parse {
-  enum class Status : std::uint8_t { Ok = 0, TooLarge, NotJson, NotObject };
-  Status status = Status::Ok;
-  Value doc;  // the object, when Ok
-};
+enum class Status : std::uint8_t { Ok = 0, TooLarge, NotJson, NotObject };
 
 // One JSON object document (whitespace around it allowed, nothing else).
-Parse parse_object(std::string_view text, std::size_t max_bytes);
+Status check_object(std::string_view text, std::size_t max_bytes);
+
+class Value {
+ public:
+  enum class Type : std::uint8_t { Missing = 0, Null, Bool, Int, Number, String, Array, Object };
+
+  Value() = default;
+  explicit Value(std::string_view raw) : raw_(raw) {}
+  // The document a successful check_object() accepted, as its top-level object.
+  static Value document(std::string_view checked_text);
+
+  Type type() const;
+  bool is(Type t) const { return type() == t; }
+  std::string_view raw() const { return raw_; }
+
+  bool boolean() const { return is(Type::Bool) && raw_[0] == 't'; }
+  std::int64_t integer() const;  // Int: the value, saturated; otherwise 0
+  // String: writes the decoded bytes into out (at most `capacity` of them) and returns the decoded length, which
+  // may be larger than capacity (then the copy is cut). Otherwise 0.
+  std::size_t decode(char* out, std::size_t capacity) const;
+  std::string text() const;  // String: the decoded text; otherwise ""
+  // String: whether the decoded text equals `plain`.
+  bool equals(std::string_view plain) const;
+
+  // Object: the member `key` (Missing when absent, or not an object). `duplicate` is set when the key occurs
+  // more than once.
+  Value find(std::string_view key, bool* duplicate = nullptr) const;
+
+ private:
+  std::string_view raw_;
+};
+
+// The members of an object or the items of an array, in document order:
+//   for (Members m(v); m.next();) use(m.key(), m.value());
+class Members {
+ public:
+  explicit Members(Value container);
+  bool next();
+  Value key() const { return key_; }  // a String for an object member; Missing for an array item
+  Value value() const { return value_; }
+
+ private:
+  std::string_view rest_;
+  bool object_ = false;
+  Value key_;
+  Value value_;
+};
 
 // Appends `s` as a JSON string literal (quotes, escapes for '"', '\\' and control characters).
 void append_string(std::string& out, std::string_view s);

@@ -9,12 +9,10 @@
 #include <set>
 
 #include "core/consent.hpp"
+#include "core/consent_config.hpp"
 #include "server/consent_store.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
-
-extern "C" const unsigned char jupiter_consent_config[];
-extern "C" const unsigned int jupiter_consent_config_size;
 
 namespace jupiter::server {
 
@@ -28,12 +26,8 @@ constexpr const char* kCookie = "jupiter_consent";
 // consent core does with the signal, or what the well-known resource says.
 constexpr const char* kGpcLastUpdate = "2026-11-26";
 
-// The config the consent module embeds (the same file, built into this binary).
-const consent::Config& config() {
-  static const consent::Config cfg = consent::decode_config(std::string_view(
-      reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size)).config;
-  return cfg;
-}
+// The consent config, compiled in from assets/consent.json (core/consent_config.hpp).
+const consent::Config& config() { return consent::embedded_config(); }
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -64,22 +58,22 @@ Parsed parse_receipt(const std::string& body) {
                         "action"})
     if (j.contains(k)) as_record[k] = j[k];
   if (j.contains("time_ms")) as_record["first_decision_ms"] = as_record["last_decision_ms"] = j["time_ms"];
-  const consent::RecordDecode rec = consent::decode_record(as_record.dump());
-  if (!rec.ok()) return {"not a valid decision: " + rec.detail, {}};
+  const consent::RecordDecode rec = consent::decode_record(config(), as_record.dump());
+  if (!rec.ok()) return {"not a valid decision: " + std::string(rec.detail), {}};
   ConsentReceipt& r = out.receipt;
   const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
   r.source = j.contains("source") ? text("source") : "banner";
   if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}};
-  r.consent_id = rec.record->consent_id;
-  r.time_ms = rec.record->last_decision_ms;
-  r.action = std::string(consent::action_name(rec.record->action));
+  r.consent_id = rec.record.consent_id.str();
+  r.time_ms = rec.record.last_decision_ms;
+  r.action = std::string(consent::action_name(rec.record.action));
   r.choices_json = json{{"categories", j["categories"]}, {"services", j["services"]}}.dump();
-  r.policy_version = rec.record->policy_version;
-  r.revision = rec.record->revision;
+  r.policy_version = rec.record.policy_version.str();
+  r.revision = rec.record.revision;
   r.text_hash = text("banner_hash");
   r.ui_version = text("ui_version");
-  r.language = rec.record->language;
-  r.gpc = rec.record->gpc;
+  r.language = rec.record.language.str();
+  r.gpc = rec.record.gpc;
   out.problem = receipt_problem(r);
   return out;
 }
@@ -123,9 +117,9 @@ void reissue_cookie(const httplib::Request& req, httplib::Response& res, const s
     at = end + 1;
     if (pair.substr(0, prefix.size()) != prefix) continue;
     const std::string_view value = pair.substr(prefix.size());
-    const consent::RecordDecode rec = consent::decode_record(value);
+    const consent::RecordDecode rec = consent::decode_record(config(), value);
     const consent::Validity v = consent::validity(config(), rec, now_ms());
-    if (!v.valid || rec.record->consent_id != consent_id) return;
+    if (!v.valid || rec.record.consent_id != consent_id) return;
     const std::int64_t max_age_s = (v.expires_ms - now_ms()) / 1000;
     res.set_header("Set-Cookie", std::string(kCookie) + "=" + uri_component(value) + "; Max-Age=" + std::to_string(max_age_s) +
                                      "; Path=/; SameSite=Lax");

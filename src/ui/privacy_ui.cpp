@@ -3,11 +3,9 @@
 
 #include <utility>
 
+#include "core/consent_config.hpp"
 #include "ui/i18n.hpp"
 #include "ui/widgets.hpp"
-
-extern "C" const unsigned char jupiter_consent_config[];
-extern "C" const unsigned int jupiter_consent_config_size;
 
 namespace jupiter::ui {
 
@@ -23,16 +21,14 @@ PrivacyServices& services() {
 }
 
 // The consent manager's config, built into this module from the same assets/consent.json.
-const consent::Config& config() {
-  static const consent::Config cfg = consent::decode_config(std::string_view(
-      reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size)).config;
-  return cfg;
-}
+const consent::Config& config() { return consent::embedded_config(); }
 
-std::string category_title(const consent::CategoryInfo& c) {
-  const std::string key = "consent.category." + std::string(consent::category_name(c.id)) + ".name";
+// A category's or service's text in the active language (consent.category.<id>.name, consent.service.<id>.purpose,
+// ...), or the config's English when the language has none.
+std::string consent_text(const char* kind, std::string_view id, const char* field, std::string_view english) {
+  const std::string key = std::string("consent.") + kind + "." + std::string(id) + "." + field;
   const std::string text = tr(key);
-  return text == key ? c.name : text;
+  return text == key ? std::string(english) : text;
 }
 
 void status_line(const PrivacyView& v) {
@@ -56,14 +52,16 @@ void draw_choices(const PrivacyView& v) {
   for (const auto& c : config().categories) {
     const bool on = v.effective.granted(c.id);
     ImGui::Spacing();
-    Text(category_title(c), "heading");
+    Text(consent_text("category", consent::category_name(c.id), "name", c.name), "heading");
     ImGui::SameLine();
     TextColored(on ? kAllowed : kDenied, tr(on ? "consent.store.allowed" : "consent.store.not_allowed"), "status");
     for (const auto& s : config().services) {
       if (s.category != c.id) continue;
-      const bool svc_on = v.effective.granted_service(s.id);
+      const bool svc_on = v.effective.granted_service(config(), s.id);
       ImGui::Indent();
-      Text(s.name + ": " + tr(svc_on ? "consent.store.allowed" : "consent.store.not_allowed"), "listitem");
+      Text(consent_text("service", s.id, "name", s.name) + ": " +
+               tr(svc_on ? "consent.store.allowed" : "consent.store.not_allowed"),
+           "listitem");
       ImGui::Unindent();
     }
   }
@@ -76,11 +74,11 @@ void set_privacy_services(PrivacyServices s) { services() = std::move(s); }
 PrivacyView make_privacy_view(const consent::Config& cfg, const std::string& record_text, bool gpc,
                               std::int64_t now_ms) {
   PrivacyView v;
-  const consent::RecordDecode decoded = consent::decode_record(record_text);
+  const consent::RecordDecode decoded = consent::decode_record(cfg, record_text);
   v.effective = consent::effective(cfg, decoded, gpc, now_ms);
-  if (decoded.record) {
-    v.decided_ms = decoded.record->last_decision_ms;
-    v.consent_id = decoded.record->consent_id;
+  if (decoded.ok()) {
+    v.decided_ms = decoded.record.last_decision_ms;
+    v.consent_id = decoded.record.consent_id.str();
   }
   return v;
 }

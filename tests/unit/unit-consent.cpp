@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/consent.hpp"
+#include "core/consent_config.hpp"
 #include "core/json_lite.hpp"
 
 using namespace jupiter::consent;
@@ -40,10 +41,12 @@ constexpr std::int64_t kT0 = 1'772'323'200'000;  // 2026-03-01T00:00:00Z
 constexpr const char* kId = "0b6f6a52-3c1e-4d8f-9a57-2f1d6a0c9e11";
 constexpr const char* kOtherId = "77777777-3c1e-4d8f-9a57-2f1d6a0c9e11";
 
+// A decoded config. Config is a view: the decodes are kept for the whole test run.
 Config config(const std::string& text = kConfigJson) {
-  ConfigDecode d = decode_config(text);
-  REQUIRE_MESSAGE(d.ok, d.error);
-  return d.config;
+  static std::vector<ConfigDecode> kept;
+  kept.push_back(decode_config(text));
+  REQUIRE_MESSAGE(kept.back().ok, kept.back().error);
+  return kept.back().config;
 }
 
 Record decided(const Config& cfg, Action action, std::int64_t now = kT0, const Record* previous = nullptr,
@@ -53,15 +56,20 @@ Record decided(const Config& cfg, Action action, std::int64_t now = kT0, const R
   return d.record;
 }
 
+// Custom choices for the services of kConfigJson.
 Choices custom(std::initializer_list<Category> cats, std::map<std::string, bool> services = {}) {
   Choices c;
   for (Category cat : cats) c.categories.set(cat, true);
-  c.services = std::move(services);
+  for (const auto& [id, on] : services) c.set_service(config(), id, on);
   return c;
 }
 
+// The granted services' ids (config order).
+std::vector<std::string_view> ids(const Config& cfg, const Effective& e) { return granted_services(cfg, e); }
+
+// Only necessary granted, for kConfigJson (whose one necessary service, consent-record, comes first).
 bool only_necessary(const Effective& e) {
-  return e.categories == CategorySet::only_necessary() && e.services == std::vector<std::string>{"consent-record"};
+  return e.categories == CategorySet::only_necessary() && e.services == ServiceSet().set(0);
 }
 
 std::string slurp(const std::string& path) {
@@ -73,8 +81,9 @@ std::string slurp(const std::string& path) {
 
 // A valid encoded record with one field replaced (or removed when value is empty).
 std::string record_with(const std::string& field, const std::string& value) {
-  auto j = nlohmann::json::parse(encode_record(decided(config(), Action::Custom, kT0, nullptr, false,
-                                                        custom({Category::Analytics}))));
+  const Config cfg = config();
+  auto j = nlohmann::json::parse(encode_record(cfg, decided(cfg, Action::Custom, kT0, nullptr, false,
+                                                            custom({Category::Analytics}))));
   if (value.empty()) j.erase(field);
   else j[field] = nlohmann::json::parse(value);
   return j.dump();
@@ -99,7 +108,7 @@ SCENARIO("nothing but necessary is granted before the user decides") {
       CHECK_FALSE(e.granted(Category::Preferences));
       CHECK_FALSE(e.granted(Category::Analytics));
       CHECK_FALSE(e.granted(Category::Marketing));
-      CHECK_FALSE(e.granted_service("sample-analytics"));
+      CHECK_FALSE(e.granted_service(cfg, "sample-analytics"));
     }
     THEN("GPC was not involved") {
       CHECK_FALSE(e.gpc_applied);
@@ -107,7 +116,7 @@ SCENARIO("nothing but necessary is granted before the user decides") {
     }
   }
   GIVEN("an empty stored text (a first visit)") {
-    const RecordDecode d = decode_record("");
+    const RecordDecode d = decode_record(cfg, "");
     CHECK(d.error == RecordError::Empty);
     CHECK(validity(cfg, d, kT0).reason == Reason::NoRecord);
     CHECK(only_necessary(effective(cfg, d, false, kT0)));
@@ -125,8 +134,8 @@ SCENARIO("the user accepts all, rejects all or customizes") {
       CHECK(e.validity.valid);
       CHECK(e.validity.reason == Reason::None);
       CHECK(e.categories == CategorySet::all());
-      CHECK(e.services == std::vector<std::string>{"consent-record", "store-preferences", "sample-analytics",
-                                                   "heatmaps", "partner-attribution"});
+      CHECK(ids(cfg, e) == std::vector<std::string_view>{"consent-record", "store-preferences", "sample-analytics",
+                                                         "heatmaps", "partner-attribution"});
     }
     THEN("the record holds who, when and under which policy") {
       CHECK(r.schema == kRecordSchema);
@@ -137,7 +146,7 @@ SCENARIO("the user accepts all, rejects all or customizes") {
       CHECK(r.last_decision_ms == kT0);
       CHECK(r.language == "en");
       CHECK_FALSE(r.gpc);
-      CHECK(r.services.size() == cfg.services.size());
+      CHECK(r.services.count() == cfg.services.size());
     }
   }
   WHEN("the user rejects all") {
@@ -146,8 +155,8 @@ SCENARIO("the user accepts all, rejects all or customizes") {
     THEN("the rejection is a valid choice that grants only necessary") {
       CHECK(e.validity.valid);
       CHECK(only_necessary(e));
-      CHECK(r.services.at("sample-analytics") == false);
-      CHECK(r.services.at("consent-record") == true);
+      CHECK(r.service(cfg, "sample-analytics") == false);
+      CHECK(r.service(cfg, "consent-record") == true);
     }
   }
   WHEN("the user grants analytics but switches heatmaps off") {
@@ -158,32 +167,32 @@ SCENARIO("the user accepts all, rejects all or customizes") {
       CHECK(e.granted(Category::Analytics));
       CHECK_FALSE(e.granted(Category::Marketing));
       CHECK_FALSE(e.granted(Category::Preferences));
-      CHECK(e.granted_service("sample-analytics"));
-      CHECK_FALSE(e.granted_service("heatmaps"));
+      CHECK(e.granted_service(cfg, "sample-analytics"));
+      CHECK_FALSE(e.granted_service(cfg, "heatmaps"));
     }
   }
   WHEN("the user switches a service on without its category") {
     const Record r = decided(cfg, Action::Custom, kT0, nullptr, false,
                              custom({}, {{"partner-attribution", true}, {"no-such-service", true}}));
     THEN("the service stays denied and unknown services are ignored") {
-      CHECK(r.services.at("partner-attribution") == false);
-      CHECK(r.services.count("no-such-service") == 0);
+      CHECK(r.service(cfg, "partner-attribution") == false);
+      CHECK_FALSE(r.service(cfg, "no-such-service"));
       CHECK(only_necessary(effective(cfg, &r, false, kT0)));
     }
   }
   WHEN("the user tries to switch necessary off") {
     Choices c = custom({});
-    c.services["consent-record"] = false;
+    c.set_service(cfg, "consent-record", false);
     const Record r = decided(cfg, Action::Custom, kT0, nullptr, false, c);
     THEN("necessary stays granted") {
       CHECK(r.categories.has(Category::Necessary));
-      CHECK(r.services.at("consent-record"));
+      CHECK(r.service(cfg, "consent-record"));
     }
   }
   WHEN("choices are passed with accept all or reject all") {
     const Choices c = custom({Category::Marketing}, {{"sample-analytics", false}});
     THEN("they are ignored") {
-      CHECK(decided(cfg, Action::AcceptAll, kT0, nullptr, false, c).services.at("sample-analytics"));
+      CHECK(decided(cfg, Action::AcceptAll, kT0, nullptr, false, c).service(cfg, "sample-analytics"));
       CHECK(decided(cfg, Action::RejectAll, kT0, nullptr, false, c).categories == CategorySet::only_necessary());
     }
   }
@@ -348,7 +357,7 @@ SCENARIO("Global Privacy Control keeps analytics and marketing off unless the us
     const Effective e = effective(cfg, &r, true, kT0 + 1000);
     THEN("the explicit opt-in counts") {
       CHECK(e.categories == CategorySet::all());
-      CHECK(e.granted_service("partner-attribution"));
+      CHECK(e.granted_service(cfg, "partner-attribution"));
       CHECK_FALSE(e.gpc_applied);
       CHECK_FALSE(e.gpc_overrode);
     }
@@ -360,11 +369,11 @@ SCENARIO("Global Privacy Control keeps analytics and marketing off unless the us
       THEN("analytics and marketing are denied, preferences stay, and the override is reported") {
         CHECK(e.validity.valid);
         CHECK(e.granted(Category::Preferences));
-        CHECK(e.granted_service("store-preferences"));
+        CHECK(e.granted_service(cfg, "store-preferences"));
         CHECK_FALSE(e.granted(Category::Analytics));
         CHECK_FALSE(e.granted(Category::Marketing));
-        CHECK_FALSE(e.granted_service("sample-analytics"));
-        CHECK_FALSE(e.granted_service("partner-attribution"));
+        CHECK_FALSE(e.granted_service(cfg, "sample-analytics"));
+        CHECK_FALSE(e.granted_service(cfg, "partner-attribution"));
         CHECK(e.gpc_overrode);
         CHECK(e.gpc_applied);
       }
@@ -459,18 +468,17 @@ TEST_CASE("encoding then decoding gives the same record back") {
       decided(cfg, Action::Withdraw, kT0 + 9, &first),
   };
   for (const Record& r : records) {
-    CAPTURE(encode_record(r));
-    const RecordDecode d = decode_record(encode_record(r));
+    CAPTURE(encode_record(cfg, r));
+    const RecordDecode d = decode_record(cfg, encode_record(cfg, r));
     REQUIRE(d.ok());
-    REQUIRE(d.record);
-    CHECK(*d.record == r);
-    CHECK(encode_record(*d.record) == encode_record(r));
+    CHECK(d.record == r);
+    CHECK(encode_record(cfg, d.record) == encode_record(cfg, r));
   }
   SUBCASE("unknown extra fields are ignored") {
-    CHECK(decode_record(record_with("added_in_a_later_version", "[1,2]")).ok());
+    CHECK(decode_record(cfg, record_with("added_in_a_later_version", "[1,2]")).ok());
   }
   SUBCASE("the encoding names every field") {
-    const auto j = nlohmann::json::parse(encode_record(first));
+    const auto j = nlohmann::json::parse(encode_record(cfg, first));
     for (const char* k : {"schema", "consent_id", "policy_version", "revision", "categories", "services",
                           "first_decision_ms", "last_decision_ms", "language", "gpc", "action"})
       CHECK_MESSAGE(j.contains(k), k);
@@ -552,10 +560,10 @@ TEST_CASE("bad stored records are no consent, reported as values, never exceptio
   for (const auto& c : cases) {
     CAPTURE(c.name);
     RecordDecode d;
-    REQUIRE_NOTHROW(d = decode_record(c.text));
+    REQUIRE_NOTHROW(d = decode_record(cfg, c.text));
     CHECK(d.error == c.error);
     CHECK_FALSE(d.ok());
-    CHECK_FALSE(d.record.has_value());
+    CHECK(d.get() == nullptr);
     CHECK_FALSE(d.detail.empty());
     const Effective e = effective(cfg, d, false, kT0);
     CHECK(e.validity.reason == Reason::Corrupt);
@@ -632,7 +640,7 @@ TEST_CASE("consent mode defaults are region-scoped, the most specific region win
   REQUIRE(cfg.consent_mode.size() == 4);
   const ConsentModeDefault es = consent_mode_default_for(cfg, "ES");
   CHECK(es.wait_for_update_ms == 1000);
-  CHECK(es.regions == std::vector<std::string>{"ES", "FR"});
+  CHECK(std::vector<std::string_view>(es.regions.begin(), es.regions.end()) == std::vector<std::string_view>{"ES", "FR"});
   CHECK(consent_mode_default_for(cfg, "US").state.granted(ConsentType::SecurityStorage));
   CHECK(consent_mode_default_for(cfg, "US-NY").state.granted(ConsentType::SecurityStorage));  // by country
   CHECK_FALSE(consent_mode_default_for(cfg, "US-CA").state.granted(ConsentType::SecurityStorage));
@@ -652,7 +660,7 @@ TEST_CASE("consent mode defaults are region-scoped, the most specific region win
 TEST_CASE("a receipt proves the decision and carries no personal data") {
   const Config cfg = config();
   const Record r = decided(cfg, Action::Custom, kT0, nullptr, true, custom({Category::Analytics}));
-  const Receipt receipt = build_receipt(r, "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "1.4.0");
+  const Receipt receipt = build_receipt(cfg, r, "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "1.4.0");
   REQUIRE(receipt.ok());
   const auto j = nlohmann::json::parse(receipt.json);
   std::set<std::string> keys;
@@ -673,13 +681,13 @@ TEST_CASE("a receipt proves the decision and carries no personal data") {
   CHECK(j["language"] == "en");
   CHECK(j["ui_version"] == "1.4.0");
   SUBCASE("bad input is refused, not sent") {
-    CHECK(build_receipt(r, "", "1.4.0").error == ReceiptError::BadBannerHash);
-    CHECK(build_receipt(r, "\"},{\"email\":\"a@b.c", "1.4.0").error == ReceiptError::BadBannerHash);
-    CHECK(build_receipt(r, std::string(129, 'a'), "1.4.0").error == ReceiptError::BadBannerHash);
-    CHECK(build_receipt(r, "abc", "").error == ReceiptError::BadUiVersion);
-    CHECK(build_receipt(r, "abc", "1.4 beta").error == ReceiptError::BadUiVersion);
-    CHECK(build_receipt(Record{}, "abc", "1.4.0").error == ReceiptError::BadRecord);
-    CHECK(build_receipt(r, "abc", "1.4.0").ok());
+    CHECK(build_receipt(cfg, r, "", "1.4.0").error == ReceiptError::BadBannerHash);
+    CHECK(build_receipt(cfg, r, "\"},{\"email\":\"a@b.c", "1.4.0").error == ReceiptError::BadBannerHash);
+    CHECK(build_receipt(cfg, r, std::string(129, 'a'), "1.4.0").error == ReceiptError::BadBannerHash);
+    CHECK(build_receipt(cfg, r, "abc", "").error == ReceiptError::BadUiVersion);
+    CHECK(build_receipt(cfg, r, "abc", "1.4 beta").error == ReceiptError::BadUiVersion);
+    CHECK(build_receipt(cfg, Record{}, "abc", "1.4.0").error == ReceiptError::BadRecord);
+    CHECK(build_receipt(cfg, r, "abc", "1.4.0").ok());
   }
 }
 
@@ -704,7 +712,8 @@ TEST_CASE("the sample consent config in assets/ decodes and matches the policy")
   REQUIRE(cfg.find_service("partner-attribution"));
   CHECK(cfg.find_service("partner-attribution")->category == Category::Marketing);
   for (const auto& s : cfg.services) {
-    CAPTURE(s.id);
+    const std::string id(s.id);
+    CAPTURE(id);
     CHECK_FALSE(s.retention.empty());
     CHECK((!s.cookies.empty() || !s.storage.empty()));
   }
@@ -780,44 +789,61 @@ TEST_CASE("bad configs are refused as a whole, with the reason") {
 // json_lite: the small reader the consent codecs use (also in the consent WebAssembly module)
 // ---------------------------------------------------------------------------------------------------------
 TEST_CASE("json_lite reads what the consent documents use, and decodes escapes") {
-  using jupiter::json_lite::parse_object;
-  using Type = jupiter::json_lite::Value::Type;
-  const auto p = parse_object(
+  using jupiter::json_lite::Members;
+  using jupiter::json_lite::Value;
+  using Type = Value::Type;
+  const std::string text =
       " {\"s\":\"a\\\"b\\\\c\\/\\u00e9\\ud83d\\ude00\\n\",\"i\":-9223372036854775808,\"j\":9223372036854775807,"
-      "\"big\":18446744073709551616,\"f\":1.5e3,\"t\":true,\"n\":null,\"a\":[1,[2],{}],\"o\":{\"k\":false}} ",
-      1000);
-  REQUIRE(p.status == jupiter::json_lite::Parse::Status::Ok);
-  const auto& d = p.doc;
-  CHECK(d.find("s")->text == "a\"b\\c/\xc3\xa9\xf0\x9f\x98\x80\n");
-  CHECK(d.find("i")->integer == INT64_MIN);
-  CHECK(d.find("j")->integer == INT64_MAX);
-  CHECK(d.find("big")->is(Type::Int));
-  CHECK(d.find("big")->integer == INT64_MAX);  // saturated: out of every range a decoder checks
-  CHECK(d.find("f")->is(Type::Number));
-  CHECK(d.find("t")->boolean);
-  CHECK(d.find("n")->is(Type::Null));
-  CHECK(d.find("a")->items.size() == 3);
-  CHECK(d.find("a")->items[1].items[0].integer == 2);
-  CHECK_FALSE(d.find("o")->find("k")->boolean);
-  CHECK(d.find("missing") == nullptr);
-  CHECK(d.find("a")->find("x") == nullptr);  // not an object
+      "\"big\":18446744073709551616,\"f\":1.5e3,\"t\":true,\"n\":null,\"a\":[1,[2],{}],\"o\":{\"k\":false},"
+      "\"\\u0073chema\":1,\"twice\":1,\"twice\":2} ";
+  REQUIRE(jupiter::json_lite::check_object(text, 1000) == jupiter::json_lite::Status::Ok);
+  const Value d = Value::document(text);
+  CHECK(d.find("s").text() == "a\"b\\c/\xc3\xa9\xf0\x9f\x98\x80\n");
+  CHECK(d.find("i").integer() == INT64_MIN);
+  CHECK(d.find("j").integer() == INT64_MAX);
+  CHECK(d.find("big").is(Type::Int));
+  CHECK(d.find("big").integer() == INT64_MAX);  // saturated: out of every range a decoder checks
+  CHECK(d.find("f").is(Type::Number));
+  CHECK(d.find("f").integer() == 0);
+  CHECK(d.find("t").boolean());
+  CHECK(d.find("n").is(Type::Null));
+  std::vector<std::string> items;
+  for (Members m(d.find("a")); m.next();) items.emplace_back(m.value().raw());
+  CHECK(items == std::vector<std::string>{"1", "[2]", "{}"});
+  CHECK_FALSE(d.find("o").find("k").boolean());
+  CHECK(d.find("o").find("k").is(Type::Bool));
+  CHECK(d.find("missing").is(Type::Missing));
+  CHECK(d.find("a").find("x").is(Type::Missing));  // not an object
+  CHECK(d.find("schema").integer() == 1);           // a key written with an escape is the same key
+  bool duplicate = false;
+  d.find("twice", &duplicate);
+  CHECK(duplicate);
+  duplicate = false;
+  d.find("s", &duplicate);
+  CHECK_FALSE(duplicate);
+  SUBCASE("decoding into a short buffer reports the whole length and never writes past it") {
+    char buf[4] = {'x', 'x', 'x', 'x'};
+    CHECK(d.find("s").decode(buf, 2) == 13);
+    CHECK(std::string(buf, 4) == "a\"xx");
+  }
 }
 
 TEST_CASE("json_lite refuses malformed, oversized and too deep input with a status") {
-  using jupiter::json_lite::parse_object;
-  using Status = jupiter::json_lite::Parse::Status;
+  using jupiter::json_lite::check_object;
+  using jupiter::json_lite::Status;
   auto nested = [](int depth) { return "{\"x\":" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}"; };
-  CHECK(parse_object(nested(jupiter::json_lite::kMaxDepth), 100).status == Status::Ok);
-  CHECK(parse_object(nested(jupiter::json_lite::kMaxDepth + 1), 100).status == Status::NotJson);
-  CHECK(parse_object("{}", 1).status == Status::TooLarge);
-  CHECK(parse_object("[]", 10).status == Status::NotObject);
+  CHECK(check_object(nested(jupiter::json_lite::kMaxDepth), 100) == Status::Ok);
+  CHECK(check_object(nested(jupiter::json_lite::kMaxDepth + 1), 100) == Status::NotJson);
+  CHECK(check_object("{}", 1) == Status::TooLarge);
+  CHECK(check_object("[]", 10) == Status::NotObject);
   for (const char* bad : {"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1 \"b\":2}", "{'a':1}", "{\"a\":tru}",
                           "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":.5}", "{\"a\":\"\\x\"}",
                           "{\"a\":\"\\u12\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}",
                           "{\"a\":\"\xe0\x80\x80\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}",
-                          "{\"a\":\"\xc3\"}", "{\"a\":\"open}", "{\"a\":1}{", "{\"a\":[1,]}", "{\"a\":NaN}"}) {
+                          "{\"a\":\"\xc3\"}", "{\"a\":\"open}", "{\"a\":1}{", "{\"a\":[1,]}", "{\"a\":NaN}",
+                          "{\"a\":01}", "{\"a\":1,}"}) {
     CAPTURE(bad);
-    CHECK(parse_object(bad, 100).status == Status::NotJson);
+    CHECK(check_object(bad, 100) == Status::NotJson);
   }
 }
 
@@ -825,14 +851,67 @@ TEST_CASE("json_lite writes strings and integers that read back") {
   std::string out;
   jupiter::json_lite::append_string(out, std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
   CHECK(out == "\"q\\\"b\\\\c\\u0001\\u001f\xc3\xa9\"");
-  const auto back = jupiter::json_lite::parse_object("{\"k\":" + out + "}", 100);
-  REQUIRE(back.status == jupiter::json_lite::Parse::Status::Ok);
-  CHECK(back.doc.find("k")->text == std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
+  const std::string doc = "{\"k\":" + out + "}";
+  REQUIRE(jupiter::json_lite::check_object(doc, 100) == jupiter::json_lite::Status::Ok);
+  CHECK(jupiter::json_lite::Value::document(doc).find("k").text() == std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
   for (std::int64_t v : {std::int64_t{0}, std::int64_t{7}, std::int64_t{-42}, INT64_MAX, INT64_MIN}) {
     std::string s;
     jupiter::json_lite::append_int(s, v);
     CHECK(s == std::to_string(v));
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The built-in table (core/consent_config.hpp), and records across config changes
+// ---------------------------------------------------------------------------------------------------------
+TEST_CASE("the built-in config is the one in assets/, and passes every check") {
+  const ConfigDecode d = decode_config(slurp(std::string(JUPITER_SOURCE_DIR) + "/assets/consent.json"));
+  REQUIRE_MESSAGE(d.ok, d.error);
+  CHECK(same_config(embedded_config(), d.config));
+  SUBCASE("and the comparison can fail") {
+    Config other = d.config;
+    other.revision += 1;
+    CHECK_FALSE(same_config(embedded_config(), other));
+    const Config hand_made = config();
+    CHECK_FALSE(same_config(embedded_config(), hand_made));
+  }
+}
+
+TEST_CASE("a record names services by id: unknown ids are checked and ignored, new services start off") {
+  const Config cfg = config();
+  const Record accepted = decided(cfg, Action::AcceptAll);
+  auto j = nlohmann::json::parse(encode_record(cfg, accepted));
+  SUBCASE("a service the config no longer has") {
+    j["services"]["retired-service"] = true;
+    const RecordDecode d = decode_record(cfg, j.dump());
+    REQUIRE(d.ok());
+    CHECK(d.record == accepted);
+  }
+  SUBCASE("a service added to the config after the decision is not granted by it") {
+    j["services"].erase("heatmaps");
+    const RecordDecode d = decode_record(cfg, j.dump());
+    REQUIRE(d.ok());
+    const Effective e = effective(cfg, d, false, kT0);
+    CHECK(e.granted(Category::Analytics));
+    CHECK(e.granted_service(cfg, "sample-analytics"));
+    CHECK_FALSE(e.granted_service(cfg, "heatmaps"));
+  }
+  SUBCASE("a service given twice, even spelled with an escape, is refused") {
+    std::string text = j.dump();
+    const std::string key = "\"heatmaps\":true";
+    text.insert(text.find(key), "\"he\\u0061tmaps\":false,");
+    CHECK(decode_record(cfg, text).error == RecordError::NotJson);
+  }
+}
+
+TEST_CASE("an inline text keeps one byte too many of an over-long value, so no check accepts it") {
+  InlineText<8> t = std::string_view("0123456789");
+  CHECK(t.size() == 9);
+  CHECK(t == "012345678");
+  Record r = decided(config(), Action::RejectAll);
+  r.consent_id = std::string(200, 'a');
+  CHECK(r.consent_id.size() == 65);
+  CHECK(validity(config(), &r, kT0).reason == Reason::Corrupt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
