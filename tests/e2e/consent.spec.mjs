@@ -5,7 +5,7 @@ import { test, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import fs from "node:fs";
 import path from "node:path";
-import { click, findItem, startServer } from "./helpers.mjs";
+import { click, findItem, repoRoot, startServer } from "./helpers.mjs";
 import { startHosts } from "./fixtures/consent/hosts.mjs";
 
 const shots = path.join(path.dirname(new URL(import.meta.url).pathname), "results/screenshots");
@@ -404,6 +404,51 @@ for (const [lang, title, accept] of [["es", "Cookies y tu privacidad", "Aceptar 
     await expect(page.getByRole("dialog", { name: title })).toBeVisible();
     await page.getByRole("button", { name: accept }).click();
     await expect.poll(async () => (await receiptsOf(page)).map((r) => r.language)).toEqual([lang]);
+  });
+}
+
+// The words of categories and services: English only in the config, translations in the language's texts.
+const consentConfig = JSON.parse(fs.readFileSync(path.join(repoRoot, "assets/consent.json"), "utf8"));
+const textsOf = (lang) =>
+  JSON.parse(fs.readFileSync(path.join(repoRoot, `assets/i18n/consent/${lang}.json`), "utf8"));
+
+for (const lang of ["en", "es", "fr", "de"]) {
+  const title = `the preferences show every category and service in ${lang}${lang === "en" ? "" : ", not in English"}`;
+  test(title, async ({ page }) => {
+    hosts.control.lang = lang;
+    const t = textsOf(lang);
+    const word = (kind, entry, field) => lang === "en" ? entry[field] : t[`consent.${kind}.${entry.id}.${field}`];
+    const errors = await open(page);
+    await page.getByRole("button", { name: t["consent.customize"] }).click();
+    const prefs = page.getByRole("dialog", { name: t["consent.prefs_title"] });
+    await expect(prefs).toBeVisible();
+    const shown = await prefs.innerText();
+    for (const c of consentConfig.categories) {
+      await expect(prefs.getByRole("switch", { name: word("category", c, "name"), exact: true })).toHaveCount(1);
+      expect(shown).toContain(word("category", c, "description"));
+    }
+    for (const s of consentConfig.services) {
+      const name = word("service", s, "name"), purpose = word("service", s, "purpose");
+      expect([s.id, typeof name, typeof purpose]).toEqual([s.id, "string", "string"]);
+      await expect(prefs.getByRole("switch", { name, exact: true })).toHaveCount(1);
+      await expect(prefs.getByText(purpose, { exact: true })).toBeVisible();
+      expect(shown).toContain(word("service", s, "retention"));
+      const provider = word("service", s, "provider");  // none for a brand, which stays as it is
+      expect(shown).toContain(provider || s.provider);
+      if (lang === "en") continue;
+      // Not the English of the config: a translation differs from it, and the English is nowhere in the dialog.
+      expect(purpose).not.toBe(s.purpose);
+      expect(shown).not.toContain(s.purpose);
+      expect(shown).not.toContain(s.retention);
+      if (provider) expect(shown).not.toContain(s.provider);
+    }
+    if (lang === "de") {  // one literal, so the test does not only compare the files with themselves
+      await expect(prefs.getByText("Zählt Seitenaufrufe und Bestellschritte", { exact: false })).toBeVisible();
+    }
+    const analytics = consentConfig.services.find((s) => s.category === "analytics");
+    await prefs.getByText(word("service", analytics, "purpose"), { exact: true }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, `consent-preferences-${lang}.png`) });
+    expect(errors).toEqual([]);
   });
 }
 
