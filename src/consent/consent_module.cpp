@@ -1,22 +1,20 @@
 // consent_module.cpp: the consent WebAssembly module: the core's consent model behind a small C ABI for
 // web/consent.js. No Emscripten runtime JS: the module is standalone (it imports nothing the page must know
-// about), the config is embedded (the banner texts are files of their own, one per language), and strings cross
-// the boundary as UTF-8 in memory.
+// about), the config is compiled in (core/consent_config.hpp; the banner's words are files of their own, one per
+// language), and strings cross the boundary as UTF-8 in memory.
 //
 // Calling convention: JS asks jc_input(n) for n bytes, writes UTF-8 there, calls a function; a function that
-// returns text returns a pointer and jc_output_size() says how many bytes. The input and output buffers stay
-// valid until the next call. The input holds at most kInputCapacity bytes: for more, jc_input returns 0, writes
-// nothing, and the call sees an empty input (no record: no consent), which is how an over-long stored record is
-// treated anyway.
+// returns text returns a pointer and jc_output_size() says how many bytes. The input and output stay valid until
+// the next call. Several inputs are written as lines of one buffer ('\n' never occurs in them: JSON records escape
+// control characters, the other fields are checked by the core).
 //
-// Memory: no malloc. The little the encoders allocate (std::string) comes from a bump arena above the heap base,
-// reset at the start of every exported call (each call's allocations die with it, but its output, which JS reads
-// before the next call). The arena grows the wasm memory when it needs to; a call allocates a small multiple of
-// its input, which is bounded. Several inputs are written as lines of one buffer ('\n' never occurs in them:
-// JSON records escape control characters, the other fields are checked by the core).
+// Memory: nothing is allocated. The input holds at most kInputCapacity bytes: for more, jc_input returns 0,
+// and the call sees an empty input (no record: no consent, as for any unreadable record). The output is a fixed
+// buffer larger than any output an input that fits can produce; if it ever overflowed, the call would return
+// "" (an error the JS handles), never a trap.
 //
-//   jc_init()                          1: the config is compiled in (a constant table, core/consent_config.hpp)
-//   jc_config()                        the embedded config (JSON) for drawing the banner
+//   jc_init()                          1 (the config is a constant: there is nothing that can fail)
+//   jc_config()                        the config's structure (JSON) for drawing the banner
 //   jc_state(gpc, now_ms)              input: a stored record (may be empty or garbage)
 //                                      -> {"valid","reason","record_error","categories","services",
 //                                          "gpc_applied","gpc_overrode","expires_ms","consent_mode"}
@@ -25,10 +23,9 @@
 //                                      -> "<record JSON>\n<receipt JSON>", or "" when refused
 //   jc_remove(kind, gpc, now)          input lines: the stored record, then names present (cookies if kind is 0,
 //                                      storage keys if 1) -> the names to delete, one per line
+#include <cstddef>
 #include <cstdint>
-#include <string>
 #include <string_view>
-#include <utility>
 
 #include "core/consent.hpp"
 #include "core/consent_config.hpp"
@@ -36,41 +33,57 @@
 
 extern "C" const unsigned char jupiter_consent_config[];
 extern "C" const unsigned int jupiter_consent_config_size;
-extern "C" unsigned char __heap_base;  // the linker's: the first byte after data and stack
-
-// ---- the arena behind operator new ------------------------------------------------------------------------
-namespace {
-std::size_t g_arena_used = 0;
-constexpr std::size_t kPage = 65536;
-
-// Starts a call: everything allocated before is free again.
-void new_call() { g_arena_used = 0; }
-}  // namespace
-
-void* operator new(std::size_t n) {
-  const std::size_t start = reinterpret_cast<std::size_t>(&__heap_base) + g_arena_used;
-  const std::size_t end = start + ((n + 15) & ~std::size_t{15});
-  const std::size_t have = __builtin_wasm_memory_size(0) * kPage;
-  if (end > have && __builtin_wasm_memory_grow(0, (end - have + kPage - 1) / kPage) < 0) __builtin_trap();
-  g_arena_used = end - reinterpret_cast<std::size_t>(&__heap_base);
-  return reinterpret_cast<void*>(start);
-}
-void operator delete(void*) noexcept {}
-void operator delete(void*, std::size_t) noexcept {}
 
 namespace {
 
 using namespace jupiter::consent;
+using jupiter::json_lite::Out;
+
+constexpr std::size_t kInputCapacity = 64u * 1024u;
+// The largest output: jc_remove's names, at most the input; a decision with 128 services is about 20 KB.
+constexpr std::size_t kOutputCapacity = kInputCapacity + 32u * 1024u;
+
+char g_input[kInputCapacity];
+std::string_view g_in;
+
+// The output of the current call.
+class Output final : public Out {
+ public:
+  void write(std::string_view s) override {
+    if (s.size() > sizeof data_ - size_) {
+      overflow_ = true;
+      return;
+    }
+    for (char c : s) data_[size_++] = c;
+  }
+  void start() { size_ = 0, overflow_ = false; }
+  // The call's result: what was written, or "" if it did not fit.
+  const char* finish() {
+    if (overflow_) size_ = 0;
+    return data_;
+  }
+  void clear() { size_ = 0; }
+  std::size_t size() const { return size_; }
+
+ private:
+  char data_[kOutputCapacity];
+  std::size_t size_ = 0;
+  bool overflow_ = false;
+};
+Output g_out;
+const char* g_result = nullptr;
+std::size_t g_result_size = 0;
 
 const Config& config() { return embedded_config(); }
 
-constexpr std::size_t kInputCapacity = 64u * 1024u;
-char g_input[kInputCapacity];
-std::string_view g_in;
-std::string g_out;
-
-std::string_view embedded(const unsigned char* data, unsigned int size) {
-  return {reinterpret_cast<const char*>(data), size};
+const char* result(const char* data, std::size_t size) {
+  g_result = data;
+  g_result_size = size;
+  return data;
+}
+const char* result_of_output() {
+  const char* data = g_out.finish();
+  return result(data, g_out.size());
 }
 
 // Splits the first line off `rest` (all of it when there is no newline).
@@ -81,48 +94,44 @@ std::string_view next_line(std::string_view& rest) {
   return line;
 }
 
-const char* output(std::string text) {
-  g_out = std::move(text);
-  return g_out.c_str();
+// `,"key":` (the first member without the comma).
+void key(const char* name) {
+  if (g_out.size() > 1) g_out.put(',');
+  jupiter::json_lite::write_string(g_out, name);
+  g_out.put(':');
 }
+void member(const char* name, bool b) { key(name), g_out.write(b ? "true" : "false"); }
+void member(const char* name, std::string_view s) { key(name), jupiter::json_lite::write_string(g_out, s); }
 
-// Appends `key` (already JSON, with its quotes and colon) and a boolean.
-void append_bool(std::string& out, const char* key, bool b) {
-  out += key;
-  out += b ? "true" : "false";
-}
-
-// Appends `key` and a string value (the names of the core's enums need no escaping).
-void append_name(std::string& out, const char* key, std::string_view name) {
-  out += key;
-  out += '"';
-  out += name;
-  out += '"';
-}
-
-std::string state_json(const RecordDecode& decoded, const Effective& e) {
-  std::string out = "{\"categories\":{";
+void write_state(const RecordDecode& decoded, const Effective& e) {
+  g_out.put('{');
+  key("categories");
   for (Category c : kCategories) {
-    if (c != Category::Necessary) out += ',';
-    jupiter::json_lite::append_string(out, category_name(c));
-    append_bool(out, ":", e.granted(c));
+    g_out.put(c == Category::Necessary ? '{' : ',');
+    jupiter::json_lite::write_string(g_out, category_name(c));
+    g_out.write(e.granted(c) ? ":true" : ":false");
   }
-  out += "},\"consent_mode\":";
-  out += consent_mode_json(consent_mode_state(e));
-  out += ",\"expires_ms\":";
-  jupiter::json_lite::append_int(out, e.validity.expires_ms);
-  append_bool(out, ",\"gpc_applied\":", e.gpc_applied);
-  append_bool(out, ",\"gpc_overrode\":", e.gpc_overrode);
-  append_name(out, ",\"reason\":", reason_name(e.validity.reason));
-  append_name(out, ",\"record_error\":", record_error_name(decoded.error));
-  out += ",\"services\":[";
+  g_out.put('}');
+  key("consent_mode");
+  write_consent_mode(g_out, consent_mode_state(e));
+  key("expires_ms");
+  jupiter::json_lite::write_int(g_out, e.validity.expires_ms);
+  member("gpc_applied", e.gpc_applied);
+  member("gpc_overrode", e.gpc_overrode);
+  member("reason", reason_name(e.validity.reason));
+  member("record_error", record_error_name(decoded.error));
+  key("services");
+  char sep = '[';
   for (std::size_t i = 0; i < config().services.size(); ++i) {
     if (!e.services[i]) continue;
-    if (out.back() != '[') out += ',';
-    jupiter::json_lite::append_string(out, config().services[i].id);
+    g_out.put(sep);
+    sep = ',';
+    jupiter::json_lite::write_string(g_out, config().services[i].id);
   }
-  append_bool(out, "],\"valid\":", e.validity.valid);
-  return out + "}";
+  if (sep == '[') g_out.put('[');
+  g_out.put(']');
+  member("valid", e.validity.valid);
+  g_out.put('}');
 }
 
 // "id=1 id=0" -> the service toggles. Malformed pairs are ignored (so are unknown ids).
@@ -147,24 +156,24 @@ __attribute__((export_name("jc_input"))) char* jc_input(unsigned int size) {
 }
 
 __attribute__((export_name("jc_output_size"))) unsigned int jc_output_size() {
-  return static_cast<unsigned int>(g_out.size());
+  return static_cast<unsigned int>(g_result_size);
 }
 
 __attribute__((export_name("jc_init"))) int jc_init() { return 1; }
 
 __attribute__((export_name("jc_config"))) const char* jc_config() {
-  new_call();
-  return output(std::string(embedded(jupiter_consent_config, jupiter_consent_config_size)));
+  return result(reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size);
 }
 
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {
-  new_call();
+  g_out.start();
   const RecordDecode decoded = decode_record(config(), g_in);
-  return output(state_json(decoded, effective(config(), decoded, gpc != 0, static_cast<std::int64_t>(now_ms))));
+  write_state(decoded, effective(config(), decoded, gpc != 0, static_cast<std::int64_t>(now_ms)));
+  return result_of_output();
 }
 
 __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int categories, int gpc, double now_ms) {
-  new_call();
+  g_out.start();
   std::string_view rest = g_in;
   const RecordDecode previous = decode_record(config(), next_line(rest));
   const std::string_view consent_id = next_line(rest);
@@ -176,25 +185,26 @@ __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int 
   parse_overrides(next_line(rest), choices);
   const Decision d = decide(config(), previous.get(), static_cast<Action>(action), choices,
                             static_cast<std::int64_t>(now_ms), consent_id, language, gpc != 0);
-  if (!d.ok()) return output({});
-  const Receipt receipt = build_receipt(config(), d.record, banner_hash, ui_version);
-  if (!receipt.ok()) return output({});
-  return output(encode_record(config(), d.record) + "\n" + receipt.json);
+  if (d.ok()) {
+    write_record(g_out, config(), d.record);
+    g_out.put('\n');
+    if (write_receipt(g_out, config(), d.record, banner_hash, ui_version) != ReceiptError::None) g_out.clear();
+  }
+  return result_of_output();
 }
 
 __attribute__((export_name("jc_remove"))) const char* jc_remove(int kind, int gpc, double now_ms) {
-  new_call();
+  g_out.start();
   std::string_view rest = g_in;
   const RecordDecode decoded = decode_record(config(), next_line(rest));
   const Effective e = effective(config(), decoded, gpc != 0, static_cast<std::int64_t>(now_ms));
-  std::string out;
   while (!rest.empty()) {
     const std::string_view name = next_line(rest);
     if (!should_remove(config(), e, name, kind ? StoreKind::Storage : StoreKind::Cookie)) continue;
-    out += name;
-    out += '\n';
+    g_out.write(name);
+    g_out.put('\n');
   }
-  return output(std::move(out));
+  return result_of_output();
 }
 
 }  // extern "C"

@@ -214,9 +214,9 @@ inline constexpr std::size_t kMaxConfigBytes = 1024u * 1024u;
 inline constexpr std::size_t kMaxPatterns = 32;
 
 std::string num(std::size_t n) {
-  std::string s;
-  json_lite::append_int(s, static_cast<std::int64_t>(n));
-  return s;
+  json_lite::StringOut s;
+  json_lite::write_int(s, static_cast<std::int64_t>(n));
+  return std::move(s.text);
 }
 
 // What a decoded Config views. Texts live in a deque (its elements never move); each list is filled completely
@@ -553,7 +553,7 @@ class RecordReader {
   void fail(RecordError e, const char* detail) {
     if (ok()) error_ = e, detail_ = detail;
   }
-  void fill(RecordDecode& out) const { out.error = error_, out.detail = detail_; }
+  RecordError result(const char*& detail) const { return detail = detail_, error_; }
 
   // The field of the given type, or Missing after recording why not (detail: `name`).
   Value field(const char* name, Type type) {
@@ -580,46 +580,60 @@ class RecordReader {
   char buf_[80];  // the longest record string is 64 bytes
 };
 
-// Reads {"name": bool, ...} members; `on_member(name, value)` returns the error for a bad name, or None.
-template <class F>
-void read_flags(RecordReader& r, Value obj, std::size_t max_members, F on_member) {
+// Reads {"name": bool, ...}: the four categories (config == nullptr), or the services, whose ids are checked and
+// kept as bits when the config has them.
+void read_choices(RecordReader& r, Value obj, const Config* config, Record& rec) {
+  unsigned seen_categories = 0;
+  ServiceSet seen_services;
   std::size_t count = 0;
   for (Members m(obj); m.next() && r.ok();) {
     char buf[65];
     const std::size_t n = m.key().decode(buf, sizeof buf);
-    if (++count > max_members) r.fail(RecordError::Tampered, "too many entries");
-    else if (!m.value().is(Type::Bool)) r.fail(RecordError::WrongType, "a choice is not a boolean");
-    else on_member(std::string_view(buf, n < sizeof buf ? n : sizeof buf), m.value().boolean());
+    const std::string_view name(buf, n < sizeof buf ? n : sizeof buf);
+    const bool on = m.value().boolean();
+    if (++count > kMaxServices) {
+      r.fail(RecordError::Tampered, "too many entries");
+    } else if (!m.value().is(Type::Bool)) {
+      r.fail(RecordError::WrongType, "a choice is not a boolean");
+    } else if (!config) {
+      const auto c = parse_category(name);
+      const unsigned bit = c ? 1u << static_cast<unsigned>(*c) : 0;
+      if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
+      else if (seen_categories & bit) r.fail(RecordError::NotJson, "a key is given twice");
+      else rec.categories.set(*c, on);
+      seen_categories |= bit;
+    } else if (!valid_service_id(name)) {
+      r.fail(RecordError::Tampered, "services has a malformed id");
+    } else if (const int i = config->service_index(name); i >= 0) {
+      const auto at = static_cast<std::size_t>(i);
+      if (seen_services[at]) r.fail(RecordError::NotJson, "a key is given twice");
+      seen_services.set(at);
+      rec.services.set(at, on);
+    }
   }
+  if (!config && r.ok() && seen_categories != 0x1Eu)
+    r.fail(RecordError::MissingField, "categories lacks one of the four");
 }
 
-}  // namespace
-
-RecordDecode decode_record(const Config& config, std::string_view text) {
-  RecordDecode out;
-  auto fail = [&out](RecordError e, const char* detail) {
-    out.error = e;
-    out.detail = detail;
-    out.record = Record{};
-    return out;
-  };
-  if (text.empty()) return fail(RecordError::Empty, "nothing stored");
+// The record in `text`, or why there is none (detail: for the console).
+RecordError read_record(const Config& config, std::string_view text, Record& rec, const char*& detail) {
+  detail = "";
+  if (text.empty()) return detail = "nothing stored", RecordError::Empty;
   switch (json_lite::check_object(text, kMaxRecordBytes)) {
     case json_lite::Status::Ok: break;
-    case json_lite::Status::TooLarge: return fail(RecordError::TooLarge, "more than 32 KB");
-    case json_lite::Status::NotJson: return fail(RecordError::NotJson, "not JSON");
-    case json_lite::Status::NotObject: return fail(RecordError::NotObject, "the document is not an object");
+    case json_lite::Status::TooLarge: return detail = "more than 32 KB", RecordError::TooLarge;
+    case json_lite::Status::NotJson: return detail = "not JSON", RecordError::NotJson;
+    case json_lite::Status::NotObject: return detail = "not an object", RecordError::NotObject;
   }
   const Value doc = Value::document(text);
 
   // The schema first: a record from another schema may have any shape, so nothing else is read from it.
   bool duplicate = false;
   const Value schema = doc.find("schema", &duplicate);
-  if (duplicate) return fail(RecordError::NotJson, "schema is given twice");
-  if (schema.integer() != kRecordSchema) return fail(RecordError::UnknownSchema, "schema is not 1");
+  if (duplicate) return detail = "schema is given twice", RecordError::NotJson;
+  if (schema.integer() != kRecordSchema) return detail = "schema is not 1", RecordError::UnknownSchema;
 
   RecordReader r(doc);
-  Record& rec = out.record;
   rec.consent_id = r.string("consent_id");
   rec.policy_version = r.string("policy_version");
   const std::int64_t revision = r.integer("revision");
@@ -634,107 +648,136 @@ RecordDecode decode_record(const Config& config, std::string_view text) {
     if (auto a = parse_action(action)) rec.action = *a;
     else r.fail(RecordError::Tampered, "action is unknown");
   }
-
-  // categories: exactly the four names, each a boolean.
-  unsigned seen = 0;
-  read_flags(r, r.field("categories", Type::Object), kCategories.size() + 1, [&](std::string_view name, bool on) {
-    const auto c = parse_category(name);
-    const unsigned bit = c ? 1u << static_cast<unsigned>(*c) : 0;
-    if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
-    else if (seen & bit) r.fail(RecordError::NotJson, "a key is given twice");
-    seen |= bit;
-    if (c) rec.categories.set(*c, on);
-  });
-  if (r.ok() && seen != 0x1Eu) r.fail(RecordError::MissingField, "categories lacks one of the four");
-
-  // services: ids checked; those of the config kept as bits.
-  ServiceSet seen_services;
-  read_flags(r, r.field("services", Type::Object), kMaxServices, [&](std::string_view id, bool on) {
-    const int i = config.service_index(id);
-    if (!valid_service_id(id)) r.fail(RecordError::Tampered, "services has a malformed id");
-    else if (i >= 0 && seen_services.test(static_cast<std::size_t>(i)))
-      r.fail(RecordError::NotJson, "a key is given twice");
-    if (i < 0) return;
-    seen_services.set(static_cast<std::size_t>(i));
-    rec.services.set(static_cast<std::size_t>(i), on);
-  });
-
+  read_choices(r, r.field("categories", Type::Object), nullptr, rec);
+  read_choices(r, r.field("services", Type::Object), &config, rec);
   if (r.ok())
     if (const char* problem = record_problem(rec)) r.fail(RecordError::Tampered, problem);
-  if (!r.ok()) {
-    r.fill(out);
-    out.record = Record{};
-  }
+  return r.result(detail);
+}
+
+}  // namespace
+
+RecordDecode decode_record(const Config& config, std::string_view text) {
+  RecordDecode out;
+  const char* detail = "";
+  out.error = read_record(config, text, out.record, detail);
+  out.detail = detail;
+  if (!out.ok()) out.record = Record{};
   return out;
 }
 
 namespace {
 
-// One member of a JSON object being written: a string, raw JSON (an object, a list, true/false) or an integer.
+// One member of a JSON object being written. Nested values (categories, services, regions) are written in place,
+// so that nothing is built in a temporary string.
 struct Member {
-  enum class Kind : std::uint8_t { String, Raw, Integer };
+  enum class Kind : std::uint8_t { String, Integer, Bool, Categories, Services, Regions };
   std::string_view key;
-  Kind kind = Kind::Raw;
-  std::string_view text;
-  std::int64_t number = 0;
+  Kind kind = Kind::Bool;
+  std::string_view text;                    // String
+  std::int64_t number = 0;                  // Integer; Bool (0 or 1); Categories (the set's bits)
+  const Config* config = nullptr;           // Services
+  const ServiceSet* services = nullptr;     // Services
+  Span<std::string_view> regions;           // Regions
 };
-Member str(std::string_view key, std::string_view value) { return {key, Member::Kind::String, value, 0}; }
-Member raw(std::string_view key, std::string_view json) { return {key, Member::Kind::Raw, json, 0}; }
-Member boolean(std::string_view key, bool on) { return raw(key, on ? "true" : "false"); }
-Member integer(std::string_view key, std::int64_t value) { return {key, Member::Kind::Integer, {}, value}; }
+Member member(std::string_view key, Member::Kind kind, std::int64_t number = 0) {
+  Member m;
+  m.key = key;
+  m.kind = kind;
+  m.number = number;
+  return m;
+}
+Member str(std::string_view key, std::string_view value) {
+  Member m = member(key, Member::Kind::String);
+  m.text = value;
+  return m;
+}
+Member integer(std::string_view key, std::int64_t value) { return member(key, Member::Kind::Integer, value); }
+Member boolean(std::string_view key, bool on) { return member(key, Member::Kind::Bool, on ? 1 : 0); }
 
-// The members as one canonical JSON object: keys sorted (one writer for every object this file makes, so the
-// order is right by construction and the module carries one copy of it).
-std::string object_json(Member* members, std::size_t count) {
+void write_object(json_lite::Out& out, Member* members, std::size_t count);
+
+void write_value(json_lite::Out& out, const Member& m) {
+  switch (m.kind) {
+    case Member::Kind::String: json_lite::write_string(out, m.text); return;
+    case Member::Kind::Integer: json_lite::write_int(out, m.number); return;
+    case Member::Kind::Bool: out.write(m.number ? "true" : "false"); return;
+    case Member::Kind::Categories: {
+      Member flags[kCategories.size()];
+      for (std::size_t i = 0; i < kCategories.size(); ++i)
+        flags[i] = boolean(category_name(kCategories[i]), (m.number >> static_cast<int>(kCategories[i])) & 1);
+      write_object(out, flags, kCategories.size());
+      return;
+    }
+    case Member::Kind::Services: {  // {"<id>": bool} for every service of the config
+      Member flags[kMaxServices];
+      const std::size_t n = std::min(m.config->services.size(), kMaxServices);
+      for (std::size_t i = 0; i < n; ++i) flags[i] = boolean(m.config->services[i].id, (*m.services)[i]);
+      write_object(out, flags, n);
+      return;
+    }
+    case Member::Kind::Regions:
+      for (std::size_t i = 0; i < m.regions.size(); ++i) {
+        out.put(i ? ',' : '[');
+        json_lite::write_string(out, m.regions[i]);
+      }
+      out.put(']');
+      return;
+  }
+}
+
+// The members as one canonical JSON object, keys sorted: one writer for every object this file makes, so the
+// order is right by construction.
+void write_object(json_lite::Out& out, Member* members, std::size_t count) {
   for (std::size_t i = 1; i < count; ++i)  // insertion sort: a handful of members, and small code
     for (std::size_t j = i; j > 0 && members[j].key < members[j - 1].key; --j) std::swap(members[j], members[j - 1]);
-  std::string out = "{";
+  out.put('{');
   for (std::size_t i = 0; i < count; ++i) {
-    const Member& m = members[i];
-    if (i) out += ',';
-    json_lite::append_string(out, m.key);
-    out += ':';
-    if (m.kind == Member::Kind::String) json_lite::append_string(out, m.text);
-    else if (m.kind == Member::Kind::Integer) json_lite::append_int(out, m.number);
-    else out += m.text;
+    if (i) out.put(',');
+    json_lite::write_string(out, members[i].key);
+    out.put(':');
+    write_value(out, members[i]);
   }
-  return out + '}';
+  out.put('}');
 }
 
-std::string categories_json(CategorySet set) {
-  Member members[kCategories.size()];
-  for (std::size_t i = 0; i < kCategories.size(); ++i)
-    members[i] = boolean(category_name(kCategories[i]), set.has(kCategories[i]));
-  return object_json(members, kCategories.size());
-}
-
-// {"<id>": bool} for every service of the config.
-std::string services_json(const Config& config, const ServiceSet& services) {
-  Member members[kMaxServices];
-  const std::size_t n = std::min(config.services.size(), kMaxServices);
-  for (std::size_t i = 0; i < n; ++i) members[i] = boolean(config.services[i].id, services[i]);
-  return object_json(members, n);
+std::uint8_t bits_of(CategorySet set) {
+  std::uint8_t bits = 0;
+  for (Category c : kCategories)
+    if (set.has(c)) bits = static_cast<std::uint8_t>(bits | (1u << static_cast<unsigned>(c)));
+  return bits;
 }
 
 // What a record and its receipt both say about a decision, plus `extra`, as one object.
-std::string decision_json(const Config& config, const Record& r, std::initializer_list<Member> extra) {
-  const std::string categories = categories_json(r.categories);
-  const std::string services = services_json(config, r.services);
-  Member members[16] = {str("action", action_name(r.action)), raw("categories", categories),
-                        str("consent_id", r.consent_id),      boolean("gpc", r.gpc),
-                        str("language", r.language),          str("policy_version", r.policy_version),
-                        integer("revision", r.revision),      raw("services", services)};
+void write_decision(json_lite::Out& out, const Config& config, const Record& r, std::initializer_list<Member> extra) {
+  Member services = member("services", Member::Kind::Services);
+  services.config = &config;
+  services.services = &r.services;
+  Member members[16] = {str("action", action_name(r.action)),
+                        member("categories", Member::Kind::Categories, bits_of(r.categories)),
+                        str("consent_id", r.consent_id),
+                        boolean("gpc", r.gpc),
+                        str("language", r.language),
+                        str("policy_version", r.policy_version),
+                        integer("revision", r.revision),
+                        services};
   std::size_t n = 8;
   for (const Member& m : extra) members[n++] = m;
-  return object_json(members, n);
+  write_object(out, members, n);
 }
 
 }  // namespace
 
+void write_record(json_lite::Out& out, const Config& config, const Record& r) {
+  write_decision(out, config, r,
+                 {integer("first_decision_ms", r.first_decision_ms), integer("last_decision_ms", r.last_decision_ms),
+                  integer("schema", r.schema)});
+}
+
 std::string encode_record(const Config& config, const Record& r) {
-  return decision_json(config, r,
-                       {integer("first_decision_ms", r.first_decision_ms),
-                        integer("last_decision_ms", r.last_decision_ms), integer("schema", r.schema)});
+  json_lite::StringOut out;
+  write_record(out, config, r);
+  return std::move(out.text);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -874,42 +917,54 @@ ConsentModeState consent_mode_state(const Effective& e) {
 
 namespace {
 // Every Consent Mode type, plus "region" (when not global) and "wait_for_update" for a default.
-std::string mode_json(ConsentModeState s, const ConsentModeDefault* d) {
+void write_mode(json_lite::Out& out, ConsentModeState s, const ConsentModeDefault* d) {
   Member members[kConsentTypes.size() + 2];
   std::size_t n = 0;
   for (ConsentType t : kConsentTypes) members[n++] = str(consent_type_name(t), s.granted(t) ? "granted" : "denied");
-  std::string regions = "[";
   if (d && !d->regions.empty()) {
-    for (const auto& r : d->regions) {
-      if (regions.size() > 1) regions.push_back(',');
-      json_lite::append_string(regions, r);
-    }
-    regions += ']';
-    members[n++] = raw("region", regions);
+    members[n] = member("region", Member::Kind::Regions);
+    members[n++].regions = d->regions;
   }
   if (d) members[n++] = integer("wait_for_update", d->wait_for_update_ms);
-  return object_json(members, n);
+  write_object(out, members, n);
 }
 }  // namespace
 
-std::string consent_mode_json(ConsentModeState s) { return mode_json(s, nullptr); }
+void write_consent_mode(json_lite::Out& out, ConsentModeState s) { write_mode(out, s, nullptr); }
 
-std::string consent_mode_default_json(const ConsentModeDefault& d) { return mode_json(d.state, &d); }
+std::string consent_mode_json(ConsentModeState s) {
+  json_lite::StringOut out;
+  write_mode(out, s, nullptr);
+  return std::move(out.text);
+}
+
+std::string consent_mode_default_json(const ConsentModeDefault& d) {
+  json_lite::StringOut out;
+  write_mode(out, d.state, &d);
+  return std::move(out.text);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] receipt
 // ---------------------------------------------------------------------------------------------------------
+ReceiptError write_receipt(json_lite::Out& out, const Config& config, const Record& record,
+                           std::string_view banner_hash, std::string_view ui_version) {
+  if (record_problem(record)) return ReceiptError::BadRecord;
+  if (!valid_banner_hash(banner_hash)) return ReceiptError::BadBannerHash;
+  if (!valid_ui_version(ui_version)) return ReceiptError::BadUiVersion;
+  write_decision(out, config, record,
+                 {str("banner_hash", banner_hash), integer("receipt_schema", kReceiptSchema),
+                  integer("time_ms", record.last_decision_ms), str("ui_version", ui_version)});
+  return ReceiptError::None;
+}
+
 Receipt build_receipt(const Config& config, const Record& record, std::string_view banner_hash,
                       std::string_view ui_version) {
-  Receipt out;
-  if (record_problem(record)) out.error = ReceiptError::BadRecord;
-  else if (!valid_banner_hash(banner_hash)) out.error = ReceiptError::BadBannerHash;
-  else if (!valid_ui_version(ui_version)) out.error = ReceiptError::BadUiVersion;
-  if (!out.ok()) return out;
-  out.json = decision_json(config, record,
-                           {str("banner_hash", banner_hash), integer("receipt_schema", kReceiptSchema),
-                            integer("time_ms", record.last_decision_ms), str("ui_version", ui_version)});
-  return out;
+  json_lite::StringOut out;
+  Receipt receipt;
+  receipt.error = write_receipt(out, config, record, banner_hash, ui_version);
+  if (receipt.ok()) receipt.json = std::move(out.text);
+  return receipt;
 }
 
 // ---------------------------------------------------------------------------------------------------------

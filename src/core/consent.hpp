@@ -35,9 +35,9 @@
 //   consent id come in as arguments; bad input comes back as values.
 // - Small by design: this code is compiled into the consent WebAssembly module every page loads. The config is
 //   views (string_view, Span) over constant data or an owning document; a record keeps its texts inline and its
-//   per-service choices as bits indexed like the config's services; reading JSON allocates nothing. Only the
-//   functions that return std::string or std::vector allocate, and the module uses none of them but the
-//   encoders.
+//   per-service choices as bits indexed like the config's services; reading JSON allocates nothing, and the
+//   writers write to a json_lite::Out. Only the functions that return std::string or std::vector allocate; the
+//   module uses none of them, so it links no allocator.
 #pragma once
 #include <array>
 #include <bitset>
@@ -48,6 +48,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/json_lite.hpp"
 
 namespace jupiter::consent {
 
@@ -346,8 +348,9 @@ struct RecordDecode {
 // Never throws, never allocates. Unknown fields are ignored (additive changes need no schema bump).
 RecordDecode decode_record(const Config& config, std::string_view json_text);
 // Canonical JSON (keys sorted); decode_record(config, encode_record(config, r)).record == r for every record
-// decide() or decode_record() made with that config.
+// decide() or decode_record() made with that config. write_record writes the same to any output.
 std::string encode_record(const Config& config, const Record& r);
+void write_record(json_lite::Out& out, const Config& config, const Record& r);
 
 // ---------------------------------------------------------------------------------------------------------
 // Derived state
@@ -387,6 +390,7 @@ std::vector<std::string_view> granted_services(const Config& config, const Effec
 ConsentModeState consent_mode_state(const Effective& e);
 // {"ad_personalization":"denied",...}, every type, keys sorted: the argument of gtag('consent', 'update', ...).
 std::string consent_mode_json(ConsentModeState s);
+void write_consent_mode(json_lite::Out& out, ConsentModeState s);
 // The same plus "region" (when not global) and "wait_for_update": the argument of gtag('consent', 'default', ...).
 std::string consent_mode_default_json(const ConsentModeDefault& d);
 
@@ -410,6 +414,9 @@ struct Receipt {
 //   ui_version:  [A-Za-z0-9._+-], 1..32 bytes
 Receipt build_receipt(const Config& config, const Record& record, std::string_view banner_hash,
                       std::string_view ui_version);
+// The same written to any output; nothing is written unless it returns None.
+ReceiptError write_receipt(json_lite::Out& out, const Config& config, const Record& record,
+                           std::string_view banner_hash, std::string_view ui_version);
 
 // The field checks the receipt builder applies, for other producers of receipts (the backend, the checkout).
 bool valid_consent_id(std::string_view s);   // [A-Za-z0-9_-], 8..64 bytes

@@ -344,36 +344,34 @@ bool Members::next() {
   return true;
 }
 
-void append_string(std::string& out, std::string_view s) {
+void write_string(Out& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    } else {
-      out.push_back(c);
-    }
+  out.put('"');
+  std::size_t plain = 0;  // the start of the run of characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.write(s.substr(plain, i - plain));
+    const char escaped[] = {'\\', 'u', '0', '0', kHex[u >> 4], kHex[u & 15]};
+    if (u < 0x20) out.write(std::string_view(escaped, sizeof escaped));
+    else out.put('\\'), out.put(static_cast<char>(u));
+    plain = i + 1;
   }
-  out.push_back('"');
+  out.write(s.substr(plain));
+  out.put('"');
 }
 
-void append_int(std::string& out, std::int64_t v) {
+void write_int(Out& out, std::int64_t v) {
   char buf[24];
-  int n = 0;
+  std::size_t n = sizeof buf;
   // Work in negative numbers so that INT64_MIN has a digit string too.
   std::int64_t x = v < 0 ? v : -v;
   do {
-    buf[n++] = static_cast<char>('0' - x % 10);
+    buf[--n] = static_cast<char>('0' - x % 10);
     x /= 10;
   } while (x != 0);
-  if (v < 0) out.push_back('-');
-  while (n > 0) out.push_back(buf[--n]);
+  if (v < 0) buf[--n] = '-';
+  out.write(std::string_view(buf + n, sizeof buf - n));
 }
 
 }  // namespace jupiter::json_lite

@@ -75,9 +75,26 @@ class Members {
   Value value_;
 };
 
-// Appends `s` as a JSON string literal (quotes, escapes for '"', '\\' and control characters).
-void append_string(std::string& out, std::string_view s);
-// Appends a signed integer in decimal.
-void append_int(std::string& out, std::int64_t v);
+// Where written JSON goes: a std::string (StringOut) for most callers; the consent module writes into a fixed
+// buffer of its own, so that it links no std::string and no allocator at all.
+class Out {
+ public:
+  virtual void write(std::string_view text) = 0;
+  void put(char c) { write(std::string_view(&c, 1)); }
+
+ protected:
+  ~Out() = default;
+};
+
+class StringOut final : public Out {
+ public:
+  std::string text;
+  void write(std::string_view s) override { text.append(s); }
+};
+
+// Writes `s` as a JSON string literal (quotes, escapes for '"', '\\' and control characters).
+void write_string(Out& out, std::string_view s);
+// Writes a signed integer in decimal.
+void write_int(Out& out, std::int64_t v);
 
 }  // namespace jupiter::json_lite

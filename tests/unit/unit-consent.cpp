@@ -848,16 +848,16 @@ TEST_CASE("json_lite refuses malformed, oversized and too deep input with a stat
 }
 
 TEST_CASE("json_lite writes strings and integers that read back") {
-  std::string out;
-  jupiter::json_lite::append_string(out, std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
-  CHECK(out == "\"q\\\"b\\\\c\\u0001\\u001f\xc3\xa9\"");
-  const std::string doc = "{\"k\":" + out + "}";
+  jupiter::json_lite::StringOut out;
+  jupiter::json_lite::write_string(out, std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
+  CHECK(out.text == "\"q\\\"b\\\\c\\u0001\\u001f\xc3\xa9\"");
+  const std::string doc = "{\"k\":" + out.text + "}";
   REQUIRE(jupiter::json_lite::check_object(doc, 100) == jupiter::json_lite::Status::Ok);
   CHECK(jupiter::json_lite::Value::document(doc).find("k").text() == std::string("q\"b\\c\x01\x1f\xc3\xa9", 9));
   for (std::int64_t v : {std::int64_t{0}, std::int64_t{7}, std::int64_t{-42}, INT64_MAX, INT64_MIN}) {
-    std::string s;
-    jupiter::json_lite::append_int(s, v);
-    CHECK(s == std::to_string(v));
+    jupiter::json_lite::StringOut s;
+    jupiter::json_lite::write_int(s, v);
+    CHECK(s.text == std::to_string(v));
   }
 }
 
