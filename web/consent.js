@@ -365,7 +365,6 @@
     ex = instance.exports;
     mem = ex.memory;
     if (ex._initialize) ex._initialize();
-    if (!ex.jc_init()) throw new Error("consent: the embedded config is unusable");
     config = JSON.parse(get(ex.jc_config()));
     T = texts;
     root = el("div", { id: "jc-root", class: "jc", lang: lang, dir: T.dir || "ltr" });

@@ -13,7 +13,6 @@
 // buffer larger than any output an input that fits can produce; if it ever overflowed, the call would return
 // "" (an error the JS handles), never a trap.
 //
-//   jc_init()                          1 (the config is a constant: there is nothing that can fail)
 //   jc_config()                        the config's structure (JSON) for drawing the banner
 //   jc_state(gpc, now_ms)              input: a stored record (may be empty or garbage)
 //                                      -> {"valid","reason","record_error","categories","services",
@@ -158,8 +157,6 @@ __attribute__((export_name("jc_input"))) char* jc_input(unsigned int size) {
 __attribute__((export_name("jc_output_size"))) unsigned int jc_output_size() {
   return static_cast<unsigned int>(g_result_size);
 }
-
-__attribute__((export_name("jc_init"))) int jc_init() { return 1; }
 
 __attribute__((export_name("jc_config"))) const char* jc_config() {
   return result(reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size);

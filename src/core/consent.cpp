@@ -506,11 +506,25 @@ ConsentModeDefault consent_mode_default_for(const Config& config, std::string_vi
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] record invariants and codec
 // ---------------------------------------------------------------------------------------------------------
+// The details of a bad record (RecordDecode::detail) are for people: the server's error messages, the tests, the
+// console. The consent module reports only the error kind, so its build (JUPITER_CONSENT_TERSE) leaves the texts
+// out: a record problem is then still a non-empty "-".
+#ifdef JUPITER_CONSENT_TERSE
+#define JC_DETAIL(text) "-"
+#else
+#define JC_DETAIL(text) text
+#endif
 bool operator==(const Record& a, const Record& b) {
   return a.schema == b.schema && a.consent_id == b.consent_id && a.policy_version == b.policy_version &&
          a.revision == b.revision && a.categories == b.categories && a.services == b.services &&
          a.first_decision_ms == b.first_decision_ms && a.last_decision_ms == b.last_decision_ms &&
          a.language == b.language && a.gpc == b.gpc && a.action == b.action;
+}
+
+std::size_t copy_cut(char* out, std::size_t capacity, std::string_view s) {
+  const std::size_t n = s.size() < capacity ? s.size() : capacity;
+  for (std::size_t i = 0; i < n; ++i) out[i] = s[i];
+  return n;
 }
 
 bool Record::service(const Config& config, std::string_view id) const {
@@ -529,19 +543,19 @@ namespace {
 
 // The first broken invariant of a record (see Record), or nullptr when it has none.
 const char* record_problem(const Record& r) {
-  if (r.schema != kRecordSchema) return "schema";
-  if (!valid_consent_id(r.consent_id)) return "consent_id is malformed";
-  if (!valid_policy_version(r.policy_version)) return "policy_version is malformed";
-  if (r.revision < 0 || r.revision > 1'000'000'000) return "revision is out of range";
-  if (!r.categories.has(Category::Necessary)) return "categories.necessary is not granted";
-  if (r.action == Action::Unknown) return "action is unknown";
+  if (r.schema != kRecordSchema) return JC_DETAIL("schema");
+  if (!valid_consent_id(r.consent_id)) return JC_DETAIL("consent_id is malformed");
+  if (!valid_policy_version(r.policy_version)) return JC_DETAIL("policy_version is malformed");
+  if (r.revision < 0 || r.revision > 1'000'000'000) return JC_DETAIL("revision is out of range");
+  if (!r.categories.has(Category::Necessary)) return JC_DETAIL("categories.necessary is not granted");
+  if (r.action == Action::Unknown) return JC_DETAIL("action is unknown");
   if (r.action == Action::AcceptAll && r.categories != CategorySet::all())
-    return "accept_all does not grant every category";
+    return JC_DETAIL("accept_all does not grant every category");
   if ((r.action == Action::RejectAll || r.action == Action::Withdraw) && r.categories != CategorySet::only_necessary())
-    return "a reject or withdrawal grants more than necessary";
-  if (!valid_time(r.first_decision_ms) || !valid_time(r.last_decision_ms)) return "a decision time is out of range";
-  if (r.first_decision_ms > r.last_decision_ms) return "first_decision_ms is after last_decision_ms";
-  if (!valid_language(r.language)) return "language is malformed";
+    return JC_DETAIL("a reject or withdrawal grants more than necessary");
+  if (!valid_time(r.first_decision_ms) || !valid_time(r.last_decision_ms)) return JC_DETAIL("a decision time is out of range");
+  if (r.first_decision_ms > r.last_decision_ms) return JC_DETAIL("first_decision_ms is after last_decision_ms");
+  if (!valid_language(r.language)) return JC_DETAIL("language is malformed");
   return nullptr;
 }
 
@@ -559,7 +573,7 @@ class RecordReader {
   Value field(const char* name, Type type) {
     bool duplicate = false;
     const Value v = obj_.find(name, &duplicate);
-    if (duplicate) fail(RecordError::NotJson, "a key is given twice");
+    if (duplicate) fail(RecordError::NotJson, JC_DETAIL("a key is given twice"));
     else if (v.is(Type::Missing)) fail(RecordError::MissingField, name);
     else if (!v.is(type)) fail(RecordError::WrongType, name);
     else return v;
@@ -592,46 +606,46 @@ void read_choices(RecordReader& r, Value obj, const Config* config, Record& rec)
     const std::string_view name(buf, n < sizeof buf ? n : sizeof buf);
     const bool on = m.value().boolean();
     if (++count > kMaxServices) {
-      r.fail(RecordError::Tampered, "too many entries");
+      r.fail(RecordError::Tampered, JC_DETAIL("too many entries"));
     } else if (!m.value().is(Type::Bool)) {
-      r.fail(RecordError::WrongType, "a choice is not a boolean");
+      r.fail(RecordError::WrongType, JC_DETAIL("a choice is not a boolean"));
     } else if (!config) {
       const auto c = parse_category(name);
       const unsigned bit = c ? 1u << static_cast<unsigned>(*c) : 0;
-      if (!c) r.fail(RecordError::Tampered, "categories has an unknown name");
-      else if (seen_categories & bit) r.fail(RecordError::NotJson, "a key is given twice");
+      if (!c) r.fail(RecordError::Tampered, JC_DETAIL("categories has an unknown name"));
+      else if (seen_categories & bit) r.fail(RecordError::NotJson, JC_DETAIL("a key is given twice"));
       else rec.categories.set(*c, on);
       seen_categories |= bit;
     } else if (!valid_service_id(name)) {
-      r.fail(RecordError::Tampered, "services has a malformed id");
+      r.fail(RecordError::Tampered, JC_DETAIL("services has a malformed id"));
     } else if (const int i = config->service_index(name); i >= 0) {
       const auto at = static_cast<std::size_t>(i);
-      if (seen_services[at]) r.fail(RecordError::NotJson, "a key is given twice");
+      if (seen_services[at]) r.fail(RecordError::NotJson, JC_DETAIL("a key is given twice"));
       seen_services.set(at);
       rec.services.set(at, on);
     }
   }
   if (!config && r.ok() && seen_categories != 0x1Eu)
-    r.fail(RecordError::MissingField, "categories lacks one of the four");
+    r.fail(RecordError::MissingField, JC_DETAIL("categories lacks one of the four"));
 }
 
 // The record in `text`, or why there is none (detail: for the console).
 RecordError read_record(const Config& config, std::string_view text, Record& rec, const char*& detail) {
   detail = "";
-  if (text.empty()) return detail = "nothing stored", RecordError::Empty;
+  if (text.empty()) return detail = JC_DETAIL("nothing stored"), RecordError::Empty;
   switch (json_lite::check_object(text, kMaxRecordBytes)) {
     case json_lite::Status::Ok: break;
-    case json_lite::Status::TooLarge: return detail = "more than 32 KB", RecordError::TooLarge;
-    case json_lite::Status::NotJson: return detail = "not JSON", RecordError::NotJson;
-    case json_lite::Status::NotObject: return detail = "not an object", RecordError::NotObject;
+    case json_lite::Status::TooLarge: return detail = JC_DETAIL("more than 32 KB"), RecordError::TooLarge;
+    case json_lite::Status::NotJson: return detail = JC_DETAIL("not JSON"), RecordError::NotJson;
+    case json_lite::Status::NotObject: return detail = JC_DETAIL("not an object"), RecordError::NotObject;
   }
   const Value doc = Value::document(text);
 
   // The schema first: a record from another schema may have any shape, so nothing else is read from it.
   bool duplicate = false;
   const Value schema = doc.find("schema", &duplicate);
-  if (duplicate) return detail = "schema is given twice", RecordError::NotJson;
-  if (schema.integer() != kRecordSchema) return detail = "schema is not 1", RecordError::UnknownSchema;
+  if (duplicate) return detail = JC_DETAIL("schema is given twice"), RecordError::NotJson;
+  if (schema.integer() != kRecordSchema) return detail = JC_DETAIL("schema is not 1"), RecordError::UnknownSchema;
 
   RecordReader r(doc);
   rec.consent_id = r.string("consent_id");
@@ -643,10 +657,10 @@ RecordError read_record(const Config& config, std::string_view text, Record& rec
   rec.gpc = r.boolean("gpc");
   const std::string_view action = r.string("action");
   if (r.ok()) {
-    if (revision < 0 || revision > 1'000'000'000) r.fail(RecordError::Tampered, "revision is out of range");
+    if (revision < 0 || revision > 1'000'000'000) r.fail(RecordError::Tampered, JC_DETAIL("revision is out of range"));
     rec.revision = static_cast<int>(revision);
     if (auto a = parse_action(action)) rec.action = *a;
-    else r.fail(RecordError::Tampered, "action is unknown");
+    else r.fail(RecordError::Tampered, JC_DETAIL("action is unknown"));
   }
   read_choices(r, r.field("categories", Type::Object), nullptr, rec);
   read_choices(r, r.field("services", Type::Object), &config, rec);

@@ -236,6 +236,9 @@ inline constexpr std::int64_t kMaxTimeMs = 253'402'300'799'999;  // 9999-12-31T2
 inline constexpr std::int64_t kMaxClockSkewMs = kDayMs;           // a decision at most this far in the future
 inline constexpr std::size_t kMaxRecordBytes = 32u * 1024u;
 
+// Copies at most `capacity` bytes of s to out; returns how many it copied.
+std::size_t copy_cut(char* out, std::size_t capacity, std::string_view s);
+
 // A short text kept inline (no allocation). A text longer than N keeps its first N + 1 bytes, which every
 // length check refuses, so an over-long value can never pass as a shorter valid one.
 template <std::size_t N>
@@ -244,10 +247,7 @@ class InlineText {
   InlineText() = default;
   InlineText(std::string_view s) { assign(s); }  // NOLINT: implicit, so that records read like plain structs
   InlineText& operator=(std::string_view s) { return assign(s), *this; }
-  void assign(std::string_view s) {
-    size_ = s.size() < sizeof data_ ? s.size() : sizeof data_;
-    for (std::size_t i = 0; i < size_; ++i) data_[i] = s[i];
-  }
+  void assign(std::string_view s) { size_ = copy_cut(data_, sizeof data_, s); }
   std::string_view view() const { return {data_, size_}; }
   operator std::string_view() const { return view(); }  // NOLINT
   std::string str() const { return std::string(view()); }

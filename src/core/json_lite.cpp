@@ -252,7 +252,9 @@ Value::Type Value::type() const {
     case 'n': return Type::Null;
     default: break;
   }
-  return raw_.find_first_of(".eE") == std::string_view::npos ? Type::Int : Type::Number;
+  for (char c : raw_)
+    if (c == '.' || c == 'e' || c == 'E') return Type::Number;
+  return Type::Int;
 }
 
 std::int64_t Value::integer() const {

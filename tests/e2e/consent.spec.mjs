@@ -309,8 +309,8 @@ test("receipts reach the backend without blocking the banner, and are resent aft
   expect(receipt.action).toBe("accept_all");
   expect(receipt.text_hash).toMatch(/^sha256-[A-Za-z0-9+/=]{44}$/);
   expect(receipt.language).toBe("en");
-  expect(Object.keys(receipt).sort()).toEqual(["action", "choices", "gpc", "id", "language", "policy_version",
-    "received_ms", "revision", "source", "text_hash", "time_ms", "ui_version"]);
+  expect(Object.keys(receipt).sort()).toEqual(["action", "choices", "gpc", "gpc_header", "id", "language",
+    "policy_version", "received_ms", "revision", "source", "text_hash", "time_ms", "ui_version"]);
   const sent = JSON.parse(hosts.control.receiptPosts.at(-1).body);
   for (const personal of ["email", "ip", "account_id", "user_id"]) expect(sent).not.toHaveProperty(personal);
   // The backend re-issued the record cookie for the full term (not a script-capped 7 days).
