@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/run-all.sh: builds everything and runs every test: core unit tests (native and as WebAssembly under
-# Node), backend API tests over real HTTP, and end-to-end tests in headless Chromium against the real backend.
+# Node), the consent module's own WebAssembly build against bad input (Node), backend API tests over real HTTP,
+# and end-to-end tests in headless Chromium against the real backend.
 # Run ./emsdk-setup.sh once before (the README's test command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +24,7 @@ cmake --build --preset web
 
 run "unit tests, native" ctest --preset native -V --no-tests=error -R '^unit_tests$'
 run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error -R '^unit_tests_wasm$'
+run "consent module (WebAssembly) with bad input, under Node" ctest --preset web -V --no-tests=error -R '^consent_module_wasm$'
 run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
 run "end-to-end tests in headless Chromium" bash -c 'cd tests && npx --no-install playwright test -c e2e/playwright.config.mjs'
 

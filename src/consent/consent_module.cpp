@@ -85,6 +85,11 @@ const char* result_of_output() {
   return result(data, g_out.size());
 }
 
+// A time from JS (Date.now()): -1, which every check refuses, when it is not a finite time in range (NaN too).
+std::int64_t time_arg(double ms) {
+  return ms >= 0 && ms <= static_cast<double>(kMaxTimeMs) ? static_cast<std::int64_t>(ms) : -1;
+}
+
 // Splits the first line off `rest` (all of it when there is no newline).
 std::string_view next_line(std::string_view& rest) {
   const auto nl = rest.find('\n');
@@ -165,7 +170,7 @@ __attribute__((export_name("jc_config"))) const char* jc_config() {
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {
   g_out.start();
   const RecordDecode decoded = decode_record(config(), g_in);
-  write_state(decoded, effective(config(), decoded, gpc != 0, static_cast<std::int64_t>(now_ms)));
+  write_state(decoded, effective(config(), decoded, gpc != 0, time_arg(now_ms)));
   return result_of_output();
 }
 
@@ -181,7 +186,7 @@ __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int 
   for (Category c : kCategories) choices.categories.set(c, (categories >> static_cast<int>(c)) & 1);
   parse_overrides(next_line(rest), choices);
   const Decision d = decide(config(), previous.get(), static_cast<Action>(action), choices,
-                            static_cast<std::int64_t>(now_ms), consent_id, language, gpc != 0);
+                            time_arg(now_ms), consent_id, language, gpc != 0);
   if (d.ok()) {
     write_record(g_out, config(), d.record);
     g_out.put('\n');
@@ -194,7 +199,7 @@ __attribute__((export_name("jc_remove"))) const char* jc_remove(int kind, int gp
   g_out.start();
   std::string_view rest = g_in;
   const RecordDecode decoded = decode_record(config(), next_line(rest));
-  const Effective e = effective(config(), decoded, gpc != 0, static_cast<std::int64_t>(now_ms));
+  const Effective e = effective(config(), decoded, gpc != 0, time_arg(now_ms));
   while (!rest.empty()) {
     const std::string_view name = next_line(rest);
     if (!should_remove(config(), e, name, kind ? StoreKind::Storage : StoreKind::Cookie)) continue;

@@ -548,7 +548,7 @@ const char* record_problem(const Record& r) {
   if (!valid_policy_version(r.policy_version)) return JC_DETAIL("policy_version is malformed");
   if (r.revision < 0 || r.revision > 1'000'000'000) return JC_DETAIL("revision is out of range");
   if (!r.categories.has(Category::Necessary)) return JC_DETAIL("categories.necessary is not granted");
-  if (r.action == Action::Unknown) return JC_DETAIL("action is unknown");
+  if (action_name(r.action).empty()) return JC_DETAIL("action is unknown");
   if (r.action == Action::AcceptAll && r.categories != CategorySet::all())
     return JC_DETAIL("accept_all does not grant every category");
   if ((r.action == Action::RejectAll || r.action == Action::Withdraw) && r.categories != CategorySet::only_necessary())
@@ -800,7 +800,7 @@ std::string encode_record(const Config& config, const Record& r) {
 Decision decide(const Config& config, const Record* previous, Action action, const Choices& choices,
                 std::int64_t now_ms, std::string_view consent_id, std::string_view language, bool gpc) {
   Decision out;
-  if (action == Action::Unknown) out.error = DecideError::BadAction;
+  if (action_name(action).empty()) out.error = DecideError::BadAction;  // Unknown, or no Action at all
   else if (!valid_consent_id(consent_id)) out.error = DecideError::BadConsentId;
   else if (!valid_time(now_ms)) out.error = DecideError::BadTime;
   if (!out.ok()) return out;

@@ -213,6 +213,7 @@ TEST_CASE("a category the config does not have is never granted") {
 TEST_CASE("decide reports bad input as values") {
   const Config cfg = config();
   CHECK(decide(cfg, nullptr, Action::Unknown, {}, kT0, kId, "en", false).error == DecideError::BadAction);
+  CHECK(decide(cfg, nullptr, static_cast<Action>(9), {}, kT0, kId, "en", false).error == DecideError::BadAction);
   CHECK(decide(cfg, nullptr, Action::AcceptAll, {}, kT0, "", "en", false).error == DecideError::BadConsentId);
   CHECK(decide(cfg, nullptr, Action::AcceptAll, {}, kT0, "short", "en", false).error == DecideError::BadConsentId);
   CHECK(decide(cfg, nullptr, Action::AcceptAll, {}, kT0, "has space in it", "en", false).error ==
