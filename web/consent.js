@@ -240,12 +240,11 @@
     input.disabled = disabled;
     return el("label", { class: "jc-toggle", for: id }, [input, el("span", { text: label })]);
   }
-  // Every word of a category or service comes from the texts (consent-<lang>.json); the config gives ids,
-  // categories and the cookie and storage names only.
-  function word(kind, id, field) { return T[kind + "." + id + "." + field]; }
+  // The categories and services, with their words in the page's language, come with the texts
+  // (consent-<lang>.json, built from assets/consent.json); the module decides with the same config built in.
   function serviceDetails(s) {
-    var rows = [[T.provider, word("service", s.id, "provider")], [T.cookies, (s.cookies || []).join(", ")],
-                [T.storage, (s.storage || []).join(", ")], [T.retention, word("service", s.id, "retention")]];
+    var rows = [[T.provider, s.provider], [T.cookies, (s.cookies || []).join(", ")],
+                [T.storage, (s.storage || []).join(", ")], [T.retention, s.retention]];
     return el("dl", {}, [].concat.apply([], rows.filter(function (r) { return r[1]; }).map(function (r) {
       return [el("dt", { text: r[0] }), el("dd", { text: r[1] })];
     })));
@@ -257,15 +256,15 @@
       var necessary = c.id === "necessary";
       var services = config.services.filter(function (s) { return s.category === c.id; });
       body.push(el("fieldset", { class: "jc-cat" }, [
-        el("legend", {}, [toggle("jc-cat-" + c.id, word("category", c.id, "name"),
+        el("legend", {}, [toggle("jc-cat-" + c.id, c.name,
                                  necessary || (state.valid && state.categories[c.id]), necessary)]),
-        el("p", { text: word("category", c.id, "description") }),
+        el("p", { text: c.description }),
         necessary ? el("p", { class: "jc-always", text: T.always_on }) : null,
         el("ul", {}, services.map(function (s) {
           return el("li", {}, [
-            toggle("jc-svc-" + s.id, word("service", s.id, "name"),
+            toggle("jc-svc-" + s.id, s.name,
                    necessary || (state.valid && state.services.indexOf(s.id) >= 0), necessary),
-            el("p", { text: word("service", s.id, "purpose") }), serviceDetails(s)]);
+            el("p", { text: s.purpose }), serviceDetails(s)]);
         })),
       ]));
     });
@@ -365,8 +364,7 @@
     ex = instance.exports;
     mem = ex.memory;
     if (ex._initialize) ex._initialize();
-    config = JSON.parse(get(ex.jc_config()));
-    T = texts;
+    config = T = texts;
     root = el("div", { id: "jc-root", class: "jc", lang: lang, dir: T.dir || "ltr" });
     // A page can give the control a place in its own layout (the store's footer), so it never covers content.
     var slot = d.getElementById("jc-settings-slot");

@@ -4,9 +4,8 @@
 carries no config decoder.
 
 --banner: for the consent module. Its table leaves out the words (names, providers, purposes, retention,
-descriptions: the module decides with ids, categories and patterns; the banner's words come from its texts file
-per language, consent-<lang>.json), and it also defines `jupiter_consent_config`, the structure as JSON for
-web/consent.js to draw from: the validity in days (the cookie's Max-Age), categories (ids, in order) and services (id, category, cookies, storage).
+descriptions): the module decides with ids, categories and patterns; what the banner shows comes from its file
+per language, consent-<lang>.json (texts_json.py).
 
 This script only transcribes: it checks nothing beyond what it needs to write valid C++. The checking is the core's
 decode_config(): the unit test "the built-in config is the one in assets/, and passes every check" compares this
@@ -34,15 +33,6 @@ def literal(text):
         else:
             out.append("\\%03o" % byte)
     return '"' + "".join(out) + '"'
-
-
-def banner_json(cfg):
-    """The structure web/consent.js draws the preferences from (no words)."""
-    keep = ("id", "category", "cookies", "storage")
-    return json.dumps({"validity_days": cfg.get("validity_days", 182),
-                       "categories": [{"id": c["id"]} for c in cfg["categories"]],
-                       "services": [{k: s[k] for k in keep if k in s} for s in cfg["services"]]},
-                      separators=(",", ":"))
 
 
 def main(config_path, out_path, banner):
@@ -86,11 +76,6 @@ def main(config_path, out_path, banner):
     if defaults:
         lines += ["constexpr ConsentModeDefault kDefaults[] = {"] + defaults + ["};"]
     lines += ["", "}  // namespace", ""]
-    if banner:
-        data = banner_json(json.load(open(config_path, encoding="utf-8"))).encode("utf-8")
-        lines += ['extern "C" const unsigned int jupiter_consent_config_size = %d;' % len(data),
-                  'extern "C" const unsigned char jupiter_consent_config[] = {%s};' % ",".join(str(b) for b in data),
-                  ""]
     lines += [
               "const Config& embedded_config() {",
               "  static constexpr Config config{%d, %s, %d, %d, kCategoryTable, kServiceTable, %s};" % (

@@ -1,7 +1,7 @@
 // consent_module.cpp: the consent WebAssembly module: the core's consent model behind a small C ABI for
 // web/consent.js. No Emscripten runtime JS: the module is standalone (it imports nothing the page must know
-// about), the config is compiled in (core/consent_config.hpp; the banner's words are files of their own, one per
-// language), and strings cross the boundary as UTF-8 in memory.
+// about), the config is compiled in (core/consent_config.hpp; what the banner shows, words included, comes in a
+// file per language built from the same config), and strings cross the boundary as UTF-8 in memory.
 //
 // Calling convention: JS asks jc_input(n) for n bytes, writes UTF-8 there, calls a function; a function that
 // returns text returns a pointer and jc_output_size() says how many bytes. The input and output stay valid until
@@ -13,7 +13,6 @@
 // buffer larger than any output an input that fits can produce; if it ever overflowed, the call would return
 // "" (an error the JS handles), never a trap.
 //
-//   jc_config()                        the config's structure (JSON) for drawing the banner
 //   jc_state(gpc, now_ms)              input: a stored record (may be empty or garbage)
 //                                      -> {"valid","reason","record_error","categories","services",
 //                                          "gpc_applied","gpc_overrode","expires_ms","consent_mode"}
@@ -29,9 +28,6 @@
 #include "core/consent.hpp"
 #include "core/consent_config.hpp"
 #include "core/json_lite.hpp"
-
-extern "C" const unsigned char jupiter_consent_config[];
-extern "C" const unsigned int jupiter_consent_config_size;
 
 namespace {
 
@@ -161,10 +157,6 @@ __attribute__((export_name("jc_input"))) char* jc_input(unsigned int size) {
 
 __attribute__((export_name("jc_output_size"))) unsigned int jc_output_size() {
   return static_cast<unsigned int>(g_result_size);
-}
-
-__attribute__((export_name("jc_config"))) const char* jc_config() {
-  return result(reinterpret_cast<const char*>(jupiter_consent_config), jupiter_consent_config_size);
 }
 
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {

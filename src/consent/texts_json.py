@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""texts_json.py CONFIG IN OUT: one language's banner texts for web/consent.js, fetched next to the consent module so
+"""texts_json.py CONFIG IN OUT: one language's banner file for web/consent.js, fetched next to the consent module so
 a page ships only its own language (IN is assets/i18n/consent/<lang>.json, the language is its file name).
 
-OUT has the keys without their "consent." prefix and without the "consent.store." keys (texts only the store's
-privacy screen shows), plus every word the banner shows for the categories and services of CONFIG
-(assets/consent.json): "category.<id>.name|description" and "service.<id>.name|provider|purpose|retention".
-English comes from CONFIG, the single source of those words; another language takes its translations from IN
+OUT has the banner's texts (IN's keys without their "consent." prefix and without the "consent.store." keys, which
+only the store's privacy screen shows), and what the preferences draw, from CONFIG (assets/consent.json):
+"validity_days" (the cookie's Max-Age), "categories" [{id, name, description}] and "services" [{id, category,
+cookies, storage, name, provider, purpose, retention}], in the config's order. The consent module decides with the
+same config compiled in (config_table.py); this file only says what to show.
+English words come from CONFIG, their single source; another language takes its translations from IN
 ("consent.category.<id>.<field>", "consent.service.<id>.<field>") and falls back to the English with a warning.
 A provider of one word is a brand and stays as it is; a provider of several words is translated like the rest
 (tests/unit/unit-i18n.cpp applies the same rule). Minified, after checking that both files parse."""
@@ -33,20 +35,28 @@ with open(src, encoding="utf-8") as f:
 
 kept = {k[len("consent."):]: v for k, v in texts.items()
         if k.startswith("consent.") and not k.startswith(("consent.store.", "consent.category.", "consent.service."))}
+kept["validity_days"] = config.get("validity_days", 182)
 known = set()
 for kind, entries in (("category", config["categories"]), ("service", config["services"])):
+    shown = []
     for entry in entries:
+        item = {"id": entry["id"]}
+        if kind == "service":
+            item["category"] = entry["category"]
+            item.update({k: entry[k] for k in ("cookies", "storage") if k in entry})
         for field in FIELDS[kind]:
             key = f"{kind}.{entry['id']}.{field}"
             known.add("consent." + key)
-            english = entry[field]
+            english = entry.get(field, "")
             translated = texts.get("consent." + key)
             if lang == "en" or translated is None:
                 if lang != "en" and needs_translation(kind, field, english):
                     warn(f"{lang}.json has no consent.{key}; the banner shows the English from the config")
-                kept[key] = english
+                item[field] = english
             else:
-                kept[key] = translated
+                item[field] = translated
+        shown.append(item)
+    kept["categories" if kind == "category" else "services"] = shown
 for key in texts:
     if key.startswith(("consent.category.", "consent.service.")) and key not in known:
         warn(f"{lang}.json: {key} belongs to no category or service of the config")

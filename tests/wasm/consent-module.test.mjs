@@ -51,9 +51,7 @@ function accepted() {
   return record;
 }
 
-test("a decision round-trips through the module, and the config it draws from is JSON", () => {
-  const config = JSON.parse(get(ex.jc_config()));
-  assert.ok(config.services.some((s) => s.id === "consent-record"));
+test("a decision round-trips through the module", () => {
   const record = accepted();
   const s = state(record);
   assert.equal(s.valid, true);
