@@ -36,6 +36,11 @@ const char* tr(std::string_view key) {
   return fallback ? fallback->c_str() : it->c_str();
 }
 
+const char* tr_translated(std::string_view key) {
+  const std::string* t = state().active.find(key);
+  return t ? t->c_str() : nullptr;
+}
+
 std::string tr_fmt(std::string_view key, TextArgs args) { return format_text(tr(key), args); }
 
 Language active_language() { return state().language; }

@@ -17,6 +17,9 @@ namespace jupiter::ui {
 
 // The text for `key`. The pointer stays valid until the texts are replaced (a language change).
 const char* tr(std::string_view key);
+// The active language's text for `key`, or nullptr when it has none (no fallback, no report): for texts whose
+// English lives elsewhere, such as the consent config's category and service words.
+const char* tr_translated(std::string_view key);
 // The text with its {name} placeholders replaced: tr_fmt("store.home.from", {{"price", "$4.50"}}).
 std::string tr_fmt(std::string_view key, TextArgs args);
 

@@ -23,12 +23,11 @@ PrivacyServices& services() {
 // The consent manager's config, built into this module from the same assets/consent.json.
 const consent::Config& config() { return consent::embedded_config(); }
 
-// A category's or service's text in the active language (consent.category.<id>.name, consent.service.<id>.purpose,
-// ...), or the config's English when the language has none.
+// A category's or service's word in the active language (consent.category.<id>.name, consent.service.<id>.name),
+// or the config's English, their single source (English has no such keys).
 std::string consent_text(const char* kind, std::string_view id, const char* field, std::string_view english) {
-  const std::string key = std::string("consent.") + kind + "." + std::string(id) + "." + field;
-  const std::string text = tr(key);
-  return text == key ? std::string(english) : text;
+  const char* text = tr_translated(std::string("consent.") + kind + "." + std::string(id) + "." + field);
+  return text ? std::string(text) : std::string(english);
 }
 
 void status_line(const PrivacyView& v) {
