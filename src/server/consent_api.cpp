@@ -78,13 +78,6 @@ Parsed parse_receipt(const std::string& body) {
   return out;
 }
 
-// True when the request carries Global Privacy Control: a Sec-GPC field whose value is exactly "1". Any other
-// value is ignored, and when the field comes several times one "1" is enough (GPC specification, Sec-GPC).
-bool sec_gpc(const httplib::Request& req) {
-  const auto [first, last] = req.headers.equal_range("Sec-GPC");
-  return std::any_of(first, last, [](const auto& field) { return field.second == "1"; });
-}
-
 // encodeURIComponent's encoding, as web/consent.js writes the cookie.
 std::string uri_component(std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -136,7 +129,7 @@ void post_receipt(db::Database& db, const httplib::Request& req, httplib::Respon
   if (!p.problem.empty()) return send_error(res, 400, "bad_receipt", p.problem);
   // Stored as sent (it proves what the page showed, "gpc" included), plus what the request said: a receipt with
   // "gpc": false delivered with Sec-GPC: 1 was decided while the browser sent the signal the page did not see.
-  p.receipt.gpc_header = sec_gpc(req);
+  p.receipt.gpc_header = sends_gpc(req);
   auto stored = append_consent_receipt(db, p.receipt);
   if (!stored) {
     log::error("consent receipt: " + stored.error().message);
@@ -177,6 +170,12 @@ void get_gpc_support(const httplib::Request& req, httplib::Response& res) {
 }
 
 }  // namespace
+
+// Any value but "1" is ignored, and when the field comes several times one "1" is enough (GPC specification).
+bool sends_gpc(const httplib::Request& req) {
+  const auto [first, last] = req.headers.equal_range("Sec-GPC");
+  return std::any_of(first, last, [](const auto& field) { return field.second == "1"; });
+}
 
 void add_consent_routes(Router& router, db::Database& db) {
   router.get("/.well-known/gpc.json", [](const httplib::Request& req, httplib::Response& res, const RouteParams&) {

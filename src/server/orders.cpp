@@ -14,6 +14,7 @@
 
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
+#include "server/consent_api.hpp"
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
@@ -331,12 +332,13 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
   if (o.status == 201) {
     log::info("orders: created " + o.order_id);
-    record_checkout_consent(r, consent_id, o.order_id);
+    record_checkout_consent(r, consent_id, o.order_id, sends_gpc(req));
   }
   send_json(res, o.status, json{{"order", o.order}, {"token", order_token(config_.token_secret, o.order_id, key)}}.dump());
 }
 
-void Orders::record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id) {
+void Orders::record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id,
+                                     bool gpc_header) {
   ConsentReceipt receipt;
   receipt.consent_id = consent_id;
   receipt.time_ms = now_ms();
@@ -349,6 +351,7 @@ void Orders::record_checkout_consent(const OrderRequest& r, const std::string& c
                                              ", marketing opt-in");
   receipt.ui_version = "store-checkout-1";
   receipt.language = r.language;
+  receipt.gpc_header = gpc_header;
   auto stored = append_consent_receipt(db_, receipt);
   if (!stored) return log::error("orders: consent receipt of " + order_id + ": " + stored.error().message);
   if (stored.value().outcome == ReceiptAppend::Outcome::Invalid)

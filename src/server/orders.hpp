@@ -77,7 +77,9 @@ class Orders {
   std::optional<nlohmann::json> authorize(const std::string& id, const std::string& token, httplib::Response& res);
   std::int64_t rate_wait(const std::string& client);
   // The checkout's 18+ confirmation and marketing choice as a consent receipt (no e-mail; the order id linked).
-  void record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id);
+  // The checkout's confirmations as a consent receipt (source "checkout"); gpc_header: the request sent Sec-GPC: 1.
+  void record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id,
+                               bool gpc_header);
 
   db::Database& db_;
   PaymentProcessor& processor_;

@@ -8,6 +8,7 @@
 
 #include "core/contact.hpp"
 #include "server/clock.hpp"
+#include "server/consent_api.hpp"
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
@@ -169,12 +170,12 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
     return tx.value().commit();
   });
   if (!done) return internal(res, done.error().message);
-  if (body.contains("marketing")) record_marketing_withdrawal(id);
+  if (body.contains("marketing")) record_marketing_withdrawal(id, sends_gpc(req));
   auto updated = orders_.open_order(req, res, id);
   if (updated) send_json(res, 200, updated->dump());
 }
 
-void PrivacyRights::record_marketing_withdrawal(const std::string& id) {
+void PrivacyRights::record_marketing_withdrawal(const std::string& id, bool gpc_header) {
   auto consent_id = db_.with([&](db::Connection& c) -> db::Result<std::string> {
     auto q = c.prepare("SELECT consent_id FROM orders WHERE id = ?");
     if (!q) return q.error();
@@ -192,6 +193,7 @@ void PrivacyRights::record_marketing_withdrawal(const std::string& id) {
   r.policy_version = "1.0";
   r.text_hash = "sha256:" + sha256_hex("order page: stop marketing messages");
   r.ui_version = "store-privacy-1";
+  r.gpc_header = gpc_header;
   auto stored = append_consent_receipt(db_, r);
   if (!stored) log::error("privacy: marketing withdrawal receipt of " + id + ": " + stored.error().message);
   else if (stored.value().outcome == ReceiptAppend::Outcome::Invalid)

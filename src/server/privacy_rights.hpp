@@ -30,7 +30,7 @@ class PrivacyRights {
   void export_data(const httplib::Request& req, httplib::Response& res, const std::string& id);
   void correct(const httplib::Request& req, httplib::Response& res, const std::string& id);
   void erase(const httplib::Request& req, httplib::Response& res, const std::string& id);
-  void record_marketing_withdrawal(const std::string& id);  // a consent receipt, like the opt-in's
+  void record_marketing_withdrawal(const std::string& id, bool gpc_header);  // gpc_header: Sec-GPC: 1 sent  // a consent receipt, like the opt-in's
 
   db::Database& db_;
   Orders& orders_;

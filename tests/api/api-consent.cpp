@@ -385,6 +385,12 @@ TEST_CASE("a receipt is stored as sent, and whether its request carried Sec-GPC:
 TEST_CASE("the order's data export says which consent receipts came with Sec-GPC: 1") {
   Shop shop;
   const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}));
+  // A second order from a browser that sends the signal: its checkout receipt records it.
+  auto gpc_order = shop.store->client().Post("/api/orders", {{"Idempotency-Key", new_key()}, {"Sec-GPC", "1"}},
+                                             order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}),
+                                             "application/json");
+  REQUIRE(gpc_order);
+  REQUIRE(gpc_order->status == 201);
   json r = receipt();
   r["gpc"] = false;
   auto posted = shop.store->client().Post("/api/consent/receipts", {{"Sec-GPC", "1"}}, r.dump(), "text/plain");
@@ -395,15 +401,14 @@ TEST_CASE("the order's data export says which consent receipts came with Sec-GPC
   REQUIRE(res);
   REQUIRE(res->status == 200);
   const json receipts = json::parse(res->body)["consent_receipts"];
-  REQUIRE(receipts.size() == 2);
-  for (const json& one : receipts) {
-    CAPTURE(one.dump());
-    REQUIRE(one.contains("gpc_header"));
-    // The checkout's own receipt is written by the server, not delivered by a request: no header to record.
-    CHECK(one["gpc_header"] == (one["source"] == "banner"));
-  }
-  CHECK(receipts[1]["source"] == "banner");
-  CHECK(receipts[1]["gpc"] == false);
+  REQUIRE(receipts.size() == 3);  // every receipt of the consent id: two checkouts and the banner's
+  CHECK(receipts[0]["source"] == "checkout");
+  CHECK(receipts[0]["gpc_header"] == false);  // the first order's request did not send Sec-GPC
+  CHECK(receipts[1]["source"] == "checkout");
+  CHECK(receipts[1]["gpc_header"] == true);
+  CHECK(receipts[2]["source"] == "banner");
+  CHECK(receipts[2]["gpc_header"] == true);
+  CHECK(receipts[2]["gpc"] == false);
 }
 
 TEST_CASE("a database from before the Sec-GPC column keeps its receipts, which read as received without it") {
