@@ -280,7 +280,16 @@ test("Your data: a copy downloads, marketing stops, and erasure (asked twice) re
   await openOrder(page, stack, order.id, token);
   await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
   const press = async (label) => {
-    const it = await scrollTo(page, (i) => i.role === "button" && i.label === label, label);
+    const match = (i) => i.role === "button" && i.label === label;
+    let it = await scrollTo(page, match, label);
+    // Click once the button is enabled (they are all disabled while a request of this section is on its way,
+    // such as the download just before) and stays put between two frames.
+    await expect.poll(async () => {
+      const now = (await items(page)).find(match);
+      const ready = !!now && now.enabled && now.x === it.x && now.y === it.y;
+      if (now) it = now;
+      return ready;
+    }, { timeout: 10_000, intervals: [100], message: `${label} enabled and still` }).toBe(true);
     await page.mouse.click(it.x + it.w / 2, it.y + it.h / 2);
   };
 
@@ -292,8 +301,10 @@ test("Your data: a copy downloads, marketing stops, and erasure (asked twice) re
   expect(copy.consent_receipts.some((r) => r.action === "checkout_confirmations")).toBe(true);
 
   await press("Stop marketing messages");
+  // The server's answer first (under load the page may take a few frames to show it), then what the page says.
+  await expect.poll(async () => (await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.marketing,
+                    { timeout: 10_000, message: "the order's marketing opt-in is withdrawn" }).toBe(false);
   await scrollTo(page, (i) => i.role === "status" && i.label === "We will not send you marketing messages.", "the marketing note");
-  expect((await api(stack, "GET", `/api/orders/${order.id}`, { token })).json.marketing).toBe(false);
 
   await press("Delete my personal data");
   await scrollTo(page, (i) => i.role === "alert" && /This deletes your name/.test(i.label), "the erasure warning");
