@@ -49,11 +49,13 @@ command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm  >/dev/null 2>&1 || PKGS+=(npm)
 
 # Emscripten: use an active one if it is recent enough, else Debian's package.
+# (No `| head` on emcc's output: under pipefail, emcc killed by SIGPIPE after head exits fails the check at random.)
 emcc_ok() {
-  local v
+  local out v
   command -v emcc >/dev/null 2>&1 || return 1
-  v="$(emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1)" || return 1
-  [ -n "$v" ] || return 1
+  out="$(emcc --version 2>/dev/null)" || return 1
+  [[ "${out%%$'\n'*}" =~ ([0-9]+\.[0-9]+\.[0-9]+) ]] || return 1
+  v="${BASH_REMATCH[1]}"
   [ "$(printf '%s\n%s\n' "$EMSCRIPTEN_MIN" "$v" | sort -V | head -n1)" = "$EMSCRIPTEN_MIN" ]
 }
 if [ -n "${EMSDK:-}" ] && [ -f "$EMSDK/emsdk_env.sh" ]; then
@@ -68,7 +70,7 @@ fi
 
 missing=()
 for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" == *"install ok installed"* ]] || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
