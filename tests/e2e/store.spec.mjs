@@ -178,6 +178,19 @@ async function clickAt(page, it) {
   await page.mouse.click(it.x + Math.min(it.w / 2, 40), it.y + it.h / 2);
 }
 
+// Opens the first listed plan's detail. Its Details button is clicked again if the list is still shown a moment
+// later (a click that landed while the list was being laid out again); once the detail is open there is no
+// Details button left to click.
+async function openDetails(page) {
+  await expect.poll(async () => {
+    const now = await items(page);
+    if (now.some((i) => i.role === "button" && i.label === "Back to plans")) return true;
+    const details = now.find((i) => /^Details##details-/.test(i.id));
+    if (details) await clickAt(page, details);
+    return false;
+  }, { timeout: 10_000, intervals: [800], message: "a plan's detail opened" }).toBe(true);
+}
+
 // Opens a combo by its id and picks the option with that label.
 // Opens the combo box and picks `option`. The combo is clicked again if its list did not open (a click that landed
 // while the layout above it was still changing).
@@ -286,8 +299,8 @@ test("Back and Forward move between home, a destination and a plan", async ({ pa
   await clickAt(page, await findById(page, /^Japan\n.*##featured-JP$/s));
   await findItem(page, { role: "heading", label: "eSIM plans for Japan (JP)" });
   await click(page, { role: "checkbox", label: /^5G \(/ });  // a filter change replaces the entry
-  await clickAt(page, await findById(page, /^Details##details-/));
-  await findItem(page, { role: "button", label: "Back to plans" });
+  await expect.poll(async () => (await findItem(page, { role: "checkbox", label: /^5G / })).checked).toBe(true);
+  await openDetails(page);
 
   await page.goBack();
   await findItem(page, { role: "heading", label: "eSIM plans for Japan (JP)" });
