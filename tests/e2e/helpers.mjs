@@ -153,6 +153,18 @@ export async function click(page, match) {
   return it;
 }
 
+// Sets a checkbox to `want`, clicking it again if a click was lost (one that landed while the layout was still
+// moving); a click that took shows in the next frame, well within the 0.7 s between tries.
+export async function setChecked(page, match, want) {
+  await expect.poll(async () => {
+    const it = await findItem(page, match);
+    if (it.checked === want) return true;
+    expect(it.enabled, `${it.label} is enabled`).toBe(true);
+    await page.mouse.click(it.x + Math.min(it.w / 2, 40), it.y + it.h / 2);
+    return false;
+  }, { timeout: 10_000, intervals: [700], message: `checkbox ${String(match.label)} set to ${want}` }).toBe(true);
+}
+
 export async function typeInto(page, match, text) {
   await click(page, match);
   await page.keyboard.type(text, { delay: 20 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import {
-  click, findItem, freePort, items, openStore, repoRoot, siteDir, startServer, state, typeInto,
+  click, findItem, freePort, items, openStore, repoRoot, setChecked, siteDir, startServer, state, typeInto,
 } from "./helpers.mjs";
 
 const baseUrl = () => process.env.JUPITER_URL;
@@ -149,7 +149,7 @@ test("filters show how many plans they leave and change the list", async ({ page
   const with5g = Number(/\((\d+)\)/.exec(box.label)[1]);
   expect(with5g).toBeGreaterThan(0);
   expect(with5g).toBeLessThan(total);
-  await click(page, { role: "checkbox", label: box.label });
+  await setChecked(page, { role: "checkbox", label: box.label }, true);
   await findItem(page, { role: "status", label: `${with5g} plans, cheapest first` });
   expect((await findItem(page, { role: "checkbox", label: /^5G / })).checked).toBe(true);
 
@@ -232,7 +232,7 @@ test("a country view lists local, regional and global plans, each kind can be hi
     expect(counts[kind]).toBeGreaterThan(0);
   }
   expect(counts.Local + counts.Regional + counts.Global).toBe(total);
-  await click(page, { role: "checkbox", label: /^Local \(/ });
+  await setChecked(page, { role: "checkbox", label: /^Local \(/ }, false);
   await findItem(page, { role: "status", label: `${total - counts.Local} plans, cheapest first` });
   const listed = (await items(page)).filter((i) => i.role === "text" && /^(Regional|Global)/.test(i.label));
   expect(listed.length).toBeGreaterThan(0);
@@ -273,7 +273,7 @@ test("a regional plan shows every country it covers, searchable, and the phone c
 test("a deep link with filters, sort and an open plan survives a reload", async ({ page }) => {
   await openStore(page, baseUrl(), "&dest=JP");
   await answerConsent(page, false);
-  await click(page, { role: "checkbox", label: /^5G \(\d+\)$/ });
+  await setChecked(page, { role: "checkbox", label: /^5G \(\d+\)$/ }, true);
   await choose(page, /^##sort$/, "Data");
   await findItem(page, { role: "status", label: /plans, most data first$/ });
   const first = (await items(page)).find((i) => /^Details##details-/.test(i.id));
@@ -298,8 +298,7 @@ test("Back and Forward move between home, a destination and a plan", async ({ pa
   await findItem(page, { role: "heading", label: "Popular destinations" });
   await clickAt(page, await findById(page, /^Japan\n.*##featured-JP$/s));
   await findItem(page, { role: "heading", label: "eSIM plans for Japan (JP)" });
-  await click(page, { role: "checkbox", label: /^5G \(/ });  // a filter change replaces the entry
-  await expect.poll(async () => (await findItem(page, { role: "checkbox", label: /^5G / })).checked).toBe(true);
+  await setChecked(page, { role: "checkbox", label: /^5G \(/ }, true);  // a filter change replaces the entry
   await openDetails(page);
 
   await page.goBack();
