@@ -171,12 +171,6 @@ void get_gpc_support(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
-// Any value but "1" is ignored, and when the field comes several times one "1" is enough (GPC specification).
-bool sends_gpc(const httplib::Request& req) {
-  const auto [first, last] = req.headers.equal_range("Sec-GPC");
-  return std::any_of(first, last, [](const auto& field) { return field.second == "1"; });
-}
-
 void add_consent_routes(Router& router, db::Database& db) {
   router.get("/.well-known/gpc.json", [](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     get_gpc_support(req, res);

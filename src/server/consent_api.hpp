@@ -21,7 +21,6 @@
 #include <string_view>
 
 #include "server/db.hpp"
-#include "server/http_util.hpp"
 #include "server/router.hpp"
 
 namespace jupiter::server {
@@ -29,9 +28,5 @@ namespace jupiter::server {
 inline constexpr std::size_t kMaxReceiptBytes = 16 * 1024;
 
 void add_consent_routes(Router& router, db::Database& db);
-
-// True when the request carries Global Privacy Control: a Sec-GPC field whose value is exactly "1" (one such
-// field among several is enough). Every receipt the server stores records it (gpc_header).
-bool sends_gpc(const httplib::Request& req);
 
 }  // namespace jupiter::server

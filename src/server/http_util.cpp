@@ -3,6 +3,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace jupiter::server {
@@ -75,6 +77,11 @@ void send_encoded(const httplib::Request& req, httplib::Response& res, const Enc
   res.status = 200;
   if (choice.coding != Coding::Identity) res.set_header("Content-Encoding", std::string(coding_token(choice.coding)));
   send_shared(res, choice.body, content_type);
+}
+
+bool sends_gpc(const httplib::Request& req) {
+  const auto [first, last] = req.headers.equal_range("Sec-GPC");
+  return std::any_of(first, last, [](const auto& field) { return field.second == "1"; });
 }
 
 bool has_request_body(const httplib::Request& req) {

@@ -40,6 +40,11 @@ void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body
 void send_encoded(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
                   const std::string& content_type, const char* cache_control);
 
+// True when the request carries Global Privacy Control: a Sec-GPC field whose value is exactly "1" (any other
+// value is ignored; when the field comes several times, one "1" is enough). Every stored consent receipt
+// records it (gpc_header).
+bool sends_gpc(const httplib::Request& req);
+
 // True when the request carries a body (a non-zero Content-Length, or any Transfer-Encoding).
 bool has_request_body(const httplib::Request& req);
 // What is wrong with the request's body framing, "" when nothing: a Content-Length that is not a number,

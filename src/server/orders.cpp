@@ -14,7 +14,6 @@
 
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
-#include "server/consent_api.hpp"
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"

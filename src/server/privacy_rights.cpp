@@ -8,7 +8,6 @@
 
 #include "core/contact.hpp"
 #include "server/clock.hpp"
-#include "server/consent_api.hpp"
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
