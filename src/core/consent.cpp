@@ -527,11 +527,6 @@ std::size_t copy_cut(char* out, std::size_t capacity, std::string_view s) {
   return n;
 }
 
-bool Record::service(const Config& config, std::string_view id) const {
-  const int i = config.service_index(id);
-  return i >= 0 && services[static_cast<std::size_t>(i)];
-}
-
 void Choices::set_service(const Config& config, std::string_view id, bool value) {
   const int i = config.service_index(id);
   if (i < 0) return;
@@ -913,13 +908,6 @@ Effective effective(const Config& config, const RecordDecode& decoded, bool gpc,
   return effective_for(config, decoded.get(), validity(config, decoded, now_ms), gpc);
 }
 
-std::vector<std::string_view> granted_services(const Config& config, const Effective& e) {
-  std::vector<std::string_view> ids;
-  for (std::size_t i = 0; i < config.services.size(); ++i)
-    if (e.services[i]) ids.push_back(config.services[i].id);
-  return ids;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Consent Mode
 // ---------------------------------------------------------------------------------------------------------
@@ -995,15 +983,6 @@ bool should_remove(const Config& config, const Effective& e, std::string_view na
     denied = true;
   }
   return denied;
-}
-
-std::vector<std::string> names_to_remove(const Config& config, const Effective& e,
-                                         const std::vector<std::string>& present, StoreKind kind) {
-  std::vector<std::string> out;
-  for (const auto& name : present)
-    if (should_remove(config, e, name, kind) && std::find(out.begin(), out.end(), name) == out.end())
-      out.push_back(name);
-  return out;
 }
 
 }  // namespace jupiter::consent

@@ -9,7 +9,7 @@
 //   effective(config, record, gpc, now)                      -> categories and services granted right now
 //   consent_mode_state(effective)                            -> Google Consent Mode v2 update
 //   build_receipt(config, record, banner_hash, ui_version)   -> proof-of-consent JSON for the backend
-//   should_remove / names_to_remove(config, effective, ...)  -> cookies / storage keys to tear down
+//   should_remove(config, effective, name, kind)             -> whether a cookie / storage key must go
 //
 // Design (the rules every caller can rely on):
 // - Opt-in by default. With no valid record only `necessary` (and its services) is granted. A record that is
@@ -285,9 +285,6 @@ struct Record {
   InlineText<35> language = std::string_view("und");
   bool gpc = false;                    // Global Privacy Control was on when the user decided
   Action action = Action::Unknown;
-
-  // The choice for a service of `config` (false for an id it does not have).
-  bool service(const Config& config, std::string_view id) const;
 };
 bool operator==(const Record& a, const Record& b);
 inline bool operator!=(const Record& a, const Record& b) { return !(a == b); }
@@ -383,8 +380,6 @@ struct Effective {
 
 Effective effective(const Config& config, const Record* record, bool gpc, std::int64_t now_ms);
 Effective effective(const Config& config, const RecordDecode& decoded, bool gpc, std::int64_t now_ms);
-// The ids of the services granted, in config order.
-std::vector<std::string_view> granted_services(const Config& config, const Effective& e);
 
 // The Consent Mode update for what is granted (see category_of).
 ConsentModeState consent_mode_state(const Effective& e);
@@ -434,8 +429,5 @@ enum class StoreKind : std::uint8_t { Cookie = 0, Storage };  // Storage: localS
 // is granted; necessary services are always granted, so the consent record itself is never removed). Names
 // matching no service are left alone: we only remove what we know.
 bool should_remove(const Config& config, const Effective& e, std::string_view name, StoreKind kind);
-// should_remove over a list: the names to delete, in the order of `present`, without duplicates.
-std::vector<std::string> names_to_remove(const Config& config, const Effective& e,
-                                         const std::vector<std::string>& present, StoreKind kind);
 
 }  // namespace jupiter::consent
