@@ -9,7 +9,7 @@
 //   [X] public API on window.JupiterConsent (see consent-stub.js, which queues calls until this runs)
 // Load with <script src="consent.js" data-wasm="consent.wasm" data-texts="en=consent-en.json de=..." defer>:
 // data-texts lists the banner texts per language (the page fetches only its own); data-endpoint overrides the
-// receipt URL.
+// receipt URL; data-lang="browser" takes the language from the browser, not from <html lang>.
 (function (w, d) {
   "use strict";
   var me = d.currentScript;
@@ -353,7 +353,9 @@
 
   // ---- start ------------------------------------------------------------------------------------------------
   function pickLanguage() {
-    var tags = [d.documentElement.lang].concat(navigator.languages || [navigator.language]);
+    // The page's own language first, unless it picks one from the browser itself (data-lang="browser": the store).
+    var tags = (me.getAttribute("data-lang") == "browser" ? [] : [d.documentElement.lang])
+      .concat(navigator.languages || [navigator.language]);
     for (var i = 0; i < tags.length; i++) {
       var t = String(tags[i] || "").slice(0, 2).toLowerCase();
       if (TEXTS[t]) return t;

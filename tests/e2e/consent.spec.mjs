@@ -452,6 +452,17 @@ for (const lang of ["en", "es", "fr", "de"]) {
   });
 }
 
+test("on the store, the banner speaks the browser's language, like the store does", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "fr-FR" });
+  const page = await context.newPage();
+  const res = await page.goto(server.url + "/?test=1");
+  test.skip(!(await res.text()).includes("consent"), "this site build has no consent manager");
+  await expect(banner(page)).toBeVisible();
+  await expect(banner(page).getByRole("button", { name: "Tout refuser" })).toBeVisible();
+  await expect(banner(page).getByRole("heading")).toHaveText("Les cookies et votre vie privée");
+  await context.close();
+});
+
 test("the store loads the consent manager, and its privacy screen shows the same choices through the core", async ({ page }) => {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
