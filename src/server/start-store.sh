@@ -1,16 +1,39 @@
 #!/usr/bin/env bash
-# start-store.sh: builds what is missing or stale, then starts the store with its embedded defaults (SQLite in
-# ./data, the sample catalogue, the built web files) together with the two sandboxes it works with:
-#   the payment processor sandbox (test mode) on 127.0.0.1:8081 and the eSIM partner sandbox on 127.0.0.1:8082
-# (JUPITER_PROCESSOR_PORT / JUPITER_PARTNER_PORT pick others). The webhook secret and the processor API key are
-# created once in data/ and handed to all three. Extra arguments go to jupiter-server, e.g. --port 9000.
-# One Ctrl-C stops all three. Run ./emsdk-setup.sh once before (the README's start command does both).
+# start-store.sh: builds what is missing or stale (showing the build's progress), then starts the store with its
+# embedded defaults (SQLite in ./data, the sample catalogue, the built web files) together with what it works with:
+#   the payment processor sandbox (test mode)   127.0.0.1:8081  (JUPITER_PROCESSOR_PORT)
+#   the eSIM partner sandbox                    127.0.0.1:8082  (JUPITER_PARTNER_PORT)
+#   the demo partner page (a fake travel blog with the one-line embed, on its own origin)
+#                                               127.0.0.1:8083  (JUPITER_DEMO_PORT), served by python3's http.server
+#                                               from data/partner-demo/ (web/partner-demo/ with the store's address)
+# The webhook secret and the processor API key are created once in data/ and handed to all of them; jupiter-server
+# gets --demo-partner so that partner "demo" may frame the store on the demo page's origin. Extra arguments go to
+# jupiter-server, e.g. --port 9000. One Ctrl-C stops everything. Run ./emsdk-setup.sh once before (the README's
+# start command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export NODE_PATH=/usr/share/nodejs
+processor_port=${JUPITER_PROCESSOR_PORT:-8081}
+partner_port=${JUPITER_PARTNER_PORT:-8082}
+demo_port=${JUPITER_DEMO_PORT:-8083}
+store_port=8080
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do  # the store's port, when the arguments choose one
+  case "${args[i]}" in
+    --port) store_port=${args[i + 1]:-$store_port} ;;
+    --port=*) store_port=${args[i]#--port=} ;;
+  esac
+done
+store="http://127.0.0.1:$store_port"
+demo="http://127.0.0.1:$demo_port"
+
+step() { printf '\n== %s\n' "$*"; }
+step "building the server and the sandboxes (native)"
 cmake --preset native >/dev/null
-cmake --build --preset native --target jupiter-server jupiter-processor-sandbox jupiter-partner-sandbox >/dev/null
-emcmake cmake --preset web >/dev/null && cmake --build --preset web --target site >/dev/null
+cmake --build --preset native --target jupiter-server jupiter-processor-sandbox jupiter-partner-sandbox
+step "building the store's web files (WebAssembly; the first build takes a few minutes)"
+emcmake cmake --preset web >/dev/null
+cmake --build --preset web --target site
 
 mkdir -p data
 secret() {  # secret FILE: the file's first line, created with 32 random bytes (hex) when missing
@@ -21,16 +44,35 @@ webhook_secret=$(secret data/webhook-secret)
 api_key=$(secret data/processor-api-key)
 bin=build/native/src
 
+# The demo partner page, with the store's address in its snippet.
+rm -rf data/partner-demo
+mkdir -p data/partner-demo
+for f in web/partner-demo/*; do
+  sed "s|{{STORE}}|$store|g" "$f" >"data/partner-demo/$(basename "$f")"
+done
+
 pids=()
 stop_all() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_all INT TERM EXIT
-"$bin/sandbox/jupiter-processor-sandbox" --port "${JUPITER_PROCESSOR_PORT:-8081}" --api-key "$api_key" \
+step "starting"
+"$bin/sandbox/jupiter-processor-sandbox" --port "$processor_port" --api-key "$api_key" \
   --webhook-secret "$webhook_secret" &
 pids+=($!)
-"$bin/sandbox/jupiter-partner-sandbox" --port "${JUPITER_PARTNER_PORT:-8082}" &
+"$bin/sandbox/jupiter-partner-sandbox" --port "$partner_port" &
+pids+=($!)
+python3 -m http.server "$demo_port" --bind 127.0.0.1 --directory data/partner-demo >data/partner-demo.log 2>&1 &
 pids+=($!)
 "$bin/server/jupiter-server" --data data --web build/web/site --catalogue assets/catalogue.json \
-  --processor-url "http://127.0.0.1:${JUPITER_PROCESSOR_PORT:-8081}" \
-  --partner-url "http://127.0.0.1:${JUPITER_PARTNER_PORT:-8082}" "$@" &
+  --processor-url "http://127.0.0.1:$processor_port" --partner-url "http://127.0.0.1:$partner_port" \
+  --demo-partner "$demo" "$@" &
 pids+=($!)
+cat <<EOT
+
+  store                  $store
+  demo partner page      $demo   (the store embedded on another origin; its log: data/partner-demo.log)
+  processor sandbox      http://127.0.0.1:$processor_port   (test mode: card 4242 4242 4242 4242 pays)
+  partner sandbox        http://127.0.0.1:$partner_port   (eSIM profiles)
+  Ctrl-C stops them all.
+
+EOT
 wait -n "${pids[@]}"  # the first one to exit (a Ctrl-C, or a failure to start) stops the others
