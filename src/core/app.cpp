@@ -1,20 +1,24 @@
+// app.cpp: the storefront's pure update (see app.hpp).
+//
+// [SECTION] catalogue and view
+// [SECTION] embed: partner attributes, attribution and announcements
+// [SECTION] update
+// [SECTION] deep links
+// [SECTION] offline
 #include "core/app.hpp"
 
 #include <cctype>
 #include <type_traits>
 
 #include "core/json_reader.hpp"
+#include "core/overloaded.hpp"
 
 namespace jupiter {
 namespace {
 
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
-
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] catalogue and view
+// ---------------------------------------------------------------------------------------------------------
 void refresh_plans(Model& m) {
   m.plans.clear();
   m.base.clear();
@@ -96,6 +100,27 @@ void apply_route(Model& m, const Route& r) {
   refresh_plans(m);
 }
 
+// The partner's destination and plan (applied attributes): that plan's details, that destination's plans, or,
+// when either is unknown, the home screen (the caller shows the notice). Needs the catalogue.
+bool apply_embed_place(Model& m) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  const EmbedSettings& s = m.embed.applied;
+  Route r;
+  bool ok = true;
+  if (s.destination) {
+    const auto code = parse_country_code(*s.destination);
+    if (code && cat.find_destination(*code)) r.destination = code;
+    else ok = false;
+  }
+  if (s.plan) {
+    if (cat.find_plan(*s.plan)) r.plan = *s.plan;
+    else ok = false;
+  }
+  m.embed.place_waiting = false;
+  apply_route(m, ok ? r : Route{});
+  return ok;
+}
+
 // Shows a decoded catalogue: search index, featured destinations, and the view asked for.
 void install(Model& m, CatalogueDecode decoded, std::string etag) {
   auto cat = std::make_shared<const Catalogue>(std::move(decoded.catalogue));
@@ -113,6 +138,7 @@ void install(Model& m, CatalogueDecode decoded, std::string etag) {
   const Route wanted = m.requested ? *m.requested : route_of(m);
   m.requested.reset();
   apply_route(m, wanted);
+  if (m.embed.place_waiting && !apply_embed_place(m)) m.embed.notice = EmbedNotice::BadAttribute;
 }
 
 void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx) {
@@ -153,6 +179,8 @@ void on_response(Model& m, action::CatalogueResponse r, std::vector<Effect>& fx)
 }
 
 void start(Model& m, action::Start& s, std::vector<Effect>& fx) {
+  if (valid_partner_id(s.partner)) m.partner = s.partner;
+  else if (!s.partner.empty()) fx.push_back(effect::Log{LogLevel::Warning, "partner: ?partner= is not a partner id; ignored"});
   if (s.destination && !m.requested) m.requested = Route{s.destination, {}, {}, {}, SortKey::Price};
   if (s.language != Language::Unknown) m.language = s.language;
   if (s.currency != Currency::Unknown) m.currency = s.currency;
@@ -173,6 +201,8 @@ void start(Model& m, action::Start& s, std::vector<Effect>& fx) {
 }
 
 void checkout_update(Model& m, checkout::Action a, std::vector<Effect>& fx) {
+  m.checkout.embedded = m.embed.on;  // the visit's context, whatever the checkout's own record says
+  m.checkout.partner = m.partner;
   checkout::Update u = checkout::update(std::move(m.checkout), std::move(a));
   m.checkout = std::move(u.model);
   for (auto& e : u.effects) fx.push_back(std::move(e));
@@ -194,12 +224,147 @@ void buy(Model& m, const action::BuyPlan& b, std::vector<Effect>& fx) {
     return;
   }
   forward(m, checkout::action::Open{plan->id, m.currency, std::string(language_code(m.language))}, fx);
+  if (m.checkout.step == checkout::Step::Review)
+    fx.push_back(effect::Announce{kCheckoutStarted, checkout_started_detail(plan->id, *plan->prices.get(m.currency))});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] embed: partner attributes, attribution and announcements
+// ---------------------------------------------------------------------------------------------------------
+void change_language(Model& m, Language l) {
+  if (l == Language::Unknown || l == m.language) return;
+  drop_local_names(m);
+  m.language = l;
+  refresh_hits(m);
+}
+
+void change_currency(Model& m, Currency c) {
+  if (c == Currency::Unknown || c == m.currency) return;
+  m.currency = c;
+  refresh_plans(m);
+}
+
+// The partner's language and currency hold for this visit only: nothing is stored. False: a currency the store
+// does not sell (the caller shows the notice); an unknown language is only logged (the store keeps its own).
+bool apply_embed_words(Model& m, const EmbedSettings& next, bool first, std::vector<Effect>& fx) {
+  const EmbedSettings& cur = m.embed.applied;
+  if (next.lang && (first || next.lang != cur.lang)) {
+    if (const auto l = parse_language(*next.lang)) change_language(m, *l);
+    else fx.push_back(effect::Log{LogLevel::Warning, "embed: language \"" + *next.lang + "\" is not offered"});
+  }
+  if (!next.currency || (!first && next.currency == cur.currency)) return true;
+  const auto c = parse_currency(*next.currency);
+  if (!c) {
+    fx.push_back(effect::Log{LogLevel::Warning, "embed: currency \"" + *next.currency + "\" is not sold"});
+    return false;
+  }
+  change_currency(m, *c);
+  return true;
+}
+
+// Applies what changed between the attributes last applied and `next` (all of them the first time).
+void apply_embed(Model& m, EmbedSettings next, bool first, std::vector<Effect>& fx) {
+  bool ok = apply_embed_words(m, next, first, fx);
+  m.embed.theme = next.theme.value_or(Theme::Light);
+  if (next.accent) m.embed.accent = next.accent;  // from the partner's record: attributes never remove it
+  const bool place = first || next.destination != m.embed.applied.destination || next.plan != m.embed.applied.plan;
+  next.partner = m.partner;
+  m.embed.applied = std::move(next);
+  if (place && m.catalogue.catalogue) ok = apply_embed_place(m) && ok;
+  else if (place) m.embed.place_waiting = true;  // checked when the catalogue arrives
+  m.embed.notice = ok ? EmbedNotice::None : EmbedNotice::BadAttribute;
+}
+
+void embedded(Model& m, action::Embedded& e, std::vector<Effect>& fx) {
+  if (m.embed.on) return;  // once per page
+  m.embed.on = true;
+  if (!e.settings.partner.empty()) m.partner = e.settings.partner;  // decode_embed validated it
+  apply_embed(m, std::move(e.settings), true, fx);
+}
+
+// Error codes for the host: short words, never a message (it could carry something personal or internal).
+const char* catalogue_error_code(LoadError e) {
+  switch (e) {
+    case LoadError::Network: return "catalogue_network";
+    case LoadError::Http: return "catalogue_http";
+    case LoadError::NotJson:
+    case LoadError::NotCatalogue:
+    case LoadError::Empty:
+    case LoadError::None: break;
+  }
+  return "catalogue_invalid";
+}
+
+const char* checkout_error_code(checkout::Problem p) {
+  using checkout::Problem;
+  switch (p) {
+    case Problem::Offline: return "checkout_offline";
+    case Problem::Network: return "checkout_network";
+    case Problem::Server: return "checkout_server";
+    case Problem::BadResponse: return "checkout_bad_response";
+    case Problem::RateLimited: return "checkout_rate_limited";
+    case Problem::Rejected: return "checkout_rejected";
+    case Problem::UnknownPlan: return "checkout_unknown_plan";
+    case Problem::KeyReused: return "checkout_key_reused";
+    case Problem::NotFound: return "order_not_found";
+    case Problem::IncompleteLink: return "order_link_incomplete";
+    case Problem::None: break;
+  }
+  return "";
+}
+
+// What the host may want to know before an update, to tell what changed after it.
+struct Watch {
+  std::string open_plan;
+  LoadState catalogue = LoadState::Idle;
+  checkout::Problem problem = checkout::Problem::None;
+  std::string order_id;
+  PaymentStatus payment = PaymentStatus::None;
+};
+
+Watch watch(const Model& m) {
+  Watch w{m.open_plan, m.catalogue.state, m.checkout.problem, {}, PaymentStatus::None};
+  if (m.checkout.order) w.order_id = m.checkout.order->id, w.payment = m.checkout.order->payment.status;
+  return w;
+}
+
+bool is_paid(OrderState s) {
+  return s == OrderState::Paid || s == OrderState::Provisioning || s == OrderState::Delivered;
+}
+
+void announce_order(const Watch& was, Model& m, std::vector<Effect>& fx) {
+  const Order& o = *m.checkout.order;
+  if (o.state == OrderState::PendingPayment) m.embed.unpaid_order = o.id;
+  if (is_paid(o.state) && m.embed.unpaid_order == o.id && m.embed.paid_order != o.id) {  // first time in this page
+    m.embed.paid_order = o.id;
+    fx.push_back(effect::Announce{kOrderPaid, order_paid_detail(o.id, o.plan.id, o.price)});
+  }
+  const bool declined_now = o.payment.status == PaymentStatus::Declined;
+  if (declined_now && (was.order_id != o.id || was.payment != PaymentStatus::Declined))
+    fx.push_back(effect::Announce{kError, error_detail("payment_declined")});
+}
+
+void announce_changes(const Watch& was, Model& m, std::vector<Effect>& fx) {
+  if (!m.open_plan.empty() && m.open_plan != was.open_plan) {
+    const std::string dest = m.destination ? to_string(*m.destination) : std::string();
+    fx.push_back(effect::Announce{kPlanSelected, plan_selected_detail(m.open_plan, dest)});
+  }
+  if (m.catalogue.state == LoadState::Failed && was.catalogue != LoadState::Failed)
+    fx.push_back(effect::Announce{kError, error_detail(catalogue_error_code(m.catalogue.error))});
+  const checkout::Problem p = m.checkout.problem;
+  if (p != checkout::Problem::None && p != was.problem)
+    fx.push_back(effect::Announce{kError, error_detail(checkout_error_code(p))});
+  if (m.checkout.order) announce_order(was, m, fx);
 }
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] update
+// ---------------------------------------------------------------------------------------------------------
 Update update(Model m, Action a) {
   std::vector<Effect> fx;
+  const Watch was = watch(m);
   std::visit(overloaded{
                  [&](action::Start& s) {
                    if (m.catalogue.state == LoadState::Idle) start(m, s, fx);
@@ -238,15 +403,19 @@ Update update(Model m, Action a) {
                    refresh_hits(m);
                  },
                  [&](action::PreferencesLoaded& p) {  // already stored: nothing to store again
-                   if (p.language && *p.language != Language::Unknown && *p.language != m.language) {
-                     drop_local_names(m);
-                     m.language = *p.language;
-                     refresh_hits(m);
-                   }
-                   if (p.currency && *p.currency != Currency::Unknown && *p.currency != m.currency) {
-                     m.currency = *p.currency;
-                     refresh_plans(m);
-                   }
+                   const EmbedSettings& partner = m.embed.applied;  // a partner's choice holds for the visit
+                   if (p.language && !(partner.lang && parse_language(*partner.lang))) change_language(m, *p.language);
+                   if (p.currency && !(partner.currency && parse_currency(*partner.currency)))
+                     change_currency(m, *p.currency);
+                 },
+                 [&](action::Embedded& e) { embedded(m, e, fx); },
+                 [&](action::EmbedAttributes& e) {
+                   if (m.embed.on) apply_embed(m, std::move(e.settings), false, fx);
+                 },
+                 [&](action::CatalogueShown) {
+                   if (m.embed.ready_sent) return;
+                   m.embed.ready_sent = true;
+                   fx.push_back(effect::Announce{kReady, "{}"});
                  },
                  [&](action::RegionChosen& r) {
                    if (!m.catalogue.catalogue || !valid_region(*m.catalogue.catalogue, r.region)) return;
@@ -287,6 +456,7 @@ Update update(Model m, Action a) {
                  [&](checkout::Action& c) { forward(m, std::move(c), fx); },
              },
              a);
+  announce_changes(was, m, fx);
   return {std::move(m), std::move(fx)};
 }
 

@@ -14,6 +14,7 @@
 
 #include "core/catalogue.hpp"
 #include "core/checkout.hpp"
+#include "core/embed.hpp"
 #include "core/i18n.hpp"
 #include "core/plan_query.hpp"
 #include "core/search.hpp"
@@ -67,6 +68,20 @@ struct Route {
   friend bool operator!=(const Route& a, const Route& b) { return !(a == b); }
 };
 
+// The store inside a partner's page (issue 12, core/embed.hpp). Kept for the visit only, never stored.
+enum class EmbedNotice : std::uint8_t { None = 0, BadAttribute };
+struct EmbedState {
+  bool on = false;                  // in a partner's frame (window.jupiterEmbed with a readable config)
+  Theme theme = Theme::Light;
+  std::optional<std::uint32_t> accent;  // the partner's button colour, 0xRRGGBB
+  EmbedNotice notice = EmbedNotice::None;  // an attribute could not be used: the home screen says so
+  EmbedSettings applied;            // the attributes last applied (a change applies only what differs)
+  bool place_waiting = false;       // applied.destination/plan wait for the catalogue
+  bool ready_sent = false;          // "ready" announced
+  std::string unpaid_order;         // an order this page saw waiting for its payment
+  std::string paid_order;           // the order whose payment was announced
+};
+
 struct Model {
   CatalogueState catalogue;
   std::vector<Featured> featured;          // home screen: popular destinations with "from" prices
@@ -88,6 +103,8 @@ struct Model {
   Currency currency = Currency::USD;
   checkout::Model checkout;                // the checkout flow and the order page (issue 4)
   Language language = Language::En;        // the texts' language (the UI layer holds the texts themselves)
+  std::string partner;                     // attribution for this visit (embed config or ?partner=), never stored
+  EmbedState embed;
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -106,6 +123,7 @@ struct Start {                       // the app has started: load what it needs
   std::optional<CatalogueCache> cached = std::nullopt;  // shown at once, then revalidated
   Language language = Language::En;        // from a stored choice or the browser (see choose_language)
   Currency currency = Currency::USD;       // from a stored choice
+  std::string partner = {};                // ?partner= on the store's own page (ignored unless a valid id)
 };
 struct RetryCatalogue {};            // the user pressed Retry
 struct CatalogueResponse {           // a fetch of the catalogue finished
@@ -136,6 +154,9 @@ struct PreferencesLoaded {                 // stored choices, readable once the 
   std::optional<Language> language;
   std::optional<Currency> currency;
 };
+struct Embedded { EmbedSettings settings; };         // in a partner's frame: its config, at start
+struct EmbedAttributes { EmbedSettings settings; };  // the partner page changed an attribute
+struct CatalogueShown {};                            // a frame showed plans or prices (embedded: once)
 }  // namespace action
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
@@ -143,8 +164,8 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::FilterChanged, action::SortChanged, action::LanguageChosen, action::BuyPlan,
                             action::RouteChanged, action::PlanOpened, action::PlanClosed, action::RegionChosen,
                             action::ConnectivityChanged, action::PreferencesLoaded,
-                            action::LocalNames,
-                            checkout::Action>;
+                            action::LocalNames, action::Embedded, action::EmbedAttributes,
+                            action::CatalogueShown, checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -175,9 +196,14 @@ struct SaveCatalogue {  // keep the catalogue for the next visit (kCacheBodyKey,
   double checked_at_ms = 0;
   std::string body;  // empty: the kept body is still current (a 304); only the time changes
 };
+struct Announce {  // an event for the partner page (embedded); nothing on the store's own page
+  std::string name;    // kReady, kPlanSelected, ... (core/embed.hpp)
+  std::string detail;  // a JSON object: ids, codes, amounts; never personal data
+};
 }  // namespace effect
 
-using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, checkout::Effect>;
+using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
+                            checkout::Effect>;
 
 struct Update {
   Model model;

@@ -9,16 +9,10 @@
 #include <array>
 
 #include "core/json_reader.hpp"
+#include "core/overloaded.hpp"
 
 namespace jupiter::checkout {
 namespace {
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 using json = nlohmann::json;
 
@@ -122,7 +116,7 @@ std::string receipt_link(std::string_view id, std::string_view token) {
 std::string order_body(const Model& m) {
   const FieldErrors e = validate(m.details);
   if (!e.details_ok() || !e.confirmations_ok() || m.plan_id.empty()) return {};
-  const json body = {
+  json body = {
       {"plan", m.plan_id},
       {"currency", std::string(currency_code(m.currency))},
       {"email", normalize_email(m.details.email)},
@@ -133,6 +127,7 @@ std::string order_body(const Model& m) {
       {"marketing", m.details.marketing},
       {"language", known_language(m.language) ? m.language : std::string("en")},
   };
+  if (!m.partner.empty()) body["partner"] = m.partner;
   return body.dump();
 }
 
@@ -140,8 +135,8 @@ bool should_poll(const Model& m) {
   if (m.step != Step::Order || !m.order) return false;
   const Order& o = *m.order;
   switch (o.state) {
-    case OrderState::PendingPayment:  // back from the processor, its verdict (the webhook) not yet in
-      return m.returned != Return::None && m.returned != Return::Cancelled &&
+    case OrderState::PendingPayment:  // back from the processor (or its window open), the verdict not yet in
+      return ((m.returned != Return::None && m.returned != Return::Cancelled) || m.popup == Popup::Opened) &&
              (o.payment.status == PaymentStatus::None || o.payment.status == PaymentStatus::Open);
     case OrderState::Paid:
     case OrderState::Provisioning: return true;
@@ -249,9 +244,11 @@ void create_order(Model& m, Effects& fx) {
   send(m, fx, RequestKind::CreateOrder, Busy::CreatingOrder, "POST", "/api/orders", m.sent_body);
 }
 
+// Embedded, the processor returns to /embed-return.html (a page that says to close the window) instead of the store.
 void start_payment(Model& m, Effects& fx) {
+  m.popup = Popup::None;
   send(m, fx, RequestKind::StartPayment, Busy::StartingPayment, "POST", "/api/orders/" + m.order_id + "/payment",
-       "{}");
+       m.embedded ? R"({"return":"embed"})" : "{}");
 }
 
 void load_order(Model& m, Effects& fx) {
@@ -325,7 +322,8 @@ void show_order(Model& m, Effects& fx) {
   m.step = Step::Order;
   m.polls = 0;
   save(m, fx);
-  fx.push_back(effect::ReplaceUrl{order_link(m.order_id, m.token)});
+  // In a frame the address stays the partner's embed URL: the store's own "/" refuses to be framed on reload.
+  if (!m.embedded) fx.push_back(effect::ReplaceUrl{order_link(m.order_id, m.token)});
   load_order(m, fx);
 }
 
@@ -380,8 +378,15 @@ void on_payment_session(Model& m, const action::Response& r, Effects& fx) {
     m.detail = d.error;
     return;
   }
-  m.busy = Busy::Redirecting;  // stays busy until the page unloads: no second click can start anything
   m.returned = Return::None;
+  if (m.embedded) {  // the frame stays; the processor opens in a window of its own (PaymentWindow says if it did)
+    m.payment_url = std::move(d.checkout_url);
+    m.step = Step::Order;
+    save(m, fx);
+    fx.push_back(effect::OpenPayment{m.payment_url});
+    return;
+  }
+  m.busy = Busy::Redirecting;  // stays busy until the page unloads: no second click can start anything
   m.step = Step::Payment;
   save(m, fx);
   fx.push_back(effect::Navigate{std::move(d.checkout_url)});
@@ -446,11 +451,20 @@ void on_next(Model& m, Effects& fx) {
   save(m, fx);
 }
 
-void close(Model& m, Effects& fx) {
-  if (m.step == Step::Order) fx.push_back(effect::ReplaceUrl{"/"});
+// A fresh checkout that keeps what belongs to the page's life: connectivity, the request sequence (responses to
+// requests still in flight stay stale), and the visit's embed mode and partner.
+Model fresh_from(const Model& m) {
   Model fresh;
   fresh.offline = m.offline;
-  fresh.seq = m.seq;  // responses to requests still in flight stay stale
+  fresh.seq = m.seq;
+  fresh.embedded = m.embedded;
+  fresh.partner = m.partner;
+  return fresh;
+}
+
+void close(Model& m, Effects& fx) {
+  if (m.step == Step::Order && !m.embedded) fx.push_back(effect::ReplaceUrl{"/"});
+  Model fresh = fresh_from(m);
   fresh.details = m.details;  // typed details stay for another plan in this page's life (not stored)
   m = std::move(fresh);
   fx.push_back(effect::ClearSession{});
@@ -514,6 +528,8 @@ void on_resume(Model& m, const action::Resume& a, Effects& fx) {
     if (!stored) return;
     stored->offline = m.offline;
     stored->seq = m.seq;
+    stored->embedded = m.embedded;
+    stored->partner = m.partner;
     m = std::move(*stored);
     if (m.step == Step::Order && !m.order_id.empty() && !m.token.empty()) return show_order(m, fx);
     if (m.step == Step::Order) return close(m, fx);
@@ -522,6 +538,8 @@ void on_resume(Model& m, const action::Resume& a, Effects& fx) {
   Model base = stored && stored->order_id == a.order_param ? std::move(*stored) : Model{};
   base.offline = m.offline;
   base.seq = m.seq;
+  base.embedded = m.embedded;
+  base.partner = m.partner;
   m = std::move(base);
   m.order_id = a.order_param;
   const std::string token = token_from_fragment(a.fragment);
@@ -542,6 +560,16 @@ void on_resume(Model& m, const action::Resume& a, Effects& fx) {
   show_order(m, fx);
 }
 
+// Embedded: the processor's window opened (poll the order as after a return) or was blocked (the order page offers
+// "Open the payment page", a real click).
+void on_payment_window(Model& m, const action::PaymentWindow& w, Effects& fx) {
+  if (!m.embedded || m.step != Step::Order || m.payment_url.empty()) return;
+  m.popup = w.opened ? Popup::Opened : Popup::Blocked;
+  if (!w.opened || m.busy != Busy::Idle) return;
+  m.polls = 0;
+  load_order(m, fx);
+}
+
 }  // namespace
 
 Update update(Model m, Action a) {
@@ -549,9 +577,7 @@ Update update(Model m, Action a) {
   std::visit(overloaded{
                  [&](action::Open& o) {
                    if (o.plan_id.empty() || o.currency == Currency::Unknown) return;
-                   Model fresh;
-                   fresh.offline = m.offline;
-                   fresh.seq = m.seq;
+                   Model fresh = fresh_from(m);
                    fresh.details = m.details;
                    fresh.step = Step::Review;
                    fresh.plan_id = std::move(o.plan_id);
@@ -602,6 +628,13 @@ Update update(Model m, Action a) {
                    if (c.online && m.problem == Problem::Offline) clear_problem(m);
                  },
                  [&](action::Response& r) { on_response(m, r, fx); },
+                 [&](action::PaymentWindow w) { on_payment_window(m, w, fx); },
+                 [&](action::OpenPaymentAgain) {
+                   if (!m.embedded || m.payment_url.empty() || m.busy != Busy::Idle || !m.order ||
+                       m.order->state != OrderState::PendingPayment)
+                     return;
+                   fx.push_back(effect::OpenPayment{m.payment_url});
+                 },
              },
              a);
   return {std::move(m), std::move(fx)};

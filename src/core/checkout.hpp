@@ -88,6 +88,9 @@ enum class DataOutcome : std::uint8_t { None = 0, Downloaded, MarketingStopped, 
 // How the buyer came back from the processor's page.
 enum class Return : std::uint8_t { None = 0, Success, Declined, Cancelled };
 
+// In a partner's frame the processor's page opens in a window of its own (embedded == true): whether it opened.
+enum class Popup : std::uint8_t { None = 0, Opened, Blocked };
+
 struct Model {
   Step step = Step::None;
   std::string plan_id;
@@ -121,6 +124,12 @@ struct Model {
   std::string api_code;    // the server's error code, when it sent one
   std::string detail;      // technical detail for the console and the test API
 
+  // Set by the app for the whole visit (kept across a fresh checkout; never stored in the session record).
+  bool embedded = false;   // in a partner's frame: Pay opens the processor in a new window, never navigates
+  std::string partner;     // partner id for attribution ("" when none); sent in the order body
+  Popup popup = Popup::None;
+  std::string payment_url; // the processor's page for this order (embedded: "Open the payment page" again)
+
   bool open() const { return step != Step::None; }
 };
 
@@ -151,6 +160,8 @@ struct Reload {};            // Retry after a problem on the order page
 struct ResendEmail {};       // "Resend e-mail" on a delivered order (the same profile; rate-limited by the server)
 struct Data { DataRequest request = DataRequest::Download; };  // "Your data" on the order page
 struct PollDue { std::uint32_t timer = 0; };
+struct PaymentWindow { bool opened = false; };  // the result of effect::OpenPayment (false: popup blocked)
+struct OpenPaymentAgain {};                     // "Open the payment page" (embedded)
 struct Connectivity { bool online = true; };
 struct Response {
   RequestKind kind = RequestKind::CreateOrder;
@@ -164,7 +175,8 @@ struct Response {
 
 using Action = std::variant<action::Open, action::Resume, action::Next, action::Back, action::Close,
                             action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::Data, action::PollDue,
-                            action::Connectivity, action::Response>;
+                            action::Connectivity, action::Response, action::PaymentWindow,
+                            action::OpenPaymentAgain>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -184,10 +196,11 @@ struct Navigate { std::string url; };        // top-level navigation (the proces
 struct ReplaceUrl { std::string url; };      // history.replaceState: the address bar shows this path
 struct StartTimer { int ms = 0; std::uint32_t timer = 0; };  // dispatch PollDue{timer} after ms
 struct SaveFile { std::string name; std::string type; std::string body; };  // a download the browser saves
+struct OpenPayment { std::string url; };     // embedded: the processor's page in a new window -> PaymentWindow
 }  // namespace effect
 
 using Effect = std::variant<effect::Http, effect::SaveSession, effect::ClearSession, effect::Navigate,
-                            effect::ReplaceUrl, effect::StartTimer, effect::SaveFile>;
+                            effect::ReplaceUrl, effect::StartTimer, effect::SaveFile, effect::OpenPayment>;
 
 struct Update {
   Model model;
@@ -209,7 +222,8 @@ bool valid_idempotency_key(std::string_view key);  // 16..64 of [A-Za-z0-9_-]
 int poll_delay_ms(int polls);                       // 1000, 1500, 2250, ... capped at kMaxPollMs
 std::string order_link(std::string_view id, std::string_view token);    // "/?order=<id>#t=<token>"
 std::string receipt_link(std::string_view id, std::string_view token);  // "/orders/<id>/receipt?token=<token>"
-// The order request body for these details (normalized values), or "" when they do not validate.
+// The order request body for these details (normalized values, and the visit's partner when there is one), or ""
+// when they do not validate.
 std::string order_body(const Model& m);
 // The session record of a model, and back (an unreadable or foreign record gives nullopt, never a throw).
 std::string encode_session(const Model& m);
