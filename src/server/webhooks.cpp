@@ -1,11 +1,34 @@
 // webhooks.cpp: see webhooks.hpp.
 #include "server/webhooks.hpp"
 
-#include <charconv>
+#include <optional>
 
 #include "server/crypto.hpp"
 
 namespace jupiter::server {
+
+namespace {
+
+// Unix seconds as the processor writes them: 1 to 12 decimal digits, no sign (so no arithmetic on it can
+// overflow: 12 digits reach the year 33658).
+std::optional<std::int64_t> parse_stamp(std::string_view text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  std::int64_t t = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    t = t * 10 + (c - '0');
+  }
+  return t;
+}
+
+// |t - now| <= kWebhookTolerance without overflow for any `now`, given 0 <= t < 10^12: t - tolerance cannot
+// overflow, and when now >= t >= 0, now - t is in [0, INT64_MAX].
+bool within_tolerance(std::int64_t t, std::int64_t now) {
+  if (now < t) return now >= t - kWebhookTolerance;
+  return now - t <= kWebhookTolerance;
+}
+
+}  // namespace
 
 std::string_view signature_check_name(SignatureCheck c) {
   switch (c) {
@@ -34,15 +57,12 @@ SignatureCheck verify_webhook(std::string_view secret, std::string_view header, 
     if (part.rfind("t=", 0) == 0) t_text = part.substr(2);
     else if (part.rfind("v1=", 0) == 0) mac = part.substr(3);
   }
-  std::int64_t t = 0;
-  const auto [end, ec] = std::from_chars(t_text.data(), t_text.data() + t_text.size(), t);
-  if (t_text.empty() || ec != std::errc() || end != t_text.data() + t_text.size() || mac.size() != 64)
-    return SignatureCheck::Malformed;
+  const std::optional<std::int64_t> t = parse_stamp(t_text);
+  if (!t || mac.size() != 64) return SignatureCheck::Malformed;
   const std::string stamp(t_text);
   const std::string expected = hmac_sha256_hex(secret, stamp + "." + std::string(body));
   if (!constant_time_equal(expected, mac)) return SignatureCheck::BadMac;
-  if (now - t > kWebhookTolerance || t - now > kWebhookTolerance) return SignatureCheck::Stale;
-  return SignatureCheck::Valid;
+  return within_tolerance(*t, now) ? SignatureCheck::Valid : SignatureCheck::Stale;
 }
 
 }  // namespace jupiter::server

@@ -4,9 +4,12 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <cstdint>
+#include <limits>
 #include <thread>
 
 #include "commerce.hpp"
+#include "server/webhooks.hpp"
 
 using namespace jupiter::test;
 
@@ -187,6 +190,14 @@ TEST_CASE("webhooks that are forged, unsigned, garbled, stale or replayed change
   }
   SUBCASE("stale: older than five minutes") { refused(shop.sign(body, unix_now() - 301), 400, "stale_webhook"); }
   SUBCASE("from the future") { refused(shop.sign(body, unix_now() + 301), 400, "stale_webhook"); }
+  SUBCASE("a timestamp chosen to overflow the freshness check (now - 2^63) is refused, not fresh") {
+    const long long t = unix_now() + std::numeric_limits<long long>::min();
+    refused(shop.sign(body, t), 400, "invalid_signature");
+  }
+  SUBCASE("a timestamp with a sign or more than 12 digits is malformed") {
+    refused("t=+" + shop.sign(body, unix_now()).substr(2), 400, "invalid_signature");
+    refused(shop.sign(body, 1000000000000LL), 400, "invalid_signature");
+  }
   SUBCASE("replayed: the same event id a second time") {
     auto first = shop.webhook(body, shop.sign(body, unix_now()));
     REQUIRE(first);
@@ -266,4 +277,20 @@ TEST_CASE("no card number reaches the store: not its database, its outbox or its
   for (const char* number : {"4242424242424242", "4242 4242 4242 4242", "4000000000000002",
                                     "4000 0000 0000 0002", "4000000000003220", "4000 0000 0000 3220"})
     for (const std::string& place : places) CHECK_MESSAGE(place.find(number) == std::string::npos, number);
+}
+
+TEST_CASE("the webhook freshness check has no overflow at the ends of the clock's range") {
+  using namespace jupiter::server;
+  const std::string body = "{}";
+  const auto check = [&](std::int64_t t, std::int64_t now) {
+    return verify_webhook("secret", sign_webhook("secret", t, body), body, now);
+  };
+  CHECK(check(1700000000, 1700000000) == SignatureCheck::Valid);
+  CHECK(check(1700000000, 1700000300) == SignatureCheck::Valid);
+  CHECK(check(1700000000, 1700000301) == SignatureCheck::Stale);
+  CHECK(check(1700000300, 1700000000) == SignatureCheck::Valid);
+  CHECK(check(1700000301, 1700000000) == SignatureCheck::Stale);
+  CHECK(check(0, std::numeric_limits<std::int64_t>::min()) == SignatureCheck::Stale);
+  CHECK(check(999999999999, std::numeric_limits<std::int64_t>::max()) == SignatureCheck::Stale);
+  CHECK(check(-1, 0) == SignatureCheck::Malformed);
 }
