@@ -17,9 +17,11 @@
 #include <vector>
 
 #include "core/catalogue.hpp"
+#include "server/admin_api.hpp"
 #include "server/api.hpp"
 #include "server/body_cache.hpp"
 #include "server/db.hpp"
+#include "server/embed_page.hpp"
 #include "server/http_server.hpp"
 #include "server/http_static.hpp"
 #include "server/log.hpp"
@@ -30,6 +32,8 @@
 #include "server/orders.hpp"
 #include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
+#include "server/partner_webhooks.hpp"
+#include "server/partners.hpp"
 #include "server/payment_processor.hpp"
 #include "server/provisioning.hpp"
 #include "server/router.hpp"
@@ -155,6 +159,19 @@ int run(const Options& o) {
   orders.add_routes(router);
   PrivacyRights rights(database, orders, outbox);
   rights.add_routes(router);
+
+  // [SECTION] partners: the admin API, the framed store page, --demo-partner
+  AdminApi admin(database, secret_from("", fs::path(o.data_dir) / "admin-token"));
+  admin.add_routes(router);
+  EmbedPage embed(database, o.web_dir);
+  embed.add_routes(router);
+  if (!o.demo_partner.empty()) {
+    auto did = database.with([&o](db::Connection& c) { return ensure_demo_partner(c, o.demo_partner); });
+    if (!did) return fail("partners: " + did.error().message);
+    log::info("partners: " + did.value());
+  }
+  PartnerWebhooks partner_webhooks(database);
+  partner_webhooks.start();
   provisioner.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
@@ -178,6 +195,7 @@ int run(const Options& o) {
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
   signals.join();
   provisioner.stop();
+  partner_webhooks.stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");
   return 0;

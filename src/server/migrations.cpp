@@ -215,6 +215,68 @@ constexpr const char* kReceiptGpcHeader = R"sql(
 ALTER TABLE consent_receipts ADD COLUMN gpc_header INTEGER NOT NULL DEFAULT 0 CHECK (gpc_header IN (0, 1));
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] partners
+// Partners of the embed (issue 12; partners.hpp). Allowed origins are a JSON list of normalized
+// "scheme://host[:port]" strings. The contact is business partner data (privacy policy add-on A). The webhook
+// secret signs the partner's order-paid webhooks (Jupiter-Signature, as the processor's); it is shown once, when the
+// partner is created. orders.partner_id is the partner an order is attributed to (NULL: a direct sale); the older
+// orders.partner column keeps what the store wrote before (the same id, or '').
+// partner_webhooks is the outbox of those webhooks: the trigger below queues one row in the same transaction that
+// moves an attributed order to paid, when its partner is enabled and has a webhook URL; the partner webhook worker
+// sends it and retries with backoff (next_attempt_ms NULL: delivered or given up).
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kPartners = R"sql(
+CREATE TABLE partners (
+  id                TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 32 AND id NOT GLOB '*[^a-z0-9-]*'
+                                            AND substr(id, 1, 1) <> '-'),
+  name              TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+  origins           TEXT NOT NULL,      -- JSON array of normalized origins
+  commission_bp     INTEGER NOT NULL CHECK (commission_bp BETWEEN 0 AND 10000),
+  theme_accent      TEXT CHECK (theme_accent IS NULL OR length(theme_accent) = 7),
+  theme_background  TEXT CHECK (theme_background IS NULL OR length(theme_background) = 7),
+  theme_text        TEXT CHECK (theme_text IS NULL OR length(theme_text) = 7),
+  destination       TEXT CHECK (destination IS NULL OR length(destination) = 2),
+  currency          TEXT CHECK (currency IS NULL OR length(currency) = 3),
+  contact_name      TEXT NOT NULL,
+  contact_email     TEXT NOT NULL,
+  webhook_url       TEXT,
+  webhook_secret    TEXT NOT NULL,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  disabled_at       TEXT
+) WITHOUT ROWID;
+
+ALTER TABLE orders ADD COLUMN partner_id TEXT REFERENCES partners(id);
+CREATE INDEX orders_partner ON orders(partner_id, created_at) WHERE partner_id IS NOT NULL;
+
+CREATE TABLE partner_webhooks (
+  id               INTEGER PRIMARY KEY,
+  partner_id       TEXT NOT NULL REFERENCES partners(id),
+  order_id         TEXT NOT NULL REFERENCES orders(id),
+  type             TEXT NOT NULL,
+  body             TEXT NOT NULL,      -- the exact bytes signed and sent
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms  INTEGER,
+  delivered_at     TEXT,
+  last_error       TEXT,
+  UNIQUE (order_id, type)
+);
+CREATE INDEX partner_webhooks_due ON partner_webhooks(next_attempt_ms) WHERE next_attempt_ms IS NOT NULL;
+
+CREATE TRIGGER orders_paid_partner_webhook AFTER UPDATE OF state ON orders
+WHEN NEW.state = 'paid' AND OLD.state = 'pending_payment' AND NEW.partner_id IS NOT NULL
+BEGIN
+  INSERT OR IGNORE INTO partner_webhooks(partner_id, order_id, type, body, created_at, next_attempt_ms)
+  SELECT p.id, NEW.id, 'order.paid',
+         json_object('type', 'order.paid', 'order', NEW.id, 'plan', NEW.plan_id, 'currency', NEW.currency,
+                     'amount_minor', NEW.amount_minor, 'created', NEW.created_at),
+         strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  FROM partners p WHERE p.id = NEW.partner_id AND p.disabled_at IS NULL AND p.webhook_url IS NOT NULL;
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -223,6 +285,7 @@ const std::vector<Migration>& migrations() {
       {2, "consent receipts", kConsentReceipts},
       {3, "orders", kOrders},
       {4, "receipt gpc header", kReceiptGpcHeader},
+      {5, "partners", kPartners},
   };
   return all;
 }

@@ -3,7 +3,21 @@
 
 #include <charconv>
 
+#include "server/partners.hpp"
+
 namespace jupiter::server {
+
+namespace {
+
+// --demo-partner's origin normalized in place (partners.hpp); false when it is given and not an origin.
+bool normalize_demo_partner(Options& o) {
+  if (o.demo_partner.empty()) return true;
+  const auto origin = normalize_origin(o.demo_partner);
+  if (origin) o.demo_partner = *origin;
+  return origin.has_value();
+}
+
+}  // namespace
 
 OptionsParse parse_options(const std::vector<std::string>& args) {
   OptionsParse out;
@@ -38,6 +52,7 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
     else if (name == "--webhook-secret") target = &out.options.webhook_secret;
     else if (name == "--processor-key") target = &out.options.processor_key;
     else if (name == "--public-url") target = &out.options.public_url;
+    else if (name == "--demo-partner") target = &out.options.demo_partner;
     else if (name != "--port" && name != "--provision-deadline" && name != "--orders-per-minute")
       return fail("unknown option " + name);
 
@@ -63,6 +78,8 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
       out.options.port = port;
     }
   }
+  if (!normalize_demo_partner(out.options))
+    return fail("--demo-partner needs an origin like http://127.0.0.1:8083, not \"" + out.options.demo_partner + "\"");
   return out;
 }
 
@@ -87,6 +104,7 @@ std::string usage(const std::string& program) {
          std::to_string(d.provision_deadline) + ")\n"
          "  --orders-per-minute N   new orders per client address and minute (default " +
          std::to_string(d.orders_per_minute) + ")\n"
+         "  --demo-partner ORIGIN   make sure partner \"demo\" exists and may frame the store on ORIGIN\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

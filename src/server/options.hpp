@@ -20,6 +20,7 @@ struct Options {
   std::string public_url;             // default http://HOST:<bound port>
   long long provision_deadline = 3600;  // seconds from payment to refund when no eSIM came
   long long orders_per_minute = 10;     // new orders per client address
+  std::string demo_partner;           // an origin: partner "demo" exists and allows it (normalized)
 };
 
 struct OptionsParse {

@@ -18,6 +18,7 @@
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
+#include "server/partners.hpp"
 #include "server/receipt_page.hpp"
 #include "server/webhooks.hpp"
 
@@ -200,6 +201,43 @@ std::string bearer(const httplib::Request& req) {
 
 void not_found(httplib::Response& res) { send_error(res, 404, "not_found", "no such order"); }
 
+using KeyRow = std::optional<std::pair<std::string, std::string>>;  // request SHA-256, order id
+
+// What Idempotency-Key `key` was used for, if it was.
+db::Result<KeyRow> find_key(db::Connection& c, const std::string& key) {
+  auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
+  if (!q) return q.error();
+  auto row = q.value().bind_all(key).step();
+  if (!row) return row.error();
+  if (!row.value()) return KeyRow();
+  return KeyRow({q.value().column_text(0), q.value().column_text(1)});
+}
+
+// False (the 400 answered) when the order names a partner whose id is malformed (partners.hpp).
+bool partner_well_formed(const std::string& partner, httplib::Response& res) {
+  if (partner.empty() || valid_partner_id(partner)) return true;
+  send_error(res, 400, "invalid_partner",
+             "the partner must be 1 to 32 characters of a-z, 0-9 and '-', starting with a letter or digit");
+  return false;
+}
+
+// The partner an order is attributed to: `requested` when it names an enabled partner, else "" (a sale is never
+// refused over attribution; the dropped id is logged, nothing else).
+db::Result<std::string> attribution(db::Connection& c, const std::string& requested) {
+  if (requested.empty()) return std::string();
+  auto id = attributable_partner(c, requested);
+  if (id && id.value().empty())
+    log::info("orders: partner attribution dropped: unknown or disabled partner " + requested);
+  return id;
+}
+
+// The processor's return URL: the embed's return page when the body is {"return":"embed"}, else the store.
+std::string return_url(const std::string& public_url, const httplib::Request& req, const std::string& id) {
+  const json body = json::parse(req.body, nullptr, false);
+  const bool embed = body.is_object() && body.contains("return") && body["return"] == "embed";
+  return public_url + (embed ? "/embed-return.html?order=" : "/?order=") + id;
+}
+
 void internal(httplib::Response& res, const std::string& what) {
   log::error("orders: " + what);
   send_error(res, 500, "internal_error", "the order could not be processed");
@@ -253,17 +291,11 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   const OrderRequestCheck check = check_order_request(req.body);
   if (!check.ok()) return send_error(res, check.status, check.code, check.message);
   const OrderRequest& r = check.request;
+  if (!partner_well_formed(r.partner, res)) return;
   const std::string request_hash = sha256_hex(canonical_order_request(r));
 
   // A replay of a known key is answered without counting against the rate limit.
-  auto known = db_.with([&](db::Connection& c) -> db::Result<std::optional<std::pair<std::string, std::string>>> {
-    auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(key).step();
-    if (!row) return row.error();
-    if (!row.value()) return std::optional<std::pair<std::string, std::string>>();
-    return std::optional<std::pair<std::string, std::string>>({q.value().column_text(0), q.value().column_text(1)});
-  });
+  auto known = db_.with([&](db::Connection& c) { return find_key(c, key); });
   if (!known) return internal(res, known.error().message);
   if (!known.value()) {
     if (const std::int64_t wait = rate_wait(req.remote_addr); wait > 0) {
@@ -283,14 +315,12 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     auto tx = db::Transaction::begin(c);
     if (!tx) return tx.error();
     // Looked up again inside the transaction: a concurrent request with the same key may have won.
-    auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(key).step();
+    auto row = find_key(c, key);
     if (!row) return row.error();
     if (row.value()) {
-      if (q.value().column_text(0) != request_hash)
+      if (row.value()->first != request_hash)
         return Outcome{409, "idempotency_key_reused", "this Idempotency-Key was used for a different order", {}, {}};
-      const std::string id = q.value().column_text(1);
+      const std::string id = row.value()->second;
       auto o = load_order(c, id);
       if (!o) return o.error();
       return Outcome{200, {}, {}, id, o.value().value_or(json())};
@@ -300,17 +330,20 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     if (!plan.value()) return Outcome{422, "unknown_plan", "no such plan in the catalogue", {}, {}};
     if (!plan.value()->sold_in_currency)
       return Outcome{422, "unknown_currency", "this plan is not sold in " + std::string(currency_code(r.currency)), {}, {}};
+    auto partner = attribution(c, r.partner);
+    if (!partner) return partner.error();
     const std::string at = rfc3339(now_ms());
     const std::string token_hash = sha256_hex(order_token(config_.token_secret, new_id, key));
     auto ins = c.prepare(
         "INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, amount_minor, "
-        "currency, email, name, phone, marketing, language, terms_version, consent_id, partner) "
-        "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "currency, email, name, phone, marketing, language, terms_version, consent_id, partner, partner_id) "
+        "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))");
     if (!ins) return ins.error();
     if (db::Status s = ins.value()
                            .bind_all(new_id, token_hash, at, at, r.plan, plan.value()->plan.dump(),
                                      plan.value()->amount, std::string(currency_code(r.currency)), r.email, r.name,
-                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, consent_id, r.partner)
+                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, consent_id,
+                                     partner.value(), partner.value())
                            .run();
         !s)
       return s.error();
@@ -405,7 +438,7 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
   cr.amount = Money{(*order)["price"]["amount"].get<std::int64_t>(),
                     parse_currency((*order)["price"]["currency"].get<std::string>()).value_or(Currency::Unknown)};
   cr.description = (*order)["plan"].value("name", std::string("eSIM"));
-  cr.return_url = config_.public_url + "/?order=" + id;
+  cr.return_url = return_url(config_.public_url, req, id);
   cr.notify_url = config_.public_url + "/api/webhooks/processor";
   const Remote<CheckoutSession> session = processor_.create_checkout(cr);
   if (!session.ok()) {

@@ -1,0 +1,109 @@
+// partner_webhooks.cpp: see partner_webhooks.hpp.
+#include "server/partner_webhooks.hpp"
+
+#include <httplib.h>
+
+#include <vector>
+
+#include "core/order_rules.hpp"
+#include "server/clock.hpp"
+#include "server/log.hpp"
+#include "server/remote_json.hpp"
+#include "server/webhooks.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+constexpr std::int64_t kPollMs = 500;
+
+// Rows due at `now` with their partner's URL and secret ("" when the partner is disabled or has no URL now).
+db::Result<std::vector<std::vector<std::string>>> due_rows(db::Connection& c, std::int64_t now) {
+  auto q = c.prepare(
+      "SELECT w.id, w.partner_id, w.order_id, w.body, w.attempts, "
+      "CASE WHEN p.disabled_at IS NULL THEN coalesce(p.webhook_url, '') ELSE '' END, p.webhook_secret "
+      "FROM partner_webhooks w JOIN partners p ON p.id = w.partner_id "
+      "WHERE w.next_attempt_ms IS NOT NULL AND w.next_attempt_ms <= ? ORDER BY w.next_attempt_ms LIMIT 20");
+  if (!q) return q.error();
+  q.value().bind_all(now);
+  std::vector<std::vector<std::string>> out;
+  for (;;) {
+    auto r = q.value().step();
+    if (!r) return r.error();
+    if (!r.value()) return out;
+    std::vector<std::string> row;
+    for (int i = 0; i < 7; ++i) row.push_back(q.value().column_text(i));
+    out.push_back(std::move(row));
+  }
+}
+
+}  // namespace
+
+PartnerWebhooks::PartnerWebhooks(db::Database& db) : db_(db) {}
+
+PartnerWebhooks::~PartnerWebhooks() { stop(); }
+
+void PartnerWebhooks::start() { thread_ = std::thread([this] { run(); }); }
+
+void PartnerWebhooks::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void PartnerWebhooks::run() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, std::chrono::milliseconds(kPollMs), [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    auto due = db_.with([](db::Connection& c) { return due_rows(c, now_ms()); });
+    if (!due) {
+      log::error("partner webhooks: " + due.error().message);
+      continue;
+    }
+    for (const auto& row : due.value())
+      send(Due{std::stoll(row[0]), row[1], row[2], row[3], row[5], row[6], std::stoi(row[4])});
+  }
+}
+
+void PartnerWebhooks::send(const Due& d) {
+  if (d.url.empty()) return record(d, false, "the partner is disabled or has no webhook URL");
+  const std::size_t authority = d.url.find("://");
+  const std::size_t path_at = d.url.find_first_of("/?", authority == std::string::npos ? 0 : authority + 3);
+  const std::string base = d.url.substr(0, path_at);
+  const std::string path = path_at == std::string::npos ? "/" : d.url.substr(path_at);
+  httplib::Client client = adapter_client(base);
+  const httplib::Headers headers = {{"Jupiter-Signature", sign_webhook(d.secret, now_s(), d.body)}};
+  const httplib::Result res = client.Post(path.c_str(), headers, d.body, "application/json");
+  if (res && res->status >= 200 && res->status < 300) return record(d, true, "");
+  record(d, false, res ? "HTTP " + std::to_string(res->status) : httplib::to_string(res.error()));
+}
+
+void PartnerWebhooks::record(const Due& d, bool delivered, const std::string& error) {
+  const int attempts = d.attempts + 1;
+  const bool give_up = !delivered && (d.url.empty() || attempts >= kMaxPartnerWebhookAttempts);
+  const std::int64_t delay = retry_delay_ms(attempts);
+  auto s = db_.with([&](db::Connection& c) {
+    auto up = c.prepare("UPDATE partner_webhooks SET attempts = ?, next_attempt_ms = ?, delivered_at = ?, "
+                        "last_error = nullif(?, '') WHERE id = ?");
+    if (!up) return up.status();
+    up.value().bind(1, attempts);
+    if (delivered || give_up) up.value().bind(2, nullptr);
+    else up.value().bind(2, now_ms() + delay);
+    if (delivered) up.value().bind(3, rfc3339(now_ms()));
+    else up.value().bind(3, nullptr);
+    return up.value().bind(4, error).bind(5, d.id).run();
+  });
+  if (!s) log::error("partner webhooks: " + s.error().message);
+  const std::string what = "partner webhook order.paid for " + d.order + " to partner " + d.partner;
+  if (delivered) log::info(what + " delivered");
+  else if (give_up) log::error(what + " given up after " + std::to_string(attempts) + " attempts: " + error);
+  else log::error(what + " failed (" + error + "), retry in " + std::to_string(delay / 1000) + " s");
+}
+
+}  // namespace jupiter::server
