@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -13,6 +15,7 @@
 #include "server/consent_store.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
+#include "server/rate_limiter.hpp"
 
 namespace jupiter::server {
 
@@ -92,8 +95,32 @@ std::string uri_component(std::string_view s) {
   return out;
 }
 
+// decodeURIComponent's decoding; nullopt for a broken escape (the cookie is then not ours to re-issue).
+std::optional<std::string> uri_decode(std::string_view s) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 // The consent cookie of the request, when it holds a record of `consent_id` that is valid now: re-issued with
-// the rest of its validity as Max-Age. (httplib hands header values over already percent-decoded.)
+// the rest of its validity as Max-Age. The cookie's value is percent-encoded as web/consent.js writes it (a
+// value that is already plain JSON decodes to itself unless it holds a '%').
 // Sec-GPC plays no part here, on purpose: a record made without GPC that grants analytics or marketing is
 // re-issued even when the request carries Sec-GPC: 1. The record is the user's own choice, which the core never
 // rewrites for the signal (core/consent.hpp, "GPC"): while GPC is sent the page denies those categories anyway
@@ -109,23 +136,38 @@ void reissue_cookie(const httplib::Request& req, httplib::Response& res, const s
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     at = end + 1;
     if (pair.substr(0, prefix.size()) != prefix) continue;
-    const std::string_view value = pair.substr(prefix.size());
-    const consent::RecordDecode rec = consent::decode_record(config(), value);
+    const std::optional<std::string> value = uri_decode(pair.substr(prefix.size()));
+    if (!value) return;
+    const consent::RecordDecode rec = consent::decode_record(config(), *value);
     const consent::Validity v = consent::validity(config(), rec, now_ms());
     if (!v.valid || rec.record.consent_id != consent_id) return;
     const std::int64_t max_age_s = (v.expires_ms - now_ms()) / 1000;
-    res.set_header("Set-Cookie", std::string(kCookie) + "=" + uri_component(value) + "; Max-Age=" + std::to_string(max_age_s) +
+    res.set_header("Set-Cookie", std::string(kCookie) + "=" + uri_component(*value) + "; Max-Age=" + std::to_string(max_age_s) +
                                      "; Path=/; SameSite=Lax");
     return;
   }
 }
 
-void post_receipt(db::Database& db, const httplib::Request& req, httplib::Response& res) {
+// Why a receipt's decision time cannot be true ("" when it can): the banner sends a receipt when the decision is
+// made, and retries a queued one on later visits, so it may be late by up to kReceiptMaxAge but never early by
+// more than a skewed clock explains.
+std::string time_problem(std::int64_t time_ms, std::int64_t now) {
+  if (time_ms > now + kReceiptMaxSkewMs) return "time_ms is in the future of the server's clock";
+  if (time_ms < now - kReceiptMaxAgeMs) return "time_ms is more than 30 days before the server's clock";
+  return "";
+}
+
+void post_receipt(db::Database& db, RateLimiter& limiter, const httplib::Request& req, httplib::Response& res) {
+  if (const std::int64_t wait = limiter.take(req.remote_addr, now_ms() / 1000); wait > 0) {
+    res.set_header("Retry-After", std::to_string(wait));
+    return send_error(res, 429, "rate_limited", "too many consent receipts from this address; try again later");
+  }
   const std::string type = req.get_header_value("Content-Type");
   const bool ok_type = type.rfind("text/plain", 0) == 0 || type.rfind("application/json", 0) == 0;
   if (!ok_type) return send_error(res, 415, "send the receipt as text/plain or application/json");
   if (req.body.size() > kMaxReceiptBytes) return send_error(res, 413, "a receipt is at most 16 KB");
   Parsed p = parse_receipt(req.body);
+  if (p.problem.empty()) p.problem = time_problem(p.receipt.time_ms, now_ms());
   if (!p.problem.empty()) return send_error(res, 400, "bad_receipt", p.problem);
   // Stored as sent (it proves what the page showed, "gpc" included), plus what the request said: a receipt with
   // "gpc": false delivered with Sec-GPC: 1 was decided while the browser sent the signal the page did not see.
@@ -175,9 +217,11 @@ void add_consent_routes(Router& router, db::Database& db) {
   router.get("/.well-known/gpc.json", [](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     get_gpc_support(req, res);
   });
-  router.post("/api/consent/receipts", [&db](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
-    post_receipt(db, req, res);
-  });
+  auto limiter = std::make_shared<RateLimiter>(kReceiptsPerMinute, 60);
+  router.post("/api/consent/receipts",
+              [&db, limiter](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+                post_receipt(db, *limiter, req, res);
+              });
   router.get("/api/consent/receipts/:consent_id",
              [&db](const httplib::Request&, httplib::Response& res, const RouteParams& p) {
                get_receipts(db, p.get("consent_id"), res);

@@ -2,7 +2,9 @@
 //
 //   POST /api/consent/receipts              a receipt from web/consent.js (sendBeacon / fetch keepalive: the body
 //                                           is JSON sent as text/plain). 201 stored, 200 already stored (a resend),
-//                                           400 malformed, 413 too large, 415 wrong type. When the request carries
+//                                           400 malformed or a decision time outside [now - 30 days,
+//                                           now + 10 min], 413 too large, 415 wrong type, 429 (with Retry-After)
+//                                           past kReceiptsPerMinute from one address. When the request carries
 //                                           the consent record cookie for the same consent id and the record is
 //                                           valid under the config, the response re-issues it with Set-Cookie
 //                                           (Max-Age = what is left of its validity, Path=/, SameSite=Lax): browsers
@@ -18,6 +20,8 @@
 // account id) is refused, not dropped, so nothing personal is stored by accident. Its choices are checked by the
 // core's record rules (accept_all grants every category, reject_all only necessary, ...).
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "server/db.hpp"
@@ -26,6 +30,9 @@
 namespace jupiter::server {
 
 inline constexpr std::size_t kMaxReceiptBytes = 16 * 1024;
+inline constexpr std::size_t kReceiptsPerMinute = 120;                       // per client address
+inline constexpr std::int64_t kReceiptMaxAgeMs = 30LL * 24 * 3600 * 1000;    // a queued receipt sent late
+inline constexpr std::int64_t kReceiptMaxSkewMs = 10LL * 60 * 1000;          // a browser clock running fast
 
 void add_consent_routes(Router& router, db::Database& db);
 

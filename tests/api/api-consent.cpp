@@ -28,11 +28,15 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// When the receipts below were decided: a minute before this test run (the server accepts decisions from the last
+// 30 days only).
+const std::int64_t kDecided = now_ms() - 60'000;
+
 // A receipt as web/consent.js sends it (core build_receipt's fields).
 json receipt(const std::string& action = "custom") {
   const bool all = action == "accept_all";
   const bool custom = action == "custom";
-  return {{"receipt_schema", 1}, {"consent_id", kId}, {"time_ms", 1'772'323'200'000}, {"action", action},
+  return {{"receipt_schema", 1}, {"consent_id", kId}, {"time_ms", kDecided}, {"action", action},
           {"categories", {{"necessary", true}, {"preferences", all}, {"analytics", all || custom}, {"marketing", all}}},
           {"services", {{"consent-record", true}, {"sample-analytics", all || custom}}},
           {"policy_version", "1.0"}, {"revision", 1}, {"banner_hash", "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
@@ -81,7 +85,7 @@ TEST_CASE("a receipt sent as text/plain is stored once, and its browser can read
   }
   SUBCASE("the listing has the decision and nothing personal") {
     auto later = receipt("accept_all");
-    later["time_ms"] = 1'772'323'300'000;
+    later["time_ms"] = kDecided + 100'000;
     REQUIRE(cli.Post("/api/consent/receipts", later.dump(), "application/json")->status == 201);
     auto res = cli.Get(std::string("/api/consent/receipts/") + kId);
     REQUIRE(res);
@@ -91,7 +95,7 @@ TEST_CASE("a receipt sent as text/plain is stored once, and its browser can read
     REQUIRE(j["receipts"].size() == 2);
     const json& r = j["receipts"][0];
     CHECK(r["action"] == "custom");
-    CHECK(r["time_ms"] == 1'772'323'200'000);
+    CHECK(r["time_ms"] == kDecided);
     CHECK(r["choices"]["categories"]["analytics"] == true);
     CHECK(r["choices"]["services"]["sample-analytics"] == true);
     CHECK(r["text_hash"] == "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
@@ -141,6 +145,8 @@ TEST_CASE("bad receipts are refused with a reason, and nothing is stored") {
       {"a bad banner hash", with("banner_hash", "\"},{\"email\":\"x"), "text/plain", 400},
       {"a source that is not ours", with("source", "checkout"), "text/plain", 400},
       {"a time past 9999", with("time_ms", 253'402'300'800'000), "text/plain", 400},
+      {"a time 11 minutes ahead of the server", with("time_ms", now_ms() + 11 * 60'000), "text/plain", 400},
+      {"a time 31 days ago", with("time_ms", now_ms() - 31LL * 24 * 3600 * 1000), "text/plain", 400},
       {"too large", with("ui_version", std::string(20000, 'x')), "text/plain", 413},
       {"a form", receipt().dump(), "application/x-www-form-urlencoded", 415},
   };
@@ -445,4 +451,37 @@ TEST_CASE("a database from before the Sec-GPC column keeps its receipts, which r
   REQUIRE(listed.value().size() == 1);
   CHECK(listed.value()[0].receipt.gpc == true);
   CHECK(listed.value()[0].receipt.gpc_header == false);
+}
+
+TEST_CASE("consent receipts are rate limited per address, and a late or early decision time is refused") {
+  Store store;
+  auto cli = store.server->client();
+  SUBCASE("a receipt queued 29 days ago and one from a clock 9 minutes fast are taken") {
+    auto late = receipt();
+    late["time_ms"] = now_ms() - 29LL * 24 * 3600 * 1000;
+    CHECK(cli.Post("/api/consent/receipts", late.dump(), "text/plain")->status == 201);
+    auto early = receipt("accept_all");
+    early["time_ms"] = now_ms() + 9 * 60'000;
+    CHECK(cli.Post("/api/consent/receipts", early.dump(), "text/plain")->status == 201);
+  }
+  SUBCASE("past 120 a minute from one address: 429 with Retry-After, and nothing stored") {
+    int stored = 0, limited = 0;
+    std::string retry_after;
+    for (int i = 0; i < 150; ++i) {
+      auto r = receipt();
+      r["time_ms"] = kDecided + i;  // a different decision each time, so each would be a new row
+      auto res = cli.Post("/api/consent/receipts", r.dump(), "text/plain");
+      REQUIRE(res);
+      if (res->status == 201) ++stored;
+      if (res->status == 429) {
+        ++limited;
+        retry_after = res->get_header_value("Retry-After");
+        CHECK(json_error_code(res->body) == "rate_limited");
+      }
+    }
+    CHECK(stored == 120);
+    CHECK(limited == 30);
+    CHECK(std::stoi(retry_after) >= 1);
+    CHECK(sqlite_int(store.data_dir / "jupiter.sqlite3", "SELECT count(*) FROM consent_receipts") == 120);
+  }
 }
