@@ -10,14 +10,17 @@
 #include <imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <nlohmann/json.hpp>
 
 #include "app/text_files.hpp"
 #include "core/app.hpp"
+#include "core/overloaded.hpp"
 #include "platform/browser.hpp"
 #include "platform/browser_state.hpp"
 #include "platform/consent_bridge.hpp"
+#include "platform/embed_bridge.hpp"
 #include "platform/imgui_impl_web.h"
 #include "platform/platform.hpp"
 #include "platform/text_input.hpp"
@@ -54,6 +57,13 @@ struct App {
   std::vector<PhoneBrand> phones;
   const Catalogue* names_for = nullptr;          // the catalogue and language local names were asked for
   Language names_language = Language::Unknown;
+  // In a partner's frame (window.jupiterEmbed with a readable config): see platform/embed_bridge.hpp.
+  bool embedded = false;
+  bool shown_dispatched = false;     // CatalogueShown sent (the "ready" announcement)
+  int content_height = 0;            // the last height sent to the host (CSS px)
+  bool themed = false;               // the partner's theme below is installed
+  Theme theme = Theme::Light;
+  std::optional<std::uint32_t> accent;
 };
 App g_app;
 // For the benchmark, with the test API on: update() times (ms) of the actions that change what is listed, and the
@@ -85,48 +95,57 @@ void on_poll_timer(void* timer) {
   dispatch(checkout::action::PollDue{static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(timer))});
 }
 
+// One lambda per effect and no catch-all: an effect type nobody performs does not compile.
 void perform_checkout(const checkout::Effect& e) {
-  if (auto h = std::get_if<checkout::effect::Http>(&e)) {
-    platform::request({h->method, h->url, h->headers, h->body}, [kind = h->kind, seq = h->seq](platform::HttpResponse r) {
-      dispatch(checkout::action::Response{kind, seq, r.status, std::move(r.body), r.retry_after_s, std::move(r.error)});
-    });
-  } else if (auto s = std::get_if<checkout::effect::SaveSession>(&e)) {
-    platform::session_set(checkout::kSessionKey, s->record);
-  } else if (std::holds_alternative<checkout::effect::ClearSession>(e)) {
-    platform::session_remove(checkout::kSessionKey);
-  } else if (auto n = std::get_if<checkout::effect::Navigate>(&e)) {
-    platform::navigate(n->url);
-  } else if (auto u = std::get_if<checkout::effect::ReplaceUrl>(&e)) {
-    platform::replace_url(u->url);
-  } else if (auto t = std::get_if<checkout::effect::StartTimer>(&e)) {
-    emscripten_set_timeout(on_poll_timer, t->ms, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t->timer)));
-  } else if (auto f = std::get_if<checkout::effect::SaveFile>(&e)) {
-    platform::save_file(f->name, f->type, f->body);
-  }
+  namespace ce = checkout::effect;
+  std::visit(overloaded{
+                 [](const ce::Http& h) {
+                   platform::request({h.method, h.url, h.headers, h.body}, [kind = h.kind, seq = h.seq](platform::HttpResponse r) {
+                     dispatch(checkout::action::Response{kind, seq, r.status, std::move(r.body), r.retry_after_s,
+                                                         std::move(r.error)});
+                   });
+                 },
+                 [](const ce::SaveSession& s) { platform::session_set(checkout::kSessionKey, s.record); },
+                 [](const ce::ClearSession&) { platform::session_remove(checkout::kSessionKey); },
+                 [](const ce::Navigate& n) { platform::navigate(n.url); },
+                 [](const ce::ReplaceUrl& u) { platform::replace_url(u.url); },
+                 [](const ce::StartTimer& t) {
+                   emscripten_set_timeout(on_poll_timer, t.ms, reinterpret_cast<void*>(static_cast<std::uintptr_t>(t.timer)));
+                 },
+                 [](const ce::SaveFile& f) { platform::save_file(f.name, f.type, f.body); },
+                 [](const ce::OpenPayment& p) {  // within the buyer's click: the browser allows the window
+                   const bool opened = g_app.embedded && platform::embed_open_payment(p.url);
+                   dispatch(checkout::action::PaymentWindow{opened});
+                 },
+             },
+             e);
+}
+
+// A preference is kept only with the preferences consent; the model still holds it for this visit.
+void store(const effect::Store& st) {
+  if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
+  if (st.value.empty()) platform::storage_remove(st.key);
+  else if (!platform::storage_set(st.key, st.value)) platform::log(LogLevel::Info, "storage: could not keep " + st.key);
 }
 
 void perform(const Effect& e) {
-  if (auto ce = std::get_if<checkout::Effect>(&e)) {
-    perform_checkout(*ce);
-    return;
-  }
-  if (auto f = std::get_if<effect::Fetch>(&e)) {
-    platform::fetch(f->url, f->if_none_match, [](platform::FetchResult r) {
-      platform::mark("jupiter:catalogue-received");
-      dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag), std::move(r.error),
-                                         platform::now_ms()});
-    });
-  } else if (auto l = std::get_if<effect::Log>(&e)) {
-    platform::log(l->level, l->message);
-  } else if (auto st = std::get_if<effect::Store>(&e)) {
-    // A preference is kept only with the preferences consent; the model still holds it for this visit.
-    if (st->kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
-    if (st->value.empty()) platform::storage_remove(st->key);
-    else if (!platform::storage_set(st->key, st->value))
-      platform::log(LogLevel::Info, "storage: could not keep " + st->key);
-  } else if (auto c = std::get_if<effect::SaveCatalogue>(&e)) {
-    save_catalogue(*c);
-  }
+  std::visit(overloaded{
+                 [](const checkout::Effect& c) { perform_checkout(c); },
+                 [](const effect::Fetch& f) {
+                   platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
+                     platform::mark("jupiter:catalogue-received");
+                     dispatch(action::CatalogueResponse{r.status, std::move(r.body), std::move(r.etag),
+                                                        std::move(r.error), platform::now_ms()});
+                   });
+                 },
+                 [](const effect::Log& l) { platform::log(l.level, l.message); },
+                 [](const effect::Store& st) { store(st); },
+                 [](const effect::SaveCatalogue& c) { save_catalogue(c); },
+                 [](const effect::Announce& a) {  // on the store's own page there is nobody to tell
+                   if (g_app.embedded) platform::embed_emit(a.name, a.detail);
+                 },
+             },
+             e);
 }
 
 // The record names the body it describes, so it is written last and only once the body is in place: a failed
@@ -174,7 +193,8 @@ void load_local_names() {
 void sync_url() {
   const Route r = route_of(g_app.model);
   if (r == g_app.route) return;
-  const bool push = !g_app.route_from_history && is_new_place(g_app.route, r);
+  // In a frame, history entries would land in the partner page's Back button: the frame only replaces its own.
+  const bool push = !g_app.embedded && !g_app.route_from_history && is_new_place(g_app.route, r);
   platform::set_url_query(encode_route(r), kRouteKeys, push);
   g_app.route = r;
   g_app.route_from_history = false;
@@ -213,6 +233,52 @@ void apply_language() {
   platform::set_money_locale(language_code(lang));
 }
 
+// Installs the partner's theme (dark/light, accent) when it changed.
+void apply_embed_theme() {
+  const EmbedState& e = g_app.model.embed;
+  if (!e.on || (g_app.themed && g_app.theme == e.theme && g_app.accent == e.accent)) return;
+  g_app.themed = true;
+  g_app.theme = e.theme;
+  g_app.accent = e.accent;
+  ui::apply_theme(ImGui::GetStyle(), e.theme == Theme::Dark, e.accent);
+}
+
+// In a partner's frame: the config at start, then the host's attribute changes as actions.
+void init_embed() {
+  const std::optional<std::string> config = platform::embed_config();
+  if (!config) return;  // the store's own page
+  EmbedDecode d = decode_embed(*config);
+  if (!d.ok) {
+    platform::log(LogLevel::Error, d.error + "; the store runs as on its own page");
+    return;
+  }
+  for (const std::string& p : d.problems) platform::log(LogLevel::Warning, "embed config: " + p);
+  g_app.embedded = true;
+  dispatch(action::Embedded{std::move(d.settings)});
+  platform::embed_on_attributes([](std::string json) {
+    EmbedDecode a = decode_embed(json);
+    if (!a.ok) return platform::log(LogLevel::Warning, a.error + " (attributes); ignored");
+    for (const std::string& p : a.problems) platform::log(LogLevel::Warning, "embed attributes: " + p);
+    a.settings.partner.clear();
+    dispatch(action::EmbedAttributes{std::move(a.settings)});
+  });
+}
+
+// In a partner's frame, after each frame: "ready" once the catalogue showed, and the content height when it
+// changed (the host fits the frame to it). Neither asks for a frame of its own beyond the one "ready" needs.
+void after_frame_embed(const ui::FrameInfo& info) {
+  if (!g_app.embedded) return;
+  if (info.catalogue_visible && !g_app.shown_dispatched) {
+    g_app.shown_dispatched = true;
+    dispatch(action::CatalogueShown{});
+  }
+  const int h = static_cast<int>(std::ceil(info.content_height));
+  if (h > 0 && h != g_app.content_height) {
+    g_app.content_height = h;
+    platform::embed_size(h);
+  }
+}
+
 void drain_actions() {
   while (!g_app.queue.empty()) {
     Action a = std::move(g_app.queue.front());
@@ -225,6 +291,7 @@ void drain_actions() {
     for (const Effect& e : u.effects) perform(e);
   }
   apply_language();
+  apply_embed_theme();
   sync_url();
   load_local_names();
 }
@@ -265,7 +332,7 @@ void render_frame() {
   if (g_app.model.checkout.open()) {
     g_app.checkout_env.heading = g_app.ctx.heading;
     g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
-    ui::draw_checkout(g_app.model, g_app.checkout_env, g_app.checkout_scratch, out, fields);
+    info.content_height = ui::draw_checkout(g_app.model, g_app.checkout_env, g_app.checkout_scratch, out, fields);
   } else {
     info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
   }
@@ -274,7 +341,8 @@ void render_frame() {
   const ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
              static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(0.98f, 0.98f, 0.99f, 1.0f);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   items.end_frame();
@@ -284,6 +352,7 @@ void render_frame() {
 
   platform::mark("jupiter:first-frame");
   if (info.catalogue_visible) platform::mark("jupiter:catalogue-visible");
+  after_frame_embed(info);
   for (auto& a : out) dispatch(std::move(a));
   if (!out.empty()) request_frames(2);  // the result of a click shows in the next frames
 }
@@ -408,9 +477,11 @@ int main() {
   const StoredPreferences prefs = stored_preferences();
   start.language = choose_language(prefs.language, platform::browser_languages());
   start.currency = prefs.currency.value_or(Currency::USD);
+  start.partner = platform::query_param("partner");  // attribution for this visit (the model checks the id)
   dispatch(std::move(start));
   g_app.route = decode_route(platform::url_query());
   dispatch(action::RouteChanged{g_app.route});
+  init_embed();  // before the checkout resumes: it pays in a window of its own when embedded
   if (!platform::is_online()) dispatch(action::ConnectivityChanged{false});
   platform::on_history([](std::string query) {
     g_app.route_from_history = true;

@@ -24,7 +24,6 @@ namespace co = jupiter::checkout;
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] helpers
 // ---------------------------------------------------------------------------------------------------------
-const ImVec4 kMuted{0.33f, 0.36f, 0.43f, 1.0f};
 const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
 const ImVec4 kOk{0.05f, 0.45f, 0.20f, 1.0f};
 const ImVec4 kSandbox{0.60f, 0.32f, 0.00f, 1.0f};
@@ -63,13 +62,13 @@ std::string date_text(const std::string& rfc3339) {
 void label_value(const char* label, const std::string& value, const char* role = "text") {
   const float x = ImGui::GetCursorPosX();
   const bool narrow = ImGui::GetContentRegionAvail().x < 480.0f;
-  TextColored(kMuted, label);
+  TextColored(Muted(), label);
   if (!narrow) ImGui::SameLine(x + 180.0f);
   TextWrapped(value, role);
 }
 
 void step_header(const CheckoutEnv& env, int step, const char* title_key) {
-  TextColored(kMuted, tr_fmt("checkout.step", {{"n", std::to_string(step)}, {"total", "4"}}), "status");
+  TextColored(Muted(), tr_fmt("checkout.step", {{"n", std::to_string(step)}, {"total", "4"}}), "status");
   Heading(tr(title_key), env.heading);
 }
 
@@ -119,14 +118,14 @@ void draw_plan_facts(const Plan& p, const Catalogue& cat, Currency currency, con
 void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& out) {
   const co::Model& m = app.checkout;
   step_header(env, 1, "checkout.review.title");
-  if (m.cancelled_note) TextColored(kMuted, tr("checkout.review.cancelled"), "status");
+  if (m.cancelled_note) TextColored(Muted(), tr("checkout.review.cancelled"), "status");
   const Catalogue* cat = app.catalogue.catalogue.get();
   const Plan* plan = cat ? cat->find_plan(m.plan_id) : nullptr;
   if (!plan) {
     Text(tr(cat ? "checkout.review.plan_gone" : "checkout.review.loading"), "status");
   } else {
     draw_plan_facts(*plan, *cat, m.currency, env);
-    TextColored(kMuted, tr("checkout.review.included"));
+    TextColored(Muted(), tr("checkout.review.included"));
   }
   ImGui::Spacing();
   if (Button(tr("checkout.back_to_store"))) emit(out, co::action::Close{});
@@ -171,7 +170,7 @@ std::string name_error(const co::FieldErrors& e) {
 void draw_details(const co::Model& m, const CheckoutEnv& env, std::vector<Action>& out,
                   std::vector<platform::TextField>& fields) {
   step_header(env, 2, "checkout.details.title");
-  TextColored(kMuted, tr("checkout.details.why"));
+  TextColored(Muted(), tr("checkout.details.why"));
   const co::FieldErrors none;
   const co::FieldErrors& e = m.show_errors ? m.errors : none;
   const co::Details& d = m.details;
@@ -183,7 +182,7 @@ void draw_details(const co::Model& m, const CheckoutEnv& env, std::vector<Action
              fields);
   text_field(co::Field::Phone, platform::TextKind::Tel, "phone", tr("checkout.details.phone"), d.phone,
              e.phone != ContactProblem::None ? tr("checkout.details.phone_invalid") : "", fields);
-  TextColored(kMuted, tr("checkout.details.phone_hint"));
+  TextColored(Muted(), tr("checkout.details.phone_hint"));
   draw_problem(m);
   ImGui::Spacing();
   if (Button(tr("checkout.back"))) emit(out, co::action::Back{});
@@ -206,12 +205,12 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   if (m.show_errors && m.errors.adult_missing) TextColored(kError, tr("checkout.confirm.adult_required"), "alert");
   checkbox(co::Box::Terms, tr("checkout.confirm.terms"), d.terms, out);
   if (Button(tr("checkout.confirm.read_policy"))) s.policy_open = true;
-  TextColored(kMuted, tr("checkout.confirm.terms_note"));
+  TextColored(Muted(), tr("checkout.confirm.terms_note"));
   if (m.show_errors && m.errors.terms_missing) TextColored(kError, tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
   ImGui::Separator();
   checkbox(co::Box::Marketing, tr("checkout.confirm.marketing"), d.marketing, out);
-  TextColored(kMuted, tr("checkout.confirm.marketing_note"));
+  TextColored(Muted(), tr("checkout.confirm.marketing_note"));
   draw_problem(m);
   ImGui::Spacing();
   if (Button(tr("checkout.back"))) emit(out, co::action::Back{});
@@ -222,7 +221,7 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
 void draw_policy(const CheckoutEnv& env, CheckoutScratch& s) {
   Heading(tr("checkout.policy.title"), env.heading);
   if (Button(tr("checkout.policy.close"))) s.policy_open = false;
-  TextColored(kMuted, tr("checkout.policy.language_note"));
+  TextColored(Muted(), tr("checkout.policy.language_note"));
   TextWrapped(env.policy_text.empty() ? std::string(tr("checkout.policy.missing")) : env.policy_text);
   if (Button((tr("checkout.policy.close") + std::string("##bottom")).c_str())) s.policy_open = false;
 }
@@ -245,7 +244,7 @@ const char* busy_text(co::Busy b) {
 
 void draw_sandbox_note() {
   TextColored(kSandbox, tr("checkout.pay.sandbox"), "status");
-  TextColored(kMuted, tr("checkout.pay.card_elsewhere"));
+  TextColored(Muted(), tr("checkout.pay.card_elsewhere"));
 }
 
 void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>& out) {
@@ -306,14 +305,29 @@ void draw_receipt_facts(const co::Model& m, const Order& o, const CheckoutEnv& e
   label_value(tr("checkout.order.date"), date_text(o.created_at));
   label_value(tr("checkout.details.email"), o.customer.email);
   if (Button(tr("checkout.order.receipt"))) env.open_in_new_tab(co::receipt_link(m.order_id, m.token));
-  TextColored(kMuted, tr("checkout.order.link_note"));
+  TextColored(Muted(), tr("checkout.order.link_note"));
   std::string base = env.page_base;
   if (!base.empty() && base.back() == '/') base.pop_back();
   TextWrapped(base + co::order_link(m.order_id, m.token), "link");
 }
 
+// Embedded: the processor's page is in a window of its own. Open: the order is polled until it is paid; blocked:
+// a real click on "Open the payment page" tries again (the browser allows a window opened from a click).
+void draw_payment_window(const co::Model& m, const Order& o, const CheckoutEnv& env, std::vector<Action>& out) {
+  Heading(tr("checkout.order.pending_title"), env.heading);
+  if (m.popup == co::Popup::Blocked) TextColored(kError, tr("checkout.popup.blocked"), "alert");
+  else Text(tr("checkout.popup.complete"), "status");
+  label_value(tr("checkout.plan.name"), o.plan.name);
+  label_value(tr("checkout.plan.total"), env.format_money(o.price));
+  draw_sandbox_note();
+  if (Button(tr("checkout.popup.open"), m.busy == co::Busy::Idle && !m.offline))
+    emit(out, co::action::OpenPaymentAgain{});
+}
+
 void draw_pending(const co::Model& m, const Order& o, const CheckoutEnv& env, std::vector<Action>& out) {
   const bool idle = m.busy == co::Busy::Idle;
+  if (o.payment.status != PaymentStatus::Declined && m.embedded && m.popup != co::Popup::None)
+    return draw_payment_window(m, o, env, out);
   if (o.payment.status == PaymentStatus::Declined) {
     Heading(tr("checkout.order.declined_title"), env.heading);
     TextColored(kError, decline_text(o.payment.decline_reason), "alert");
@@ -382,7 +396,7 @@ void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out
     ImGui::SameLine();
     if (Button(tr("checkout.data.erase_cancel"), idle)) emit(out, co::action::Data{co::DataRequest::CancelErase});
   }
-  if (!erased) TextColored(kMuted, tr("checkout.data.correct"));
+  if (!erased) TextColored(Muted(), tr("checkout.data.correct"));
   const char* outcome = data_outcome_text(m.data);
   if (*outcome) {
     const bool bad = m.data == co::DataOutcome::Refused || m.data == co::DataOutcome::Failed;
@@ -432,7 +446,7 @@ void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, 
       Heading(tr(title), env.heading);
       const std::string reason = end_reason(o);
       if (!reason.empty()) TextColored(kError, tr_fmt("checkout.order.reason", {{"reason", reason}}), "alert");
-      TextColored(kMuted, tr_fmt("checkout.order.support", {{"id", o.id}}));
+      TextColored(Muted(), tr_fmt("checkout.order.support", {{"id", o.id}}));
       break;
     }
   }
@@ -445,8 +459,8 @@ void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] draw_checkout
 // ---------------------------------------------------------------------------------------------------------
-void draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out,
-                   std::vector<platform::TextField>& fields) {
+float draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out,
+                    std::vector<platform::TextField>& fields) {
   const co::Model& m = app.checkout;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -478,8 +492,10 @@ void draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s,
   }
   ImGui::Spacing();
   ImGui::Separator();
-  TextColored(kMuted, tr("checkout.footer"));
+  TextColored(Muted(), tr("checkout.footer"));
+  const float height = ImGui::GetCursorPosY() + 20.0f;  // 20: the bottom padding pushed above
   ImGui::End();
+  return height;
 }
 
 }  // namespace jupiter::ui

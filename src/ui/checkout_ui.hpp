@@ -34,8 +34,9 @@ struct CheckoutScratch {
   DeliveryScratch delivery;
 };
 
-// Draws the checkout window (call instead of the store's screens while model.checkout.open()).
-void draw_checkout(const Model& model, const CheckoutEnv& env, CheckoutScratch& scratch, std::vector<Action>& out,
+// Draws the checkout window (call instead of the store's screens while model.checkout.open()). Returns the
+// window's content height in CSS px, padding included.
+float draw_checkout(const Model& model, const CheckoutEnv& env, CheckoutScratch& scratch, std::vector<Action>& out,
                    std::vector<platform::TextField>& fields);
 
 }  // namespace jupiter::ui

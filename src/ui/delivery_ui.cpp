@@ -15,7 +15,6 @@ namespace {
 constexpr float kQrMinCss = 200.0f;   // issue 5: at least 200 CSS pixels wide on desktop
 constexpr float kQrMaxCss = 280.0f;
 constexpr float kOrderQrMaxCss = 220.0f;
-const ImVec4 kMuted{0.32f, 0.34f, 0.40f, 1.0f};
 const ImVec4 kProblem{0.62f, 0.10f, 0.08f, 1.0f};
 
 // Keeps the cached matrix in step with the payload; encodes at most once per distinct payload.
@@ -51,7 +50,7 @@ void copy_field(const char* label, const char* key, const std::string& value, De
     });
   }
   if (s.copy_state == key)
-    TextColored(s.copy_ok ? kMuted : kProblem, s.copy_ok ? tr("delivery.copied") : tr("delivery.copy_failed"),
+    TextColored(s.copy_ok ? Muted() : kProblem, s.copy_ok ? tr("delivery.copied") : tr("delivery.copy_failed"),
                 "status");
   ImGui::PopID();
 }
@@ -88,7 +87,7 @@ void draw_problem(const Order& order, const delivery::DeliveryView& v) {
   TextColored(kProblem, tr("delivery.problem.title"), "alert");
   TextWrapped(tr_fmt("delivery.problem.body", {{"order", order.id}}));
   // The technical reason, for support; English on purpose (it is quoted in tickets as is).
-  TextColored(kMuted, v.problem, "text");
+  TextColored(Muted(), v.problem, "text");
 }
 
 void draw_guides(delivery::Guide guide) {
@@ -164,7 +163,7 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
     draw_qr(tr("delivery.qr.label"), v.activation_code, *s.qr, fit, env.pixel_ratio);
   } else {
     TextColored(kProblem, tr_fmt("delivery.problem.body", {{"order", order.id}}), "alert");
-    TextColored(kMuted, s.qr_error, "text");
+    TextColored(Muted(), s.qr_error, "text");
   }
 
   ImGui::Spacing();

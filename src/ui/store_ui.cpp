@@ -29,7 +29,6 @@ namespace {
 // [SECTION] helpers
 // ---------------------------------------------------------------------------------------------------------
 const ImVec4 kInk{0.09f, 0.11f, 0.17f, 1.0f};
-const ImVec4 kMuted{0.33f, 0.36f, 0.43f, 1.0f};
 const ImVec4 kAccent{0.75f, 0.30f, 0.05f, 1.0f};
 const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
 
@@ -124,7 +123,7 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
     }
     ImGui::EndCombo();
   }
-  TextColored(kMuted, tr("store.tagline"));
+  TextColored(Muted(), tr("store.tagline"));
   privacy_header_button();  // the privacy screen (issue 6): choices read through the consent core
   draw_privacy_popup(ctx.heading);
   ImGui::Spacing();
@@ -151,7 +150,7 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
   if (!cat || m.query.empty() || showing_choice) return;
 
   if (m.hits.empty()) {
-    TextColored(kMuted, tr_fmt("store.search.none", {{"query", m.query}}));
+    TextColored(Muted(), tr_fmt("store.search.none", {{"query", m.query}}));
     return;
   }
   ImGui::PushID("hits");
@@ -335,8 +334,8 @@ void draw_plan_rows(const Model& m, const Context& ctx, std::vector<Action>& out
       ImGui::TableNextColumn();
       Text(p.name, "listitem");
       const std::string feats = features_label(p);
-      TextColored(kMuted, coverage_label(cat, p) + (feats.empty() ? "" : " · " + feats));
-      TextColored(kMuted, narrow ? data_label(p) + ", " + validity_label(p) : validity_start_label(p.validity_start));
+      TextColored(Muted(), coverage_label(cat, p) + (feats.empty() ? "" : " · " + feats));
+      TextColored(Muted(), narrow ? data_label(p) + ", " + validity_label(p) : validity_start_label(p.validity_start));
       if (!narrow) {
         ImGui::TableNextColumn();
         Text(data_label(p));
@@ -374,7 +373,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
   }
   draw_filters(m, d != nullptr, out);
   if (m.plans.empty()) {
-    TextColored(kMuted, tr_fmt("store.plans.none", {{"country", place}, {"currency", currency_code(m.currency)}}),
+    TextColored(Muted(), tr_fmt("store.plans.none", {{"country", place}, {"currency", currency_code(m.currency)}}),
                 "status");
     return false;
   }
@@ -399,7 +398,7 @@ void draw_searchable_list(const char* id, const char* hint, char* buf, std::size
   for (const std::string& line : lines)
     if (needle.empty() || normalize_for_search(line).find(needle) != std::string::npos) shown.push_back(&line);
   if (shown.empty()) {
-    TextColored(kMuted, tr_fmt(none_key, {{"query", buf}}), "status");
+    TextColored(Muted(), tr_fmt(none_key, {{"query", buf}}), "status");
     return;
   }
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
@@ -414,7 +413,7 @@ void draw_searchable_list(const char* id, const char* hint, char* buf, std::size
 
 // "Validity   15 days": a label column wide enough for the longest label in any of the four languages.
 void fact(const char* label_key, const std::string& value) {
-  TextColored(kMuted, tr(label_key));
+  TextColored(Muted(), tr(label_key));
   ImGui::SameLine(ImGui::GetCursorStartPos().x + 230.0f);
   TextWrapped(value);
 }
@@ -433,7 +432,7 @@ void draw_buy(const Model& m, const Plan& p, const Context& ctx, std::vector<Act
   ImGui::PopStyleColor();
   if (pressed && allowed) out.push_back(action::BuyPlan{p.id});
   if (is_offline(m)) TextColored(kError, tr("store.detail.offline"), "alert");
-  else if (!allowed) TextColored(kMuted, tr("store.cache.checking"), "status");
+  else if (!allowed) TextColored(Muted(), tr("store.cache.checking"), "status");
 }
 
 void draw_phone_check(const Context& ctx, Scratch& s) {
@@ -443,7 +442,7 @@ void draw_phone_check(const Context& ctx, Scratch& s) {
   for (const char* key : {"store.phone.unlocked", "store.phone.iphone", "store.phone.android"})
     TextWrapped(std::string("• ") + tr(key));
   if (!ctx.phones || ctx.phones->empty()) return;
-  TextColored(kMuted, tr("store.phone.models"));
+  TextColored(Muted(), tr("store.phone.models"));
   std::vector<std::string> models;
   for (const PhoneBrand& b : *ctx.phones)
     for (const std::string& model : b.models)
@@ -461,7 +460,7 @@ void draw_plan_detail(const Model& m, const Plan& p, const Context& ctx, Scratch
   ImGui::Spacing();
   if (Button((std::string(tr("store.detail.back")) + "##back").c_str())) out.push_back(action::PlanClosed{});
   Heading(p.name, ctx.heading);
-  TextColored(kMuted, coverage_label(cat, p));
+  TextColored(Muted(), coverage_label(cat, p));
   draw_buy(m, p, ctx, out);
   ImGui::Spacing();
   fact("store.detail.data", data_label(p));
@@ -481,7 +480,7 @@ void draw_plan_detail(const Model& m, const Plan& p, const Context& ctx, Scratch
 
   ImGui::Spacing();
   Text(tr("store.detail.coverage"), "heading");
-  TextColored(kMuted, tr_fmt("store.detail.coverage_count", {{"n", std::to_string(p.coverage.size())}}));
+  TextColored(Muted(), tr_fmt("store.detail.coverage_count", {{"n", std::to_string(p.coverage.size())}}));
   std::vector<std::string> countries;
   for (CountryCode c : p.coverage) {
     const Destination* d = cat.find_destination(c);
@@ -575,8 +574,8 @@ void draw_freshness(const Model& m, const Context& ctx) {
   if (!c.catalogue) return;
   if (is_offline(m)) TextColored(kError, tr("store.offline.banner"), "alert");
   if (c.source == CatalogueSource::Cache && !c.confirmed) {
-    TextColored(kMuted, cache_age(c.checked_at_ms, ctx.now_ms), "status");
-    if (!is_offline(m) && c.state == LoadState::Loading) TextColored(kMuted, tr("store.cache.checking"));
+    TextColored(Muted(), cache_age(c.checked_at_ms, ctx.now_ms), "status");
+    if (!is_offline(m) && c.state == LoadState::Loading) TextColored(Muted(), tr("store.cache.checking"));
   }
 }
 
@@ -599,7 +598,7 @@ void draw_failed(const Model& m, std::vector<Action>& out) {
   ImGui::Spacing();
   TextColored(kError, tr("store.error.title"), "alert");
   TextWrapped(error_headline(m.catalogue), "alert");
-  TextColored(kMuted, tr_fmt("store.error.details", {{"detail", describe(m.catalogue)}}));
+  TextColored(Muted(), tr_fmt("store.error.details", {{"detail", describe(m.catalogue)}}));
   if (Button((std::string(tr("store.error.retry")) + "##retry").c_str())) out.push_back(action::RetryCatalogue{});
 }
 
@@ -621,6 +620,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
   ImGui::PopStyleVar();
 
   draw_header(m, ctx, out);
+  if (m.embed.notice == EmbedNotice::BadAttribute) TextColored(Muted(), tr("store.embed.bad_attribute"), "status");
   switch (m.catalogue.state) {
     case LoadState::Idle:
     case LoadState::Loading:
@@ -652,11 +652,12 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
   if (m.catalogue.catalogue) {
     ImGui::Spacing();
     ImGui::Separator();
-    if (!m.catalogue.catalogue->notice.empty()) TextColored(kMuted, m.catalogue.catalogue->notice);
+    if (!m.catalogue.catalogue->notice.empty()) TextColored(Muted(), m.catalogue.catalogue->notice);
     if (!m.catalogue.skipped.empty())
-      TextColored(kMuted, tr_fmt("store.footer.skipped", {{"n", std::to_string(m.catalogue.skipped.size())}}));
+      TextColored(Muted(), tr_fmt("store.footer.skipped", {{"n", std::to_string(m.catalogue.skipped.size())}}));
   }
-  TextColored(kMuted, tr("store.footer.taxes"));
+  TextColored(Muted(), tr("store.footer.taxes"));
+  info.content_height = ImGui::GetCursorPosY() + 20.0f;  // 20: the bottom padding pushed above
   ImGui::End();
   return info;
 }
@@ -673,7 +674,7 @@ void apply_style(ImGuiStyle& st) {
   st.ScrollbarSize = 14.0f;
   ImVec4* c = st.Colors;
   c[ImGuiCol_Text] = kInk;
-  c[ImGuiCol_TextDisabled] = kMuted;
+  c[ImGuiCol_TextDisabled] = ImVec4(0.33f, 0.36f, 0.43f, 1.0f);  // secondary text (Muted()), 7:1 on the background
   c[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.99f, 1.0f);
   c[ImGuiCol_PopupBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
   c[ImGuiCol_FrameBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
@@ -688,6 +689,52 @@ void apply_style(ImGuiStyle& st) {
   c[ImGuiCol_HeaderActive] = ImVec4(0.98f, 0.82f, 0.68f, 1.0f);
   c[ImGuiCol_TableRowBgAlt] = ImVec4(0.95f, 0.96f, 0.98f, 1.0f);
   c[ImGuiCol_NavHighlight] = kAccent;
+}
+
+namespace {
+ImVec4 rgb(std::uint32_t v, float scale = 1.0f) {
+  auto ch = [&](int shift) { return std::min(1.0f, static_cast<float>((v >> shift) & 0xffu) / 255.0f * scale); };
+  return ImVec4(ch(16), ch(8), ch(0), 1.0f);
+}
+
+// A minimal dark variant of the store's style: the same metrics, dark surfaces, light text.
+void dark_colours(ImVec4* c) {
+  c[ImGuiCol_Text] = ImVec4(0.93f, 0.94f, 0.96f, 1.0f);
+  c[ImGuiCol_TextDisabled] = ImVec4(0.68f, 0.71f, 0.77f, 1.0f);  // secondary text, about 7:1 on the background
+  c[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
+  c[ImGuiCol_PopupBg] = ImVec4(0.13f, 0.14f, 0.17f, 1.0f);
+  c[ImGuiCol_FrameBg] = ImVec4(0.14f, 0.15f, 0.18f, 1.0f);
+  c[ImGuiCol_FrameBgHovered] = ImVec4(0.19f, 0.20f, 0.24f, 1.0f);
+  c[ImGuiCol_Border] = ImVec4(0.32f, 0.34f, 0.40f, 1.0f);
+  c[ImGuiCol_Button] = ImVec4(0.18f, 0.20f, 0.25f, 1.0f);
+  c[ImGuiCol_ButtonHovered] = ImVec4(0.42f, 0.26f, 0.14f, 1.0f);
+  c[ImGuiCol_ButtonActive] = ImVec4(0.55f, 0.32f, 0.14f, 1.0f);
+  c[ImGuiCol_Header] = ImVec4(0.42f, 0.26f, 0.14f, 1.0f);
+  c[ImGuiCol_HeaderHovered] = ImVec4(0.42f, 0.26f, 0.14f, 1.0f);
+  c[ImGuiCol_HeaderActive] = ImVec4(0.55f, 0.32f, 0.14f, 1.0f);
+  c[ImGuiCol_TableRowBgAlt] = ImVec4(0.12f, 0.13f, 0.16f, 1.0f);
+  c[ImGuiCol_Separator] = ImVec4(0.32f, 0.34f, 0.40f, 1.0f);
+}
+}  // namespace
+
+void apply_theme(ImGuiStyle& st, bool dark, std::optional<std::uint32_t> accent) {
+  st = ImGuiStyle();
+  apply_style(st);
+  if (dark) {
+    ImGui::StyleColorsDark(&st);
+    dark_colours(st.Colors);
+    st.Colors[ImGuiCol_NavHighlight] = kAccent;
+  }
+  if (!accent) return SetButtonTextColor(nullptr);
+  ImVec4* c = st.Colors;
+  c[ImGuiCol_Button] = rgb(*accent);
+  c[ImGuiCol_ButtonHovered] = rgb(*accent, 1.15f);
+  c[ImGuiCol_ButtonActive] = rgb(*accent, 0.85f);
+  // The label in white or in ink, whichever reads better on the accent (relative luminance, roughly).
+  const ImVec4 a = c[ImGuiCol_Button];
+  const float luminance = 0.2126f * a.x * a.x + 0.7152f * a.y * a.y + 0.0722f * a.z * a.z;
+  const ImVec4 label = luminance > 0.2f ? kInk : ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  SetButtonTextColor(&label);
 }
 
 }  // namespace jupiter::ui

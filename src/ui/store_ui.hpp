@@ -34,11 +34,14 @@ struct Scratch {
 
 struct FrameInfo {
   bool catalogue_visible = false;  // plans or prices were drawn this frame
+  float content_height = 0;        // the window's content, padding included, in CSS px (the embed's frame height)
 };
 
 FrameInfo draw_store(const Model& model, Scratch& scratch, const Context& ctx, std::vector<Action>& out);
 
 // Colours and metrics for the store (light theme, touch-friendly sizes).
 void apply_style(ImGuiStyle& style);
+// The same metrics in a partner's theme: dark or light, and the partner's accent (0xRRGGBB) on the buttons.
+void apply_theme(ImGuiStyle& style, bool dark, std::optional<std::uint32_t> accent);
 
 }  // namespace jupiter::ui

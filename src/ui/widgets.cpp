@@ -46,9 +46,23 @@ std::string TestItems::to_json() const {
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+bool g_button_text_set = false;
+ImVec4 g_button_text;
+}  // namespace
+
+void SetButtonTextColor(const ImVec4* color) {
+  g_button_text_set = color != nullptr;
+  if (color) g_button_text = *color;
+}
+
+ImVec4 Muted() { return ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled); }
+
 bool Button(const char* label_id, bool enabled, ImVec2 size) {
   if (!enabled) ImGui::BeginDisabled();
+  if (g_button_text_set) ImGui::PushStyleColor(ImGuiCol_Text, g_button_text);
   const bool pressed = ImGui::Button(label_id, size);
+  if (g_button_text_set) ImGui::PopStyleColor();
   if (!enabled) ImGui::EndDisabled();
   test_items().add_last(label_id, "button", enabled);
   return pressed && enabled;

@@ -53,4 +53,9 @@ void TextWrapped(std::string_view text, const char* role = "text");
 void TextColored(const ImVec4& color, std::string_view text, const char* role = "text");  // wraps
 void Heading(std::string_view text, ImFont* font);
 
+// Buttons' label colour when the buttons have a colour of their own (a partner's accent); nullptr: the text colour.
+void SetButtonTextColor(const ImVec4* color);
+// Secondary text: the style's TextDisabled colour (so that it follows a dark theme).
+ImVec4 Muted();
+
 }  // namespace jupiter::ui
