@@ -229,7 +229,7 @@ void StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
   const std::string name = r.file.filename().string();
   const char* cache = has_content_hash(name) ? "public, max-age=31536000, immutable" : "no-cache";
   if (entry->content_type.rfind("text/html", 0) == 0) res.set_header("Content-Security-Policy", kContentSecurityPolicy);
-  send_encoded(req, res, *entry->body, entry->content_type, cache);
+  send_encoded_ranged(req, res, *entry->body, entry->content_type, cache);
 }
 
 }  // namespace jupiter::server

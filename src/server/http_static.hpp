@@ -6,6 +6,7 @@
 //     once on the fly (compressible types only) and kept in memory, keyed by path, size and mtime.
 // [X] Cache-Control: names with a content hash (name.<8+ hex>.ext) are immutable for a year; the rest no-cache.
 // [X] Strong ETags (hash of the content) and 304 on If-None-Match.
+// [X] Range (one range of bytes, of the identity body): 206 / 416, If-Range; several ranges get the whole 200.
 // [X] CSP and the other security headers on HTML.
 // [X] Never serves outside the root: "..", "." and empty-name tricks (also percent-encoded), NUL and control
 //     characters, backslashes -> 400; dot files and symlinks leading out of the root -> 404.

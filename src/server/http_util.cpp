@@ -35,7 +35,7 @@ std::string_view error_code_for(int status) {
 
 void send_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
-  res.set_header("Cache-Control", "no-store");
+  if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
   // set_content is safe here: httplib compresses only a bare "application/json", not with a charset parameter.
   res.set_content(std::move(body), kJsonType);
 }
@@ -77,6 +77,66 @@ void send_encoded(const httplib::Request& req, httplib::Response& res, const Enc
   res.status = 200;
   if (choice.coding != Coding::Identity) res.set_header("Content-Encoding", std::string(coding_token(choice.coding)));
   send_shared(res, choice.body, content_type);
+}
+
+ByteRange parse_byte_range(std::string_view header, std::size_t size) {
+  ByteRange r;
+  constexpr std::string_view kUnit = "bytes=";
+  if (header.substr(0, kUnit.size()) != kUnit) return r;
+  std::string_view spec = header.substr(kUnit.size());
+  while (!spec.empty() && spec.front() == ' ') spec.remove_prefix(1);
+  while (!spec.empty() && spec.back() == ' ') spec.remove_suffix(1);
+  const std::size_t dash = spec.find('-');
+  if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) return r;
+  const std::string_view a = spec.substr(0, dash), b = spec.substr(dash + 1);
+  auto number = [](std::string_view s, std::size_t& out) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    out = std::stoull(std::string(s));
+    return true;
+  };
+  std::size_t first = 0, last = 0;
+  if (a.empty()) {  // "-n": the last n bytes
+    if (!number(b, last)) return r;
+    if (last == 0 || size == 0) return r.kind = ByteRange::Kind::Unsatisfiable, r;
+    r.first = size - std::min(last, size);
+    r.last = size - 1;
+  } else {
+    if (!number(a, first) || (!b.empty() && !number(b, last)) || (!b.empty() && last < first)) return r;
+    if (first >= size) return r.kind = ByteRange::Kind::Unsatisfiable, r;
+    r.first = first;
+    r.last = b.empty() ? size - 1 : std::min(last, size - 1);
+  }
+  r.kind = ByteRange::Kind::Single;
+  return r;
+}
+
+void send_encoded_ranged(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
+                         const std::string& content_type, const char* cache_control) {
+  res.set_header("Accept-Ranges", "bytes");
+  const bool want_range = req.method == "GET" && req.has_header("Range") &&
+                          !(req.has_header("If-None-Match") && body.matches(req.get_header_value("If-None-Match")));
+  const EncodedBody::Choice identity = body.choose(AcceptEncoding{false, false, true});
+  const bool fresh = !req.has_header("If-Range") || req.get_header_value("If-Range") == identity.etag;
+  const std::size_t size = identity.body ? identity.body->size() : 0;
+  const ByteRange range = want_range && fresh ? parse_byte_range(req.get_header_value("Range"), size) : ByteRange{};
+  if (range.kind == ByteRange::Kind::None) return send_encoded(req, res, body, content_type, cache_control);
+  if (range.kind == ByteRange::Kind::Unsatisfiable) {
+    res.set_header("Content-Range", "bytes */" + std::to_string(size));
+    return send_error(res, 416, "the requested range is not satisfiable");
+  }
+  res.set_header("Vary", "Accept-Encoding");
+  res.set_header("Cache-Control", cache_control);
+  res.set_header("ETag", identity.etag);
+  res.status = 206;
+  res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) + "/" +
+                                      std::to_string(size));
+  const std::size_t offset = range.first, length = range.last - range.first + 1;
+  res.set_content_provider(length, content_type,
+                           [whole = identity.body, offset](std::size_t at, std::size_t n, httplib::DataSink& sink) {
+                             if (offset + at >= whole->size()) return false;
+                             n = std::min(n, whole->size() - offset - at);
+                             return sink.write(whole->data() + offset + at, n);
+                           });
 }
 
 bool sends_gpc(const httplib::Request& req) {

@@ -4,6 +4,7 @@
 // Bodies go out through a sized content provider, never Response::set_content: httplib would otherwise gzip
 // or brotli text responses a second time on its own, and copy every body per request.
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +40,21 @@ void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body
 // Accept-Encoding allows, with ETag, Vary: Accept-Encoding and the given Cache-Control.
 void send_encoded(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
                   const std::string& content_type, const char* cache_control);
+
+// A Range header (RFC 9110 14.2) read against a representation of `size` bytes. Only one range of bytes is
+// honoured: several ranges, other units and malformed values are ignored (Kind::None: send the whole 200).
+struct ByteRange {
+  enum class Kind { None, Single, Unsatisfiable };
+  Kind kind = Kind::None;
+  std::size_t first = 0, last = 0;  // inclusive, when Single
+};
+ByteRange parse_byte_range(std::string_view header, std::size_t size);
+
+// send_encoded for a static file: as send_encoded, plus Accept-Ranges: bytes and, on a GET with a single
+// Range (and an If-Range naming the identity ETag, when present), 206 with that slice of the identity body or
+// 416 with Content-Range: bytes */size. API JSON uses send_encoded, which never answers ranges.
+void send_encoded_ranged(const httplib::Request& req, httplib::Response& res, const EncodedBody& body,
+                         const std::string& content_type, const char* cache_control);
 
 // True when the request carries Global Privacy Control: a Sec-GPC field whose value is exactly "1" (any other
 // value is ignored; when the field comes several times, one "1" is enough). Every stored consent receipt

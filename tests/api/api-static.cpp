@@ -77,7 +77,7 @@ TEST_CASE("HTML is not cached and carries the content security policy") {
     CHECK(res->status == 200);
     CHECK(media_type(*res) == "text/html");
     CHECK(res->get_header_value("Cache-Control") == "no-cache");
-    CHECK(res->get_header_value("Content-Security-Policy") == kCsp);
+    CHECK(res->get_header_value("Content-Security-Policy") == std::string(kCsp) + "; frame-ancestors 'none'");
     CHECK(res->get_header_value("Referrer-Policy") == "strict-origin-when-cross-origin");
     CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
   }
@@ -87,10 +87,10 @@ TEST_CASE("HTML is not cached and carries the content security policy") {
     CHECK(res->status == 301);
     CHECK(res->get_header_value("Location") == "/demo/");
   }
-  SUBCASE("other types get no CSP") {
+  SUBCASE("other types get only frame-ancestors 'none' (issue 19: no framing of any response)") {
     auto res = cli.Get("/style.css");
     REQUIRE(res);
-    CHECK_FALSE(res->has_header("Content-Security-Policy"));
+    CHECK(res->get_header_value("Content-Security-Policy") == "frame-ancestors 'none'");
   }
 }
 
