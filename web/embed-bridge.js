@@ -29,6 +29,14 @@
   var hc = q.get("hc") || "";
   if (/^(a[01])?(m[01])?$/.test(hc) && /0/.test(hc) && w.JupiterConsent) w.JupiterConsent.hide();
 
+  // The frame is as tall as the store's content, so its bottom may be far below what the buyer sees: the consent
+  // banner goes to the top of the frame instead (a constructed style sheet: the page's CSP allows no inline style).
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(".jc-banner{top:12px;bottom:auto}");
+    d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
+  } catch (e) { /* an older browser: the banner stays at the bottom */ }
+
   // ---- the channel: hello to the exact parent origin; the port only from that origin and that window --------
   var port = null, queue = [], sizeMsg = null, listeners = [], bad = 0;
   function send(m) {
