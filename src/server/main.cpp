@@ -6,6 +6,7 @@
 // Exit status: 0 after a clean stop, 1 when it cannot start or run, 2 for a bad command line.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -103,6 +104,7 @@ int run(const Options& o) {
   // [SECTION] database
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
+  if (!ec) fs::permissions(o.data_dir, fs::perms::owner_all, ec);  // 0700, also for a folder made earlier
   if (ec || !fs::is_directory(o.data_dir)) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
   const std::string db_path = (fs::path(o.data_dir) / kDatabaseFile).string();
   const bool existed = fs::exists(db_path);
@@ -225,6 +227,9 @@ int main(int argc, char** argv) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Everything the server writes (database, WAL, outbox e-mails, secrets, caches) holds personal data or keys:
+  // readable and writable by the server's user alone.
+  umask(077);
 
   return run(parsed.options);
 }

@@ -35,13 +35,13 @@ step "building the store's web files (WebAssembly; the first build takes a few m
 emcmake cmake --preset web >/dev/null
 cmake --build --preset web --target site
 
-mkdir -p data
+mkdir -p data && chmod 700 data   # personal data and secrets: the server's user alone
 secret() {  # secret FILE: the file's first line, created with 32 random bytes (hex) when missing
   [ -s "$1" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
   head -n1 "$1"
 }
-webhook_secret=$(secret data/webhook-secret)
-api_key=$(secret data/processor-api-key)
+secret data/webhook-secret >/dev/null   # the sandbox and the store read both files; no secret on a command line
+secret data/processor-api-key >/dev/null
 bin=build/native/src
 
 # The demo partner page, with the store's address in its snippet.
@@ -55,8 +55,8 @@ pids=()
 stop_all() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop_all INT TERM EXIT
 step "starting"
-"$bin/sandbox/jupiter-processor-sandbox" --port "$processor_port" --api-key "$api_key" \
-  --webhook-secret "$webhook_secret" &
+"$bin/sandbox/jupiter-processor-sandbox" --port "$processor_port" --api-key-file data/processor-api-key \
+  --webhook-secret-file data/webhook-secret &
 pids+=($!)
 "$bin/sandbox/jupiter-partner-sandbox" --port "$partner_port" &
 pids+=($!)

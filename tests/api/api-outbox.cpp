@@ -112,3 +112,21 @@ TEST_CASE("resend is only for delivered orders and needs the token") {
   REQUIRE(wrong);
   CHECK(wrong->status == 404);
 }
+
+TEST_CASE("the data folder is 0700 and every file the server writes in it is 0600 (personal data and secrets)") {
+  Shop shop;
+  const Created c = shop.paid_order("delivered");
+  REQUIRE_FALSE(shop.wait_for_mail(c.id + "-delivery.eml").empty());
+  const auto mode = [](const fs::path& p) { return fs::status(p).permissions() & fs::perms::all; };
+  CHECK(mode(shop.data_dir) == fs::perms::owner_all);
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(shop.data_dir)) {
+    CAPTURE(entry.path().string());
+    if (entry.is_directory()) CHECK((mode(entry.path()) & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    CHECK((mode(entry.path()) & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+  }
+  CHECK(files >= 4);  // the database, its WAL, the token secret and the outbox's e-mails at least
+  CHECK(fs::exists(shop.data_dir / "jupiter.sqlite3"));
+}

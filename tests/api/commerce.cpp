@@ -59,8 +59,12 @@ Shop::Shop(std::vector<std::string> store_args, const std::string& partner_mode_
   write_web_fixture(dir / "web");
   secret = random_hex(24);
   api_key = random_hex(24);
+  write_file(dir / "processor-api-key", api_key + "\n");
+  write_file(dir / "webhook-secret", secret + "\n");
   processor = std::make_unique<ServerProcess>(
-      JUPITER_PROCESSOR_BINARY, std::vector<std::string>{"--port", "0", "--api-key", api_key, "--webhook-secret", secret});
+      JUPITER_PROCESSOR_BINARY,
+      std::vector<std::string>{"--port", "0", "--api-key-file", (dir / "processor-api-key").string(),
+                               "--webhook-secret-file", (dir / "webhook-secret").string()});
   REQUIRE_MESSAGE(processor->wait_until_listening(), processor->output());
   partner = std::make_unique<ServerProcess>(JUPITER_PARTNER_BINARY, std::vector<std::string>{"--port", "0"});
   REQUIRE_MESSAGE(partner->wait_until_listening(), partner->output());

@@ -92,7 +92,12 @@ export async function startServer({
   const apiKey = crypto.randomBytes(24).toString("hex");
   const started = [];
   try {
-    const processor = await spawnListening(processorBin, ["--port", "0", "--api-key", apiKey, "--webhook-secret", secret], "processor sandbox");
+    // The sandbox takes its secrets from files (never on the command line, which `ps` shows to everyone).
+    const keyFile = path.join(data, "processor-api-key"), secretFile = path.join(data, "webhook-secret");
+    fs.writeFileSync(keyFile, apiKey + "\n", { mode: 0o600 });
+    fs.writeFileSync(secretFile, secret + "\n", { mode: 0o600 });
+    const processor = await spawnListening(processorBin,
+      ["--port", "0", "--api-key-file", keyFile, "--webhook-secret-file", secretFile], "processor sandbox");
     started.push(processor.proc);
     const partner = await spawnListening(partnerBin, ["--port", "0"], "partner sandbox");
     started.push(partner.proc);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <charconv>
+#include <fstream>
 #include <thread>
 
 #include "server/log.hpp"
@@ -44,6 +45,16 @@ CommandLine parse_command_line(int argc, char** argv, const std::vector<std::str
     if (!cl.error.empty()) return cl;
   }
   return cl;
+}
+
+std::string read_secret_file(const CommandLine& cl, const std::string& name) {
+  const auto it = cl.values.find(name);
+  if (it == cl.values.end()) return "";
+  std::ifstream in(it->second);
+  std::string line;
+  if (!in || !std::getline(in, line)) return "";
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line.size() >= 16 ? line : "";
 }
 
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {

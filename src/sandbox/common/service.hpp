@@ -25,6 +25,10 @@ struct CommandLine {
 // Parses "--name value" / "--name=value"; `names` are the accepted string options besides --host and --port.
 CommandLine parse_command_line(int argc, char** argv, const std::vector<std::string>& names);
 
+// The first line of the file named by option `name` (a secret: at least 16 characters), or "" when the option
+// is missing, the file cannot be read or the line is shorter.
+std::string read_secret_file(const CommandLine& cl, const std::string& name);
+
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
 void reply_error(httplib::Response& res, int status, const std::string& code, const std::string& message);
 

@@ -372,16 +372,23 @@ void Processor::routes(httplib::Server& srv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const CommandLine cl = parse_command_line(argc, argv, {"--api-key", "--webhook-secret"});
-  if (!cl.error.empty() || !cl.values.count("--api-key") || !cl.values.count("--webhook-secret")) {
+  // Secrets come from files (readable by their owner alone), never on the command line, which every local user
+  // can read in `ps`.
+  const CommandLine cl = parse_command_line(argc, argv, {"--api-key-file", "--webhook-secret-file"});
+  const std::string api_key = cl.error.empty() ? read_secret_file(cl, "--api-key-file") : "";
+  const std::string secret = cl.error.empty() ? read_secret_file(cl, "--webhook-secret-file") : "";
+  if (!cl.error.empty() || api_key.empty() || secret.empty()) {
     std::fprintf(stderr,
-                 "%s\nusage: jupiter-processor-sandbox --api-key KEY --webhook-secret SECRET [--host ADDR] [--port N]\n"
-                 "A local payment processor in test mode: hosted card page, checkout sessions, signed webhooks.\n",
-                 cl.error.empty() ? "--api-key and --webhook-secret are required" : cl.error.c_str());
+                 "%s\nusage: jupiter-processor-sandbox --api-key-file FILE --webhook-secret-file FILE [--host ADDR] "
+                 "[--port N]\n"
+                 "A local payment processor in test mode: hosted card page, checkout sessions, signed webhooks.\n"
+                 "Each file's first line is the secret (at least 16 characters).\n",
+                 cl.error.empty() ? "--api-key-file and --webhook-secret-file must name readable files with a secret"
+                                  : cl.error.c_str());
     return 2;
   }
   block_stop_signals();
-  Processor processor(cl.values.at("--api-key"), cl.values.at("--webhook-secret"));
+  Processor processor(api_key, secret);
   httplib::Server server;
   server.set_payload_max_length(64 * 1024);
   processor.routes(server);
