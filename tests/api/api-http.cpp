@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "commerce.hpp"
 #include "helpers.hpp"
 #include "server/http1_parser.hpp"
 #include "server/http_server.hpp"
@@ -486,6 +487,24 @@ TEST_CASE("every response carries the security headers exactly once, the handler
     CHECK(csp.rfind("default-src 'self';", 0) == 0);
     CHECK(csp.find("; frame-ancestors 'none'") != std::string::npos);
   }
+}
+
+TEST_CASE("the receipt page and the data export carry each header once (no duplicate Referrer-Policy / Cache-Control)") {
+  Shop shop;
+  const Created c = shop.paid_order("delivered");
+  Sock s(shop.store->port());
+  REQUIRE(s.send_all(get("/orders/" + c.id + "/receipt?token=" + c.token)));
+  const Reply receipt = s.read_reply();
+  REQUIRE(receipt.status == 200);
+  CHECK(receipt.count("referrer-policy") == 1);
+  CHECK(receipt.get("referrer-policy") == "no-referrer");
+  CHECK(receipt.count("content-security-policy") == 1);
+  CHECK(receipt.get("content-security-policy").find("frame-ancestors 'none'") != std::string::npos);
+  REQUIRE(s.send_all(get("/api/orders/" + c.id + "/data", "Authorization: Bearer " + c.token + "\r\n")));
+  const Reply data = s.read_reply();
+  REQUIRE(data.status == 200);
+  CHECK(data.count("cache-control") == 1);
+  CHECK(data.get("cache-control") == "no-store");
 }
 
 TEST_CASE("HSTS is sent when the public URL is https") {
