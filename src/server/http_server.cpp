@@ -506,7 +506,11 @@ bool HttpServer::Impl::fill_body(Connection& c) {
   };
   sink.is_writable = [] { return true; };
   sink.done = [] {};
-  if (!c.res->content_provider_(c.body_off, want, sink) || c.chunk.empty()) return false;
+  try {
+    if (!c.res->content_provider_(c.body_off, want, sink) || c.chunk.empty()) return false;
+  } catch (...) {
+    return false;  // the connection closes; the length already sent cannot be honoured
+  }
   if (c.chunk.size() > c.body_len - c.body_off) c.chunk.resize(c.body_len - c.body_off);
   c.body_off += c.chunk.size();
   return true;
