@@ -393,6 +393,23 @@ TEST_CASE("slow clients cannot starve the server: /healthz answers fast while 64
   CHECK(idle.front().closed_by_server());  // the 5 s keep-alive idle time-out passed long ago
 }
 
+TEST_CASE("one client address holds at most 256 connections; the next one gets a JSON 503") {
+  Store store;
+  std::vector<Sock> held;
+  for (int i = 0; i < 256; ++i) held.emplace_back(store.server->port());
+  REQUIRE(held.back().send_all(get("/healthz")));
+  REQUIRE(held.back().read_reply().status == 200);  // all 256 accepted and served
+  Sock extra(store.server->port());
+  const Reply refused = extra.read_reply();
+  CHECK(refused.status == 503);
+  CHECK(json_error_code(refused.body) == "unavailable");
+  held.pop_back();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Sock again(store.server->port());
+  REQUIRE(again.send_all(get("/healthz")));
+  CHECK(again.read_reply().status == 200);
+}
+
 TEST_CASE("the listen backlog takes a burst of connections") {
   Store store;
   FILE* p = popen(("ss -Hltn 'sport = :" + std::to_string(store.server->port()) + "'").c_str(), "r");
