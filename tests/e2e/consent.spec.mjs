@@ -27,7 +27,7 @@ test.beforeEach(() => {
   hosts.control.lang = "en";
 });
 
-const TRACKED_COOKIES = /^(_sa_id|_sa_ses_.*|jp_ref|jp_click_.*)$/;
+const TRACKED_COOKIES = /^(_sa_id|_sa_ses_.*|_sads_id|_sads_click_.*)$/;
 const banner = (page) => page.getByRole("dialog", { name: /cookies/i });
 const prefsDialog = (page) => page.getByRole("dialog", { name: "Cookie settings" });
 
@@ -131,7 +131,7 @@ test("accept releases the tagged scripts, iframe and pixel once, without a reloa
   await page.waitForTimeout(300);
   expect(await runs(page)).toEqual({ analytics: 1, marketing: 1 });
   expect(hosts.counts["/analytics.js"]).toBe(1);
-  expect(await page.evaluate(() => [JupiterConsent.accepted("analytics"), JupiterConsent.acceptedService("partner-attribution")]))
+  expect(await page.evaluate(() => [JupiterConsent.accepted("analytics"), JupiterConsent.acceptedService("sample-ads")]))
     .toEqual([true, true]);
   const update = await page.evaluate(() => Array.from(window.dataLayer.at(-1)));
   expect(update.slice(0, 2)).toEqual(["consent", "update"]);
@@ -157,7 +157,7 @@ test("withdrawal takes two actions and purges cookies (every path), storage, Con
   await page.waitForFunction(() => typeof window.JupiterConsent.state === "function");
   expect((await page.context().cookies()).filter((c) => TRACKED_COOKIES.test(c.name))).toEqual([]);
   const st = await storageSnapshot(page);
-  expect(st.local.filter((k) => k.startsWith("sa:") || k === "partner.attribution")).toEqual([]);
+  expect(st.local.filter((k) => k.startsWith("sa:") || k.startsWith("sads:"))).toEqual([]);
   expect(st.session).toEqual([]);
   expect(await runs(page)).toEqual({});
   expect(hosts.counts["/analytics.js"]).toBe(before);

@@ -732,8 +732,8 @@ TEST_CASE("the sample consent config in assets/ decodes and matches the policy")
   CHECK(cfg.find_service("store-preferences")->category == Category::Preferences);
   REQUIRE(cfg.find_service("sample-analytics"));
   CHECK(cfg.find_service("sample-analytics")->category == Category::Analytics);
-  REQUIRE(cfg.find_service("partner-attribution"));
-  CHECK(cfg.find_service("partner-attribution")->category == Category::Marketing);
+  REQUIRE(cfg.find_service("sample-ads"));
+  CHECK(cfg.find_service("sample-ads")->category == Category::Marketing);
   for (const auto& s : cfg.services) {
     const std::string id(s.id);
     CAPTURE(id);
@@ -744,8 +744,8 @@ TEST_CASE("the sample consent config in assets/ decodes and matches the policy")
   SUBCASE("nothing is granted before a decision, and the record itself survives a withdrawal") {
     const Record r = decided(cfg, Action::Withdraw);
     const Effective e = effective(cfg, &r, false, kT0);
-    CHECK(names_to_remove(cfg, e, {"jupiter_consent", "jp_ref"}, StoreKind::Cookie) ==
-          std::vector<std::string>{"jp_ref"});
+    CHECK(names_to_remove(cfg, e, {"jupiter_consent", "_sads_id"}, StoreKind::Cookie) ==
+          std::vector<std::string>{"_sads_id"});
     CHECK(names_to_remove(cfg, e, {"jupiter.consent", "jupiter.prefs.lang"}, StoreKind::Storage) ==
           std::vector<std::string>{"jupiter.prefs.lang"});
   }
