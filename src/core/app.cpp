@@ -270,8 +270,15 @@ void apply_embed(Model& m, EmbedSettings next, bool first, std::vector<Effect>& 
   const bool place = first || next.destination != m.embed.applied.destination || next.plan != m.embed.applied.plan;
   next.partner = m.partner;
   m.embed.applied = std::move(next);
-  if (place && m.catalogue.catalogue) ok = apply_embed_place(m) && ok;
-  else if (place) m.embed.place_waiting = true;  // checked when the catalogue arrives
+  if (!ok) {  // a currency the store does not sell: its home, with the notice
+    m.embed.place_waiting = false;
+    if (m.catalogue.catalogue) apply_route(m, Route{});
+    else m.requested = Route{};
+  } else if (place && m.catalogue.catalogue) {
+    ok = apply_embed_place(m);
+  } else if (place) {
+    m.embed.place_waiting = true;  // checked when the catalogue arrives
+  }
   m.embed.notice = ok ? EmbedNotice::None : EmbedNotice::BadAttribute;
 }
 

@@ -1,14 +1,13 @@
 // embed.cpp: the embed config decoder, partner ids, colours and announcement details (see embed.hpp).
 #include "core/embed.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "core/json_reader.hpp"
+#include "core/json_lite.hpp"
 
 namespace jupiter {
 namespace {
 
-using json = nlohmann::json;
+using json_lite::Value;
+using Type = json_lite::Value::Type;
 
 bool printable(std::string_view s) {
   for (char c : s)
@@ -24,15 +23,14 @@ std::string upper(std::string s) {
 
 // A string attribute: nullopt when absent, null or ""; kUnusable (and a problem) when it is not a short,
 // printable string.
-std::optional<std::string> text(const json& doc, const char* name, std::size_t max_len,
-                                std::vector<std::string>& problems) {
-  const auto it = doc.find(name);
-  if (it == doc.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) {
+std::optional<std::string> text(Value doc, const char* name, std::size_t max_len, std::vector<std::string>& problems) {
+  const Value v = doc.find(name);
+  if (v.is(Type::Missing) || v.is(Type::Null)) return std::nullopt;
+  if (!v.is(Type::String)) {
     problems.push_back(std::string(name) + " is not a string");
     return std::string(kUnusable);
   }
-  const std::string& s = it->get_ref<const std::string&>();
+  std::string s = v.text();
   if (s.empty()) return std::nullopt;
   if (s.size() > max_len || !printable(s)) {
     problems.push_back(std::string(name) + " is too long or not printable");
@@ -42,20 +40,19 @@ std::optional<std::string> text(const json& doc, const char* name, std::size_t m
 }
 
 // "dark" / "light", or the partner's colours {"accent":"#rrggbb",...} (from the embed meta).
-void read_theme(const json& doc, EmbedSettings& s, std::vector<std::string>& problems) {
-  const auto it = doc.find("theme");
-  if (it == doc.end() || it->is_null()) return;
-  if (it->is_string()) {
-    const std::string& t = it->get_ref<const std::string&>();
-    if (t == "dark") s.theme = Theme::Dark;
-    else if (t == "light") s.theme = Theme::Light;
-    else if (!t.empty()) problems.push_back("theme is neither dark nor light");
+void read_theme(Value doc, EmbedSettings& s, std::vector<std::string>& problems) {
+  const Value t = doc.find("theme");
+  if (t.is(Type::Missing) || t.is(Type::Null)) return;
+  if (t.is(Type::String)) {
+    if (t.equals("dark")) s.theme = Theme::Dark;
+    else if (t.equals("light")) s.theme = Theme::Light;
+    else if (!t.equals("")) problems.push_back("theme is neither dark nor light");
     return;
   }
-  if (!it->is_object()) return problems.push_back("theme is not a word or an object");
-  const auto accent = it->find("accent");
-  if (accent == it->end() || accent->is_null()) return;
-  if (accent->is_string()) s.accent = parse_hex_colour(accent->get_ref<const std::string&>());
+  if (!t.is(Type::Object)) return problems.push_back("theme is not a word or an object");
+  const Value accent = t.find("accent");
+  if (accent.is(Type::Missing) || accent.is(Type::Null)) return;
+  if (accent.is(Type::String)) s.accent = parse_hex_colour(accent.text());
   if (!s.accent) problems.push_back("theme.accent is not a #rrggbb colour");
 }
 
@@ -63,14 +60,13 @@ void read_theme(const json& doc, EmbedSettings& s, std::vector<std::string>& pro
 
 EmbedDecode decode_embed(std::string_view text_in) {
   EmbedDecode out;
-  const JsonObjectParse parsed = parse_json_object(text_in, kMaxEmbedBytes);
-  switch (parsed.status) {
-    case JsonObjectParse::Status::Ok: break;
-    case JsonObjectParse::Status::TooLarge: out.error = "embed config: too large"; return out;
-    case JsonObjectParse::Status::NotJson: out.error = "embed config: not JSON"; return out;
-    case JsonObjectParse::Status::NotObject: out.error = "embed config: not a JSON object"; return out;
+  switch (json_lite::check_object(text_in, kMaxEmbedBytes)) {
+    case json_lite::Status::Ok: break;
+    case json_lite::Status::TooLarge: out.error = "embed config: too large"; return out;
+    case json_lite::Status::NotJson: out.error = "embed config: not JSON (or nested too deep)"; return out;
+    case json_lite::Status::NotObject: out.error = "embed config: not a JSON object"; return out;
   }
-  const json& doc = parsed.doc;
+  const Value doc = Value::document(text_in);
   auto& problems = out.problems;
   EmbedSettings& s = out.settings;
   if (auto partner = text(doc, "partner", 32, problems)) {
@@ -112,26 +108,53 @@ std::optional<std::uint32_t> parse_hex_colour(std::string_view t) {
   return v;
 }
 
-// ---- announcements ------------------------------------------------------------------------------------------
+// ---- announcements: tiny fixed-shape objects, written without a JSON library ----------------------------------
 namespace {
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+void field(json_lite::StringOut& o, const char* name, std::string_view value) {
+  o.put(o.text.empty() ? '{' : ',');
+  json_lite::write_string(o, name);
+  o.put(':');
+  json_lite::write_string(o, value);
+}
+
+void amount(json_lite::StringOut& o, Money m) {
+  field(o, "currency", currency_code(m.currency));
+  o.write(",\"amount_minor\":");
+  json_lite::write_int(o, m.minor);
+}
+
+std::string close(json_lite::StringOut& o) {
+  o.put('}');
+  return std::move(o.text);
+}
 }  // namespace
 
 std::string plan_selected_detail(std::string_view plan, std::string_view destination) {
-  return dump({{"plan", plan}, {"destination", destination}});
+  json_lite::StringOut o;
+  field(o, "plan", plan);
+  field(o, "destination", destination);
+  return close(o);
 }
 
-std::string checkout_started_detail(std::string_view plan, Money amount) {
-  return dump({{"plan", plan}, {"currency", currency_code(amount.currency)}, {"amount_minor", amount.minor}});
+std::string checkout_started_detail(std::string_view plan, Money m) {
+  json_lite::StringOut o;
+  field(o, "plan", plan);
+  amount(o, m);
+  return close(o);
 }
 
-std::string order_paid_detail(std::string_view order, std::string_view plan, Money amount) {
-  return dump({{"order", order},
-               {"plan", plan},
-               {"currency", currency_code(amount.currency)},
-               {"amount_minor", amount.minor}});
+std::string order_paid_detail(std::string_view order, std::string_view plan, Money m) {
+  json_lite::StringOut o;
+  field(o, "order", order);
+  field(o, "plan", plan);
+  amount(o, m);
+  return close(o);
 }
 
-std::string error_detail(std::string_view code) { return dump({{"code", code}}); }
+std::string error_detail(std::string_view code) {
+  json_lite::StringOut o;
+  field(o, "code", code);
+  return close(o);
+}
 
 }  // namespace jupiter

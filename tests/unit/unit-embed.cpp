@@ -157,10 +157,11 @@ TEST_CASE("a config that is not one JSON object is refused as a whole, without t
   const EmbedDecode huge = decode_embed(R"({"plan":")" + std::string(kMaxEmbedBytes, 'a') + R"("})");
   CHECK_FALSE(huge.ok);
   CHECK(huge.error.find("too large") != std::string::npos);
-  std::string deep;  // deep nesting within the size limit: decoded, not a stack overflow
+  std::string deep;  // deep nesting within the size limit: refused, not a stack overflow
   for (int i = 0; i < 2000; ++i) deep += "[";
   for (int i = 0; i < 2000; ++i) deep += "]";
-  CHECK(decode_embed(R"({"theme":)" + deep + "}").ok);
+  CHECK_FALSE(decode_embed(R"({"theme":)" + deep + "}").ok);
+  CHECK_FALSE(decode_embed("{\"plan\":\"\xff\xfe\"}").ok);  // not UTF-8
 }
 
 TEST_CASE("hostile values become unusable, never partner data or a crash") {
@@ -242,7 +243,7 @@ TEST_CASE("each attribute changes the store for this visit, nothing is stored") 
 
 TEST_CASE("a destination or plan given before the catalogue arrives is applied once it is there") {
   Model m = apply({}, action::Start{});
-  m = apply(m, action::Embedded{settings(R"({"destination":"JP","plan":"jp-5gb"})")});
+  m = apply(m, action::Embedded{settings(R"({"plan":"jp-5gb","destination":"JP"})")});
   CHECK(m.embed.place_waiting);
   m = apply(m, action::CatalogueResponse{200, kBody, "", ""});
   CHECK(to_string(*m.destination) == "JP");
@@ -267,6 +268,16 @@ TEST_CASE("a bad value opens the store's home with a notice, never a crash") {
     CHECK(m.open_plan.empty());
     CHECK(m.currency == Currency::USD);
   }
+  // A bad currency in a later change, the place unchanged: home with the notice too.
+  Model later = embedded(R"({"destination":"JP"})");
+  later = apply(later, action::EmbedAttributes{settings(R"({"destination":"JP","currency":"nope"})")});
+  CHECK(later.embed.notice == EmbedNotice::BadAttribute);
+  CHECK_FALSE(later.destination);
+  // Before the catalogue too.
+  Model early = apply(apply({}, action::Start{}), action::Embedded{settings(R"({"destination":"JP","currency":"XYZ"})")});
+  early = apply(early, action::CatalogueResponse{200, kBody, "", ""});
+  CHECK(early.embed.notice == EmbedNotice::BadAttribute);
+  CHECK_FALSE(early.destination);
   // A good change afterwards clears the notice.
   Model m = embedded(R"({"currency":"XYZ"})");
   m = apply(m, action::EmbedAttributes{settings(R"({"currency":"GBP"})")});
@@ -341,14 +352,14 @@ TEST_CASE("opening a plan's details announces plan-selected with the plan and de
   Model m = apply(embedded(R"({"destination":"JP"})"), action::PlanOpened{"jp-5gb"}, &fx);
   auto a = named(fx, kPlanSelected);
   REQUIRE(a.size() == 1);
-  CHECK(a[0].detail == R"({"destination":"JP","plan":"jp-5gb"})");
+  CHECK(a[0].detail == R"({"plan":"jp-5gb","destination":"JP"})");
   apply(m, action::PlanOpened{"jp-5gb"}, &fx);  // the same plan again: nothing new
   CHECK(named(fx, kPlanSelected).empty());
   apply(m, action::PlanOpened{"no-such-plan"}, &fx);
   CHECK(announcements(fx).empty());
   embedded(R"({"plan":"at-5gb"})", &fx);  // the partner's plan attribute opens the details too
   REQUIRE(named(fx, kPlanSelected).size() == 1);
-  CHECK(named(fx, kPlanSelected)[0].detail == R"({"destination":"","plan":"at-5gb"})");
+  CHECK(named(fx, kPlanSelected)[0].detail == R"({"plan":"at-5gb","destination":""})");
 }
 
 TEST_CASE("a catalogue that cannot be loaded announces an error code, no message") {
@@ -370,7 +381,7 @@ SCENARIO("an embedded purchase: checkout-started, the payment window, order-paid
   Model m = at_payment(all);
   auto started = named(all, kCheckoutStarted);
   REQUIRE(started.size() == 1);
-  CHECK(started[0].detail == R"({"amount_minor":1199,"currency":"EUR","plan":"jp-5gb"})");
+  CHECK(started[0].detail == R"({"plan":"jp-5gb","currency":"EUR","amount_minor":1199})");
 
   std::vector<Effect> fx;
   m = step(m, checkout::action::Pay{kKey}, all);
@@ -405,7 +416,7 @@ SCENARIO("an embedded purchase: checkout-started, the payment window, order-paid
       m = run(m, response(m, checkout::RequestKind::LoadOrder, 200, order_json("paid", "succeeded")), fx, all);
       auto paid = named(fx, kOrderPaid);
       REQUIRE(paid.size() == 1);
-      CHECK(paid[0].detail == R"({"amount_minor":1199,"currency":"EUR","order":"ord_1","plan":"jp-5gb"})");
+      CHECK(paid[0].detail == R"({"order":"ord_1","plan":"jp-5gb","currency":"EUR","amount_minor":1199})");
       m = step(m, checkout::action::PollDue{m.checkout.poll_timer}, all);
       m = step(m, response(m, checkout::RequestKind::LoadOrder, 200, order_json("delivered", "succeeded")), all);
       THEN("order-paid was announced once and no announcement carries the buyer's e-mail, name or phone") {
