@@ -168,15 +168,18 @@ class Workers {
     ready_.notify_all();
     for (std::thread& t : threads_) t.join();
   }
-  // False when the queue is full.
-  bool push(Job job) {
+  // Queues the jobs of one event-loop round at once (fewer wake-ups than one by one); those that do not fit
+  // (more than kMaxQueued waiting) stay in `batch`.
+  void push_all(std::vector<Job>& batch) {
+    std::size_t moved = 0, idle = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (jobs_.size() >= kMaxQueued) return false;
-      jobs_.push_back(std::move(job));
+      for (; moved < batch.size() && jobs_.size() < kMaxQueued; ++moved) jobs_.push_back(std::move(batch[moved]));
+      idle = idle_;
     }
-    ready_.notify_one();
-    return true;
+    batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(moved));
+    if (moved >= idle) ready_.notify_all();
+    else for (std::size_t i = 0; i < moved; ++i) ready_.notify_one();
   }
   std::vector<Finished> take_finished() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -191,7 +194,9 @@ class Workers {
       Job job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
+        ++idle_;
         ready_.wait(lock, [this] { return closing_ || !jobs_.empty(); });
+        --idle_;
         if (closing_) return;
         job = std::move(jobs_.front());
         jobs_.pop_front();
@@ -218,6 +223,7 @@ class Workers {
   std::condition_variable ready_;
   std::deque<Job> jobs_;
   std::vector<Finished> done_;
+  std::size_t idle_ = 0;  // workers waiting for a job
   bool closing_ = false;
   std::vector<std::thread> threads_;
 };
@@ -273,6 +279,7 @@ struct HttpServer::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> conns;
   std::unordered_map<std::string, std::size_t> per_address;
   std::unique_ptr<Workers> workers;
+  std::vector<Job> jobs;  // dispatched in this round of the event loop, not yet queued
   std::size_t max_connections = 0;
 
   bool run();
@@ -283,6 +290,7 @@ struct HttpServer::Impl {
   void process(Connection& c, http1::Parser::Status s);
   void on_head(Connection& c);
   void dispatch(Connection& c);
+  void flush_jobs();
   void respond(Connection& c, std::unique_ptr<httplib::Response> res);
   void respond_error(Connection& c, int status, const std::string& message);
   void on_finished();
@@ -456,10 +464,21 @@ void HttpServer::Impl::dispatch(Connection& c) {
     access_log(c.pending.method, c.pending.path, res->status, &c.start);
     return respond(c, std::move(res));
   }
-  Job job{c.id, std::move(c.pending), std::move(c.match), c.start};
+  jobs.push_back(Job{c.id, std::move(c.pending), std::move(c.match), c.start});
   c.pending = httplib::Request{};
-  if (!workers->push(std::move(job))) {
-    access_log("", "", 503, nullptr);
+}
+
+// Hands this round's requests to the workers; a full queue answers the rest 503.
+void HttpServer::Impl::flush_jobs() {
+  if (jobs.empty()) return;
+  workers->push_all(jobs);
+  std::vector<Job> refused;
+  refused.swap(jobs);
+  for (Job& job : refused) {
+    auto it = conns.find(job.conn);
+    if (it == conns.end()) continue;
+    access_log(job.req.method, job.req.path, 503, &job.start);
+    Connection& c = *it->second;
     c.keep_alive = false;
     auto res = std::make_unique<httplib::Response>();
     send_error(*res, 503, message_for(503));
@@ -634,6 +653,7 @@ bool HttpServer::Impl::run() {
       else if (id == kWakeId) on_finished();
       else on_event(id, events[static_cast<std::size_t>(i)].events);
     }
+    flush_jobs();
     if (Clock::now() - last_sweep >= std::chrono::milliseconds(100)) {
       sweep();
       last_sweep = Clock::now();
