@@ -41,6 +41,8 @@ PKGS=(
   fonts-inter fonts-noto-core fonts-dejavu-core
   zbar-tools brotli gzip curl python3 python3-fonttools
   terser
+  clang libclang-rt-14-dev          # libFuzzer + ASan/UBSan for tests/fuzz/run.sh
+  nginx-light apache2-utils         # the yardstick and the load generator of tests/bench/load.mjs (no service is started)
 )
 
 # Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and
@@ -175,4 +177,5 @@ else
 fi
 
 command -v chromium >/dev/null || die "chromium not on PATH (package 'chromium')"
-say "ready: $(emcc --version | head -n1 | cut -c1-60); $(chromium --version 2>/dev/null | head -n1)"
+emcc_version="$(emcc --version 2>/dev/null)"  # read whole: a `| head` would SIGPIPE emcc (a BrokenPipeError)
+say "ready: $(printf '%s' "${emcc_version%%$'\n'*}" | cut -c1-60); $(chromium --version 2>/dev/null | head -n1)"
