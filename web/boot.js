@@ -64,7 +64,190 @@
     setTimeout(release, 400); // a slow backend gets the loading screen instead
   };
 
+  // The accessible mirror (src/ui/a11y.hpp): the module calls upsert/rects/order/focus/live after each rendered
+  // frame with what changed; this keeps one real element per widget in <main id="a11y-mirror">, in drawing order,
+  // each over its widget's rectangle (opacity 0), and sends clicks, focus and Escape back by widget id.
+  function makeMirror(root) {
+    if (!root) return null;
+    var els = new Map();  // key -> element
+    var groups = [];      // role=list / role=listbox wrappers of consecutive list items / options
+    var statusEl = document.getElementById("a11y-status"), alertEl = document.getElementById("a11y-alert");
+    var GROUP = { listitem: "list", option: "listbox" };
+    var call = function (name, act) { if (running) Module["_jupiter_a11y_" + name](act >>> 0); };
+
+    function tagFor(role, level, field) {
+      if (role === "textbox" && field) return "field";
+      if (role === "heading") return "h" + Math.min(Math.max(level || 3, 1), 3);
+      if (role === "button" || role === "combobox") return "button";
+      if (role === "link") return "a";
+      if (role === "checkbox") return "checkbox";
+      if (role === "option" || role === "qr" || role === "listitem") return "div";
+      return "p";
+    }
+    function create(tag, field) {
+      if (tag === "field") return document.getElementById("jupiter-field-" + field) || document.createElement("span");
+      var el;
+      if (tag === "checkbox") {
+        el = document.createElement("input");
+        el.type = "checkbox";
+      } else {
+        el = document.createElement(tag);
+        if (tag === "button") el.type = "button";
+      }
+      el.className = "m";
+      return el;
+    }
+    function setAttr(el, name, value) {
+      if (value === null) { if (el.hasAttribute(name)) el.removeAttribute(name); }
+      else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+    }
+    function upsert(key, act, role, name, value, level, flags, field) {
+      var tag = tagFor(role, level, field), el = els.get(key);
+      if (!el || el.jTag !== tag) {
+        var fresh = create(tag, field);
+        if (el && el.parentNode) el.parentNode.replaceChild(fresh, el);
+        el = fresh;
+        el.jTag = tag;
+        els.set(key, el);
+      }
+      el.jAct = act;
+      el.jRole = role;
+      el.jName = name;
+      el.jGroup = GROUP[role] || null;
+      if (tag === "field") return;
+      var enabled = (flags & 1) !== 0, known = (flags & 4) !== 0, on = (flags & 2) !== 0;
+      if (tag === "checkbox") {
+        setAttr(el, "aria-label", name);
+        el.checked = on;
+      } else if (role === "combobox") {
+        setAttr(el, "role", "combobox");
+        setAttr(el, "aria-haspopup", "listbox");
+        setAttr(el, "aria-expanded", (flags & 8) ? "true" : "false");
+        setAttr(el, "aria-label", name);
+        if (el.textContent !== value) el.textContent = value;
+      } else {
+        if (el.textContent !== name) el.textContent = name;
+        if (role === "option") {
+          setAttr(el, "role", "option");
+          setAttr(el, "tabindex", "0");
+          setAttr(el, "aria-selected", known && on ? "true" : "false");
+        } else if (role === "listitem") setAttr(el, "role", "listitem");
+        else if (role === "qr") setAttr(el, "role", "img");
+        if (role === "qr") setAttr(el, "aria-label", name);
+        if (tag === "a") setAttr(el, "href", value || name);
+      }
+      if (act) setAttr(el, "aria-disabled", enabled ? null : "true");
+    }
+    function rects(f) {
+      for (var i = 0; i + 4 < f.length; i += 5) {
+        var el = els.get(f[i]);
+        if (!el || el.jTag === "field") continue;
+        var s = el.style;
+        s.transform = "translate(" + f[i + 1] + "px," + f[i + 2] + "px)";
+        s.width = f[i + 3] + "px";
+        s.height = f[i + 4] + "px";
+      }
+    }
+    function place(parent, el, i) {
+      var cur = parent.children[i];
+      if (cur !== el) parent.insertBefore(el, cur || null);
+    }
+    function release(el) {  // a real <input> goes back to the page (platform/text_input keeps it), others go
+      if (el.jTag === "field") { if (el.parentNode !== document.body) document.body.appendChild(el); }
+      else el.remove();
+    }
+    function order(keys) {
+      var seen = new Set(keys);
+      els.forEach(function (el, key) { if (!seen.has(key)) { release(el); els.delete(key); } });
+      var ri = 0, gi = 0, ci = 0, group = null, groupRole = null, lastCombo = null, lastName = "";
+      for (var i = 0; i < keys.length; i++) {
+        var el = els.get(keys[i]);
+        if (!el) continue;
+        if (el.jGroup !== groupRole) {
+          if (group) group.jCount = ci;
+          groupRole = el.jGroup;
+          group = null;
+          if (groupRole) {
+            group = groups[gi] || (groups[gi] = document.createElement("div"));
+            gi++;
+            group.className = "g";
+            setAttr(group, "role", groupRole);
+            setAttr(group, "aria-label", groupRole === "listbox" ? lastName || null : null);
+            group.jOwner = groupRole === "listbox" ? lastCombo : null;
+            place(root, group, ri++);
+            ci = 0;
+          }
+        }
+        if (group) place(group, el, ci++);
+        else place(root, el, ri++);
+        if (el.jRole === "combobox" || el.jRole === "textbox") {
+          lastName = el.jName;
+          lastCombo = el;
+        }
+      }
+      if (group) group.jCount = ci;
+      while (root.children.length > ri) release(root.children[ri]);
+      for (var g = 0; g < gi; g++) while (groups[g].children.length > groups[g].jCount) release(groups[g].lastElementChild);
+      groups.length = gi;
+    }
+    function find(act) {
+      var found = null;
+      els.forEach(function (el) { if (!found && el.jAct === act && el.jTag !== "p") found = el; });
+      return found;
+    }
+    function focus(act) {
+      var el = find(act);
+      if (el && document.activeElement !== el) el.focus({ preventScroll: true });
+    }
+    function live(status, alert) {
+      if (statusEl && statusEl.textContent !== status) statusEl.textContent = status;
+      if (alertEl && alertEl.textContent !== alert) alertEl.textContent = alert;
+    }
+    function owner(el) { return el && el.jAct ? el : null; }
+    function siblingOption(el, step) {
+      var n = step > 0 ? el.nextElementSibling : el.previousElementSibling;
+      return n && n.jRole === "option" ? n : null;
+    }
+    root.addEventListener("click", function (e) {
+      var el = owner(e.target.closest(".m"));
+      if (!el) return;
+      if (el.jTag === "a") e.preventDefault();  // the widget opens it (in a new tab)
+      call("activate", el.jAct);
+    });
+    root.addEventListener("keydown", function (e) {
+      var el = e.target.closest(".m");
+      if (e.key === "Escape") {
+        call("escape", 0);
+        var g = el && el.parentNode;
+        if (g && g.jOwner && g.jOwner.isConnected) g.jOwner.focus();
+        return;
+      }
+      if (!el || !el.jAct) return;
+      if (el.jRole === "option") {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); call("activate", el.jAct); }
+        var next = e.key === "ArrowDown" ? siblingOption(el, 1) : e.key === "ArrowUp" ? siblingOption(el, -1) : null;
+        if (next) { e.preventDefault(); next.focus(); }
+      } else if (el.jRole === "combobox" && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+        e.preventDefault();
+        var list = el.nextElementSibling;
+        if (el.getAttribute("aria-expanded") === "true" && list && list.jOwner === el) {
+          var pick = list.querySelector('[aria-selected="true"]') || list.firstElementChild;
+          if (pick) pick.focus();
+        } else call("activate", el.jAct);
+      }
+    });
+    root.addEventListener("focusin", function (e) {
+      var el = e.target.closest(".m");
+      call("focus", el && el.jAct ? el.jAct : 0);
+    });
+    root.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !root.contains(e.relatedTarget)) call("focus", 0);
+    });
+    return { upsert: upsert, rects: rects, order: order, focus: focus, live: live };
+  }
+
   var Module = (window.Module = {
+    jupiterMirrorInit: function () { return makeMirror(document.getElementById("a11y-mirror")); },
     preRun: [waitForCatalogue],
     jupiterPrefetch: prefetch,
     jupiterMoneyFormats: moneyFormats,
@@ -92,7 +275,14 @@
   });
 
   // QA: window.jupiterTest with ?test=1. items(): widgets of the last rendered frame, frames(): frames so far.
-  if (params.get("test") === "1") {
+  // The flag is kept for this tab in sessionStorage (QA only, no personal data), so that the API stays on across
+  // the payment processor's round trip (its return URL is the server's PUBLIC/?order=ID, without ?test=1).
+  var testOn = params.get("test") === "1";
+  try {
+    if (testOn) window.sessionStorage.setItem("jupiter.test", "1");
+    else testOn = window.sessionStorage.getItem("jupiter.test") === "1";
+  } catch (e) { /* storage blocked: only ?test=1 counts */ }
+  if (testOn) {
     var call = function (name) {
       return running ? Module.UTF8ToString(Module["_" + name]()) : null;
     };
@@ -104,6 +294,8 @@
       timings: function () { var s = call("jupiter_test_timings"); return s ? JSON.parse(s) : []; },
       // CPU ms of each frame rendered since the last call (benchmark).
       frameTimes: function () { var s = call("jupiter_test_frame_times"); return s ? JSON.parse(s) : []; },
+      // ms of accessible-mirror upkeep of each frame rendered since the last call (benchmark).
+      mirrorTimes: function () { var s = call("jupiter_test_mirror_times"); return s ? JSON.parse(s) : []; },
     };
   }
 })();

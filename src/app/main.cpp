@@ -22,8 +22,10 @@
 #include "platform/consent_bridge.hpp"
 #include "platform/embed_bridge.hpp"
 #include "platform/imgui_impl_web.h"
+#include "platform/mirror.hpp"
 #include "platform/platform.hpp"
 #include "platform/text_input.hpp"
+#include "ui/a11y.hpp"
 #include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
@@ -70,6 +72,7 @@ App g_app;
 // CPU time of each rendered frame (ms).
 std::vector<std::pair<const char*, double>> g_timings;
 std::vector<double> g_frame_ms;
+std::vector<double> g_mirror_ms;  // the accessible mirror's upkeep per rendered frame (ms)
 
 const char* action_name(const Action& a) {
   if (std::holds_alternative<action::QueryChanged>(a)) return "search";
@@ -328,6 +331,7 @@ void render_frame() {
   ImGui::NewFrame();
   std::vector<Action> out;
   std::vector<platform::TextField> fields;  // checkout text fields: real <input> elements go over them
+  ui::widget_fields().clear();              // and the store's search fields
   ui::FrameInfo info;
   if (g_app.model.checkout.open()) {
     g_app.checkout_env.heading = g_app.ctx.heading;
@@ -346,7 +350,11 @@ void render_frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   items.end_frame();
+  for (auto& f : ui::widget_fields()) fields.push_back(std::move(f));
   platform::text_fields_sync(fields);
+  const double mirror_start = emscripten_get_now();
+  const bool mirror_more = ui::a11y::sync(items.last_frame());
+  if (ui::test_items().on && g_mirror_ms.size() < 10000) g_mirror_ms.push_back(emscripten_get_now() - mirror_start);
   ++g_app.frames_rendered;
   if (ui::test_items().on && g_frame_ms.size() < 10000) g_frame_ms.push_back(emscripten_get_now() - frame_start);
 
@@ -355,6 +363,7 @@ void render_frame() {
   after_frame_embed(info);
   for (auto& a : out) dispatch(std::move(a));
   if (!out.empty()) request_frames(2);  // the result of a click shows in the next frames
+  if (mirror_more) request_frames(1);
 }
 
 EM_BOOL on_animation_frame(double, void*) {
@@ -382,6 +391,10 @@ void init_checkout() {
   env.device = delivery::detect_device(platform::user_agent(), platform::max_touch_points());
   env.policy_text.assign(reinterpret_cast<const char*>(jupiter_policy_text), jupiter_policy_text_size);
   platform::text_fields_init([](int tag, std::string value) {
+    if (tag >= ui::kWidgetFieldTag) {  // a store search field: its widget takes the value in the next frame
+      ui::widget_field_changed(tag, std::move(value));
+      return request_frames(1);
+    }
     if (tag < 0 || tag > static_cast<int>(checkout::Field::Phone)) return;
     dispatch(checkout::action::FieldChanged{static_cast<checkout::Field>(tag), std::move(value)});
   });
@@ -447,6 +460,13 @@ EMSCRIPTEN_KEEPALIVE const char* jupiter_test_frame_times() {
   g_frame_ms.clear();
   return json.c_str();
 }
+// Milliseconds of mirror upkeep (diff and DOM writes) of each frame rendered since the last call.
+EMSCRIPTEN_KEEPALIVE const char* jupiter_test_mirror_times() {
+  static std::string json;
+  json = nlohmann::json(g_mirror_ms).dump();
+  g_mirror_ms.clear();
+  return json.c_str();
+}
 }
 
 int main() {
@@ -467,7 +487,11 @@ int main() {
   }
   ImGui_ImplOpenGL3_Init("#version 300 es");
   g_app.ctx.format_money = [](Money m) -> const std::string& { return platform::format_money(m); };
-  ui::test_items().on = platform::query_param("test") == "1";
+  // The QA API: ?test=1, kept for the tab across the processor's round trip by boot.js (sessionStorage).
+  ui::test_items().on = platform::query_param("test") == "1" || platform::session_get("jupiter.test") == "1";
+  platform::mirror::init({[](std::uint32_t act) { ui::a11y::request_activate(act); request_frames(2); },
+                          [](std::uint32_t act) { ui::a11y::dom_focus(act); request_frames(1); },
+                          [] { ui::a11y::request_escape(); request_frames(2); }});
   ui::set_missing_text_reporter([](const std::string& m) { platform::log(LogLevel::Warning, m); });
   ui::set_privacy_services({platform::consent_record_text, platform::gpc_signal, platform::now_ms,
                             platform::open_cookie_settings});

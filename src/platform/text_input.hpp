@@ -1,4 +1,5 @@
-// text_input.hpp: real <input> elements kept over ImGui text fields, for the checkout's e-mail, name and phone.
+// text_input.hpp: real <input> elements kept over ImGui text fields: the checkout's e-mail, name and phone, and
+// the store's search fields (ui::InputTextWithHint).
 //
 // Canvas text fields cannot take phone keyboards, IMEs, the browser's e-mail autofill or a paste menu; a real
 // element can. The UI draws each field's frame and label, and lists where the field is; after the frame, the
@@ -6,7 +7,9 @@
 // mirrors every change of its value (typing, IME composition end, autofill, paste) back as a callback.
 //
 // Implemented features (text_input_web.cpp, Emscripten):
-//  [X] type / inputmode / autocomplete per kind (email, name, tel), aria-label, aria-invalid, tab order by creation.
+//  [X] type / inputmode / autocomplete / enterkeyhint per kind (email, name, tel, search), aria-label,
+//      aria-invalid, placeholder; 16 px text (iOS does not zoom). Tab order: the accessible mirror (ui/a11y.hpp)
+//      places each element among the other widgets in drawing order.
 //  [X] Value from the model while the element is not focused; from the element while it is (the user is typing).
 //  [X] No writes while an IME composition is open; the composed text arrives with the input event after it.
 //  [X] Wheel events over an element go to the canvas, so the page scrolls the same with the pointer on a field.
@@ -19,7 +22,7 @@
 
 namespace jupiter::platform {
 
-enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel };
+enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel, Search };
 
 // One field of one frame, in CSS pixels relative to the viewport.
 struct TextField {
@@ -30,6 +33,7 @@ struct TextField {
   std::string value;     // the model's value
   float x = 0, y = 0, w = 0, h = 0;
   bool invalid = false;  // the field shows an error: aria-invalid and a red border
+  std::string placeholder;
 };
 
 // Where changes go: (tag, new value). Called from browser events; the callee queues an action and asks a frame.

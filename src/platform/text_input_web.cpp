@@ -18,18 +18,19 @@ EM_JS(void, jupiter_js_text_begin, (void), {
 });
 
 EM_JS(void, jupiter_js_text_place, (int tag, int kind, const char* name, const char* label, const char* value,
-                                    double x, double y, double w, double h, int invalid), {
+                                    const char* placeholder, double x, double y, double w, double h, int invalid), {
   const fields = Module.jupiterFields;
   let el = fields[tag];
   if (!el) {
-    // [type, inputmode, autocomplete] per TextKind: Text, Email, Name, Tel.
-    const kinds = [["text", "text", "on"], ["email", "email", "email"], ["text", "text", "name"],
-                   ["tel", "tel", "tel"]];
+    // [type, inputmode, autocomplete, enterkeyhint] per TextKind: Text, Email, Name, Tel, Search.
+    const kinds = [["text", "text", "on", "next"], ["email", "email", "email", "next"], ["text", "text", "name", "next"],
+                   ["tel", "tel", "tel", "done"], ["search", "search", "off", "search"]];
     const k = kinds[kind] || kinds[0];
     el = document.createElement("input");
     el.type = k[0];
     el.inputMode = k[1];
     el.autocomplete = k[2];
+    el.enterKeyHint = k[3];
     el.name = UTF8ToString(name);
     el.id = "jupiter-field-" + el.name;
     el.className = "jupiter-field";
@@ -55,7 +56,10 @@ EM_JS(void, jupiter_js_text_place, (int tag, int kind, const char* name, const c
     document.body.appendChild(el);
     fields[tag] = el;
   }
+  if (!el.isConnected) document.body.appendChild(el);  // the mirror took it out with a widget that went away
   el.jupiterFrame = Module.jupiterFieldFrame;
+  const ph = UTF8ToString(placeholder);
+  if (el.placeholder !== ph) el.placeholder = ph;
   el.setAttribute("aria-label", UTF8ToString(label));
   if (invalid) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
   const v = UTF8ToString(value);
@@ -89,8 +93,8 @@ void text_fields_sync(const std::vector<TextField>& fields) {
   if (fields.empty() && !g_any_shown) return;
   jupiter_js_text_begin();
   for (const TextField& f : fields) {
-    jupiter_js_text_place(f.tag, static_cast<int>(f.kind), f.name.c_str(), f.label.c_str(), f.value.c_str(), f.x,
-                          f.y, f.w, f.h, f.invalid ? 1 : 0);
+    jupiter_js_text_place(f.tag, static_cast<int>(f.kind), f.name.c_str(), f.label.c_str(), f.value.c_str(),
+                          f.placeholder.c_str(), f.x, f.y, f.w, f.h, f.invalid ? 1 : 0);
   }
   jupiter_js_text_end();
   g_any_shown = !fields.empty();

@@ -151,7 +151,7 @@ void text_field(co::Field field, platform::TextKind kind, const char* name, cons
               st.FrameRounding);
   test_items().add_last(std::string(label) + "##" + name, "textbox", true, -1, value);
   if (ImGui::IsItemVisible())
-    fields.push_back({static_cast<int>(field), kind, name, label, value, pos.x, pos.y, w, h, !error.empty()});
+    fields.push_back({static_cast<int>(field), kind, name, label, value, pos.x, pos.y, w, h, !error.empty(), {}});
   if (!error.empty()) TextColored(kError, error, "alert");
 }
 

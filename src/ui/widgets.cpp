@@ -1,8 +1,17 @@
+// widgets.cpp: the recorded ImGui widgets (see widgets.hpp) and their accessible-mirror hooks (ui/a11y.hpp).
 #include "ui/widgets.hpp"
 
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <map>
 
 #include <nlohmann/json.hpp>
+
+#include "ui/a11y.hpp"
 
 namespace jupiter::ui {
 
@@ -16,10 +25,16 @@ std::string_view visible_label(std::string_view label_id) {
   return pos == std::string_view::npos ? label_id : label_id.substr(0, pos);
 }
 
-void TestItems::add_last(std::string_view label_id, const char* role, bool enabled, int checked,
-                         std::string_view value) {
-  if (!on || !ImGui::IsItemVisible()) return;
-  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+TestItem* TestItems::add_last(std::string_view label_id, const char* role, bool enabled, int checked,
+                              std::string_view value) {
+  if ((!on && !record) || !ImGui::IsItemVisible()) return nullptr;
+  return add(label_id, role, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetItemID(), enabled, checked,
+             value);
+}
+
+TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, ImVec2 b, ImGuiID act, bool enabled,
+                         int checked, std::string_view value) {
+  if (!on && !record) return nullptr;
   TestItem item;
   item.id = std::string(label_id);
   item.label = std::string(visible_label(label_id));
@@ -31,7 +46,17 @@ void TestItems::add_last(std::string_view label_id, const char* role, bool enabl
   item.enabled = enabled;
   item.checked = checked;
   item.value = std::string(value);
+  item.act = act;
+  // A key unique in the frame: the ImGui id, else the label hashed in the id stack; a repeat gets a derived key.
+  ImGuiID key = act ? act : ImGui::GetID(label_id.data(), label_id.data() + label_id.size());
+  if (act && !frame_.empty() && frame_.back().act == act && std::strcmp(role, "link") == 0)
+    frame_.back().mirrored = false;  // a button that opens a link: the mirror shows the link
+  while (key == 0 || std::find(keys_.begin(), keys_.end(), key) != keys_.end()) key = key * 16777619u + 1u;
+  keys_.push_back(key);
+  item.key = key;
+  if (act) a11y::item_drawn(act, a, b);
   frame_.push_back(std::move(item));
+  return &frame_.back();
 }
 
 std::string TestItems::to_json() const {
@@ -49,7 +74,42 @@ std::string TestItems::to_json() const {
 namespace {
 bool g_button_text_set = false;
 ImVec4 g_button_text;
+std::vector<platform::TextField> g_fields;
+std::map<std::string, int> g_field_tags;             // field name -> tag, stable for the visit
+std::map<int, std::string> g_field_pending;          // tag -> value typed in the DOM, not yet in the buffer
+int g_headings = 0;                                  // headings drawn in this frame
+ImGuiID g_heading_frame = 0;
+
+// True when an open popup (a combo's list) lies over the rectangle: a real <input> there would sit on top of it
+// and take its clicks, so the field is not listed for that frame.
+bool under_popup(ImVec2 a, ImVec2 b) {
+  const ImGuiContext& g = *GImGui;
+  for (const ImGuiPopupData& p : g.OpenPopupStack)
+    if (p.Window && p.Window->WasActive && p.Window->Rect().Overlaps(ImRect(a, b))) return true;
+  return false;
+}
+
+int field_tag(const std::string& name) {
+  auto it = g_field_tags.find(name);
+  if (it != g_field_tags.end()) return it->second;
+  const int tag = kWidgetFieldTag + static_cast<int>(g_field_tags.size());
+  g_field_tags.emplace(name, tag);
+  return tag;
+}
+
+// Copies `value` into buf, cut at a character boundary when too long.
+void copy_utf8(const std::string& value, char* buf, std::size_t size) {
+  if (size == 0) return;
+  std::size_t n = std::min(value.size(), size - 1);
+  while (n > 0 && n < value.size() && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;
+  std::memcpy(buf, value.data(), n);
+  buf[n] = '\0';
+}
 }  // namespace
+
+std::vector<platform::TextField>& widget_fields() { return g_fields; }
+
+void widget_field_changed(int tag, std::string value) { g_field_pending[tag] = std::move(value); }
 
 void SetButtonTextColor(const ImVec4* color) {
   g_button_text_set = color != nullptr;
@@ -61,37 +121,99 @@ ImVec4 Muted() { return ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled); }
 bool Button(const char* label_id, bool enabled, ImVec2 size) {
   if (!enabled) ImGui::BeginDisabled();
   if (g_button_text_set) ImGui::PushStyleColor(ImGuiCol_Text, g_button_text);
-  const bool pressed = ImGui::Button(label_id, size);
+  bool pressed = ImGui::Button(label_id, size);
   if (g_button_text_set) ImGui::PopStyleColor();
   if (!enabled) ImGui::EndDisabled();
+  pressed = a11y::activated(ImGui::GetItemID()) || pressed;
   test_items().add_last(label_id, "button", enabled);
   return pressed && enabled;
 }
 
 bool Selectable(const char* label_id, bool selected, const char* role) {
-  const bool pressed = ImGui::Selectable(label_id, selected);
+  bool pressed = ImGui::Selectable(label_id, selected);
+  if (a11y::activated(ImGui::GetItemID()) && !pressed) {
+    pressed = true;
+    // ImGui closes a combo's popup on a click; an activation from the mirror does the same.
+    if (ImGui::GetCurrentWindow()->Flags & ImGuiWindowFlags_Popup) ImGui::CloseCurrentPopup();
+  }
   test_items().add_last(label_id, role, true, selected ? 1 : -1);
   return pressed;
 }
 
 bool InputTextWithHint(const char* label_id, const char* hint, char* buf, std::size_t buf_size) {
-  const bool changed = ImGui::InputTextWithHint(label_id, hint, buf, buf_size);
-  // A textbox is found by its hint when it has no visible label.
   std::string_view label = visible_label(label_id);
-  std::string name = label.empty() ? std::string(hint) + std::string("##") + label_id : std::string(label_id);
-  test_items().add_last(name, "textbox", true, -1, buf);
+  const std::string_view id(label_id);
+  const auto hash = id.find("##");
+  std::string name(hash == std::string_view::npos ? id : id.substr(hash + 2));
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '-';
+  const int tag = field_tag(name);
+  bool changed = false;
+  if (auto it = g_field_pending.find(tag); it != g_field_pending.end()) {
+    copy_utf8(it->second, buf, buf_size);
+    g_field_pending.erase(it);
+    changed = true;
+  }
+  // The frame; the real <input> is kept over it by the platform (it draws its own text, caret and hint).
+  const float w = ImGui::CalcItemWidth(), h = ImGui::GetFrameHeight();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, h));
+  const ImGuiStyle& st = ImGui::GetStyle();
+  ImGui::GetWindowDrawList()->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg),
+                                            st.FrameRounding);
+  // A textbox is found by its hint when it has no visible label.
+  const std::string accessible = label.empty() ? std::string(hint) : std::string(label);
+  if (TestItem* it = test_items().add_last(accessible + "##" + std::string(label_id), "textbox", true, -1, buf))
+    it->field = name;
+  if (ImGui::IsItemVisible() && !under_popup(pos, ImVec2(pos.x + w, pos.y + h))) {
+    platform::TextField f;
+    f.tag = tag;
+    f.kind = platform::TextKind::Search;
+    f.name = name;
+    f.label = accessible;
+    f.placeholder = hint;
+    f.value = buf;
+    f.x = pos.x;
+    f.y = pos.y;
+    f.w = w;
+    f.h = h;
+    g_fields.push_back(std::move(f));
+  }
   return changed;
 }
 
 bool Checkbox(const char* label_id, bool* v) {
-  const bool changed = ImGui::Checkbox(label_id, v);
+  bool changed = ImGui::Checkbox(label_id, v);
+  if (a11y::activated(ImGui::GetItemID()) && !changed) {
+    *v = !*v;
+    changed = true;
+  }
   test_items().add_last(label_id, "checkbox", true, *v ? 1 : 0);
   return changed;
 }
 
 bool BeginCombo(const char* label_id, const char* preview) {
+  const ImGuiID id = ImGui::GetID(label_id);
+  const ImGuiID popup = ImHashStr("##ComboPopup", 0, id);
+  if (a11y::activated(id)) {
+    if (ImGui::IsPopupOpen(popup, ImGuiPopupFlags_None)) ImGui::ClosePopupToLevel(0, true);
+    else ImGui::OpenPopupEx(popup, ImGuiPopupFlags_None);
+  }
+  // The frame's rectangle, known before the popup (when open) becomes the current window.
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 end(pos.x + ImGui::CalcItemWidth(), pos.y + ImGui::GetFrameHeight());
+  const bool visible = ImGui::IsRectVisible(pos, end);
   const bool open = ImGui::BeginCombo(label_id, preview);
-  test_items().add_last(label_id, "combobox", true, -1, preview);
+  if (visible) {
+    if (TestItem* it = test_items().add(label_id, "combobox", pos, end, id, true, -1, preview)) {
+      it->expanded = open;
+      if (it->label.empty()) it->label = preview;  // "##sort": named by what it shows
+    }
+  }
+  if (open && a11y::escape()) {
+    ImGui::CloseCurrentPopup();
+    a11y::request_focus(id);
+  }
   return open;
 }
 
@@ -120,7 +242,12 @@ void Heading(std::string_view text, ImFont* font) {
   if (font) ImGui::PushFont(font);
   ImGui::TextUnformatted(text.data(), text.data() + text.size());
   if (font) ImGui::PopFont();
-  test_items().add_last(text, "heading");
+  const ImGuiID frame = static_cast<ImGuiID>(ImGui::GetFrameCount());
+  if (frame != g_heading_frame) {
+    g_heading_frame = frame;
+    g_headings = 0;
+  }
+  if (TestItem* it = test_items().add_last(text, "heading")) it->level = g_headings++ == 0 ? 1 : 2;
 }
 
 }  // namespace jupiter::ui

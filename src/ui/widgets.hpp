@@ -1,14 +1,17 @@
 // widgets.hpp: the ImGui widgets the store uses, wrapped so that each one is also recorded for QA.
 //
-// With the test API on (?test=1), every widget drawn in a frame is recorded as {id, label, role, x, y, w, h,
-// enabled, checked?, value?} in CSS pixels relative to the viewport. End-to-end tests find widgets by label
-// through window.jupiterTest.items() instead of guessing pixel positions.
+// Every widget drawn in a frame is recorded as {id, label, role, x, y, w, h, enabled, checked?, value?} in CSS
+// pixels relative to the viewport. The records feed the accessible DOM mirror (ui/a11y.hpp) each frame and, with
+// the test API on (?test=1), window.jupiterTest.items(): end-to-end tests find widgets by label, not by pixels.
+// Every record has a non-empty label (an unlabelled combo or field is named by its preview or hint).
 #pragma once
 #include <imgui.h>
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "platform/text_input.hpp"
 
 namespace jupiter::ui {
 
@@ -20,21 +23,35 @@ struct TestItem {
   bool enabled = true;
   int checked = -1;   // -1: not applicable, else 0/1
   std::string value;  // textbox contents, combobox selection, link target, QR payload
+  // For the mirror (ui/a11y.hpp): a key unique in the frame, the ImGui id that activation and focus go to (0: not
+  // interactive), the heading level, the real <input>'s name for a textbox, and whether the mirror shows it.
+  ImGuiID key = 0;
+  ImGuiID act = 0;
+  int level = 0;
+  bool expanded = false;  // a combobox's popup is open
+  std::string field;
+  bool mirrored = true;
 };
 
 class TestItems {
  public:
-  bool on = false;
-  void begin_frame() { frame_.clear(); }
+  bool on = false;      // the QA test API
+  bool record = true;   // the accessible mirror (always on in the store)
+  void begin_frame() { frame_.clear(); keys_.clear(); }
   void end_frame() { last_.swap(frame_); }
   // Records the last ImGui item (call right after drawing it). Nothing happens when off or when not visible.
-  void add_last(std::string_view label_id, const char* role, bool enabled = true, int checked = -1,
-                std::string_view value = {});
+  // Returns the record, or nullptr when nothing was recorded.
+  TestItem* add_last(std::string_view label_id, const char* role, bool enabled = true, int checked = -1,
+                     std::string_view value = {});
+  // Records an item by its rectangle and ImGui id (`act`, 0 when not interactive).
+  TestItem* add(std::string_view label_id, const char* role, ImVec2 min, ImVec2 max, ImGuiID act, bool enabled = true,
+                int checked = -1, std::string_view value = {});
   const std::vector<TestItem>& last_frame() const { return last_; }
   std::string to_json() const;  // the last rendered frame's items
 
  private:
   std::vector<TestItem> frame_, last_;
+  std::vector<ImGuiID> keys_;  // keys used in this frame (a repeated text gets a derived key)
 };
 
 TestItems& test_items();
@@ -45,13 +62,23 @@ std::string_view visible_label(std::string_view label_id);
 // Widgets. They behave like their ImGui namesakes and record themselves.
 bool Button(const char* label_id, bool enabled = true, ImVec2 size = ImVec2(0, 0));
 bool Selectable(const char* label_id, bool selected = false, const char* role = "option");
+// A real <input type=search> over the field's frame (platform/text_input.hpp): the DOM holds the value; a change
+// made there is copied into `buf` at the next frame (returns true then). Named by its label, else by its hint.
 bool InputTextWithHint(const char* label_id, const char* hint, char* buf, std::size_t buf_size);
 bool Checkbox(const char* label_id, bool* v);
+// An unlabelled combo ("##sort") is named by its preview in the records.
 bool BeginCombo(const char* label_id, const char* preview);
 void Text(std::string_view text, const char* role = "text");
 void TextWrapped(std::string_view text, const char* role = "text");
 void TextColored(const ImVec4& color, std::string_view text, const char* role = "text");  // wraps
+// A heading: level 1 for the first one of a frame (the page's title), 2 after it.
 void Heading(std::string_view text, ImFont* font);
+
+// The real <input> fields of this frame's InputTextWithHint widgets (main.cpp syncs them with the checkout's),
+// and where their DOM changes go (tags from kWidgetFieldTag up).
+constexpr int kWidgetFieldTag = 1000;
+std::vector<platform::TextField>& widget_fields();
+void widget_field_changed(int tag, std::string value);
 
 // Buttons' label colour when the buttons have a colour of their own (a partner's accent); nullptr: the text colour.
 void SetButtonTextColor(const ImVec4* color);

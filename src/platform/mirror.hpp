@@ -1,0 +1,32 @@
+// mirror.hpp: the DOM side of the accessible mirror (ui/a11y.hpp): elements in <main id="a11y-mirror"> beside
+// the canvas, written by web/boot.js's jupiterMirror from the calls below (Emscripten).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace jupiter::platform::mirror {
+
+struct Events {
+  std::function<void(std::uint32_t act)> activate;  // a click (Enter, Space, a screen reader) on an element
+  std::function<void(std::uint32_t act)> focus;     // DOM focus moved to an element (0: out of the mirror)
+  std::function<void()> escape;                     // Escape pressed in the mirror
+};
+void init(Events events);
+// False until the page's mirror container exists (the module can start before the page is parsed).
+bool ready();
+
+// flags: 1 enabled, 2 checked, 4 selected/checked known, 8 expanded.
+void upsert(std::uint32_t key, std::uint32_t act, const std::string& role, const std::string& name,
+            const std::string& value, int level, int flags, const std::string& field);
+// [key, x, y, w, h] per element, CSS pixels.
+void rects(const std::vector<double>& data);
+// The frame's elements in drawing order; the others are removed.
+void order(const std::vector<std::uint32_t>& keys);
+// Moves DOM focus to the element of `act` (ImGui's keyboard navigation moved).
+void focus(std::uint32_t act);
+// The live regions' texts (role=status polite, role=alert).
+void live(const std::string& status, const std::string& alert);
+
+}  // namespace jupiter::platform::mirror

@@ -1,0 +1,177 @@
+// a11y.cpp: see a11y.hpp. Pending activation / focus / Escape from the DOM, the focus ring, and the frame diff.
+#include "ui/a11y.hpp"
+
+#include <imgui_internal.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "platform/mirror.hpp"
+#include "ui/widgets.hpp"
+
+namespace jupiter::ui::a11y {
+namespace {
+
+ImGuiID g_activate = 0;      // the widget the mirror activated, until a frame draws it
+bool g_activate_used = false;
+bool g_escape = false;
+ImGuiID g_focused = 0;       // the widget whose mirror element holds DOM focus
+ImGuiID g_focus_request = 0; // ImGui navigation focus to move there while drawing
+ImGuiID g_nav_sent = 0;      // the last ImGui NavId sent to the DOM
+bool g_more = false;         // a frame is needed after this one
+
+// What the DOM shows for one key.
+struct Sent {
+  std::string role, label, value, field;
+  ImGuiID act = 0;
+  int level = 0, flags = 0;
+  float x = 0, y = 0, w = 0, h = 0;
+  unsigned gen = 0;
+};
+std::unordered_map<ImGuiID, Sent> g_sent;
+std::vector<std::uint32_t> g_order;
+std::string g_status, g_alert;
+unsigned g_gen = 0;
+bool g_resync = false;
+
+int flags_of(const TestItem& it) {
+  int f = it.enabled ? 1 : 0;
+  if (it.checked >= 0) f |= 4 | (it.checked == 1 ? 2 : 0);
+  if (it.expanded) f |= 8;
+  return f;
+}
+
+// Writes `it` when it is new or changed; queues its rectangle when it moved.
+void write(const TestItem& it, std::vector<double>& rects) {
+  auto [pos, fresh] = g_sent.try_emplace(it.key);
+  Sent& s = pos->second;
+  s.gen = g_gen;
+  const int flags = flags_of(it);
+  if (fresh || s.role != it.role || s.label != it.label || s.value != it.value || s.act != it.act ||
+      s.flags != flags || s.level != it.level || s.field != it.field) {
+    s.role = it.role;
+    s.label = it.label;
+    s.value = it.value;
+    s.field = it.field;
+    s.act = it.act;
+    s.flags = flags;
+    s.level = it.level;
+    platform::mirror::upsert(it.key, it.act, it.role, it.label, it.value, it.level, flags, it.field);
+  }
+  if (fresh || s.x != it.x || s.y != it.y || s.w != it.w || s.h != it.h) {
+    s.x = it.x;
+    s.y = it.y;
+    s.w = it.w;
+    s.h = it.h;
+    rects.insert(rects.end(), {static_cast<double>(it.key), it.x, it.y, it.w, it.h});
+  }
+}
+
+void sync_live(const std::vector<TestItem>& items) {
+  std::string status, alert;
+  for (const TestItem& it : items) {
+    const bool is_status = it.role == "status";
+    if (!is_status && it.role != "alert") continue;
+    std::string& to = is_status ? status : alert;
+    if (!to.empty()) to += ' ';
+    to += it.label;
+  }
+  if (status == g_status && alert == g_alert) return;
+  g_status = status;
+  g_alert = alert;
+  platform::mirror::live(status, alert);
+}
+
+}  // namespace
+
+void request_activate(ImGuiID act) {
+  g_activate = act;
+  g_activate_used = false;
+}
+void dom_focus(ImGuiID act) {
+  g_focused = act;
+  g_focus_request = act;
+}
+void request_escape() { g_escape = true; }
+
+bool activated(ImGuiID id) {
+  if (id == 0 || id != g_activate || g_activate_used) return false;
+  g_activate_used = true;
+  return true;
+}
+
+bool escape() {
+  const bool e = g_escape;
+  g_escape = false;
+  return e;
+}
+
+void request_focus(ImGuiID id) {
+  g_focus_request = id;
+  g_nav_sent = 0;
+  g_more = true;
+}
+
+void item_drawn(ImGuiID act, ImVec2 min, ImVec2 max) {
+  ImGuiContext& g = *GImGui;
+  ImGuiWindow* window = g.CurrentWindow;
+  if (act == g_focus_request && window && g.LastItemData.ID == act) {
+    g_focus_request = 0;
+    ImGui::SetFocusID(act, window);
+    g_nav_sent = act;  // already where the DOM focus is
+    ImGui::ScrollToBringRectIntoView(window, ImRect(min, max));
+    g_more = true;
+  }
+  if (act != g_focused || act == 0) return;
+  // The focus ring (WCAG 2.4.7): 2 px, outside the widget, in the navigation highlight colour.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRectFullScreen();
+  dl->AddRect(ImVec2(min.x - 3, min.y - 3), ImVec2(max.x + 3, max.y + 3), ImGui::GetColorU32(ImGuiCol_NavHighlight),
+              g.Style.FrameRounding + 3, 0, 2.0f);
+  dl->PopClipRect();
+}
+
+bool sync(const std::vector<TestItem>& items) {
+  if (!platform::mirror::ready()) return true;  // written in full at the first frame after the page is parsed
+  if (g_resync) {
+    g_sent.clear();
+    g_order.clear();
+    g_resync = false;
+  }
+  ++g_gen;
+  std::vector<double> rects;
+  std::vector<std::uint32_t> keys;
+  keys.reserve(items.size());
+  for (const TestItem& it : items) {
+    if (!it.mirrored) continue;
+    keys.push_back(it.key);
+    write(it, rects);
+  }
+  platform::mirror::rects(rects);
+  if (keys != g_order) {
+    platform::mirror::order(keys);
+    g_order.swap(keys);
+    for (auto it = g_sent.begin(); it != g_sent.end();) it = it->second.gen == g_gen ? std::next(it) : g_sent.erase(it);
+  }
+  sync_live(items);
+  // ImGui's keyboard navigation moved (arrows in a popup): the DOM focus follows.
+  const ImGuiContext& g = *GImGui;
+  if (!g.NavDisableHighlight && g.NavId != 0 && g.NavId != g_focused && g.NavId != g_nav_sent) {
+    g_nav_sent = g.NavId;
+    platform::mirror::focus(g.NavId);
+  }
+  bool more = g_more;
+  g_more = false;
+  if (g_activate != 0) {  // not drawn: the mirror was out of step; write it all again
+    if (!g_activate_used) {
+      g_resync = true;
+      more = true;
+    }
+    g_activate = 0;
+  }
+  g_escape = false;
+  return more;
+}
+
+}  // namespace jupiter::ui::a11y
