@@ -142,7 +142,7 @@ int run(const Options& o) {
   router.fallback([&files](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     files.serve(req, res);
   });
-  HttpServer server(router);
+  HttpServer server(router, HttpServerOptions::for_public_url(o.public_url));
   const int port = server.bind(o.host, o.port);
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 

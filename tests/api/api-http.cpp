@@ -532,8 +532,17 @@ TEST_CASE("HSTS is sent when the public URL is https") {
   REQUIRE(server.wait_until_listening());
   auto res = server.client().Get("/healthz");
   REQUIRE(res);
-  // main.cpp passes HttpServerOptions::for_public_url(o.public_url) (see the helper's report).
-  WARN(res->get_header_value("Strict-Transport-Security") == "max-age=31536000");
+  CHECK(res->get_header_value("Strict-Transport-Security") == "max-age=31536000");
   CHECK(jupiter::server::HttpServerOptions::for_public_url("https://shop.example").hsts);
   CHECK_FALSE(jupiter::server::HttpServerOptions::for_public_url("http://127.0.0.1:8080").hsts);
+}
+
+TEST_CASE("no HSTS when the public URL is http") {
+  TempDir dir;
+  write_web_fixture(dir / "web");
+  ServerProcess server(ServerConfig{dir / "data", dir / "web", fixture("catalogue.json"), {}});
+  REQUIRE(server.wait_until_listening());
+  auto res = server.client().Get("/healthz");
+  REQUIRE(res);
+  CHECK_FALSE(res->has_header("Strict-Transport-Security"));
 }
