@@ -214,6 +214,14 @@ std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const Resolved& r, s
   return entry;
 }
 
+// Hashed names never change; the partner loader (embed.js, which partners' pages link under a fixed name) may be
+// a few minutes stale, so that each page view on a partner's site does not revalidate it; the rest revalidates.
+static const char* cache_control_for(const std::string& relative, const std::string& name) {
+  if (has_content_hash(name)) return "public, max-age=31536000, immutable";
+  if (relative == "embed.js") return "public, max-age=300";
+  return "no-cache";
+}
+
 void StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
   const Resolved r = resolve(req.path);
   if (r.status == 301) {
@@ -226,10 +234,9 @@ void StaticFiles::serve(const httplib::Request& req, httplib::Response& res) {
   const std::shared_ptr<const Entry> entry = load(r, error);
   if (!entry) return send_error(res, 404, error);
 
-  const std::string name = r.file.filename().string();
-  const char* cache = has_content_hash(name) ? "public, max-age=31536000, immutable" : "no-cache";
   if (entry->content_type.rfind("text/html", 0) == 0) res.set_header("Content-Security-Policy", kContentSecurityPolicy);
-  send_encoded_ranged(req, res, *entry->body, entry->content_type, cache);
+  const std::string name = r.file.filename().string();
+  send_encoded_ranged(req, res, *entry->body, entry->content_type, cache_control_for(r.relative, name));
 }
 
 }  // namespace jupiter::server

@@ -4,7 +4,8 @@
 //     index.html; "dir" -> 301 to "dir/".
 // [X] Compression when the client accepts it: precompressed siblings (file.br, file.gz) first, else compressed
 //     once on the fly (compressible types only) and kept in memory, keyed by path, size and mtime.
-// [X] Cache-Control: names with a content hash (name.<8+ hex>.ext) are immutable for a year; the rest no-cache.
+// [X] Cache-Control: names with a content hash (name.<8+ hex>.ext) are immutable for a year; embed.js (the
+//     partner loader, linked under a fixed name) public for 5 minutes; the rest no-cache.
 // [X] Strong ETags (hash of the content) and 304 on If-None-Match.
 // [X] Range (one range of bytes, of the identity body): 206 / 416, If-Range; several ranges get the whole 200.
 // [X] CSP and the other security headers on HTML.

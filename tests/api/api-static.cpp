@@ -65,6 +65,17 @@ TEST_CASE("file names with a content hash are cached immutably, and other files 
     CHECK(res->status == 200);
     CHECK(res->get_header_value("Cache-Control") == "no-cache");
   }
+  SUBCASE("the partner loader, linked under a fixed name, is public for five minutes (only at the root)") {
+    write_file(store.web_dir / "embed.js", "customElements.define('jupiter-store', class extends HTMLElement {});\n");
+    write_file(store.web_dir / "demo" / "embed.js", "// not the loader\n");
+    auto loader = cli.Get("/embed.js");
+    REQUIRE(loader);
+    CHECK(loader->status == 200);
+    CHECK(loader->get_header_value("Cache-Control") == "public, max-age=300");
+    auto other = cli.Get("/demo/embed.js");
+    REQUIRE(other);
+    CHECK(other->get_header_value("Cache-Control") == "no-cache");
+  }
 }
 
 TEST_CASE("HTML is not cached and carries the content security policy") {
