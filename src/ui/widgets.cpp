@@ -27,9 +27,12 @@ std::string_view visible_label(std::string_view label_id) {
 
 TestItem* TestItems::add_last(std::string_view label_id, const char* role, bool enabled, int checked,
                               std::string_view value) {
-  if ((!on && !record) || !ImGui::IsItemVisible()) return nullptr;
-  return add(label_id, role, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetItemID(), enabled, checked,
-             value);
+  const bool visible = ImGui::IsItemVisible();
+  if ((!record && !visible) || (!on && !record)) return nullptr;
+  TestItem* it = add(label_id, role, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), ImGui::GetItemID(), enabled,
+                     checked, value);
+  if (it) it->visible = visible;
+  return it;
 }
 
 TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, ImVec2 b, ImGuiID act, bool enabled,
@@ -47,6 +50,10 @@ TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, 
   item.checked = checked;
   item.value = std::string(value);
   item.act = act;
+  if (std::strcmp(role, "textbox") == 0) {  // its real <input> is named by the id's last part ("label##email")
+    const auto hash = label_id.rfind("##");
+    if (hash != std::string_view::npos) item.field = std::string(label_id.substr(hash + 2));
+  }
   // A key unique in the frame: the ImGui id, else the label hashed in the id stack; a repeat gets a derived key.
   ImGuiID key = act ? act : ImGui::GetID(label_id.data(), label_id.data() + label_id.size());
   if (act && !frame_.empty() && frame_.back().act == act && std::strcmp(role, "link") == 0)
@@ -62,6 +69,7 @@ TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, 
 std::string TestItems::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& it : last_) {
+    if (!it.visible) continue;  // scrolled out of the window: in the mirror, not under the pointer
     nlohmann::json j = {{"id", it.id}, {"label", it.label}, {"role", it.role}, {"x", it.x},
                         {"y", it.y},   {"w", it.w},         {"h", it.h},       {"enabled", it.enabled}};
     if (it.checked >= 0) j["checked"] = it.checked == 1;
@@ -204,8 +212,9 @@ bool BeginCombo(const char* label_id, const char* preview) {
   const ImVec2 end(pos.x + ImGui::CalcItemWidth(), pos.y + ImGui::GetFrameHeight());
   const bool visible = ImGui::IsRectVisible(pos, end);
   const bool open = ImGui::BeginCombo(label_id, preview);
-  if (visible) {
+  if (visible || test_items().record) {
     if (TestItem* it = test_items().add(label_id, "combobox", pos, end, id, true, -1, preview)) {
+      it->visible = visible;
       it->expanded = open;
       if (it->label.empty()) it->label = preview;  // "##sort": named by what it shows
     }

@@ -31,6 +31,7 @@ struct TestItem {
   bool expanded = false;  // a combobox's popup is open
   std::string field;
   bool mirrored = true;
+  bool visible = true;  // inside the window's visible area (only these are listed by the QA API)
 };
 
 class TestItems {
