@@ -8,6 +8,12 @@ JsonObjectParse parse_json_object(std::string_view text, std::size_t max_bytes) 
     out.status = JsonObjectParse::Status::TooLarge;
     return out;
   }
+  // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0<anything>" would pass; a NUL byte is
+  // valid nowhere in JSON text (strings carry it as \u0000), so any NUL makes the text not JSON.
+  if (text.find('\0') != std::string_view::npos) {
+    out.status = JsonObjectParse::Status::NotJson;
+    return out;
+  }
   out.doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (out.doc.is_discarded()) out.status = JsonObjectParse::Status::NotJson;
   else if (!out.doc.is_object()) out.status = JsonObjectParse::Status::NotObject;

@@ -161,3 +161,12 @@ TEST_CASE("the shipped phone list reads completely") {
   for (const auto& b : list) models += b.models.size();
   CHECK(models >= 80);
 }
+
+TEST_CASE("a catalogue with a NUL byte is not JSON, whatever follows it (found by tests/fuzz/fuzz_order)") {
+  using namespace std::string_literals;
+  const std::string good = R"({"schema":1,"regions":[],"destinations":[],"plans":[]})";
+  REQUIRE(decode_catalogue(good).ok);
+  CHECK(decode_catalogue(good + "\0"s).error == "not JSON");
+  CHECK(decode_catalogue(good + "\0<html>"s).error == "not JSON");
+  CHECK(decode_catalogue("{\"schema\":1,\"notice\":\"a\0b\"}"s).error == "not JSON");
+}

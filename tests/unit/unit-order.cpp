@@ -91,6 +91,53 @@ TEST_CASE("a delivered order carries its eSIM profile; a flagged one its support
   }
 }
 
+TEST_CASE("an installed eSIM whose activation details expired decodes with only its ICCID and installation date") {
+  SUBCASE("installed, details still there") {
+    std::string body = order_json("delivered");
+    std::string esim = kEsim;
+    esim.insert(esim.size() - 1, R"J(,"installed_at":"2026-11-27T09:00:00Z")J");
+    body.replace(body.find(R"J("esim":null)J"), 11, esim);
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.esim.has_value());
+    CHECK(d.order.esim->installed_at == "2026-11-27T09:00:00Z");
+    CHECK_FALSE(d.order.esim->details_expired);
+    CHECK(d.order.esim->activation_code == "LPA:1$smdp.example.com$MATCH-1");
+  }
+  SUBCASE("expired: no activation code, matching id or SM-DP+ address") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("esim":null)J"), 11,
+                 R"J("esim":{"iccid":"8901234567890123452","installed_at":"2026-11-27T09:00:00Z","details_expired":true})J");
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.esim.has_value());
+    CHECK(d.order.esim->details_expired);
+    CHECK(d.order.esim->iccid == "8901234567890123452");
+    CHECK(d.order.esim->installed_at == "2026-11-27T09:00:00Z");
+    CHECK(d.order.esim->activation_code.empty());
+    CHECK(d.order.esim->matching_id.empty());
+  }
+  SUBCASE("the details may be missing only when they expired") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("esim":null)J"), 11,
+                 R"J("esim":{"iccid":"8901234567890123452","installed_at":"2026-11-27T09:00:00Z"})J");
+    CHECK_FALSE(decode_order(body).ok);
+    std::string no_date = order_json("delivered");
+    no_date.replace(no_date.find(R"J("esim":null)J"), 11,
+                    R"J("esim":{"iccid":"8901234567890123452","details_expired":true})J");
+    CHECK_FALSE(decode_order(no_date).ok);
+  }
+  SUBCASE("support's list of payment follow-ups is accepted next to the reference") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("support":null)J"), 14,
+                 R"J("support":{"reference":"ord_abc","reason":null,"payments":[{"kind":"refund","status":"done"}]})J");
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.support.has_value());
+    CHECK(d.order.support->reason.empty());
+  }
+}
+
 TEST_CASE("every order state name round-trips, and unknown words are refused") {
   for (int i = 1; i <= static_cast<int>(OrderState::Cancelled); ++i) {
     const auto s = static_cast<OrderState>(i);
@@ -180,4 +227,14 @@ TEST_CASE("base64url tokens are checked by alphabet and length") {
   CHECK_FALSE(is_base64url("AZaz09-", 8, 8));
   CHECK_FALSE(is_base64url("AZaz09+/", 8, 8));
   CHECK(is_base64url("", 0, 8));
+}
+
+TEST_CASE("a NUL byte after the object does not hide trailing bytes (found by tests/fuzz/fuzz_order)") {
+  // nlohmann's lexer ends the input at a NUL byte, so these once decoded as if the rest were not there.
+  using namespace std::string_literals;
+  CHECK(decode_order(order_json() + "\0"s).error == "not JSON");
+  CHECK(decode_order(order_json() + "\0 ,\"id\":\"ord_other\"}"s).error == "not JSON");
+  CHECK(decode_payment_session("{\"checkout_url\":\"http://127.0.0.1:9100/pay/cs_1\"}\0\0\0"s).error == "not JSON");
+  CHECK(decode_api_error("{\"error\":{\"code\":\"x\"}}\0junk"s).code.empty());
+  CHECK(decode_order(order_json()).ok);  // the same order without the NUL still decodes
 }
