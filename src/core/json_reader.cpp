@@ -58,7 +58,9 @@ std::int64_t JsonReader::integer(const char* name, std::int64_t lo, std::int64_t
     fail(std::string(name) + " is not an integer");
     return 0;
   }
-  const bool too_big = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+  // nlohmann keeps non-negative integers unsigned: one is above any negative hi, and get<int64_t> would wrap one
+  // above INT64_MAX (18446744073709551615 -> -1) into a negative range.
+  const bool too_big = v->is_number_unsigned() && (hi < 0 || v->get<std::uint64_t>() > static_cast<std::uint64_t>(hi));
   if (too_big || v->get<std::int64_t>() < lo || v->get<std::int64_t>() > hi) {
     fail(std::string(name) + " is out of range (expected " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
     return 0;

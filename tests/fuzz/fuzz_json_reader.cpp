@@ -47,8 +47,8 @@ void read_integer(const json& doc, const std::string& key, const json& value, co
   }
   if (value.is_null()) return check(v == 7);
   check(v >= range[0] && v <= range[1] && value.is_number_integer());
-  check(value.is_number_unsigned() ? value.get<std::uint64_t>() == static_cast<std::uint64_t>(v)
-                                   : value.get<std::int64_t>() == v);
+  if (value.is_number_unsigned()) check(v >= 0 && value.get<std::uint64_t>() == static_cast<std::uint64_t>(v));
+  else check(value.get<std::int64_t>() == v);
 }
 
 void read_strings(const json& doc, const std::string& key, const json& value, std::size_t max_len) {
@@ -73,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t n = 0;
   for (auto it = parsed.doc.begin(); it != parsed.doc.end(); ++it, ++n) {
     read_string(parsed.doc, it.key(), it.value(), kLens[n % 5], n % 2 == 0);
-    read_integer(parsed.doc, it.key(), it.value(), kRanges[n % 6]);
+    for (const auto& range : kRanges) read_integer(parsed.doc, it.key(), it.value(), range);
     read_strings(parsed.doc, it.key(), it.value(), kLens[(n + 1) % 5]);
   }
   JsonReader absent(parsed.doc);

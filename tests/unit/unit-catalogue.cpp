@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/catalogue.hpp"
+#include "core/json_reader.hpp"
 #include "fixtures.hpp"
 
 using namespace jupiter;
@@ -169,4 +170,21 @@ TEST_CASE("a catalogue with a NUL byte is not JSON, whatever follows it (found b
   CHECK(decode_catalogue(good + "\0"s).error == "not JSON");
   CHECK(decode_catalogue(good + "\0<html>"s).error == "not JSON");
   CHECK(decode_catalogue("{\"schema\":1,\"notice\":\"a\0b\"}"s).error == "not JSON");
+}
+
+TEST_CASE("the shared field reader keeps integers in range, unsigned ones included (json_reader)") {
+  // nlohmann reads 18446744073709551615 as unsigned; taken as int64 it wraps to -1, which once passed -10..-1.
+  const JsonObjectParse p = parse_json_object(R"({"big":18446744073709551615,"one":1,"neg":-3})", 100);
+  REQUIRE(p.status == JsonObjectParse::Status::Ok);
+  JsonReader wrapped(p.doc);
+  CHECK(wrapped.integer("big", -10, -1) == 0);
+  CHECK(wrapped.error() == "big is out of range (expected -10..-1)");
+  JsonReader positive(p.doc);
+  CHECK(positive.integer("one", -10, -1) == 0);
+  CHECK_FALSE(positive.ok());
+  JsonReader fits(p.doc);
+  CHECK(fits.integer("neg", -10, -1) == -3);
+  CHECK(fits.integer("one", 0, 1) == 1);
+  CHECK(fits.integer("big", 0, INT64_MAX) == 0);
+  CHECK(fits.error() == "big is out of range (expected 0..9223372036854775807)");
 }
