@@ -8,6 +8,8 @@
 # The shared project sources are compiled once into build/fuzz/obj/ (again only when a source or a header it
 # includes is newer than its object) and archived, so a run compiles only what changed; FUZZ_JOBS (default 2)
 # compiles run at once. Exits non-zero when a build fails or any target finds a crash.
+# Seeds: tests/fuzz/make_corpus.py writes seed-* from the project's test inputs; crash-* files are inputs that once
+# crashed a target, kept as regression seeds (every run replays them first).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
