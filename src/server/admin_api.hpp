@@ -23,9 +23,11 @@ class AdminApi {
  public:
   AdminApi(db::Database& db, std::string token);
   void add_routes(Router& router);
+  // True when the request carries the admin token; otherwise false with the 401 answered (also used by
+  // reconciliation.hpp's route).
+  bool authorized(const httplib::Request& req, httplib::Response& res) const;
 
  private:
-  bool authorized(const httplib::Request& req, httplib::Response& res) const;
   void create(const httplib::Request& req, httplib::Response& res);
   void list(httplib::Response& res);
   void get(httplib::Response& res, const std::string& id);

@@ -19,7 +19,9 @@ Remote<EsimProfile> to_profile(const httplib::Result& res, const char* what) {
   const json& doc = *r.value;
   auto str = [&doc](const char* name) { return json_string(doc, name); };
   EsimProfile p{str("id"),          str("status"),            str("iccid"),          str("smdp_address"),
-                str("matching_id"), str("confirmation_code"), str("activation_code")};
+                str("matching_id"), str("confirmation_code"), str("activation_code"), 0};
+  if (const auto it = doc.find("installed_at"); it != doc.end() && it->is_number_integer() && it->get<std::int64_t>() > 0)
+    p.installed_at = it->get<std::int64_t>();
   if (p.id.empty() || (p.status != "pending" && p.status != "ready"))
     return Remote<EsimProfile>::failure(std::string(what) + ": a profile without id or with an unknown status", true);
   return Remote<EsimProfile>::success(std::move(p));

@@ -2,10 +2,13 @@
 //
 // Ordering is idempotent per order reference (a retry never makes a second ICCID). A profile is "pending" until
 // the partner has it ready, then "ready" with the ICCID, SM-DP+ address, matching ID, optional confirmation code
-// and the activation code as the partner wrote it (the store validates it with the core's SGP.22 parser).
+// and the activation code as the partner wrote it (the store validates it with the core's SGP.22 parser). Once a phone
+// has downloaded it, the profile also says when (installed_at): the store then stops showing the activation code
+// after a while (provisioning.hpp).
 //
 // [X] SandboxPartner: our local sandbox (src/sandbox/partner) over HTTP.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -21,6 +24,7 @@ struct EsimProfile {
   std::string matching_id;
   std::string confirmation_code;  // "" when none
   std::string activation_code;    // as received: not trusted until parsed
+  std::int64_t installed_at = 0;  // Unix seconds when a phone installed the profile; 0: not (yet) installed
 };
 
 class EsimPartner {

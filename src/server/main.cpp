@@ -30,6 +30,7 @@
 #include "server/esim_partner.hpp"
 #include "server/migrations.hpp"
 #include "server/options.hpp"
+#include "server/reconciliation.hpp"
 #include "server/orders.hpp"
 #include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
@@ -153,6 +154,8 @@ int run(const Options& o) {
   commerce.token_secret = secret_from("", fs::path(o.data_dir) / "token-secret");
   commerce.provision_deadline_s = o.provision_deadline;
   commerce.orders_per_minute = static_cast<std::size_t>(o.orders_per_minute);
+  commerce.install_poll_s = o.install_poll;
+  commerce.details_expiry_s = o.details_expiry;
   auto processor = make_sandbox_processor(o.processor_url, secret_from(o.processor_key, fs::path(o.data_dir) / "processor-api-key"));
   auto partner = make_sandbox_partner(o.partner_url);
   Outbox outbox(fs::path(o.data_dir) / "outbox");
@@ -165,6 +168,8 @@ int run(const Options& o) {
   // [SECTION] partners: the admin API, the framed store page, --demo-partner
   AdminApi admin(database, secret_from("", fs::path(o.data_dir) / "admin-token"));
   admin.add_routes(router);
+  Reconciler reconciler(database, *processor, admin, o.reconcile_interval);
+  reconciler.add_routes(router);
   EmbedPage embed(database, o.web_dir);
   embed.add_routes(router);
   if (!o.demo_partner.empty()) {
@@ -175,6 +180,7 @@ int run(const Options& o) {
   PartnerWebhooks partner_webhooks(database);
   partner_webhooks.start();
   provisioner.start();
+  reconciler.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
 
@@ -196,6 +202,7 @@ int run(const Options& o) {
   finished = true;
   pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
   signals.join();
+  reconciler.stop();
   provisioner.stop();
   partner_webhooks.stop();
   if (!ok) return fail("the server stopped with an error");

@@ -277,6 +277,43 @@ BEGIN
 END;
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] money follow-ups, installed eSIMs
+// payment_followups (issue 19): what the store still owes the processor after acknowledging a payment event it could
+// not simply apply: a refund (a second payment of a paid order, a payment whose amount, currency or card details do
+// not match the order, a payment for an order that does not exist) or the expiry of a checkout session the order
+// no longer uses. The row is written in the same transaction that acknowledges the event, so a 2xx is never given
+// for money without a recorded follow-up; the provisioning worker performs it and retries with backoff
+// (next_attempt_ms NULL: done or given up, `outcome` says which). payment_intent is '' for a session expiry.
+// orders.installed_ms: when the partner reported the profile installed; details_expire_ms: from then on the order
+// no longer shows the activation code and matching ID (they are cleared from the row too);
+// install_checked_ms: when the partner was last asked.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kMoneyFollowups = R"sql(
+CREATE TABLE payment_followups (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL CHECK (kind IN ('refund', 'expire_session')),
+  order_id         TEXT NOT NULL,      -- the reference the processor sent; may name no order (reason unknown_order)
+  session_id       TEXT NOT NULL,
+  payment_intent   TEXT NOT NULL DEFAULT '',
+  amount_minor     INTEGER NOT NULL DEFAULT 0,   -- what the processor says it took
+  currency         TEXT NOT NULL DEFAULT '',
+  reason           TEXT NOT NULL CHECK (reason IN ('double_payment', 'mismatch', 'unknown_order', 'replaced_session')),
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms  INTEGER,
+  outcome          TEXT,
+  done_at          TEXT,
+  UNIQUE (kind, session_id, payment_intent)
+);
+CREATE INDEX payment_followups_due ON payment_followups(next_attempt_ms) WHERE next_attempt_ms IS NOT NULL;
+CREATE INDEX payment_followups_order ON payment_followups(order_id);
+
+ALTER TABLE orders ADD COLUMN installed_ms INTEGER;
+ALTER TABLE orders ADD COLUMN details_expire_ms INTEGER;
+ALTER TABLE orders ADD COLUMN install_checked_ms INTEGER;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -286,6 +323,7 @@ const std::vector<Migration>& migrations() {
       {3, "orders", kOrders},
       {4, "receipt gpc header", kReceiptGpcHeader},
       {5, "partners", kPartners},
+      {6, "money follow-ups, installed eSIMs", kMoneyFollowups},
   };
   return all;
 }

@@ -17,6 +17,16 @@ bool normalize_demo_partner(Options& o) {
   return origin.has_value();
 }
 
+// The field of a whole-number option (seconds or a count), nullptr when `name` is not one.
+long long* number_option(Options& o, const std::string& name) {
+  if (name == "--provision-deadline") return &o.provision_deadline;
+  if (name == "--orders-per-minute") return &o.orders_per_minute;
+  if (name == "--reconcile-interval") return &o.reconcile_interval;
+  if (name == "--install-poll") return &o.install_poll;
+  if (name == "--details-expiry") return &o.details_expiry;
+  return nullptr;
+}
+
 }  // namespace
 
 OptionsParse parse_options(const std::vector<std::string>& args) {
@@ -53,7 +63,7 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
     else if (name == "--processor-key") target = &out.options.processor_key;
     else if (name == "--public-url") target = &out.options.public_url;
     else if (name == "--demo-partner") target = &out.options.demo_partner;
-    else if (name != "--port" && name != "--provision-deadline" && name != "--orders-per-minute")
+    else if (name != "--port" && !number_option(out.options, name))
       return fail("unknown option " + name);
 
     if (!has_value) {
@@ -69,7 +79,7 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
       if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 365LL * 24 * 3600)
         return fail(name + " needs a positive whole number, not \"" + value + "\"");
-      (name == "--provision-deadline" ? out.options.provision_deadline : out.options.orders_per_minute) = n;
+      *number_option(out.options, name) = n;
     } else {
       int port = -1;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
@@ -104,6 +114,12 @@ std::string usage(const std::string& program) {
          std::to_string(d.provision_deadline) + ")\n"
          "  --orders-per-minute N   new orders per client address and minute (default " +
          std::to_string(d.orders_per_minute) + ")\n"
+         "  --reconcile-interval S  seconds between comparisons of the processor's sessions with the orders (default " +
+         std::to_string(d.reconcile_interval) + ")\n"
+         "  --install-poll S        seconds between asking the partner whether a delivered eSIM was installed (default " +
+         std::to_string(d.install_poll) + ")\n"
+         "  --details-expiry S      seconds after installation that the activation code stays readable (default " +
+         std::to_string(d.details_expiry) + ")\n"
          "  --demo-partner ORIGIN   make sure partner \"demo\" exists and may frame the store on ORIGIN\n"
          "  --help            this text\n"
          "\n"

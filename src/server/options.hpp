@@ -20,6 +20,9 @@ struct Options {
   std::string public_url;             // default http://HOST:<bound port>
   long long provision_deadline = 3600;  // seconds from payment to refund when no eSIM came
   long long orders_per_minute = 10;     // new orders per client address
+  long long reconcile_interval = 600;   // seconds between reconciliations with the processor
+  long long install_poll = 300;         // seconds between asking the partner whether an eSIM was installed
+  long long details_expiry = 7 * 24 * 3600;  // seconds after installation the activation details are kept
   std::string demo_partner;           // an origin: partner "demo" exists and allows it (normalized)
 };
 

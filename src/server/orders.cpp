@@ -19,6 +19,7 @@
 #include "server/http_util.hpp"
 #include "server/log.hpp"
 #include "server/partners.hpp"
+#include "server/payment_events.hpp"
 #include "server/receipt_page.hpp"
 #include "server/webhooks.hpp"
 
@@ -82,19 +83,23 @@ db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::st
 
 int sqlite3_changes_of(db::Connection& c) { return sqlite3_changes(c.handle()); }
 
-// Fields of a processor event: "" / -1 when absent or of another type (the amount check then fails).
-std::string text_field(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t int_field(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : -1;
-}
-
-bool all_digits(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+// ORDER.esim from load_order's row (columns 19-24 the profile, 26 installed_ms, 27 details_expire_ms): null before
+// delivery; once the profile was installed, "installed_at"; past details_expire_ms (or once the details were
+// cleared), only the ICCID and when it was installed: the activation code and matching ID are no longer given out.
+json esim_json(const db::Statement& s) {
+  if (s.column_is_null(19)) return nullptr;
+  const bool installed = !s.column_is_null(26);
+  const json installed_at = installed ? json(rfc3339(s.column_int64(26))) : json(nullptr);
+  const bool expired = s.column_is_null(24) || (!s.column_is_null(27) && now_ms() >= s.column_int64(27));
+  if (expired && !installed) return nullptr;
+  if (expired) return {{"iccid", s.column_text(19)}, {"installed_at", installed_at}, {"details_expired", true}};
+  return {{"iccid", s.column_text(19)},
+          {"smdp", s.column_text(20)},
+          {"matching_id", s.column_text(21)},
+          {"confirmation_code", text_or_null(s, 22)},
+          {"confirmation_required", s.column_int64(23) != 0},
+          {"activation_code", s.column_text(24)},
+          {"installed_at", installed_at}};
 }
 
 }  // namespace
@@ -129,7 +134,7 @@ db::Result<std::optional<json>> load_order(db::Connection& c, const std::string&
       "SELECT state, created_at, updated_at, plan_json, amount_minor, currency, email, name, phone, marketing, "
       "payment_status, decline_reason, pay_method, pay_brand, pay_last4, pay_transaction, delivery_status, "
       "delivery_attempts, delivery_message, iccid, smdp, matching_id, confirmation_code, confirmation_required, "
-      "activation_code, support_reason FROM orders WHERE id = ?");
+      "activation_code, support_reason, installed_ms, details_expire_ms FROM orders WHERE id = ?");
   if (!q) return q.error();
   auto row = q.value().bind_all(id).step();
   if (!row) return row.error();
@@ -158,14 +163,11 @@ db::Result<std::optional<json>> load_order(db::Connection& c, const std::string&
       {"support", nullptr},
       {"history", json::array()},
   };
-  if (!s.column_is_null(19) && !s.column_is_null(24))
-    o["esim"] = {{"iccid", s.column_text(19)},
-                 {"smdp", s.column_text(20)},
-                 {"matching_id", s.column_text(21)},
-                 {"confirmation_code", text_or_null(s, 22)},
-                 {"confirmation_required", s.column_int64(23) != 0},
-                 {"activation_code", s.column_text(24)}};
-  if (!s.column_is_null(25)) o["support"] = {{"reference", id}, {"reason", s.column_text(25)}};
+  o["esim"] = esim_json(s);
+  auto followups = followups_json(c, id);
+  if (!followups) return followups.error();
+  if (!s.column_is_null(25) || !followups.value().empty())
+    o["support"] = {{"reference", id}, {"reason", text_or_null(s, 25)}, {"payments", std::move(followups).value()}};
   auto h = c.prepare("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq");
   if (!h) return h.error();
   h.value().bind_all(id);
@@ -192,6 +194,12 @@ std::string order_token(const std::string& secret, const std::string& order_id, 
   return base64url(hmac_sha256(secret, "order-token\n" + order_id + "\n" + key));
 }
 
+db::Status revoke_token(db::Connection& c, const std::string& id) {
+  auto q = c.prepare("UPDATE orders SET token_sha256 = ? WHERE id = ?");
+  if (!q) return q.error();
+  return q.value().bind_all(sha256_hex("revoked\n" + random_token(32)), id).run();
+}
+
 namespace {
 
 std::string bearer(const httplib::Request& req) {
@@ -211,6 +219,18 @@ db::Result<KeyRow> find_key(db::Connection& c, const std::string& key) {
   if (!row) return row.error();
   if (!row.value()) return KeyRow();
   return KeyRow({q.value().column_text(0), q.value().column_text(1)});
+}
+
+// The ORDER a replayed Idempotency-Key gives back: nullopt when the replay is for another request (`token` "") or the
+// order's token was revoked by an erase (privacy_rights.hpp), so that a replay never hands an erased order out again.
+db::Result<std::optional<json>> replayed_order(db::Connection& c, const std::string& id, const std::string& token) {
+  auto q = c.prepare("SELECT token_sha256 FROM orders WHERE id = ?");
+  if (!q) return q.error();
+  auto row = q.value().bind_all(id).step();
+  if (!row) return row.error();
+  if (token.empty() || !row.value() || !constant_time_equal(q.value().column_text(0), sha256_hex(token)))
+    return std::optional<json>();
+  return load_order(c, id);
 }
 
 // False (the 400 answered) when the order names a partner whose id is malformed (partners.hpp).
@@ -238,8 +258,19 @@ std::string return_url(const std::string& public_url, const httplib::Request& re
   return public_url + (embed ? "/embed-return.html?order=" : "/?order=") + id;
 }
 
-void internal(httplib::Response& res, const std::string& what) {
-  log::error("orders: " + what);
+// A database failure: 503 with Retry-After when the storage is busy (another process holds the lock past the busy
+// time-out), full or failing to write, so the client tries again; 500 for anything else. The transaction was rolled
+// back either way: nothing is half-written.
+void internal(httplib::Response& res, const db::Error& e) {
+  log::error("orders: " + e.message);
+  const int primary = e.code & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL || primary == SQLITE_IOERR ||
+      primary == SQLITE_READONLY) {
+    res.set_header("Retry-After", "5");
+    return send_error(res, 503, "storage_unavailable",
+                      primary == SQLITE_FULL ? "the store cannot save right now (its disk is full); try again later"
+                                             : "the store's database is busy; try again shortly");
+  }
   send_error(res, 500, "internal_error", "the order could not be processed");
 }
 
@@ -258,7 +289,7 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
     return load_order(c, id);
   });
   if (!found) {
-    internal(res, found.error().message);
+    internal(res, found.error());
     return std::nullopt;
   }
   if (!found.value()) not_found(res);
@@ -296,7 +327,7 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
 
   // A replay of a known key is answered without counting against the rate limit.
   auto known = db_.with([&](db::Connection& c) { return find_key(c, key); });
-  if (!known) return internal(res, known.error().message);
+  if (!known) return internal(res, known.error());
   if (!known.value()) {
     if (const std::int64_t wait = rate_wait(req.remote_addr); wait > 0) {
       res.set_header("Retry-After", std::to_string(wait));
@@ -318,12 +349,12 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     auto row = find_key(c, key);
     if (!row) return row.error();
     if (row.value()) {
-      if (row.value()->first != request_hash)
-        return Outcome{409, "idempotency_key_reused", "this Idempotency-Key was used for a different order", {}, {}};
       const std::string id = row.value()->second;
-      auto o = load_order(c, id);
+      auto o = replayed_order(c, id, row.value()->first == request_hash ? order_token(config_.token_secret, id, key) : "");
       if (!o) return o.error();
-      return Outcome{200, {}, {}, id, o.value().value_or(json())};
+      if (!o.value())
+        return Outcome{409, "idempotency_key_reused", "this Idempotency-Key was used for a different order", {}, {}};
+      return Outcome{200, {}, {}, id, std::move(*o.value())};
     }
     auto plan = find_plan(c, r.plan, r.currency);
     if (!plan) return plan.error();
@@ -359,7 +390,7 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     if (db::Status s = tx.value().commit(); !s) return s.error();
     return Outcome{201, {}, {}, new_id, o.value().value_or(json())};
   });
-  if (!out) return internal(res, out.error().message);
+  if (!out) return internal(res, out.error());
   Outcome& o = out.value();
   if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
   if (o.status == 201) {
@@ -417,7 +448,7 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
     const db::Statement& s = q.value();
     return Open{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
   });
-  if (!open) return internal(res, open.error().message);
+  if (!open) return internal(res, open.error());
   if (open.value().state != "pending_payment")
     return send_error(res, 409, "not_payable", "this order is " + open.value().state + ", not waiting for payment");
   if (!open.value().session.empty() && open.value().expires > now_s() + 60) {
@@ -429,7 +460,7 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
       if (!up) return up.status();
       return up.value().bind_all(rfc3339(now_ms()), id).run();
     });
-    if (!reopened) return internal(res, reopened.error().message);
+    if (!reopened) return internal(res, reopened.error());
     return send_json(res, 200, json{{"checkout_url", open.value().url}, {"session", open.value().session}}.dump());
   }
 
@@ -442,7 +473,11 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
   cr.notify_url = config_.public_url + "/api/webhooks/processor";
   const Remote<CheckoutSession> session = processor_.create_checkout(cr);
   if (!session.ok()) {
+    // Nothing was saved: the order stays payable. Down, slow or 5xx: 503, try again; an answer the store cannot
+    // use (not JSON, a refusal): 502.
     log::error("orders: " + id + ": " + session.error);
+    if (!session.retryable)
+      return send_error(res, 502, "processor_error", "the payment processor gave an answer the store cannot use");
     res.set_header("Retry-After", "5");
     return send_error(res, 503, "processor_unavailable", "the payment processor is not available; try again shortly");
   }
@@ -453,7 +488,7 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
     return up.value().bind_all(session.value->id, session.value->url, session.value->expires_at,
                                rfc3339(now_ms()), id).run();
   });
-  if (!saved) return internal(res, saved.error().message);
+  if (!saved) return internal(res, saved.error());
   send_json(res, 200, json{{"checkout_url", session.value->url}, {"session", session.value->id}}.dump());
 }
 
@@ -462,6 +497,8 @@ void Orders::resend(const httplib::Request& req, httplib::Response& res, const s
   if (!order) return;
   if ((*order)["state"] != "delivered" || (*order)["esim"].is_null())
     return send_error(res, 409, "not_delivered", "only a delivered eSIM can be sent again");
+  if (!(*order)["esim"].contains("activation_code"))
+    return send_error(res, 409, "details_expired", "the eSIM was installed; its activation details are no longer kept");
   if ((*order)["customer"]["email"] == "")
     return send_error(res, 409, "erased", "the personal data of this order was erased: there is no address to send to");
   std::lock_guard<std::mutex> lock(payment_mutex_);  // two resends at once must see each other
@@ -478,7 +515,7 @@ void Orders::resend(const httplib::Request& req, httplib::Response& res, const s
     }
     return out;
   });
-  if (!previous) return internal(res, previous.error().message);
+  if (!previous) return internal(res, previous.error());
   const ResendDecision d = decide_resend(previous.value(), now_s());
   if (!d.allowed) {
     res.set_header("Retry-After", std::to_string(d.retry_after));
@@ -500,72 +537,37 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
   if (!event.is_object() || !event.contains("id") || !event["id"].is_string() || !event.contains("type") ||
       !event["type"].is_string() || !event.contains("data") || !event["data"].is_object())
     return send_error(res, 400, "invalid_event", "the event is not an object with id, type and data");
-  const std::string event_id = event["id"], type = event["type"];
-  const json& data = event["data"];
-  const std::string order_id = text_field(data, "reference");
-  const std::string session = text_field(data, "session");
+  const std::string event_id = event["id"];
+  const PaymentEvent e = read_payment_event(event["type"], event["data"]);
+  if (e.type == "checkout.session.completed" && (e.session.empty() || e.intent.empty() || e.order_id.empty()))
+    return send_error(res, 400, "invalid_event", "a completed checkout needs its session, payment_intent and reference");
 
-  struct Applied {
-    int status = 200;
-    std::string code, message;
-    bool paid = false;
-  };
-  auto applied = db_.with([&](db::Connection& c) -> db::Result<Applied> {
+  // The event id, the order's change and any money follow-up commit together, or nothing does (and the processor,
+  // answered 5xx, sends the event again).
+  auto applied = db_.with([&](db::Connection& c) -> db::Result<std::optional<EventOutcome>> {
     auto tx = db::Transaction::begin(c);
     if (!tx) return tx.error();
     auto seen = c.prepare("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) VALUES (?, ?, ?, ?)");
     if (!seen) return seen.error();
-    if (db::Status s = seen.value().bind_all(event_id, type, order_id, rfc3339(now_ms())).run(); !s) return s.error();
-    if (sqlite3_changes_of(c) == 0) return Applied{409, "replayed_webhook", "this event was already received", false};
-    auto q = c.prepare("SELECT state, amount_minor, currency, coalesce(session_id, '') FROM orders WHERE id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(order_id).step();
-    if (!row) return row.error();
-    Applied a;
-    if (row.value() && q.value().column_text(3) == session && q.value().column_text(0) == "pending_payment") {
-      const json& method = data.contains("payment_method") && data["payment_method"].is_object()
-                               ? data["payment_method"] : json::object();
-      const std::string last4 = text_field(method, "last4");
-      const bool last4_ok = last4.size() == 4 && all_digits(last4) && text_field(method, "type") == "card";
-      if (type == "checkout.session.completed") {
-        if (int_field(data, "amount") != q.value().column_int64(1) ||
-            text_field(data, "currency") != q.value().column_text(2) || !last4_ok)
-          return Applied{422, "payment_mismatch", "amount, currency or card details do not match the order", false};
-        const std::string intent = text_field(data, "payment_intent");
-        if (db::Status s = transition(c, order_id, OrderState::PendingPayment, OrderState::Paid,
-                                      "payment succeeded (" + intent + ")",
-                                      "payment_status = 'succeeded', decline_reason = NULL, pay_method = ?, "
-                                      "pay_brand = ?, pay_last4 = ?, pay_transaction = ?, paid_ms = ?, "
-                                      "next_attempt_ms = ?, delivery_status = 'pending'",
-                                      {text_field(method, "type"), text_field(method, "brand"),
-                                       last4, intent, std::to_string(now_ms()), std::to_string(now_ms())});
-            !s)
-          return s.error();
-        a.paid = true;
-      } else if (type == "payment.declined") {
-        auto up = c.prepare("UPDATE orders SET payment_status = 'declined', decline_reason = ?, updated_at = ? WHERE id = ?");
-        if (!up) return up.error();
-        const std::string reason = text_field(data, "decline_reason");
-        if (db::Status s = up.value().bind_all(reason.empty() ? std::string("card_declined") : reason,
-                                               rfc3339(now_ms()), order_id).run();
-            !s)
-          return s.error();
-      }
-    }
+    if (db::Status s = seen.value().bind_all(event_id, e.type, e.order_id, rfc3339(now_ms())).run(); !s) return s.error();
+    if (sqlite3_changes_of(c) == 0) return std::optional<EventOutcome>();
+    auto out = apply_payment_event(c, e);
+    if (!out) return out.error();
     if (db::Status s = tx.value().commit(); !s) return s.error();
-    return a;
+    return std::optional<EventOutcome>(out.value());
   });
-  if (!applied) return internal(res, applied.error().message);
-  if (!applied.value().code.empty()) {
-    log::error("webhook refused: " + applied.value().code + " (" + log::printable(event_id, 64) + ")");
-    return send_error(res, applied.value().status, applied.value().code, applied.value().message);
+  if (!applied) return internal(res, applied.error());
+  if (!applied.value()) {
+    log::error("webhook refused: replayed_webhook (" + log::printable(event_id, 64) + ")");
+    return send_error(res, 409, "replayed_webhook", "this event was already received");
   }
-  log::info("webhook: " + log::printable(type, 64) + " for " + log::printable(order_id, 64));
-  if (applied.value().paid) {
-    auto order = db_.with([&](db::Connection& c) { return load_order(c, order_id); });
+  const EventOutcome& out = *applied.value();
+  log::info("webhook: " + log::printable(e.type, 64) + " for " + log::printable(e.order_id, 64) + ": " + out.what);
+  if (out.paid) {
+    auto order = db_.with([&](db::Connection& c) { return load_order(c, e.order_id); });
     if (order && order.value()) send_order_email(db_, outbox_, config_, *order.value(), "confirmation");
-    if (paid_) paid_();
   }
+  if ((out.paid || out.followup) && paid_) paid_();
   send_json(res, 200, R"({"received":true})");
 }
 

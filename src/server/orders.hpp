@@ -38,6 +38,8 @@ struct OrdersConfig {
   std::string webhook_secret;  // shared with the processor
   std::int64_t provision_deadline_s = 3600;
   std::size_t orders_per_minute = 10;  // per client address
+  std::int64_t install_poll_s = 300;   // how often the partner is asked whether a delivered eSIM was installed
+  std::int64_t details_expiry_s = 7 * 24 * 3600;  // activation details kept this long after installation
 };
 
 // Moves order `id` from `from` to `to` (refused unless transition_allowed) with its history row; part of the
@@ -50,7 +52,14 @@ db::Status transition(db::Connection& c, const std::string& id, OrderState from,
 // The token of order `id` made with Idempotency-Key `key` (see the file comment).
 std::string order_token(const std::string& secret, const std::string& order_id, const std::string& key);
 
-// The ORDER document of the API contract; nullopt when there is no such order.
+// Replaces order `id`'s token hash with the hash of a random value nobody holds: the token no longer opens the order
+// (the same 404 as an unknown order), and a replay of its Idempotency-Key no longer returns it. Part of the caller's
+// transaction (the erase of privacy_rights.hpp).
+db::Status revoke_token(db::Connection& c, const std::string& id);
+
+// The ORDER document of the API contract; nullopt when there is no such order. ORDER.esim carries "installed_at"
+// once the partner reported the profile installed, and only the ICCID and that date once the activation details
+// expired (provisioning.hpp); ORDER.support lists the order's money follow-ups (payment_events.hpp) as "payments".
 db::Result<std::optional<nlohmann::json>> load_order(db::Connection& c, const std::string& id);
 
 // Writes an e-mail of `kind` about `order` (an ORDER) to the outbox and records it in order_emails.

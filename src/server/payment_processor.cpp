@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "server/remote_json.hpp"
 
 namespace jupiter::server {
@@ -18,13 +20,48 @@ Remote<json> call(const httplib::Result& res, const char* what) { return remote_
 
 std::string str(const json& doc, const char* name) { return json_string(doc, name); }
 
+std::int64_t integer(const json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+// A session object as the processor writes it; nullopt when it has no id or url.
+std::optional<CheckoutSession> read_session(const json& doc) {
+  if (!doc.is_object()) return std::nullopt;
+  CheckoutSession s;
+  s.id = str(doc, "id");
+  s.url = str(doc, "url");
+  s.status = str(doc, "status");
+  s.expires_at = integer(doc, "expires_at");
+  s.payment_status = str(doc, "payment_status");
+  s.payment_intent = str(doc, "payment_intent");
+  s.reference = str(doc, "reference");
+  s.amount = Money{integer(doc, "amount"), parse_currency(str(doc, "currency")).value_or(Currency::Unknown)};
+  s.paid_at = integer(doc, "paid_at");
+  if (s.id.empty() || s.url.empty()) return std::nullopt;
+  return s;
+}
+
 Remote<CheckoutSession> to_session(Remote<json> r) {
   if (!r.ok()) return Remote<CheckoutSession>::failure(r.error, r.retryable);
-  CheckoutSession s{str(*r.value, "id"), str(*r.value, "url"), str(*r.value, "status"), 0};
-  if (const auto it = r.value->find("expires_at"); it != r.value->end() && it->is_number_integer())
-    s.expires_at = it->get<std::int64_t>();
-  if (s.id.empty() || s.url.empty()) return Remote<CheckoutSession>::failure("checkout session without id or url", false);
-  return Remote<CheckoutSession>::success(std::move(s));
+  std::optional<CheckoutSession> s = read_session(*r.value);
+  if (!s) return Remote<CheckoutSession>::failure("checkout session without id or url", false);
+  return Remote<CheckoutSession>::success(std::move(*s));
+}
+
+Remote<CheckoutPage> to_page(Remote<json> r) {
+  if (!r.ok()) return Remote<CheckoutPage>::failure(r.error, r.retryable);
+  const auto data = r.value->find("data");
+  if (data == r.value->end() || !data->is_array()) return Remote<CheckoutPage>::failure("list sessions: no data", false);
+  CheckoutPage page;
+  for (const json& item : *data) {
+    std::optional<CheckoutSession> s = read_session(item);
+    if (!s) return Remote<CheckoutPage>::failure("list sessions: a session without id or url", false);
+    page.sessions.push_back(std::move(*s));
+  }
+  const auto more = r.value->find("has_more");
+  page.has_more = more != r.value->end() && more->is_boolean() && more->get<bool>();
+  return Remote<CheckoutPage>::success(std::move(page));
 }
 
 class SandboxProcessor final : public PaymentProcessor {
@@ -44,6 +81,19 @@ class SandboxProcessor final : public PaymentProcessor {
   Remote<CheckoutSession> get_checkout(const std::string& id) override {
     auto c = client();
     return to_session(call(c.Get(("/v1/checkout/sessions/" + id).c_str(), headers("")), "get checkout session"));
+  }
+
+  Remote<CheckoutSession> expire_checkout(const std::string& id) override {
+    auto c = client();
+    return to_session(call(c.Post(("/v1/checkout/sessions/" + id + "/expire").c_str(), headers(""), "", "application/json"),
+                           "expire checkout session"));
+  }
+
+  Remote<CheckoutPage> list_checkouts(const std::string& starting_after, int limit) override {
+    std::string path = "/v1/checkout/sessions?limit=" + std::to_string(limit);
+    if (!starting_after.empty()) path += "&starting_after=" + httplib::detail::encode_query_param(starting_after);
+    auto c = client();
+    return to_page(call(c.Get(path.c_str(), headers("")), "list checkout sessions"));
   }
 
   Remote<Refund> refund(const std::string& transaction, const std::string& key) override {

@@ -3,13 +3,15 @@
 // The contract a real processor's adapter has too: the backend creates a checkout session server-to-server (amount
 // decided by the store), sends the buyer's browser to the processor's page (another origin: card numbers never
 // touch the store), learns the outcome from a signed webhook (webhooks.hpp), can read a session back, and refunds
-// a payment. What comes back is only the transaction id, method type, brand and last 4 digits.
+// a payment, expires a session nobody should pay any more, and lists its sessions for the reconciliation
+// (reconciliation.hpp). What comes back is only the transaction id, method type, brand and last 4 digits.
 //
 // [X] SandboxProcessor: our local sandbox (src/sandbox/processor) over HTTP with an API key.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/money.hpp"
 #include "server/remote.hpp"
@@ -29,6 +31,18 @@ struct CheckoutSession {
   std::string url;     // the hosted page
   std::string status;  // "open", "complete", "expired"
   std::int64_t expires_at = 0;  // Unix seconds
+  // What the processor holds about its payment (read back and listed sessions; "" / 0 when not told).
+  std::string payment_status;  // "unpaid", "paid", "declined", "refunded"
+  std::string payment_intent;  // "pi_..." once paid
+  std::string reference;       // our order id
+  Money amount;
+  std::int64_t paid_at = 0;    // Unix seconds, 0 when unknown or unpaid
+};
+
+// One page of the processor's sessions, oldest id first.
+struct CheckoutPage {
+  std::vector<CheckoutSession> sessions;
+  bool has_more = false;
 };
 
 struct Refund {
@@ -43,6 +57,11 @@ class PaymentProcessor {
   virtual Remote<CheckoutSession> get_checkout(const std::string& session_id) = 0;
   // Refunds the whole payment; the same `idempotency_key` never refunds twice.
   virtual Remote<Refund> refund(const std::string& transaction, const std::string& idempotency_key) = 0;
+  // Closes an open session so that it can no longer be paid; a session already complete is a failure that is not
+  // retryable ("session_complete"), an expired one a success.
+  virtual Remote<CheckoutSession> expire_checkout(const std::string& session_id) = 0;
+  // Up to `limit` sessions whose id sorts after `starting_after` ("" for the first page).
+  virtual Remote<CheckoutPage> list_checkouts(const std::string& starting_after, int limit) = 0;
 };
 
 // base_url: "http://127.0.0.1:8081"; api_key: the secret the sandbox was started with.

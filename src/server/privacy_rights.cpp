@@ -210,6 +210,7 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
     return send_error(res, 409, "order_in_progress",
                       "this order is still being paid for or prepared; its data can be erased once it is finished");
   std::vector<std::string> files;
+  std::optional<json> erased;  // the order as it is now, answered once: its token stops working with the erase
   auto done = db_.with([&](db::Connection& c) -> db::Status {
     // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
     // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed below.
@@ -233,6 +234,10 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
     if (db::Status s = m.value().bind_all(id).run(); !s) return s;
     if (db::Status s = touch(c, id); !s) return s;
     if (db::Status s = note(c, id, "customer request: personal data erased"); !s) return s;
+    if (db::Status s = revoke_token(c, id); !s) return s;
+    auto loaded = load_order(c, id);
+    if (!loaded) return loaded.error();
+    erased = std::move(loaded).value();
     if (db::Status s = tx.value().commit(); !s) return s;
     return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   });
@@ -244,8 +249,8 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
     std::filesystem::remove(outbox_.dir() / name, ec);
     if (ec) log::error("privacy: could not delete outbox file " + name + ": " + ec.message());
   }
-  auto updated = orders_.open_order(req, res, id);
-  if (updated) send_json(res, 200, updated->dump());
+  if (!erased) return internal(res, "order " + id + " vanished during its erase");
+  send_json(res, 200, erased->dump());
 }
 
 // ---------------------------------------------------------------------------------------------------------

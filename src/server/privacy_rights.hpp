@@ -11,7 +11,9 @@
 //                                  dates, state history, the processor's transaction id and card brand/last 4, the
 //                                  eSIM's ICCID (the partner's records refer to it), and consent receipts (proof,
 //                                  which hold no personal data). Refused (409) while the order is being paid or
-//                                  provisioned: its e-mail address is still needed to deliver it.
+//                                  provisioned: its e-mail address is still needed to deliver it. The erase also
+//                                  revokes the order's token (orders.hpp revoke_token): the answer carries the erased
+//                                  order once, and from then on the token opens nothing (the same 404).
 // Every change is one SQLite transaction with an order_history row that says what happened (never the values).
 #pragma once
 #include "server/db.hpp"

@@ -9,6 +9,7 @@
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
 #include "server/log.hpp"
+#include "server/payment_events.hpp"
 
 namespace jupiter::server {
 
@@ -98,7 +99,70 @@ void Provisioner::run() {
       continue;
     }
     for (const Due& d : due.value()) process(d.id);
+    run_followups();
+    if (now_ms() - last_install_round_ms_ >= 1000) {
+      last_install_round_ms_ = now_ms();
+      check_installs();
+      clear_expired_details();
+    }
   }
+}
+
+void Provisioner::run_followups() {
+  auto due = db_.with([](db::Connection& c) { return due_followups(c, now_ms()); });
+  if (!due) return log::error("payments: " + due.error().message);
+  for (const Followup& f : due.value()) perform_followup(db_, processor_, outbox_, config_, f);
+}
+
+void Provisioner::check_installs() {
+  using Row = std::pair<std::string, std::string>;  // order id, partner profile
+  const std::int64_t now = now_ms();
+  auto rows = db_.with([&](db::Connection& c) -> db::Result<std::vector<Row>> {
+    auto q = c.prepare("SELECT id, partner_profile FROM orders WHERE state = 'delivered' AND installed_ms IS NULL "
+                       "AND partner_profile IS NOT NULL AND activation_code IS NOT NULL "
+                       "AND coalesce(install_checked_ms, 0) <= ? ORDER BY coalesce(install_checked_ms, 0) LIMIT 20");
+    if (!q) return q.error();
+    q.value().bind_all(now - config_.install_poll_s * 1000);
+    std::vector<Row> out;
+    for (;;) {
+      auto r = q.value().step();
+      if (!r) return r.error();
+      if (!r.value()) return out;
+      out.emplace_back(q.value().column_text(0), q.value().column_text(1));
+    }
+  });
+  if (!rows) return log::error("provisioning: " + rows.error().message);
+  for (const auto& [id, profile] : rows.value()) {
+    const Remote<EsimProfile> p = partner_.get_profile(profile);
+    const std::int64_t installed_ms = p.ok() ? p.value->installed_at * 1000 : 0;
+    auto s = db_.with([&](db::Connection& c) {
+      auto up = c.prepare("UPDATE orders SET install_checked_ms = ?, installed_ms = nullif(?, 0), "
+                          "details_expire_ms = nullif(?, 0) WHERE id = ? AND installed_ms IS NULL");
+      if (!up) return up.status();
+      return up.value().bind_all(now, installed_ms, installed_ms ? installed_ms + config_.details_expiry_s * 1000 : 0, id)
+          .run();
+    });
+    if (!s) return log::error("provisioning: " + s.error().message);
+    if (installed_ms) log::info("provisioning: the eSIM of " + id + " was installed");
+  }
+}
+
+void Provisioner::clear_expired_details() {
+  auto s = db_.with([](db::Connection& c) -> db::Status {
+    // Read first: an UPDATE takes the write lock even when it changes nothing, and this runs every second.
+    constexpr const char* kWhere = " WHERE details_expire_ms IS NOT NULL AND details_expire_ms <= ? AND "
+                                   "activation_code IS NOT NULL";
+    auto any = c.prepare(std::string("SELECT 1 FROM orders") + kWhere + " LIMIT 1");
+    if (!any) return any.error();
+    auto row = any.value().bind_all(now_ms()).step();
+    if (!row) return row.error();
+    if (!row.value()) return {};
+    auto up = c.prepare(std::string("UPDATE orders SET activation_code = NULL, matching_id = NULL, "
+                                    "confirmation_code = NULL") + kWhere);
+    if (!up) return up.status();
+    return up.value().bind_all(now_ms()).run();
+  });
+  if (!s) log::error("provisioning: " + s.error().message);
 }
 
 void Provisioner::retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,

@@ -6,6 +6,9 @@
 // ICCID and the activation code with the core's SGP.22 parser: valid -> delivered + delivery e-mail, invalid ->
 // failed with delivery "flagged" and a support note (no QR is ever made from it). Not delivered within the
 // deadline after payment -> refund through the processor -> refunded + refund e-mail.
+// The same worker performs the money follow-ups the webhook queued (payment_events.hpp), asks the partner every
+// install_poll_s whether delivered profiles were installed, and once details_expiry_s has passed since the
+// installation, clears the activation code, matching ID and confirmation code from the order.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -37,6 +40,9 @@ class Provisioner {
   void run();
   void process(const std::string& id);
   void refund(const std::string& id, const std::string& from_state, const std::string& transaction);
+  void run_followups();
+  void check_installs();
+  void clear_expired_details();
   void retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,
                    const std::string& profile);
 
@@ -49,6 +55,7 @@ class Provisioner {
   std::condition_variable cv_;
   bool stopping_ = false;
   bool woken_ = false;
+  std::int64_t last_install_round_ms_ = 0;
   std::thread thread_;
 };
 

@@ -228,10 +228,14 @@ TEST_CASE("two webhooks for one payment at once make one transition") {
       if (r) statuses[i] = r->status;
     });
   for (auto& t : threads) t.join();
-  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 2);  // evt_same once, evt_other once (no-op)
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == 2);  // evt_same once, evt_other once
   CHECK(std::count(statuses.begin(), statuses.end(), 409) == 2);  // evt_same replays
   CHECK(sqlite_int(shop.data_dir / "jupiter.sqlite3",
-                   "SELECT count(*) FROM order_history WHERE to_state = 'paid' AND order_id = '" + c.id + "'") == 1);
+                   "SELECT count(*) FROM order_history WHERE from_state = 'pending_payment' AND to_state = 'paid' "
+                   "AND order_id = '" + c.id + "'") == 1);
+  // evt_other carried another payment of the same order: a second payment, queued for a refund (api-money.cpp).
+  CHECK(sqlite_int(shop.data_dir / "jupiter.sqlite3",
+                   "SELECT count(*) FROM payment_followups WHERE kind = 'refund' AND order_id = '" + c.id + "'") == 1);
 }
 
 TEST_CASE("the processor retries the webhook with backoff while the store is down") {

@@ -73,8 +73,46 @@ Shop::Shop(std::vector<std::string> store_args, const std::string& partner_mode_
                                    "--partner-url", "http://127.0.0.1:" + std::to_string(partner->port()),
                                    "--webhook-secret", secret, "--processor-key", api_key};
   args.insert(args.end(), store_args.begin(), store_args.end());
+  store_argv = args;
   store = std::make_unique<ServerProcess>(ServerConfig{data_dir, dir / "web", fixture("catalogue.json"), args});
   REQUIRE_MESSAGE(store->wait_until_listening(), store->output());
+}
+
+void Shop::restart_store() {
+  const int port = store->port();
+  std::vector<std::string> args = store_argv;
+  args.insert(args.end(), {"--port", std::to_string(port)});
+  store.reset();
+  store = std::make_unique<ServerProcess>(ServerConfig{data_dir, dir / "web", fixture("catalogue.json"), args});
+  REQUIRE_MESSAGE(store->wait_until_listening(), store->output());
+  REQUIRE(store->port() == port);
+}
+
+httplib::Client Shop::processor_api() const {
+  httplib::Client c("127.0.0.1", processor->port());
+  c.set_connection_timeout(10);
+  c.set_read_timeout(10);
+  c.set_bearer_token_auth(api_key.c_str());
+  return c;
+}
+
+json Shop::direct_session(const std::string& reference, long long amount, const std::string& currency,
+                          const std::string& notify_url) const {
+  const std::string store_url = "http://127.0.0.1:" + std::to_string(store->port());
+  const json body = {{"amount", amount}, {"currency", currency}, {"reference", reference},
+                     {"return_url", store_url + "/?order=" + reference},
+                     {"notify_url", notify_url.empty() ? store_url + "/api/webhooks/processor" : notify_url}};
+  auto res = processor_api().Post("/v1/checkout/sessions", body.dump(), "application/json");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  return json::parse(res->body);
+}
+
+json Shop::processor_session(const std::string& id) const {
+  auto res = processor_api().Get(("/v1/checkout/sessions/" + id).c_str());
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  return json::parse(res->body);
 }
 
 httplib::Result Shop::post_order(const std::string& body, const std::string& key) const {

@@ -41,6 +41,18 @@ class Shop {
   fs::path data_dir;
   std::string secret, api_key;
   std::unique_ptr<ServerProcess> processor, partner, store;
+  std::vector<std::string> store_argv;  // what the store was started with after the usual arguments
+
+  // Starts the store again on its port with the same data and arguments (after a stop or a kill).
+  void restart_store();
+  // A client of the processor's server-to-server API (Authorization: Bearer <api key>), 10 s time-outs.
+  httplib::Client processor_api() const;
+  // A checkout session made directly at the processor for `reference` ("an older checkout page"), with its webhooks
+  // going to `notify_url` (default: the store's): the session JSON.
+  json direct_session(const std::string& reference, long long amount = 1299, const std::string& currency = "USD",
+                      const std::string& notify_url = "") const;
+  // GET /v1/checkout/sessions/:id at the processor.
+  json processor_session(const std::string& id) const;
 
   // POST /api/orders with `body` and `key` (no header when empty).
   httplib::Result post_order(const std::string& body, const std::string& key) const;

@@ -60,6 +60,8 @@ ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args) 
 }
 
 void ServerProcess::spawn(const std::vector<std::string>& args) {
+  if (const char* other = std::getenv("JUPITER_TEST_SERVER_BINARY"); other && *other && binary_ == JUPITER_SERVER_BINARY)
+    binary_ = other;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   read_fd_ = fds[0];
@@ -159,6 +161,12 @@ std::optional<int> ServerProcess::stop(std::chrono::milliseconds timeout) {
   if (exit_status_) return exit_status_;
   if (pid_ > 0) kill(pid_, SIGTERM);
   return wait_for_exit(timeout);
+}
+
+std::optional<int> ServerProcess::kill_now() {
+  if (exit_status_) return exit_status_;
+  if (pid_ > 0) kill(pid_, SIGKILL);
+  return wait_for_exit(std::chrono::seconds(5));
 }
 
 std::string ServerProcess::output() const {

@@ -8,7 +8,8 @@
 // The server gets --port 0 and reports the port it bound in its "listening on http://127.0.0.1:N" line, which
 // the harness reads from the server's stdout. stdout and stderr go to one pipe that a thread drains all the
 // time (a full pipe would block the server's access log); output() returns everything so far. The destructor
-// sends SIGTERM and, if the server has not exited 5 s later, SIGKILL.
+// sends SIGTERM and, if the server has not exited 5 s later, SIGKILL. JUPITER_TEST_SERVER_BINARY in the
+// environment names another jupiter-server to run (an older build, to see a regression test fail on it).
 #pragma once
 #include <sys/types.h>
 
@@ -82,6 +83,8 @@ class ServerProcess {
   std::optional<int> wait_for_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // SIGTERM, then wait_for_exit.
   std::optional<int> stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // SIGKILL (no chance to finish anything), then wait_for_exit.
+  std::optional<int> kill_now();
 
   // Everything the server wrote to stdout and stderr so far.
   std::string output() const;

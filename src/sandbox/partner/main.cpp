@@ -3,6 +3,9 @@
 //   POST /v1/profiles      {reference, plan} -> 201 a profile (the same one again for a known reference)
 //   GET  /v1/profiles/:id  the profile: "pending" until it is ready, then "ready" with the ICCID (19 digits, Luhn),
 //                          SM-DP+ address, matching ID, confirmation code (when asked for) and activation code
+//                          and "installed_at" (Unix seconds, null until the eSIM was installed on a phone)
+//   POST /sandbox/profiles/:iccid/install {"installed_at":N}  marks the profile installed (now when N is not given),
+//                          as the partner learns it from the SM-DP+ when a phone downloads the profile
 //   POST /sandbox/behaviour {"mode":"instant|delay|fail|bad_code","delay_seconds":N,"confirmation_code":false}
 //   GET  /sandbox/behaviour
 // Modes, applied to profiles ordered from then on: instant (ready at once), delay (pending for delay_seconds),
@@ -46,10 +49,12 @@ struct Behaviour {
 struct Profile {
   std::string id, reference, plan, iccid, matching_id, confirmation_code;
   std::int64_t ready_ms = 0;
+  std::int64_t installed_at = 0;  // Unix seconds; 0: not installed
   bool bad_code = false;
 
   json to_json() const {
-    json j = {{"id", id}, {"reference", reference}, {"plan", plan}};
+    json j = {{"id", id}, {"reference", reference}, {"plan", plan},
+              {"installed_at", installed_at == 0 ? json(nullptr) : json(installed_at)}};
     if (unix_ms() < ready_ms) {
       j["status"] = "pending";
       return j;
@@ -104,6 +109,9 @@ class Partner {
       reply_json(res, 200, behaviour_.to_json());
     });
     srv.Post("/sandbox/behaviour", [this](const httplib::Request& req, httplib::Response& res) { set(req, res); });
+    srv.Post(R"(/sandbox/profiles/([0-9]{19,20})/install)", [this](const httplib::Request& req, httplib::Response& res) {
+      install(req, res, req.matches[1]);
+    });
     srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { reply_json(res, 200, {{"status", "ok"}}); });
     srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       slog::info(std::string(kName) + ": " + slog::printable(req.method, 8) + " " + slog::printable(req.path) + " " +
@@ -134,6 +142,22 @@ class Partner {
     by_reference_[reference] = p.id;
     reply_json(res, 201, p.to_json());
     profiles_.emplace(p.id, std::move(p));
+  }
+
+  void install(const httplib::Request& req, httplib::Response& res, const std::string& iccid) {
+    const json body = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return reply_error(res, 400, "invalid_json", "the body must be a JSON object or empty");
+    const json at = body.value("installed_at", json(unix_ms() / 1000));
+    if (!at.is_number_integer() || at.get<std::int64_t>() < 1'000'000'000 || at.get<std::int64_t>() > unix_ms() / 1000 + 60)
+      return reply_error(res, 400, "invalid_time", "installed_at is Unix seconds, not in the future");
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, p] : profiles_) {
+      if (p.iccid != iccid || unix_ms() < p.ready_ms) continue;
+      p.installed_at = at.get<std::int64_t>();
+      slog::info(std::string(kName) + ": profile " + p.id + " installed");
+      return reply_json(res, 200, p.to_json());
+    }
+    reply_error(res, 404, "not_found", "no ready profile with this ICCID");
   }
 
   void set(const httplib::Request& req, httplib::Response& res) {

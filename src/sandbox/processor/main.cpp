@@ -3,6 +3,8 @@
 // Server-to-server (Authorization: Bearer <api key>):
 //   POST /v1/checkout/sessions   {amount, currency, reference, description, return_url, notify_url} -> session
 //   GET  /v1/checkout/sessions/:id
+//   GET  /v1/checkout/sessions?limit=N&starting_after=ID   {data:[session...], has_more}: every session, by id
+//   POST /v1/checkout/sessions/:id/expire   an open session can no longer be paid (409 session_complete when paid)
 //   POST /v1/refunds             {payment_intent} -> {id, status:"succeeded"} (a second refund of one payment
 //                                gives the first one back)
 // The buyer's browser:
@@ -54,12 +56,14 @@ struct Session {
   std::string payment_status = "unpaid"; // unpaid, paid, declined, refunded
   std::string intent, brand, last4, decline_reason, refund_id;
   std::int64_t expires_at = 0;
+  std::int64_t paid_at = 0;
   bool challenge_pending = false;
 
   json to_json(const std::string& base) const {
     return {{"id", id}, {"url", base + "/pay/" + id}, {"status", status}, {"payment_status", payment_status},
             {"amount", amount.minor}, {"currency", currency_code(amount.currency)}, {"reference", reference},
             {"expires_at", expires_at}, {"payment_intent", intent.empty() ? json(nullptr) : json(intent)},
+            {"paid_at", paid_at == 0 ? json(nullptr) : json(paid_at)},
             {"payment_method", last4.empty() ? json(nullptr) : json{{"type", "card"}, {"brand", brand}, {"last4", last4}}}};
   }
 };
@@ -138,6 +142,8 @@ class Processor {
   void send_loop();
   void create_session(const httplib::Request& req, httplib::Response& res);
   void refund(const httplib::Request& req, httplib::Response& res);
+  void list_sessions(const httplib::Request& req, httplib::Response& res);
+  void expire_session(const httplib::Request& req, httplib::Response& res, const std::string& id);
   void pay(const httplib::Request& req, httplib::Response& res, const std::string& id);
   void challenge(const httplib::Request& req, httplib::Response& res, const std::string& id);
   void finish(Session& s, httplib::Response& res, bool approved);
@@ -258,6 +264,38 @@ void Processor::refund(const httplib::Request& req, httplib::Response& res) {
   reply_error(res, 404, "not_found", "no such payment");
 }
 
+void Processor::list_sessions(const httplib::Request& req, httplib::Response& res) {
+  if (!authorized(req)) return reply_error(res, 401, "unauthorized", "a valid API key is required");
+  int limit = 100;
+  if (req.has_param("limit")) {
+    const std::string text = req.get_param_value("limit");
+    limit = text.size() <= 3 && !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                ? std::stoi(text) : 0;
+    if (limit < 1 || limit > 100) return reply_error(res, 400, "invalid_limit", "limit is 1..100");
+  }
+  const std::string after = req.get_param_value("starting_after");
+  std::lock_guard<std::mutex> lock(mutex_);
+  json data = json::array();
+  auto it = after.empty() ? sessions_.begin() : sessions_.upper_bound(after);
+  for (; it != sessions_.end() && data.size() < static_cast<std::size_t>(limit); ++it) {
+    find(it->first);  // marks an open session past its time as expired
+    data.push_back(it->second.to_json(base(req)));
+  }
+  reply_json(res, 200, {{"data", std::move(data)}, {"has_more", it != sessions_.end()}});
+}
+
+void Processor::expire_session(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  if (!authorized(req)) return reply_error(res, 401, "unauthorized", "a valid API key is required");
+  std::lock_guard<std::mutex> lock(mutex_);
+  Session* s = find(id);
+  if (!s) return reply_error(res, 404, "not_found", "no such session");
+  if (s->status == "complete") return reply_error(res, 409, "session_complete", "the session was already paid");
+  if (s->status == "open") slog::info(std::string(kName) + ": session " + s->id + " expired on request");
+  s->status = "expired";
+  s->challenge_pending = false;
+  reply_json(res, 200, s->to_json(base(req)));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] hosted pages
 // ---------------------------------------------------------------------------------------------------------
@@ -274,6 +312,7 @@ void Processor::finish(Session& s, httplib::Response& res, bool approved) {
     s.status = "complete";
     s.payment_status = "paid";
     s.intent = server::random_id("pi_", 12);
+    s.paid_at = unix_now();
     queue_event(s, "checkout.session.completed",
                 {{"payment_intent", s.intent}, {"amount", s.amount.minor},
                  {"currency", currency_code(s.amount.currency)}, {"payment_method", method}});
@@ -332,6 +371,10 @@ void Processor::routes(httplib::Server& srv) {
     Session* s = find(req.matches[1]);
     if (!s) return reply_error(res, 404, "not_found", "no such session");
     reply_json(res, 200, s->to_json(base(req)));
+  });
+  srv.Get("/v1/checkout/sessions", [this](const httplib::Request& req, httplib::Response& res) { list_sessions(req, res); });
+  srv.Post(R"(/v1/checkout/sessions/([A-Za-z0-9_-]+)/expire)", [this](const httplib::Request& req, httplib::Response& res) {
+    expire_session(req, res, req.matches[1]);
   });
   srv.Post("/v1/refunds", [this](const httplib::Request& req, httplib::Response& res) { refund(req, res); });
   srv.Get(R"(/pay/([A-Za-z0-9_-]+))", [this](const httplib::Request& req, httplib::Response& res) {
