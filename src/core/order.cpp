@@ -133,11 +133,15 @@ void read_esim(JsonReader& outer, const json& obj, OrderEsim& e) {
   JsonReader r(obj, "esim");
   e.iccid = r.string("iccid", true, 22);
   if (r.ok() && !all_digits(e.iccid)) r.fail("iccid is not digits");
-  e.smdp = r.string("smdp", true, 255);
-  e.matching_id = r.string("matching_id", true, 255);
+  e.installed_at = r.string("installed_at", false, 40);
+  e.details_expired = boolean(r, "details_expired");
+  if (r.ok() && e.details_expired && e.installed_at.empty()) r.fail("details_expired without installed_at");
+  const bool details = !e.details_expired;  // once expired, only the ICCID and the installation date come
+  e.smdp = r.string("smdp", details, 255);
+  e.matching_id = r.string("matching_id", details, 255);
   e.confirmation_code = r.string("confirmation_code", false, kShort);
   e.confirmation_required = boolean(r, "confirmation_required");
-  e.activation_code = r.string("activation_code", true, 1024);  // validated by the delivery screen's parser
+  e.activation_code = r.string("activation_code", details, 1024);  // validated by the delivery screen's parser
   if (!r.ok()) outer.fail(r.error());
 }
 

@@ -64,6 +64,8 @@ struct OrderDelivery {
 };
 
 // The eSIM profile, once delivered. activation_code is kept as sent; the delivery screen validates it.
+// Once the profile was installed on a phone, installed_at is set; some days later the server stops giving out the
+// activation details (details_expired): then only iccid and installed_at are filled.
 struct OrderEsim {
   std::string iccid;
   std::string smdp;
@@ -71,6 +73,8 @@ struct OrderEsim {
   std::string confirmation_code;  // "" when none
   bool confirmation_required = false;
   std::string activation_code;
+  std::string installed_at;       // RFC 3339 UTC as sent; "" when not (yet) installed
+  bool details_expired = false;
 };
 
 struct OrderSupport {

@@ -139,6 +139,10 @@ void draw_qr(const char* label, const std::string& payload, const qr::Matrix& m,
 
 DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& s) {
   DeliveryIntent intent = DeliveryIntent::None;
+  if (order.esim && order.esim->details_expired) {  // installed a while ago: the server no longer gives out the code
+    TextWrapped(tr_fmt("delivery.installed", {{"date", order.esim->installed_at.substr(0, 10)}, {"iccid", order.esim->iccid}}));
+    return intent;
+  }
   delivery::ViewOptions options;
   options.android_link = s.android_link;
   options.order_page_url = env.order_page_url;

@@ -91,6 +91,53 @@ TEST_CASE("a delivered order carries its eSIM profile; a flagged one its support
   }
 }
 
+TEST_CASE("an installed eSIM whose activation details expired decodes with only its ICCID and installation date") {
+  SUBCASE("installed, details still there") {
+    std::string body = order_json("delivered");
+    std::string esim = kEsim;
+    esim.insert(esim.size() - 1, R"J(,"installed_at":"2026-11-27T09:00:00Z")J");
+    body.replace(body.find(R"J("esim":null)J"), 11, esim);
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.esim.has_value());
+    CHECK(d.order.esim->installed_at == "2026-11-27T09:00:00Z");
+    CHECK_FALSE(d.order.esim->details_expired);
+    CHECK(d.order.esim->activation_code == "LPA:1$smdp.example.com$MATCH-1");
+  }
+  SUBCASE("expired: no activation code, matching id or SM-DP+ address") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("esim":null)J"), 11,
+                 R"J("esim":{"iccid":"8901234567890123452","installed_at":"2026-11-27T09:00:00Z","details_expired":true})J");
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.esim.has_value());
+    CHECK(d.order.esim->details_expired);
+    CHECK(d.order.esim->iccid == "8901234567890123452");
+    CHECK(d.order.esim->installed_at == "2026-11-27T09:00:00Z");
+    CHECK(d.order.esim->activation_code.empty());
+    CHECK(d.order.esim->matching_id.empty());
+  }
+  SUBCASE("the details may be missing only when they expired") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("esim":null)J"), 11,
+                 R"J("esim":{"iccid":"8901234567890123452","installed_at":"2026-11-27T09:00:00Z"})J");
+    CHECK_FALSE(decode_order(body).ok);
+    std::string no_date = order_json("delivered");
+    no_date.replace(no_date.find(R"J("esim":null)J"), 11,
+                    R"J("esim":{"iccid":"8901234567890123452","details_expired":true})J");
+    CHECK_FALSE(decode_order(no_date).ok);
+  }
+  SUBCASE("support's list of payment follow-ups is accepted next to the reference") {
+    std::string body = order_json("delivered");
+    body.replace(body.find(R"J("support":null)J"), 14,
+                 R"J("support":{"reference":"ord_abc","reason":null,"payments":[{"kind":"refund","status":"done"}]})J");
+    const OrderDecode d = decode_order(body);
+    REQUIRE_MESSAGE(d.ok, d.error);
+    REQUIRE(d.order.support.has_value());
+    CHECK(d.order.support->reason.empty());
+  }
+}
+
 TEST_CASE("every order state name round-trips, and unknown words are refused") {
   for (int i = 1; i <= static_cast<int>(OrderState::Cancelled); ++i) {
     const auto s = static_cast<OrderState>(i);
