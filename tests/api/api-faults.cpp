@@ -26,7 +26,7 @@ using namespace std::chrono_literals;
 
 // A stand-in processor on a free port whose session creation misbehaves as told: "down" is not this (a closed
 // port), "slow" answers after 7 s (the store's adapter gives up after 5 s), "5xx" a 500, "garbage" a 200 that is
-// not JSON, "ok" a valid session.
+// not JSON, "ok" a valid session. Refunds answer 500 in "5xx" mode.
 class FakeProcessor {
  public:
   FakeProcessor() {
@@ -44,6 +44,10 @@ class FakeProcessor {
       res.set_content(json{{"id", "cs_fake1"}, {"url", "http://127.0.0.1:9/pay/cs_fake1"}, {"status", "open"},
                            {"expires_at", unix_now() + 1800}}.dump(),
                       "application/json");
+    });
+    server_.Post("/v1/refunds", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = mode() == "5xx" ? 500 : 404;
+      res.set_content(R"({"error":{"code":"unavailable","message":"try later"}})", "application/json");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -308,4 +312,45 @@ TEST_CASE("SIGKILL during orders, payments and provisioning: acknowledged orders
   }
   CHECK(paid >= 1);
   MESSAGE(acknowledged.size() << " orders acknowledged, " << paid << " paid at the processor, 3 kills");
+}
+
+TEST_CASE("a refund the processor could not take yet is resumed after a SIGKILL and a restart") {
+  Shop shop;
+  const Created c = shop.paid_order("delivered");
+  // A second payment whose webhook the processor could not deliver: the store learns of it from a signed event below.
+  const json second = shop.direct_session(c.id, 1299, "USD", "http://127.0.0.1:9/nowhere");
+  REQUIRE(shop.submit_card(second["url"].get<std::string>().substr(second["url"].get<std::string>().find("/pay/")), kCardOk));
+  const json paid = shop.processor_session(second["id"]);
+  REQUIRE(paid["payment_status"] == "paid");
+
+  FakeProcessor fake;  // the processor's API failing (5xx) while the event comes in
+  fake.set("5xx");
+  const std::vector<std::string> normal = shop.store_argv;
+  shop.store_argv.insert(shop.store_argv.end(), {"--processor-url", fake.url()});
+  shop.store->stop();
+  shop.restart_store();
+  const std::string event =
+      json{{"id", "evt_resume1"}, {"type", "checkout.session.completed"}, {"created", unix_now()},
+           {"data", {{"session", second["id"]}, {"reference", c.id}, {"payment_intent", paid["payment_intent"]},
+                     {"amount", 1299}, {"currency", "USD"},
+                     {"payment_method", {{"type", "card"}, {"brand", "visa"}, {"last4", "4242"}}}}}}
+          .dump();
+  auto ack = shop.webhook(event, shop.sign(event, unix_now()));
+  REQUIRE(ack);
+  CHECK(ack->status == 200);
+  const json pending = shop.wait_for(c, [](const json& o) {
+    return o["support"].is_object() && !o["support"]["payments"].empty() &&
+           o["support"]["payments"][0]["outcome"].is_string();
+  });
+  REQUIRE(pending["support"]["payments"].size() == 1);
+  CHECK(pending["support"]["payments"][0]["status"] == "pending");
+  CHECK(pending["support"]["payments"][0]["outcome"].get<std::string>().rfind("retrying", 0) == 0);
+
+  REQUIRE(shop.store->kill_now() == 128 + SIGKILL);
+  shop.store_argv = normal;
+  shop.restart_store();
+  const json done = shop.wait_for(c, [](const json& o) { return o["support"]["payments"][0]["status"] == "done"; });
+  CHECK(done["support"]["payments"][0]["status"] == "done");
+  CHECK(shop.processor_session(second["id"])["payment_status"] == "refunded");
+  CHECK(done["state"] == "delivered");
 }
