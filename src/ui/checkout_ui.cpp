@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "ui/i18n.hpp"
+#include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -195,7 +196,10 @@ void draw_details(const co::Model& m, const CheckoutEnv& env, std::vector<Action
 // ---------------------------------------------------------------------------------------------------------
 void checkbox(co::Box box, const char* label, bool value, std::vector<Action>& out) {
   bool v = value;
-  if (Checkbox(label, &v)) emit(out, co::action::Toggled{box, v});
+  // A long label wraps on a phone (the id stays the same whatever the wrap: "###box-N").
+  const float text_w = ImGui::GetContentRegionAvail().x - ImGui::GetFrameHeight() - ImGui::GetStyle().ItemInnerSpacing.x;
+  const std::string id = wrap_label(label, text_w) + "###box-" + std::to_string(static_cast<int>(box));
+  if (Checkbox(id.c_str(), &v)) emit(out, co::action::Toggled{box, v});
 }
 
 void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out) {
@@ -383,17 +387,17 @@ void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out
   TextWrapped(erased ? tr("checkout.data.erased_body") : tr("checkout.data.body"));
   if (Button(tr("checkout.data.download"), idle)) emit(out, co::action::Data{co::DataRequest::Download});
   if (!erased && o.marketing) {
-    ImGui::SameLine();
+    same_line_if_fits(tr("checkout.data.stop_marketing"));
     if (Button(tr("checkout.data.stop_marketing"), idle)) emit(out, co::action::Data{co::DataRequest::StopMarketing});
   }
   if (!erased && !m.confirming_erase) {
-    ImGui::SameLine();
+    same_line_if_fits(tr("checkout.data.erase"));
     if (Button(tr("checkout.data.erase"), idle)) emit(out, co::action::Data{co::DataRequest::AskErase});
   }
   if (m.confirming_erase) {
     TextColored(kError, tr("checkout.data.erase_confirm_body"), "alert");
     if (Button(tr("checkout.data.erase_confirm"), idle)) emit(out, co::action::Data{co::DataRequest::ConfirmErase});
-    ImGui::SameLine();
+    same_line_if_fits(tr("checkout.data.erase_cancel"));
     if (Button(tr("checkout.data.erase_cancel"), idle)) emit(out, co::action::Data{co::DataRequest::CancelErase});
   }
   if (!erased) TextColored(Muted(), tr("checkout.data.correct"));

@@ -58,9 +58,9 @@ void draw_choices(const PrivacyView& v) {
       if (s.category != c.id) continue;
       const bool svc_on = v.effective.granted_service(config(), s.id);
       ImGui::Indent();
-      Text(consent_text("service", s.id, "name", s.name) + ": " +
-               tr(svc_on ? "consent.store.allowed" : "consent.store.not_allowed"),
-           "listitem");
+      TextWrapped(consent_text("service", s.id, "name", s.name) + ": " +
+                      tr(svc_on ? "consent.store.allowed" : "consent.store.not_allowed"),
+                  "listitem");
       ImGui::Unindent();
     }
   }

@@ -86,6 +86,9 @@ std::size_t dest_index(const Catalogue& cat, CountryCode c) {
 
 float content_width() { return std::min(ImGui::GetContentRegionAvail().x, 920.0f); }
 
+// Below this content width (CSS px) the store lays out for a phone.
+constexpr float kNarrow = 560.0f;
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] header (brand, language, currency)
 // ---------------------------------------------------------------------------------------------------------
@@ -97,13 +100,15 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const float language_w = 124.0f;
   const std::string currency_label = std::string(tr("store.header.currency")) + "##currency";
   const std::string language_label = std::string(tr("store.header.language")) + "##language";
-  const float needed = language_w + ImGui::CalcTextSize(tr("store.header.language")).x + currency_w +
-                       ImGui::CalcTextSize(tr("store.header.currency")).x + 2 * st.ItemInnerSpacing.x +
-                       st.ItemSpacing.x;
+  const float language_group = language_w + st.ItemInnerSpacing.x + ImGui::CalcTextSize(tr("store.header.language")).x;
+  const float currency_group = currency_w + st.ItemInnerSpacing.x + ImGui::CalcTextSize(tr("store.header.currency")).x;
   const float right = ImGui::GetWindowContentRegionMax().x;
-  const float x = right - needed;
-  if (x > ImGui::GetCursorPosX() + 12.0f) ImGui::SetCursorPosX(x);
-  else ImGui::NewLine();  // a narrow window: the switches go under the brand
+  const float x = right - (language_group + st.ItemSpacing.x + currency_group);
+  const bool beside = x > ImGui::GetCursorPosX() + 12.0f;
+  if (beside) ImGui::SetCursorPosX(x);
+  else ImGui::NewLine();  // a narrow window: the switches go under the brand, on two rows if need be
+  FlowRow flow;
+  flow.fit(language_group);
   ImGui::SetNextItemWidth(language_w);
   const std::string language(language_endonym(m.language));
   if (BeginCombo(language_label.c_str(), language.c_str())) {
@@ -113,7 +118,8 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
     }
     ImGui::EndCombo();
   }
-  ImGui::SameLine();
+  if (beside) ImGui::SameLine();
+  else flow.fit(currency_group);
   ImGui::SetNextItemWidth(currency_w);
   const std::string current(currency_code(m.currency));
   if (BeginCombo(currency_label.c_str(), current.c_str())) {
@@ -222,9 +228,9 @@ std::string option_label(const char* label, std::size_t n, const std::string& id
 
 // A combo over an enum's values; counts[v] is how many plans choosing v leaves (precomputed by the core).
 template <class E, std::size_t N, class Label, class Choose>
-void filter_combo(const char* id, E current, const std::array<std::size_t, N>& counts, Label label, Choose choose,
-                  std::vector<Action>& out) {
-  ImGui::SetNextItemWidth(225.0f);  // "Beliebiges Datenvolumen"
+void filter_combo(FlowRow& flow, const char* id, E current, const std::array<std::size_t, N>& counts, Label label,
+                  Choose choose, std::vector<Action>& out) {
+  ImGui::SetNextItemWidth(flow.fit(225.0f));  // "Beliebiges Datenvolumen"; narrower on a phone
   if (BeginCombo(id, label(current))) {
     for (std::size_t i = 0; i < N; ++i) {
       const E v = static_cast<E>(i);
@@ -243,28 +249,19 @@ struct Box {
   std::size_t count;
   PlanFilter toggled;
 };
-void draw_boxes(const std::vector<Box>& boxes, std::vector<Action>& out) {
-  bool first = true;
+void draw_boxes(FlowRow& flow, const std::vector<Box>& boxes, std::vector<Action>& out) {
   for (const Box& b : boxes) {
-    if (!first) ImGui::SameLine();
-    first = false;
+    const std::string label = option_label(tr(b.key), b.count, b.id);
+    flow.fit(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+             ImGui::CalcTextSize(label.c_str(), nullptr, true).x);
     bool on = b.on;
-    if (Checkbox(option_label(tr(b.key), b.count, b.id).c_str(), &on)) out.push_back(action::FilterChanged{b.toggled});
+    if (Checkbox(label.c_str(), &on)) out.push_back(action::FilterChanged{b.toggled});
   }
 }
 
-void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
-  const PlanFilter& f = m.filter;
-  filter_combo(
-      "##data", f.data, m.counts.data, data_band_label, [&](DataBand b) { PlanFilter g = f; g.data = b; return g; },
-      out);
-  ImGui::SameLine();
-  filter_combo(
-      "##validity", f.validity, m.counts.validity, validity_band_label,
-      [&](ValidityBand v) { PlanFilter g = f; g.validity = v; return g; }, out);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(170.0f);
+void draw_sort(const Model& m, FlowRow& flow, std::vector<Action>& out) {
   const std::string sort_preview = tr_fmt("store.sort.preview", {{"key", sort_option_label(m.sort)}});
+  ImGui::SetNextItemWidth(flow.fit(std::max(170.0f, ImGui::CalcTextSize(sort_preview.c_str()).x + 60.0f)));
   if (BeginCombo("##sort", sort_preview.c_str())) {
     for (int i = 0; i <= static_cast<int>(SortKey::Validity); ++i) {
       const auto k = static_cast<SortKey>(i);
@@ -273,6 +270,40 @@ void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
     }
     ImGui::EndCombo();
   }
+}
+
+// How many filters differ from the defaults (shown on the phone's "Filters" button).
+int active_filters(const PlanFilter& f) {
+  const PlanFilter d;
+  int n = (f.data != d.data) + (f.validity != d.validity);
+  for (unsigned bits = f.required_features; bits; bits &= bits - 1) ++n;
+  return n + (f.include_local != d.include_local) + (f.include_regional != d.include_regional) +
+         (f.include_global != d.include_global);
+}
+
+// On a wide screen the filters stand in rows that wrap; on a phone they fold under a "Filters" button (a sheet
+// that opens in place), and only the sort stays out.
+void draw_filters(const Model& m, Scratch& s, bool with_scope, std::vector<Action>& out) {
+  const PlanFilter& f = m.filter;
+  FlowRow flow;
+  if (content_width() < kNarrow) {
+    const int n = active_filters(f);
+    const std::string label = (n ? tr_fmt("store.filter.button_n", {{"n", std::to_string(n)}})
+                                 : std::string(tr("store.filter.button"))) + "###filters";
+    const std::string text = label.substr(0, label.find("###"));
+    flow.fit(ImGui::CalcTextSize(text.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x);
+    if (Button(label.c_str())) s.filters_open = !s.filters_open;
+    draw_sort(m, flow, out);
+    if (!s.filters_open) return;
+    flow = FlowRow();
+  }
+  filter_combo(
+      flow, "##data", f.data, m.counts.data, data_band_label,
+      [&](DataBand b) { PlanFilter g = f; g.data = b; return g; }, out);
+  filter_combo(
+      flow, "##validity", f.validity, m.counts.validity, validity_band_label,
+      [&](ValidityBand v) { PlanFilter g = f; g.validity = v; return g; }, out);
+  if (content_width() >= kNarrow) draw_sort(m, flow, out);
 
   const Feature bits[] = {kFeature5G, kFeatureHotspot, kFeatureTopUp, kFeatureVoice, kFeatureSms};
   const char* keys[] = {"store.feature.5g", "store.feature.hotspot", "store.feature.topup", "store.feature.voice",
@@ -284,7 +315,7 @@ void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
     g.required_features = static_cast<std::uint8_t>(f.required_features ^ bits[i]);
     boxes.push_back({keys[i], ids[i], (f.required_features & bits[i]) != 0, m.counts.features[i], g});
   }
-  draw_boxes(boxes, out);
+  draw_boxes(flow, boxes, out);
   if (!with_scope) return;
   // A country's list has local plans and the regional and global plans that cover it: each kind can be hidden;
   // each box counts the plans of its kind that pass the other filters.
@@ -298,7 +329,7 @@ void draw_filters(const Model& m, bool with_scope, std::vector<Action>& out) {
     g.*scopes[i] = !(f.*scopes[i]);
     boxes.push_back({scope_keys[i], scope_ids[i], f.*scopes[i], m.counts.scope[i], g});
   }
-  draw_boxes(boxes, out);
+  draw_boxes(flow, boxes, out);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -353,7 +384,7 @@ void draw_plan_rows(const Model& m, const Context& ctx, std::vector<Action>& out
   ImGui::EndTable();
 }
 
-bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
+bool draw_plans(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
   const Catalogue& cat = *m.catalogue.catalogue;
   const Destination* d = m.destination ? cat.find_destination(*m.destination) : nullptr;
   ImGui::Spacing();
@@ -371,7 +402,7 @@ bool draw_plans(const Model& m, const Context& ctx, std::vector<Action>& out) {
     out.push_back(action::DestinationCleared{});
     out.push_back(action::QueryChanged{""});
   }
-  draw_filters(m, d != nullptr, out);
+  draw_filters(m, s, d != nullptr, out);
   if (m.plans.empty()) {
     TextColored(Muted(), tr_fmt("store.plans.none", {{"country", place}, {"currency", currency_code(m.currency)}}),
                 "status");
@@ -605,6 +636,44 @@ void draw_failed(const Model& m, std::vector<Action>& out) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
+// [SECTION] layout helpers for narrow screens (also used by the checkout)
+// ---------------------------------------------------------------------------------------------------------
+FlowRow::FlowRow() : left_(ImGui::GetCursorScreenPos().x), right_(left_ + content_width()) {}
+
+float FlowRow::fit(float w) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  if (!first_ && ImGui::GetItemRectMax().x + spacing + w <= right_) ImGui::SameLine();
+  first_ = false;
+  return std::min(w, right_ - left_);
+}
+
+void same_line_if_fits(const char* button_label) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(button_label, nullptr, true).x + 2 * st.FramePadding.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + st.ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+
+std::string wrap_label(std::string_view text, float width) {
+  std::string out, line;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string word(text.substr(pos, end - pos));
+    const std::string tried = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(tried.c_str()).x > width) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = tried;
+    }
+    pos = end + 1;
+  }
+  return out + line;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // [SECTION] draw_store
 // ---------------------------------------------------------------------------------------------------------
 FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
@@ -639,7 +708,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
       }
       draw_search(m, s, out);
       if (m.destination || !m.region.empty()) {
-        info.catalogue_visible = draw_plans(m, ctx, out);
+        info.catalogue_visible = draw_plans(m, s, ctx, out);
       } else {
         info.catalogue_visible = draw_home(m, ctx, out);
         draw_regions(m, s, ctx, out);

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/app.hpp"
@@ -30,6 +31,7 @@ struct Scratch {
   const Catalogue* regions_for = nullptr;
   Currency regions_currency = Currency::Unknown;
   std::vector<std::pair<std::string, std::size_t>> region_counts;  // region id (or kGlobalSelection), plans
+  bool filters_open = false;  // a phone's filter sheet
 };
 
 struct FrameInfo {
@@ -38,6 +40,26 @@ struct FrameInfo {
 };
 
 FrameInfo draw_store(const Model& model, Scratch& scratch, const Context& ctx, std::vector<Action>& out);
+
+// Items in a row that wraps: each goes on the current line when it fits within the content width (920 px at
+// most), else on a new line. fit(w) places the next item of width w and returns the width it may take (w, or
+// the whole row's width when w is wider).
+class FlowRow {
+ public:
+  FlowRow();
+  float fit(float w);
+
+ private:
+  float left_, right_;  // screen x of the row's start and end
+  bool first_ = true;
+};
+
+// SameLine() when a button labelled `button_label` still fits on the current line, else nothing (a new line).
+void same_line_if_fits(const char* button_label);
+
+// `text` with line breaks between words so that no line is wider than `width` px in the current font (a word
+// wider than that stays whole on its own line).
+std::string wrap_label(std::string_view text, float width);
 
 // Colours and metrics for the store (light theme, touch-friendly sizes).
 void apply_style(ImGuiStyle& style);
