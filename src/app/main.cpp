@@ -16,6 +16,7 @@
 
 #include "app/text_files.hpp"
 #include "core/app.hpp"
+#include "core/locale.hpp"
 #include "core/overloaded.hpp"
 #include "platform/browser.hpp"
 #include "platform/browser_state.hpp"
@@ -500,7 +501,7 @@ int main() {
   start.cached = load_catalogue_cache();
   const StoredPreferences prefs = stored_preferences();
   start.language = choose_language(prefs.language, platform::browser_languages());
-  start.currency = prefs.currency.value_or(Currency::USD);
+  start.currency = choose_currency(prefs.currency, platform::browser_languages());  // core/locale.hpp
   start.partner = platform::query_param("partner");  // attribution for this visit (the model checks the id)
   dispatch(std::move(start));
   g_app.route = decode_route(platform::url_query());
