@@ -258,6 +258,16 @@ std::string return_url(const std::string& public_url, const httplib::Request& re
   return public_url + (embed ? "/embed-return.html?order=" : "/?order=") + id;
 }
 
+// A checkout session the processor did not make. Nothing was saved: the order stays payable. Down, slow or 5xx:
+// 503, try again; an answer the store cannot use (not JSON, a refusal): 502.
+void processor_failed(httplib::Response& res, const std::string& id, const Remote<CheckoutSession>& session) {
+  log::error("orders: " + id + ": " + session.error);
+  if (!session.retryable)
+    return send_error(res, 502, "processor_error", "the payment processor gave an answer the store cannot use");
+  res.set_header("Retry-After", "5");
+  send_error(res, 503, "processor_unavailable", "the payment processor is not available; try again shortly");
+}
+
 // A database failure: 503 with Retry-After when the storage is busy (another process holds the lock past the busy
 // time-out), full or failing to write, so the client tries again; 500 for anything else. The transaction was rolled
 // back either way: nothing is half-written.
@@ -472,15 +482,7 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
   cr.return_url = return_url(config_.public_url, req, id);
   cr.notify_url = config_.public_url + "/api/webhooks/processor";
   const Remote<CheckoutSession> session = processor_.create_checkout(cr);
-  if (!session.ok()) {
-    // Nothing was saved: the order stays payable. Down, slow or 5xx: 503, try again; an answer the store cannot
-    // use (not JSON, a refusal): 502.
-    log::error("orders: " + id + ": " + session.error);
-    if (!session.retryable)
-      return send_error(res, 502, "processor_error", "the payment processor gave an answer the store cannot use");
-    res.set_header("Retry-After", "5");
-    return send_error(res, 503, "processor_unavailable", "the payment processor is not available; try again shortly");
-  }
+  if (!session.ok()) return processor_failed(res, id, session);
   auto saved = db_.with([&](db::Connection& c) {
     auto up = c.prepare("UPDATE orders SET session_id = ?, session_url = ?, session_expires = ?, "
                         "payment_status = 'open', updated_at = ? WHERE id = ? AND state = 'pending_payment'");
