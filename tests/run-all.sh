@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/run-all.sh: builds everything and runs every test: core unit tests (native and as WebAssembly under
 # Node), the consent module's own WebAssembly build against bad input (Node), backend API tests over real HTTP,
-# and end-to-end tests in headless Chromium against the real backend.
+# every parser under libFuzzer for a short bounded time (tests/fuzz/run.sh --ci), and end-to-end tests in headless
+# Chromium against the real backend.
 # Run ./emsdk-setup.sh once before (the README's test command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +27,7 @@ run "unit tests, native" ctest --preset native -V --no-tests=error -R '^unit_tes
 run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error -R '^unit_tests_wasm$'
 run "consent module (WebAssembly) with bad input, under Node" ctest --preset web -V --no-tests=error -R '^consent_module_wasm$'
 run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
+run "parsers under libFuzzer with ASan + UBSan (each target 15 s)" tests/fuzz/run.sh --ci
 run "end-to-end tests in headless Chromium" bash -c 'cd tests && npx --no-install playwright test -c e2e/playwright.config.mjs'
 
 echo
