@@ -70,7 +70,7 @@
   function makeMirror(root) {
     if (!root) return null;
     var els = new Map();  // key -> element
-    var groups = [];      // role=list / role=listbox wrappers of consecutive list items / options
+    var groups = new Map();  // first item's key -> its role=list / role=listbox wrapper (a run of items / options)
     var statusEl = document.getElementById("a11y-status"), alertEl = document.getElementById("a11y-alert");
     var GROUP = { listitem: "list", option: "listbox" };
     var call = function (name, act) { if (running) Module["_jupiter_a11y_" + name](act >>> 0); };
@@ -114,7 +114,7 @@
       el.jRole = role;
       el.jName = name;
       el.jGroup = GROUP[role] || null;
-      if (tag === "field") return;
+      if (tag === "field") { fieldShift(el); return; }
       var enabled = (flags & 1) !== 0, known = (flags & 4) !== 0, on = (flags & 2) !== 0;
       if (tag === "checkbox") {
         setAttr(el, "aria-label", name);
@@ -138,57 +138,82 @@
       }
       if (act) setAttr(el, "aria-disabled", enabled ? null : "true");
     }
+    var scrollY = 0;
     function rects(f) {
       for (var i = 0; i + 4 < f.length; i += 5) {
         var el = els.get(f[i]);
         if (!el || el.jTag === "field") continue;
         var s = el.style;
         s.transform = "translate(" + f[i + 1] + "px," + f[i + 2] + "px)";
-        s.width = f[i + 3] + "px";
-        s.height = f[i + 4] + "px";
+        if (el.jW !== f[i + 3]) s.width = (el.jW = f[i + 3]) + "px";
+        if (el.jH !== f[i + 4]) s.height = (el.jH = f[i + 4]) + "px";
       }
     }
-    function place(parent, el, i) {
-      var cur = parent.children[i];
-      if (cur !== el) parent.insertBefore(el, cur || null);
+    // Elements sit at page y (y + scroll); the whole mirror moves with the page's scroll. The real text fields
+    // are placed by platform/text_input in viewport pixels: they move back by the same amount.
+    function fieldShift(el) { el.style.translate = scrollY ? "0 " + scrollY + "px" : ""; }
+    function scroll(y) {
+      scrollY = y;
+      root.style.transform = y ? "translateY(" + -y + "px)" : "";
+      els.forEach(function (el) { if (el.jTag === "field") fieldShift(el); });
+    }
+    // Puts el where the parent's cursor is (a cursor walks the children once: no index lookups, which cost
+    // O(n) each on a changed live collection) and returns the next cursor.
+    function place(parent, el, cursor) {
+      if (cursor === el) return el.nextElementSibling;
+      parent.insertBefore(el, cursor);
+      return cursor;
     }
     function release(el) {  // a real <input> goes back to the page (platform/text_input keeps it), others go
-      if (el.jTag === "field") { if (el.parentNode !== document.body) document.body.appendChild(el); }
-      else el.remove();
+      if (el.jTag === "field") {
+        el.style.translate = "";
+        if (el.parentNode !== document.body) document.body.appendChild(el);
+      } else el.remove();
+    }
+    function releaseFrom(cursor) {
+      while (cursor) { var next = cursor.nextElementSibling; release(cursor); cursor = next; }
     }
     function order(keys) {
       var seen = new Set(keys);
       els.forEach(function (el, key) { if (!seen.has(key)) { release(el); els.delete(key); } });
-      var ri = 0, gi = 0, ci = 0, group = null, groupRole = null, lastCombo = null, lastName = "";
+      // Wrappers that will not start a run this time go first, so that the cursor never stops at one.
+      var starts = new Set(), prev = null;
+      for (var j = 0; j < keys.length; j++) {
+        var e = els.get(keys[j]), role = e ? e.jGroup : null;
+        if (role && role !== prev) starts.add(keys[j]);
+        prev = role;
+      }
+      groups.forEach(function (g, key) { if (!starts.has(key)) g.remove(); });
+      var rc = root.firstElementChild, gc = null, group = null, groupRole = null, lastCombo = null;
+      var lastName = "", used = new Map();
       for (var i = 0; i < keys.length; i++) {
         var el = els.get(keys[i]);
         if (!el) continue;
         if (el.jGroup !== groupRole) {
-          if (group) group.jCount = ci;
+          if (group) releaseFrom(gc);
           groupRole = el.jGroup;
           group = null;
           if (groupRole) {
-            group = groups[gi] || (groups[gi] = document.createElement("div"));
-            gi++;
+            group = groups.get(keys[i]) || document.createElement("div");
+            used.set(keys[i], group);
             group.className = "g";
             setAttr(group, "role", groupRole);
             setAttr(group, "aria-label", groupRole === "listbox" ? lastName || null : null);
             group.jOwner = groupRole === "listbox" ? lastCombo : null;
-            place(root, group, ri++);
-            ci = 0;
+            rc = place(root, group, rc);
+            gc = group.firstElementChild;
           }
         }
-        if (group) place(group, el, ci++);
-        else place(root, el, ri++);
+        if (group) gc = place(group, el, gc);
+        else rc = place(root, el, rc);
         if (el.jRole === "combobox" || el.jRole === "textbox") {
           lastName = el.jName;
           lastCombo = el;
         }
       }
-      if (group) group.jCount = ci;
-      while (root.children.length > ri) release(root.children[ri]);
-      for (var g = 0; g < gi; g++) while (groups[g].children.length > groups[g].jCount) release(groups[g].lastElementChild);
-      groups.length = gi;
+      if (group) releaseFrom(gc);
+      releaseFrom(rc);
+      groups = used;
     }
     function find(act) {
       var found = null;
@@ -243,7 +268,7 @@
     root.addEventListener("focusout", function (e) {
       if (!e.relatedTarget || !root.contains(e.relatedTarget)) call("focus", 0);
     });
-    return { upsert: upsert, rects: rects, order: order, focus: focus, live: live };
+    return { upsert: upsert, rects: rects, scroll: scroll, order: order, focus: focus, live: live };
   }
 
   var Module = (window.Module = {

@@ -22,6 +22,8 @@ void upsert(std::uint32_t key, std::uint32_t act, const std::string& role, const
             const std::string& value, int level, int flags, const std::string& field);
 // [key, x, y, w, h] per element, CSS pixels.
 void rects(const std::vector<double>& data);
+// The page's vertical scroll: elements are placed at y + scroll, the mirror is moved up by it.
+void scroll(float y);
 // The frame's elements in drawing order; the others are removed.
 void order(const std::vector<std::uint32_t>& keys);
 // Moves DOM focus to the element of `act` (ImGui's keyboard navigation moved).

@@ -25,6 +25,9 @@ EM_JS(void, jupiter_js_mirror_rects, (const double* data, int n), {
 EM_JS(void, jupiter_js_mirror_order, (const unsigned* keys, int n), {
   if (Module.jupiterMirror) Module.jupiterMirror.order(HEAPU32.subarray(keys >> 2, (keys >> 2) + n));
 });
+EM_JS(void, jupiter_js_mirror_scroll, (double y), {
+  if (Module.jupiterMirror) Module.jupiterMirror.scroll(y);
+});
 EM_JS(void, jupiter_js_mirror_focus, (unsigned act), {
   if (Module.jupiterMirror) Module.jupiterMirror.focus(act >>> 0);
 });
@@ -63,6 +66,8 @@ void rects(const std::vector<double>& data) {
 void order(const std::vector<std::uint32_t>& keys) {
   jupiter_js_mirror_order(keys.data(), static_cast<int>(keys.size()));
 }
+
+void scroll(float y) { jupiter_js_mirror_scroll(y); }
 
 void focus(std::uint32_t act) { jupiter_js_mirror_focus(act); }
 

@@ -32,6 +32,7 @@ struct Sent {
 std::unordered_map<ImGuiID, Sent> g_sent;
 std::vector<std::uint32_t> g_order;
 std::string g_status, g_alert;
+float g_scroll = -1;
 unsigned g_gen = 0;
 bool g_resync = false;
 
@@ -59,12 +60,14 @@ void write(const TestItem& it, std::vector<double>& rects) {
     s.level = it.level;
     platform::mirror::upsert(it.key, it.act, it.role, it.label, it.value, it.level, flags, it.field);
   }
-  if (fresh || s.x != it.x || s.y != it.y || s.w != it.w || s.h != it.h) {
+  // Placed in page coordinates (y + the page's scroll): scrolling moves the mirror as a whole, not each element.
+  const float y = it.y + it.scroll;
+  if (fresh || s.x != it.x || s.y != y || s.w != it.w || s.h != it.h) {
     s.x = it.x;
-    s.y = it.y;
+    s.y = y;
     s.w = it.w;
     s.h = it.h;
-    rects.insert(rects.end(), {static_cast<double>(it.key), it.x, it.y, it.w, it.h});
+    rects.insert(rects.end(), {static_cast<double>(it.key), it.x, y, it.w, it.h});
   }
 }
 
@@ -135,6 +138,7 @@ void item_drawn(ImGuiID act, ImVec2 min, ImVec2 max) {
 bool sync(const std::vector<TestItem>& items) {
   if (!platform::mirror::ready()) return true;  // written in full at the first frame after the page is parsed
   if (g_resync) {
+    g_scroll = -1;
     g_sent.clear();
     g_order.clear();
     g_resync = false;
@@ -148,6 +152,8 @@ bool sync(const std::vector<TestItem>& items) {
     keys.push_back(it.key);
     write(it, rects);
   }
+  const float scroll = items.empty() ? 0.0f : items.front().scroll;
+  if (scroll != g_scroll) platform::mirror::scroll(g_scroll = scroll);
   platform::mirror::rects(rects);
   if (keys != g_order) {
     platform::mirror::order(keys);

@@ -50,6 +50,8 @@ TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, 
   item.checked = checked;
   item.value = std::string(value);
   item.act = act;
+  if (frame_.empty()) scroll_ = ImGui::GetCurrentWindow()->RootWindow->Scroll.y;  // the page's window
+  item.scroll = scroll_;
   if (std::strcmp(role, "textbox") == 0) {  // its real <input> is named by the id's last part ("label##email")
     const auto hash = label_id.rfind("##");
     if (hash != std::string_view::npos) item.field = std::string(label_id.substr(hash + 2));

@@ -32,6 +32,7 @@ struct TestItem {
   std::string field;
   bool mirrored = true;
   bool visible = true;  // inside the window's visible area (only these are listed by the QA API)
+  float scroll = 0;     // the page's (first window's) vertical scroll when drawn: the mirror places y + scroll
 };
 
 class TestItems {
@@ -53,6 +54,7 @@ class TestItems {
  private:
   std::vector<TestItem> frame_, last_;
   std::vector<ImGuiID> keys_;  // keys used in this frame (a repeated text gets a derived key)
+  float scroll_ = 0;
 };
 
 TestItems& test_items();

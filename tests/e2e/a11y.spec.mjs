@@ -15,19 +15,28 @@ test.beforeEach(async () => {
   server = await startServer();
 });
 test.afterEach(async ({ page }, info) => {
+  restoreMouse();
+  restoreMouse = () => {};
   if (info.status !== info.expectedStatus) await page.screenshot({ path: info.outputPath("failure.png") }).catch(() => {});
   await server?.stop();
 });
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"];
 
-// Any pointer call fails the test: page.mouse, page.click and Locator click/tap/check.
+// Any pointer call fails the test: page.mouse, page.click and Locator click/tap/check. Locator's methods live on
+// its prototype, shared by every test of this worker: the originals come back when the test ends.
+let restoreMouse = () => {};
 function forbidMouse(page) {
   const no = (what) => () => { throw new Error(`mouse used: ${what}`); };
   for (const m of ["click", "dblclick", "down", "up", "move", "wheel"]) page.mouse[m] = no(`mouse.${m}`);
   for (const m of ["click", "dblclick", "tap", "check", "uncheck"]) page[m] = no(`page.${m}`);
   const proto = Object.getPrototypeOf(page.locator("body"));
-  for (const m of ["click", "dblclick", "tap", "check", "uncheck", "setChecked"]) proto[m] = no(`locator.${m}`);
+  const saved = {};
+  for (const m of ["click", "dblclick", "tap", "check", "uncheck", "setChecked"]) {
+    saved[m] = proto[m];
+    proto[m] = no(`locator.${m}`);
+  }
+  restoreMouse = () => Object.assign(proto, saved);
 }
 
 // What has DOM focus: its role, accessible name (roughly) and id.
