@@ -68,7 +68,11 @@
   // frame with what changed; this keeps one real element per widget in <main id="a11y-mirror">, in drawing order,
   // each over its widget's rectangle (opacity 0), and sends clicks, focus and Escape back by widget id.
   function makeMirror(root) {
-    if (!root) return null;
+    if (!root) {  // not parsed yet: asked again next frame; a page without the container: nothing to keep
+      if (document.readyState === "loading") return null;
+      var nothing = function () {};
+      return { upsert: nothing, rects: nothing, scroll: nothing, order: nothing, focus: nothing, live: nothing };
+    }
     var els = new Map();  // key -> element
     var groups = new Map();  // first item's key -> its role=list / role=listbox wrapper (a run of items / options)
     var statusEl = document.getElementById("a11y-status"), alertEl = document.getElementById("a11y-alert");
