@@ -168,7 +168,7 @@ int run(const Options& o) {
   // [SECTION] partners: the admin API, the framed store page, --demo-partner
   AdminApi admin(database, secret_from("", fs::path(o.data_dir) / "admin-token"));
   admin.add_routes(router);
-  Reconciler reconciler(database, *processor, admin, o.reconcile_interval);
+  Reconciler reconciler(database, *processor, admin, orders, o.reconcile_interval);
   reconciler.add_routes(router);
   EmbedPage embed(database, o.web_dir);
   embed.add_routes(router);

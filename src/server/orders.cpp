@@ -544,6 +544,18 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
   if (e.type == "checkout.session.completed" && (e.session.empty() || e.intent.empty() || e.order_id.empty()))
     return send_error(res, 400, "invalid_event", "a completed checkout needs its session, payment_intent and reference");
 
+  auto applied = apply_event(event_id, e);
+  if (!applied) return internal(res, applied.error());
+  if (!applied.value()) {
+    log::error("webhook refused: replayed_webhook (" + log::printable(event_id, 64) + ")");
+    return send_error(res, 409, "replayed_webhook", "this event was already received");
+  }
+  log::info("webhook: " + log::printable(e.type, 64) + " for " + log::printable(e.order_id, 64) + ": " +
+            applied.value()->what);
+  send_json(res, 200, R"({"received":true})");
+}
+
+db::Result<std::optional<EventOutcome>> Orders::apply_event(const std::string& event_id, const PaymentEvent& e) {
   // The event id, the order's change and any money follow-up commit together, or nothing does (and the processor,
   // answered 5xx, sends the event again).
   auto applied = db_.with([&](db::Connection& c) -> db::Result<std::optional<EventOutcome>> {
@@ -558,19 +570,14 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
     if (db::Status s = tx.value().commit(); !s) return s.error();
     return std::optional<EventOutcome>(out.value());
   });
-  if (!applied) return internal(res, applied.error());
-  if (!applied.value()) {
-    log::error("webhook refused: replayed_webhook (" + log::printable(event_id, 64) + ")");
-    return send_error(res, 409, "replayed_webhook", "this event was already received");
-  }
+  if (!applied || !applied.value()) return applied;
   const EventOutcome& out = *applied.value();
-  log::info("webhook: " + log::printable(e.type, 64) + " for " + log::printable(e.order_id, 64) + ": " + out.what);
   if (out.paid) {
     auto order = db_.with([&](db::Connection& c) { return load_order(c, e.order_id); });
     if (order && order.value()) send_order_email(db_, outbox_, config_, *order.value(), "confirmation");
   }
   if ((out.paid || out.followup) && paid_) paid_();
-  send_json(res, 200, R"({"received":true})");
+  return applied;
 }
 
 void Orders::receipt(const httplib::Request& req, httplib::Response& res, const std::string& id) {

@@ -32,6 +32,9 @@
 
 namespace jupiter::server {
 
+struct PaymentEvent;  // payment_events.hpp
+struct EventOutcome;
+
 struct OrdersConfig {
   std::string public_url;      // "http://127.0.0.1:8080": links in e-mails, processor return and webhook URLs
   std::string token_secret;    // derives order tokens
@@ -71,6 +74,10 @@ class Orders {
   Orders(db::Database& db, PaymentProcessor& processor, Outbox& outbox, OrdersConfig config,
          std::function<void()> paid);  // `paid` wakes the provisioning worker
   void add_routes(Router& router);
+  // Applies a processor event (payment_events.hpp) once per `event_id` in one transaction, then sends the
+  // confirmation e-mail and wakes the worker as needed; nullopt when `event_id` was applied before. The webhook
+  // uses it, and the reconciliation for a paid session whose webhook never came (reconciliation.hpp).
+  db::Result<std::optional<EventOutcome>> apply_event(const std::string& event_id, const PaymentEvent& e);
   // The ORDER when the request's Bearer token opens order `id`; otherwise nullopt with the 404 already answered.
   std::optional<nlohmann::json> open_order(const httplib::Request& req, httplib::Response& res, const std::string& id);
 

@@ -38,6 +38,11 @@ std::optional<CheckoutSession> read_session(const json& doc) {
   s.reference = str(doc, "reference");
   s.amount = Money{integer(doc, "amount"), parse_currency(str(doc, "currency")).value_or(Currency::Unknown)};
   s.paid_at = integer(doc, "paid_at");
+  if (const auto m = doc.find("payment_method"); m != doc.end() && m->is_object()) {
+    s.method_type = str(*m, "type");
+    s.brand = str(*m, "brand");
+    s.last4 = str(*m, "last4");
+  }
   if (s.id.empty() || s.url.empty()) return std::nullopt;
   return s;
 }

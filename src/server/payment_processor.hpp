@@ -37,6 +37,7 @@ struct CheckoutSession {
   std::string reference;       // our order id
   Money amount;
   std::int64_t paid_at = 0;    // Unix seconds, 0 when unknown or unpaid
+  std::string method_type, brand, last4;  // the masked card once paid: "card", "visa", "4242"
 };
 
 // One page of the processor's sessions, oldest id first.

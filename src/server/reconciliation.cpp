@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -15,6 +16,7 @@
 #include "server/clock.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
+#include "server/payment_events.hpp"
 
 namespace jupiter::server {
 
@@ -142,26 +144,53 @@ json compare(const std::vector<CheckoutSession>& sessions, const StoreSide& stor
   return out;
 }
 
-}  // namespace
+struct Reconciliation {
+  json report;
+  std::vector<CheckoutSession> sessions;
+};
 
-Remote<json> reconcile(db::Database& db, PaymentProcessor& processor, std::int64_t grace_s) {
+Remote<Reconciliation> run_reconciliation(db::Database& db, PaymentProcessor& processor, std::int64_t grace_s) {
   // The processor first: a payment recorded between the two reads then shows on both sides, not as a difference.
   Remote<std::vector<CheckoutSession>> sessions = read_processor(processor);
-  if (!sessions.ok()) return Remote<json>::failure(sessions.error, sessions.retryable);
+  if (!sessions.ok()) return Remote<Reconciliation>::failure(sessions.error, sessions.retryable);
   auto store = db.with([](db::Connection& c) { return read_store(c); });
-  if (!store) return Remote<json>::failure("database: " + store.error().message, true);
+  if (!store) return Remote<Reconciliation>::failure("database: " + store.error().message, true);
   json report = {{"checked_at", rfc3339(now_ms())},
                  {"sessions", sessions.value->size()},
                  {"orders", store.value().orders},
                  {"differences", compare(*sessions.value, store.value(), grace_s)}};
-  return Remote<json>::success(std::move(report));
+  return Remote<Reconciliation>::success({std::move(report), std::move(*sessions.value)});
+}
+
+// The event the processor would have sent for paid session `s`.
+PaymentEvent completed_event(const CheckoutSession& s) {
+  PaymentEvent e;
+  e.type = "checkout.session.completed";
+  e.order_id = s.reference;
+  e.session = s.id;
+  e.intent = s.payment_intent;
+  e.amount = s.amount.minor;
+  e.currency = std::string(currency_code(s.amount.currency));
+  e.method_type = s.method_type;
+  e.brand = s.brand;
+  e.last4 = s.last4;
+  return e;
+}
+
+}  // namespace
+
+Remote<json> reconcile(db::Database& db, PaymentProcessor& processor, std::int64_t grace_s) {
+  Remote<Reconciliation> r = run_reconciliation(db, processor, grace_s);
+  if (!r.ok()) return Remote<json>::failure(r.error, r.retryable);
+  return Remote<json>::success(std::move(r.value->report));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] the periodic job and the admin route
 // ---------------------------------------------------------------------------------------------------------
-Reconciler::Reconciler(db::Database& db, PaymentProcessor& processor, AdminApi& admin, std::int64_t interval_s)
-    : db_(db), processor_(processor), admin_(admin), interval_s_(interval_s) {}
+Reconciler::Reconciler(db::Database& db, PaymentProcessor& processor, AdminApi& admin, Orders& orders,
+                       std::int64_t interval_s)
+    : db_(db), processor_(processor), admin_(admin), orders_(orders), interval_s_(interval_s) {}
 
 Reconciler::~Reconciler() { stop(); }
 
@@ -187,12 +216,13 @@ void Reconciler::run() {
 }
 
 void Reconciler::run_once() {
-  const Remote<json> report = reconcile(db_, processor_, 60);
-  if (!report.ok()) return log::error("reconciliation: " + report.error);
-  const json& diffs = (*report.value)["differences"];
-  log::info("reconciliation: " + std::to_string((*report.value)["sessions"].get<std::size_t>()) + " sessions, " +
+  const Remote<Reconciliation> r = run_reconciliation(db_, processor_, std::min<std::int64_t>(60, interval_s_));
+  if (!r.ok()) return log::error("reconciliation: " + r.error);
+  const json& diffs = r.value->report["differences"];
+  log::info("reconciliation: " + std::to_string(r.value->sessions.size()) + " sessions, " +
             std::to_string(diffs.size()) + " differences");
   for (const json& d : diffs) {
+    if (d["kind"] == "paid_at_processor_not_in_store") recover(r.value->sessions, d["session"]);
     std::string line = "reconciliation: " + d["kind"].get<std::string>() + " order " +
                        log::printable(d["order"].get<std::string>(), 64) + " payment " +
                        log::printable(d["payment"].get<std::string>(), 64);
@@ -200,6 +230,18 @@ void Reconciler::run_once() {
     if (d["store"].is_object()) line += " store " + d["store"]["amount"].dump() + " " + d["store"]["currency"].get<std::string>();
     log::error(line);
   }
+}
+
+void Reconciler::recover(const std::vector<CheckoutSession>& sessions, const std::string& id) {
+  const auto s = std::find_if(sessions.begin(), sessions.end(), [&](const CheckoutSession& x) { return x.id == id; });
+  if (s == sessions.end()) return;
+  // Its own event id: the processor's event, should it come after all, is then applied as a no-op or a refund
+  // already queued (payment_followups' unique key).
+  auto out = orders_.apply_event("reconciliation:" + s->payment_intent, completed_event(*s));
+  if (!out) return log::error("reconciliation: applying " + s->payment_intent + ": " + out.error().message);
+  if (out.value())
+    log::info("reconciliation: the lost payment " + s->payment_intent + " of " + log::printable(s->reference, 64) +
+              " applied: " + out.value()->what);
 }
 
 void Reconciler::add_routes(Router& router) {

@@ -215,7 +215,7 @@ TEST_CASE("reconciliation reports what the processor and the store disagree abou
   }
 }
 
-TEST_CASE("the periodic reconciliation logs differences with ids and amounts only") {
+TEST_CASE("the periodic reconciliation logs differences with ids and amounts only, and applies a lost payment") {
   Shop shop({"--reconcile-interval", "1"});
   const Created c = shop.paid_order("delivered");
   const json o = shop.order(c);
@@ -224,6 +224,15 @@ TEST_CASE("the periodic reconciliation logs differences with ids and amounts onl
   REQUIRE(r);
   REQUIRE(r->status == 200);
   REQUIRE(shop.store->wait_for_output("reconciliation: paid_in_store_refunded_at_processor order " + c.id, 5s));
+  // A payment whose webhooks never reached the store: the periodic run applies it as its event would have.
+  const Created lost = shop.create();
+  const json session = shop.direct_session(lost.id, 1299, "USD", "http://127.0.0.1:9/nowhere");
+  REQUIRE(shop.submit_card(path_of(shop, session), kCardOk));
+  const json delivered = shop.wait_for_state(lost, "delivered", 10s);
+  CHECK(delivered["state"] == "delivered");
+  CHECK(delivered["payment"]["transaction"] == shop.processor_session(session["id"])["payment_intent"]);
+  CHECK(shop.store->wait_for_output("reconciliation: paid_at_processor_not_in_store order " + lost.id));
+  CHECK(shop.store->output().find("the lost payment") != std::string::npos);
   const std::string log = shop.store->output();
   CHECK(log.find("ada@example.com") == std::string::npos);
   CHECK(log.find("Ada Lovelace") == std::string::npos);

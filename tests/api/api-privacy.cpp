@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "commerce.hpp"
 
@@ -106,6 +108,8 @@ TEST_CASE("erasure blanks the personal data and deletes the e-mails, and keeps w
     for (const auto& [name, text] : shop.outbox()) n += text.find(c.id) != std::string::npos ? 1 : 0;
     return n;
   };
+  // The delivery e-mail is written just after the delivered state is committed: wait for it.
+  for (int i = 0; i < 100 && mails_of() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   REQUIRE(mails_of() >= 2);
 
   auto res = post(shop, c, "erase", "");
