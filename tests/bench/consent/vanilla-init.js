@@ -10,7 +10,7 @@ CookieConsent.run({
       en: {
         consentModal: {
           title: "Cookies and your privacy",
-          description: "We use cookies and similar storage for the store to work. With your consent we also remember your preferences, measure how the store is used, and credit the travel partner that sent you. Nothing optional runs until you choose. You can change your mind at any time under \u201cCookie settings\u201d.",
+          description: "We use cookies and similar storage for the store to work. With your consent we also remember your preferences, measure how the store is used, and see which ads brought you here. Nothing optional runs until you choose. You can change your mind at any time under \u201cCookie settings\u201d.",
           acceptAllBtn: "Accept all", acceptNecessaryBtn: "Reject all", showPreferencesBtn: "Customize",
         },
         preferencesModal: {
