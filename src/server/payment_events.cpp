@@ -13,6 +13,7 @@
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
 #include "server/log.hpp"
+#include "server/remote_json.hpp"
 
 namespace jupiter::server {
 
@@ -23,11 +24,7 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] reading an event
 // ---------------------------------------------------------------------------------------------------------
-std::string text_field(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
+// -1, not json_int's 0, when absent: a missing amount must never equal an order's amount.
 std::int64_t int_field(const json& doc, const char* name) {
   const auto it = doc.find(name);
   return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : -1;
@@ -42,17 +39,17 @@ bool four_digits(const std::string& s) {
 PaymentEvent read_payment_event(const std::string& type, const json& data) {
   PaymentEvent e;
   e.type = type;
-  e.order_id = text_field(data, "reference");
-  e.session = text_field(data, "session");
-  e.intent = text_field(data, "payment_intent");
-  e.currency = text_field(data, "currency");
+  e.order_id = json_string(data, "reference");
+  e.session = json_string(data, "session");
+  e.intent = json_string(data, "payment_intent");
+  e.currency = json_string(data, "currency");
   e.amount = int_field(data, "amount");
-  e.decline_reason = text_field(data, "decline_reason");
+  e.decline_reason = json_string(data, "decline_reason");
   const auto method = data.find("payment_method");
   if (method != data.end() && method->is_object()) {
-    e.method_type = text_field(*method, "type");
-    e.brand = text_field(*method, "brand");
-    e.last4 = text_field(*method, "last4");
+    e.method_type = json_string(*method, "type");
+    e.brand = json_string(*method, "brand");
+    e.last4 = json_string(*method, "last4");
   }
   return e;
 }

@@ -18,30 +18,24 @@ using json = nlohmann::json;
 // The answer of one call as JSON, or the failure (retryable for transport errors, 5xx and 429).
 Remote<json> call(const httplib::Result& res, const char* what) { return remote_json(res, what); }
 
-std::string str(const json& doc, const char* name) { return json_string(doc, name); }
-
-std::int64_t integer(const json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
 
 // A session object as the processor writes it; nullopt when it has no id or url.
 std::optional<CheckoutSession> read_session(const json& doc) {
   if (!doc.is_object()) return std::nullopt;
   CheckoutSession s;
-  s.id = str(doc, "id");
-  s.url = str(doc, "url");
-  s.status = str(doc, "status");
-  s.expires_at = integer(doc, "expires_at");
-  s.payment_status = str(doc, "payment_status");
-  s.payment_intent = str(doc, "payment_intent");
-  s.reference = str(doc, "reference");
-  s.amount = Money{integer(doc, "amount"), parse_currency(str(doc, "currency")).value_or(Currency::Unknown)};
-  s.paid_at = integer(doc, "paid_at");
+  s.id = json_string(doc, "id");
+  s.url = json_string(doc, "url");
+  s.status = json_string(doc, "status");
+  s.expires_at = json_int(doc, "expires_at");
+  s.payment_status = json_string(doc, "payment_status");
+  s.payment_intent = json_string(doc, "payment_intent");
+  s.reference = json_string(doc, "reference");
+  s.amount = Money{json_int(doc, "amount"), parse_currency(json_string(doc, "currency")).value_or(Currency::Unknown)};
+  s.paid_at = json_int(doc, "paid_at");
   if (const auto m = doc.find("payment_method"); m != doc.end() && m->is_object()) {
-    s.method_type = str(*m, "type");
-    s.brand = str(*m, "brand");
-    s.last4 = str(*m, "last4");
+    s.method_type = json_string(*m, "type");
+    s.brand = json_string(*m, "brand");
+    s.last4 = json_string(*m, "last4");
   }
   if (s.id.empty() || s.url.empty()) return std::nullopt;
   return s;
@@ -106,7 +100,7 @@ class SandboxProcessor final : public PaymentProcessor {
     auto c = client();
     auto r = call(c.Post("/v1/refunds", headers(key), body.dump(), "application/json"), "refund");
     if (!r.ok()) return Remote<Refund>::failure(r.error, r.retryable);
-    Refund out{str(*r.value, "id"), str(*r.value, "status")};
+    Refund out{json_string(*r.value, "id"), json_string(*r.value, "status")};
     if (out.status != "succeeded") return Remote<Refund>::failure("refund status \"" + out.status + "\"", true);
     return Remote<Refund>::success(std::move(out));
   }

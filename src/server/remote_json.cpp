@@ -18,6 +18,11 @@ std::string json_string(const nlohmann::json& doc, const char* name) {
   return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+std::int64_t json_int(const nlohmann::json& doc, const char* name) {
+  const auto it = doc.find(name);
+  return it != doc.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
 Remote<nlohmann::json> remote_json(const httplib::Result& res, const char* what) {
   using R = Remote<nlohmann::json>;
   if (!res) return R::failure(std::string(what) + ": " + httplib::to_string(res.error()), true);

@@ -7,6 +7,8 @@
 
 #include "server/remote.hpp"
 
+#include <cstdint>
+
 #include <httplib.h>
 
 namespace jupiter::server {
@@ -16,6 +18,8 @@ httplib::Client adapter_client(const std::string& base_url);
 
 // The string field `name` of `doc`, or "" when absent or not a string.
 std::string json_string(const nlohmann::json& doc, const char* name);
+// The integer field `name` of `doc`, or 0 when absent or not an integer.
+std::int64_t json_int(const nlohmann::json& doc, const char* name);
 
 // The answer of one call as a JSON object, or why not: "<what>: <transport error>" (retryable), or
 // "<what>: HTTP <status> [<error code>]" (retryable for 5xx and 429), or a body that is not a JSON object.
