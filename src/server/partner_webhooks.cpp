@@ -43,32 +43,15 @@ PartnerWebhooks::PartnerWebhooks(db::Database& db) : db_(db) {}
 
 PartnerWebhooks::~PartnerWebhooks() { stop(); }
 
-void PartnerWebhooks::start() { thread_ = std::thread([this] { run(); }); }
+void PartnerWebhooks::start() { loop_.start(std::chrono::milliseconds(kPollMs), [this] { round(); }); }
 
-void PartnerWebhooks::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void PartnerWebhooks::stop() { loop_.stop(); }
 
-void PartnerWebhooks::run() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      cv_.wait_for(lock, std::chrono::milliseconds(kPollMs), [this] { return stopping_; });
-      if (stopping_) return;
-    }
-    auto due = db_.with([](db::Connection& c) { return due_rows(c, now_ms()); });
-    if (!due) {
-      log::error("partner webhooks: " + due.error().message);
-      continue;
-    }
-    for (const auto& row : due.value())
-      send(Due{std::stoll(row[0]), row[1], row[2], row[3], row[5], row[6], std::stoi(row[4])});
-  }
+void PartnerWebhooks::round() {
+  auto due = db_.with([](db::Connection& c) { return due_rows(c, now_ms()); });
+  if (!due) return log::error("partner webhooks: " + due.error().message);
+  for (const auto& row : due.value())
+    send(Due{std::stoll(row[0]), row[1], row[2], row[3], row[5], row[6], std::stoi(row[4])});
 }
 
 void PartnerWebhooks::send(const Due& d) {

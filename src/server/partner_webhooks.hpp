@@ -9,11 +9,9 @@
 // is retried after retry_delay_ms(attempts) (1 s, 2 s, 4 s ... 60 s), at most kMaxPartnerWebhookAttempts times.
 // A partner that was disabled or lost its URL since: given up. State lives in SQLite, so a restart resumes.
 #pragma once
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "server/background.hpp"
 #include "server/db.hpp"
 
 namespace jupiter::server {
@@ -36,15 +34,12 @@ class PartnerWebhooks {
     std::string partner, order, body, url, secret;
     int attempts = 0;
   };
-  void run();
+  void round();
   void send(const Due& d);
   void record(const Due& d, bool delivered, const std::string& error);
 
   db::Database& db_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Background loop_;
 };
 
 }  // namespace jupiter::server

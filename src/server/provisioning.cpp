@@ -66,45 +66,21 @@ Provisioner::Provisioner(db::Database& db, EsimPartner& partner, PaymentProcesso
 
 Provisioner::~Provisioner() { stop(); }
 
-void Provisioner::start() { thread_ = std::thread([this] { run(); }); }
+void Provisioner::start() { loop_.start(std::chrono::milliseconds(250), [this] { round(); }); }
 
-void Provisioner::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Provisioner::stop() { loop_.stop(); }
 
-void Provisioner::wake() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
+void Provisioner::wake() { loop_.wake(); }
 
-void Provisioner::run() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_ || woken_; });
-      if (stopping_) return;
-      woken_ = false;
-    }
-    auto due = db_.with([](db::Connection& c) { return due_orders(c, now_ms()); });
-    if (!due) {
-      log::error("provisioning: " + due.error().message);
-      continue;
-    }
-    for (const Due& d : due.value()) process(d.id);
-    run_followups();
-    if (now_ms() - last_install_round_ms_ >= 1000) {
-      last_install_round_ms_ = now_ms();
-      check_installs();
-      clear_expired_details();
-    }
+void Provisioner::round() {
+  auto due = db_.with([](db::Connection& c) { return due_orders(c, now_ms()); });
+  if (!due) return log::error("provisioning: " + due.error().message);
+  for (const Due& d : due.value()) process(d.id);
+  run_followups();
+  if (now_ms() - last_install_round_ms_ >= 1000) {
+    last_install_round_ms_ = now_ms();
+    check_installs();
+    clear_expired_details();
   }
 }
 

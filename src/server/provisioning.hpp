@@ -10,12 +10,9 @@
 // install_poll_s whether delivered profiles were installed, and once details_expiry_s has passed since the
 // installation, clears the activation code, matching ID and confirmation code from the order.
 #pragma once
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "server/background.hpp"
 #include "server/db.hpp"
 #include "server/esim_partner.hpp"
 #include "server/orders.hpp"
@@ -37,7 +34,7 @@ class Provisioner {
   void wake();  // an order was paid: look now
 
  private:
-  void run();
+  void round();
   void process(const std::string& id);
   void refund(const std::string& id, const std::string& from_state, const std::string& transaction);
   void run_followups();
@@ -51,12 +48,8 @@ class Provisioner {
   PaymentProcessor& processor_;
   Outbox& outbox_;
   const OrdersConfig& config_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::int64_t last_install_round_ms_ = 0;
-  std::thread thread_;
+  std::int64_t last_install_round_ms_ = 0;  // only the worker's thread reads and writes it
+  Background loop_;
 };
 
 }  // namespace jupiter::server

@@ -194,26 +194,9 @@ Reconciler::Reconciler(db::Database& db, PaymentProcessor& processor, AdminApi& 
 
 Reconciler::~Reconciler() { stop(); }
 
-void Reconciler::start() { thread_ = std::thread([this] { run(); }); }
+void Reconciler::start() { loop_.start(std::chrono::seconds(interval_s_), [this] { run_once(); }); }
 
-void Reconciler::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Reconciler::run() {
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (cv_.wait_for(lock, std::chrono::seconds(interval_s_), [this] { return stopping_; })) return;
-    }
-    run_once();
-  }
-}
+void Reconciler::stop() { loop_.stop(); }
 
 void Reconciler::run_once() {
   const Remote<Reconciliation> r = run_reconciliation(db_, processor_, std::min<std::int64_t>(60, interval_s_));

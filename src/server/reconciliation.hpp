@@ -20,16 +20,14 @@
 // their webhook may be on its way.
 // The periodic run logs each difference: kind, ids and amounts only, nothing about the customer.
 #pragma once
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "server/admin_api.hpp"
+#include "server/background.hpp"
 #include "server/db.hpp"
 #include "server/orders.hpp"
 #include "server/payment_processor.hpp"
@@ -54,7 +52,6 @@ class Reconciler {
   void stop();
 
  private:
-  void run();
   void run_once();
   // Hands paid session `id` to the money rules as if its webhook had come.
   void recover(const std::vector<CheckoutSession>& sessions, const std::string& id);
@@ -64,10 +61,7 @@ class Reconciler {
   AdminApi& admin_;
   Orders& orders_;
   std::int64_t interval_s_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Background loop_;
 };
 
 }  // namespace jupiter::server
