@@ -300,7 +300,9 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     Module.canvas = document.getElementById("canvas");
-    Module.canvas.focus();
+    // In a partner's frame the store never takes the focus from the host page on load (a keyboard or screen
+    // reader user would be pulled into the frame); the store's own page starts on it.
+    if (window.parent === window) Module.canvas.focus();
   });
 
   // QA: window.jupiterTest with ?test=1. items(): widgets of the last rendered frame, frames(): frames so far.

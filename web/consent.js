@@ -311,7 +311,7 @@
     root.appendChild(box);
     box.addEventListener("keydown", function (e) { trap(box, e); });
     var first = box.querySelector(".jc-btn,input:not([disabled])");
-    if (first) first.focus();
+    if (first && self === top) first.focus();  // never pull the focus out of a partner's page into our frame
   }
   function restoreFocus() {
     if (lastFocus && lastFocus.focus && d.contains(lastFocus)) lastFocus.focus();

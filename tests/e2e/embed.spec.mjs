@@ -188,6 +188,20 @@ test("the store module reports its content height and ready (helper C's side)", 
   await page.screenshot({ path: path.join(shots, "embed-host.png") });
 });
 
+test("the store never takes the focus from the host page, with or without its consent banner", async ({ page }) => {
+  await page.goto(host.origin + host.page("/focus",
+    `<p><a href="#top" id="first">A link on the host page</a></p><jupiter-store partner="e2e" destination="JP" test></jupiter-store>`));
+  await storeFrame(page);
+  await expect.poll(() => eventNames(page), { timeout: 15_000 }).toContain("ready");
+  // The store's own banner is up in the frame (this host said nothing), and the focus is still the host's.
+  const frame = page.frameLocator("jupiter-store iframe");
+  await expect(frame.getByRole("button", { name: "Reject all" })).toBeVisible();
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+  // A keyboard user starts on the host page: the first Tab reaches the host's own link.
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement && document.activeElement.id)).toBe("first");
+});
+
 test("a 4242 purchase inside the frame pays in a popup, shows the eSIM, and the host gets events without personal data", async ({ page, context }) => {
   await page.goto(host.origin + host.page("/buy", `<jupiter-store id="s" partner="e2e" plan="${PLAN}" test></jupiter-store>`));
   const frame = await storeFrame(page);
