@@ -14,6 +14,7 @@
 #include "core/consent_config.hpp"
 #include "server/consent_store.hpp"
 #include "server/http_util.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/rate_limiter.hpp"
 
@@ -41,20 +42,21 @@ std::int64_t now_ms() {
 struct Parsed {
   std::string problem;
   ConsentReceipt receipt;
+  std::string key;  // the proof of holding receipt.consent_id (consent_store.hpp), never stored in the receipt
 };
 
 Parsed parse_receipt(const std::string& body) {
   static const std::set<std::string> kFields = {"receipt_schema", "consent_id", "time_ms", "action", "categories",
                                                 "services", "policy_version", "revision", "banner_hash",
-                                                "ui_version", "language", "gpc", "source"};
+                                                "ui_version", "language", "gpc", "source", "consent_key"};
   Parsed out;
-  const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return {"the body is not a JSON object", {}};
+  const json j = json_object_text(body, kMaxReceiptBytes);
+  if (!j.is_object()) return {"the body is not one JSON object", {}, {}};
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (!kFields.count(it.key())) return {"unknown field \"" + it.key() + "\" (receipts carry no personal data)", {}};
+    if (!kFields.count(it.key())) return {"unknown field \"" + it.key() + "\" (receipts carry no personal data)", {}, {}};
   const auto schema = j.find("receipt_schema");
   if (schema == j.end() || !schema->is_number_integer() || *schema != consent::kReceiptSchema)
-    return {"receipt_schema must be 1", {}};
+    return {"receipt_schema must be 1", {}, {}};
   // The choices follow the record's rules: decode them as a record made at the receipt's time.
   json as_record = {{"schema", consent::kRecordSchema}};
   for (const char* k : {"consent_id", "policy_version", "revision", "categories", "services", "language", "gpc",
@@ -62,11 +64,14 @@ Parsed parse_receipt(const std::string& body) {
     if (j.contains(k)) as_record[k] = j[k];
   if (j.contains("time_ms")) as_record["first_decision_ms"] = as_record["last_decision_ms"] = j["time_ms"];
   const consent::RecordDecode rec = consent::decode_record(config(), as_record.dump());
-  if (!rec.ok()) return {"not a valid decision: " + std::string(rec.detail), {}};
+  if (!rec.ok()) return {"not a valid decision: " + std::string(rec.detail), {}, {}};
   ConsentReceipt& r = out.receipt;
   const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
+  out.key = text("consent_key");
+  if (j.contains("consent_key") && !valid_consent_key(out.key))
+    return {"consent_key must be 16..64 characters of [A-Za-z0-9_-]", {}, {}};
   r.source = j.contains("source") ? text("source") : "banner";
-  if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}};
+  if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}, {}};
   r.consent_id = rec.record.consent_id.str();
   r.time_ms = rec.record.last_decision_ms;
   r.action = std::string(consent::action_name(rec.record.action));
@@ -157,6 +162,21 @@ std::string time_problem(std::int64_t time_ms, std::int64_t now) {
   return "";
 }
 
+// Whether the receipt may join its consent id's history: its key proves the id, or the id is unused and the
+// receipt comes from a banner older than keys. Otherwise 403 (or 503) is answered.
+bool proven(db::Database& db, const Parsed& p, httplib::Response& res) {
+  auto proof = prove_consent_id(db, p.receipt.consent_id, p.key);
+  if (!proof) {
+    log::error("consent receipt: " + proof.error().message);
+    send_error(res, 503, "unavailable", "the receipt could not be stored; send it again later");
+    return false;
+  }
+  if (proof.value() != ConsentProof::Refused) return true;
+  send_error(res, 403, "consent_key_mismatch",
+             "this consent id is held by another browser: a receipt for it needs the key kept in its record");
+  return false;
+}
+
 void post_receipt(db::Database& db, RateLimiter& limiter, const httplib::Request& req, httplib::Response& res) {
   if (const std::int64_t wait = limiter.take(req.remote_addr, now_ms() / 1000); wait > 0) {
     res.set_header("Retry-After", std::to_string(wait));
@@ -172,6 +192,7 @@ void post_receipt(db::Database& db, RateLimiter& limiter, const httplib::Request
   // Stored as sent (it proves what the page showed, "gpc" included), plus what the request said: a receipt with
   // "gpc": false delivered with Sec-GPC: 1 was decided while the browser sent the signal the page did not see.
   p.receipt.gpc_header = sends_gpc(req);
+  if (!proven(db, p, res)) return;
   auto stored = append_consent_receipt(db, p.receipt);
   if (!stored) {
     log::error("consent receipt: " + stored.error().message);

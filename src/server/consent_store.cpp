@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/consent.hpp"
+#include "server/crypto.hpp"
+#include "server/log.hpp"
 
 namespace jupiter::server {
 
@@ -119,6 +121,44 @@ db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, s
     }
     return out;
   });
+}
+
+bool valid_consent_key(std::string_view key) {
+  return key.size() >= 16 && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+         });
+}
+
+db::Result<ConsentProof> prove_consent_id(db::Database& db, std::string_view consent_id, std::string_view key) {
+  if (!consent::valid_consent_id(consent_id) || (!key.empty() && !valid_consent_key(key))) return ConsentProof::Refused;
+  const std::string given = key.empty() ? std::string() : sha256_hex(key);
+  const std::int64_t now = now_ms();
+  return db.with([&](db::Connection& c) -> db::Result<ConsentProof> {
+    if (!key.empty()) {  // claims the id when it has no key yet; two racing claims: the first insert wins
+      auto claim = c.prepare("INSERT INTO consent_keys(consent_id, key_sha256, created_ms) VALUES (?, ?, ?)"
+                             " ON CONFLICT(consent_id) DO NOTHING");
+      if (!claim) return claim.error();
+      if (db::Status s = claim.value().bind_all(consent_id, given, now).run(); !s) return s.error();
+    }
+    auto q = c.prepare("SELECT (SELECT key_sha256 FROM consent_keys WHERE consent_id = ?1),"
+                       "       EXISTS(SELECT 1 FROM consent_receipts WHERE consent_id = ?1)");
+    if (!q) return q.error();
+    auto row = q.value().bind_all(consent_id).step();
+    if (!row) return row.error();
+    const bool has_key = row.value() && !q.value().column_is_null(0);
+    if (has_key) return constant_time_equal(q.value().column_text(0), given) ? ConsentProof::Proven : ConsentProof::Refused;
+    const bool used = row.value() && q.value().column_int64(1) != 0;
+    return used ? ConsentProof::Refused : ConsentProof::Unknown;
+  });
+}
+
+std::string checkout_consent_id(db::Database& db, const std::string& requested, std::string_view key) {
+  if (requested.empty()) return random_token(18);
+  auto proof = prove_consent_id(db, requested, key);
+  if (proof && proof.value() == ConsentProof::Proven) return requested;
+  log::info(proof ? "orders: a consent id without its key was replaced by a fresh one"
+                  : "orders: consent key check failed (" + proof.error().message + "); a fresh consent id is used");
+  return random_token(18);
 }
 
 }  // namespace jupiter::server

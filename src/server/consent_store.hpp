@@ -75,4 +75,20 @@ struct StoredReceipt {
 db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, std::string_view consent_id,
                                                             int limit = 500);
 
+// Proof of holding a consent id (issue 19). The browser makes a random key with its first receipt and keeps it in
+// its consent record, on that device only; the server keeps the key's SHA-256 per consent id (table consent_keys,
+// migration "consent keys"). The first valid key sent for an id that has none claims it; from then on only that
+// key proves the id. A key is [A-Za-z0-9_-], 16..64 bytes (crypto.randomUUID() fits).
+enum class ConsentProof {
+  Proven,   // the key matches the id's key, or claimed the id just now
+  Unknown,  // no key was given and the id is unused (no key, no receipt): a first receipt from an older banner
+  Refused,  // a wrong key, or no key for an id already in use
+};
+bool valid_consent_key(std::string_view key);
+db::Result<ConsentProof> prove_consent_id(db::Database& db, std::string_view consent_id, std::string_view key);
+
+// The consent id an order records: `requested` when `key` proves it (Proven), so the checkout's receipt joins that
+// browser's history; otherwise (no id, no key, a wrong key, a database error) a fresh random id, logged.
+std::string checkout_consent_id(db::Database& db, const std::string& requested, std::string_view key);
+
 }  // namespace jupiter::server

@@ -314,6 +314,19 @@ ALTER TABLE orders ADD COLUMN details_expire_ms INTEGER;
 ALTER TABLE orders ADD COLUMN install_checked_ms INTEGER;
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] consent keys
+// Proof of holding a consent id (issue 19, consent_store.hpp): the SHA-256 of the key the browser keeps in its
+// consent record. A receipt or an order names an id that has a key only together with that key.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kConsentKeys = R"sql(
+CREATE TABLE consent_keys (
+  consent_id  TEXT PRIMARY KEY CHECK (length(consent_id) BETWEEN 8 AND 64),
+  key_sha256  TEXT NOT NULL CHECK (length(key_sha256) = 64),
+  created_ms  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -324,6 +337,7 @@ const std::vector<Migration>& migrations() {
       {4, "receipt gpc header", kReceiptGpcHeader},
       {5, "partners", kPartners},
       {6, "money follow-ups, installed eSIMs", kMoneyFollowups},
+      {7, "consent keys", kConsentKeys},
   };
   return all;
 }

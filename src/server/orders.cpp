@@ -17,6 +17,7 @@
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/partners.hpp"
 #include "server/payment_events.hpp"
@@ -253,7 +254,7 @@ db::Result<std::string> attribution(db::Connection& c, const std::string& reques
 
 // The processor's return URL: the embed's return page when the body is {"return":"embed"}, else the store.
 std::string return_url(const std::string& public_url, const httplib::Request& req, const std::string& id) {
-  const json body = json::parse(req.body, nullptr, false);
+  const json body = json_object_text(req.body);
   const bool embed = body.is_object() && body.contains("return") && body["return"] == "embed";
   return public_url + (embed ? "/embed-return.html?order=" : "/?order=") + id;
 }
@@ -351,7 +352,10 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
     json order;
   };
   const std::string new_id = random_id("ord_", 12);
-  const std::string consent_id = r.consent_id.empty() ? random_token(18) : r.consent_id;
+  const json body = json_object_text(req.body);  // the consent id is taken only with its key (consent_store.hpp)
+  const auto consent_key = body.is_object() && body.contains("consent_key") && body["consent_key"].is_string()
+                               ? body["consent_key"].get<std::string>() : std::string();
+  const std::string consent_id = checkout_consent_id(db_, r.consent_id, consent_key);
   auto out = db_.with([&](db::Connection& c) -> db::Result<Outcome> {
     auto tx = db::Transaction::begin(c);
     if (!tx) return tx.error();
@@ -535,7 +539,7 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
     return send_error(res, 400, sig == SignatureCheck::Stale ? "stale_webhook" : "invalid_signature",
                       "the webhook signature is " + std::string(signature_check_name(sig)));
   }
-  const json event = json::parse(req.body, nullptr, false);
+  const json event = json_object_text(req.body);
   if (!event.is_object() || !event.contains("id") || !event["id"].is_string() || !event.contains("type") ||
       !event["type"].is_string() || !event.contains("data") || !event["data"].is_object())
     return send_error(res, 400, "invalid_event", "the event is not an object with id, type and data");

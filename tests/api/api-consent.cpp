@@ -22,6 +22,8 @@ using namespace jupiter::test;
 namespace {
 
 constexpr const char* kId = "0b6f6a52-3c1e-4d8f-9a57-2f1d6a0c9e11";
+// The key the browser holding kId keeps in its record (the proof of holding the id).
+constexpr const char* kKey = "5d0c1f4e-8a2b-4c6d-9e7f-a1b2c3d4e5f6";
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -40,7 +42,7 @@ json receipt(const std::string& action = "custom") {
           {"categories", {{"necessary", true}, {"preferences", all}, {"analytics", all || custom}, {"marketing", all}}},
           {"services", {{"consent-record", true}, {"sample-analytics", all || custom}}},
           {"policy_version", "1.0"}, {"revision", 1}, {"banner_hash", "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
-          {"ui_version", "consent-1"}, {"language", "de"}, {"gpc", true}};
+          {"ui_version", "consent-1"}, {"language", "de"}, {"gpc", true}, {"consent_key", kKey}};
 }
 
 // The record web/consent.js keeps in the jupiter_consent cookie (core encode_record), decided at `time`.
@@ -390,10 +392,10 @@ TEST_CASE("a receipt is stored as sent, and whether its request carried Sec-GPC:
 
 TEST_CASE("the order's data export says which consent receipts came with Sec-GPC: 1") {
   Shop shop;
-  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}));
+  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}, {"consent_key", kKey}}));
   // A second order from a browser that sends the signal: its checkout receipt records it.
   auto gpc_order = shop.store->client().Post("/api/orders", {{"Idempotency-Key", new_key()}, {"Sec-GPC", "1"}},
-                                             order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}),
+                                             order_body("jp-5gb-30d", "USD", {{"consent_id", kId}, {"consent_key", kKey}}),
                                              "application/json");
   REQUIRE(gpc_order);
   REQUIRE(gpc_order->status == 201);
@@ -483,5 +485,68 @@ TEST_CASE("consent receipts are rate limited per address, and a late or early de
     CHECK(limited == 30);
     CHECK(std::stoi(retry_after) >= 1);
     CHECK(sqlite_int(store.data_dir / "jupiter.sqlite3", "SELECT count(*) FROM consent_receipts") == 120);
+  }
+}
+
+TEST_CASE("a receipt for a consent id in use needs the key kept in that browser's record") {
+  Store store;
+  auto cli = store.server->client();
+  auto first = cli.Post("/api/consent/receipts", receipt().dump(), "text/plain");  // claims kId with kKey
+  REQUIRE(first);
+  REQUIRE_MESSAGE(first->status == 201, first->body);
+  const auto count = [&] {
+    auto got = cli.Get((std::string("/api/consent/receipts/") + kId).c_str());
+    REQUIRE(got);
+    return json::parse(got->body)["receipts"].size();
+  };
+  SUBCASE("a forged receipt (another key, or none) is refused and not stored") {
+    json forged = receipt("accept_all");
+    forged["consent_key"] = "attacker-key-0123456789";
+    auto res = cli.Post("/api/consent/receipts", forged.dump(), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(json::parse(res->body)["error"]["code"] == "consent_key_mismatch");
+    forged.erase("consent_key");
+    res = cli.Post("/api/consent/receipts", forged.dump(), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(count() == 1);
+  }
+  SUBCASE("the right key is accepted") {
+    json next = receipt("accept_all");
+    next["time_ms"] = kDecided + 1000;
+    auto res = cli.Post("/api/consent/receipts", next.dump(), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 201);
+    CHECK(count() == 2);
+  }
+  SUBCASE("a malformed key is a 400") {
+    json bad = receipt("accept_all");
+    bad["consent_key"] = "short";
+    auto res = cli.Post("/api/consent/receipts", bad.dump(), "text/plain");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+  }
+}
+
+TEST_CASE("an order that names another browser's consent id without its key stays out of that browser's history") {
+  Shop shop;
+  const Created mine = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}, {"consent_key", kKey}}));
+  const Created theirs = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}, {"consent_key", "attacker-key-0123456789"}}));
+  const Created keyless = shop.create(order_body("jp-5gb-30d", "USD", {{"consent_id", kId}}));
+  const auto exported = [&](const Created& c) {
+    auto res = shop.store->client().Get(("/api/orders/" + c.id + "/data").c_str(), {{"Authorization", "Bearer " + c.token}});
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    return json::parse(res->body);
+  };
+  const json own = exported(mine);
+  REQUIRE(own["consent_receipts"].size() == 1);  // only the visitor's own checkout
+  CHECK(own["consent_receipts"][0]["choices"]["order"] == mine.id);
+  for (const Created* other : {&theirs, &keyless}) {
+    const json e = exported(*other);
+    CHECK(e["order_settings"]["consent_id"] != kId);  // a fresh id, not the borrowed one
+    REQUIRE(e["consent_receipts"].size() == 1);
+    CHECK(e["consent_receipts"][0]["choices"]["order"] == other->id);
   }
 }

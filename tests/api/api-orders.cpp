@@ -40,7 +40,7 @@ TEST_CASE("a new order is created pending payment, priced from the catalogue, wi
 
 TEST_CASE("the checkout's confirmations are kept as a consent receipt without the e-mail") {
   Shop shop;
-  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid_0123456789"}}));
+  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid_0123456789"}, {"consent_key", "key_0123456789abcdef"}}));
   const fs::path db = shop.data_dir / "jupiter.sqlite3";
   CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE source = 'checkout' AND consent_id = 'cid_0123456789' "
                        "AND json_extract(choices, '$.age_18_plus') = 1 AND json_extract(choices, '$.marketing_opt_in') = 1 "

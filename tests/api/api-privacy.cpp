@@ -87,7 +87,7 @@ TEST_CASE("a customer corrects their details; bad input is refused and changes n
 
 TEST_CASE("withdrawing the marketing opt-in turns it off and is kept as a consent receipt") {
   Shop shop;
-  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid-withdraw-test-0001"}}));
+  const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid-withdraw-test-0001"}, {"consent_key", "key-withdraw-test-0001"}}));
   CHECK(shop.order(c)["marketing"] == true);
   auto res = post(shop, c, "customer", R"({"marketing":false})");
   REQUIRE(res);
