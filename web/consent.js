@@ -152,7 +152,7 @@
     var mask = 0, over = [];
     (cats || []).forEach(function (c) { mask |= 1 << (CATS.indexOf(c) + 1); });
     for (var id in services || {}) over.push(id + "=" + (services[id] ? 1 : 0));
-    put([readRecord(), uuid(), lang, bannerHash || "none", UI_VERSION, over.join(" ")].join("\n"));
+    put([readRecord(), uuid(), lang, bannerHash || "none", UI_VERSION, over.join(" "), uuid()].join("\n"));
     var out = get(ex.jc_decide(ACTIONS[action], mask, gpc ? 1 : 0, Date.now())).split("\n");
     if (out.length < 2) return;
     record = out[0];
@@ -186,13 +186,16 @@
       fetch(ENDPOINT, { method: "POST", body: body, keepalive: true, credentials: "same-origin",
                         headers: { "Content-Type": "text/plain" } })
         .then(function (r) {
-          // 2xx stored; 4xx will never be accepted: drop it (it is logged by the server). 5xx: try again.
-          if (r.status >= 500) throw r.status;
+          // 2xx stored; 5xx, 408 and 429 (rate limited: after its Retry-After): try again. Other 4xx will never be
+          // accepted: drop it (the server logs it).
+          if (r.status >= 500 || r.status === 408 || r.status === 429)
+            throw +(r.headers.get("Retry-After") || 0) * 1000;
           saveQueue(loadQueue().filter(function (b) { return b !== body; }));
           retryMs = 1000;
         })
-        .catch(function () {
-          timer = setTimeout(flush, retryMs);
+        .catch(function (wait) {
+          clearTimeout(timer);
+          timer = setTimeout(flush, Math.max(retryMs, Math.min(+wait || 0, 60000)));
           retryMs = Math.min(retryMs * 2, 60000);
         });
     });

@@ -289,6 +289,8 @@ void drain_actions() {
     g_app.queue.pop_front();
     const char* timed = ui::test_items().on ? action_name(a) : nullptr;
     const double t0 = timed ? emscripten_get_now() : 0.0;
+    if (auto* co = std::get_if<checkout::Action>(&a))  // Pay carries the consent record's id and key (issue 19)
+      if (auto* pay = std::get_if<checkout::action::Pay>(co)) pay->consent_record = platform::consent_record_text();
     Update u = update(std::move(g_app.model), std::move(a));
     if (timed && g_timings.size() < 10000) g_timings.emplace_back(timed, emscripten_get_now() - t0);
     g_app.model = std::move(u.model);

@@ -17,7 +17,8 @@
 //                                      -> {"valid","reason","record_error","categories","services",
 //                                          "gpc_applied","gpc_overrode","expires_ms","consent_mode"}
 //   jc_decide(action, cats, gpc, now)  input lines: previous record, fresh consent id, language, banner hash,
-//                                      ui version, service overrides ("id=1 id=0")
+//                                      ui version, service overrides ("id=1 id=0"), fresh consent key (kept
+//                                      in the record when the previous one has none)
 //                                      -> "<record JSON>\n<receipt JSON>", or "" when refused
 //   jc_remove(kind, gpc, now)          input lines: the stored record, then names present (cookies if kind is 0,
 //                                      storage keys if 1) -> the names to delete, one per line
@@ -177,8 +178,10 @@ __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int 
   Choices choices;
   for (Category c : kCategories) choices.categories.set(c, (categories >> static_cast<int>(c)) & 1);
   parse_overrides(next_line(rest), choices);
-  const Decision d = decide(config(), previous.get(), static_cast<Action>(action), choices,
+  const std::string_view fresh_key = next_line(rest);
+  Decision d = decide(config(), previous.get(), static_cast<Action>(action), choices,
                             time_arg(now_ms), consent_id, language, gpc != 0);
+  if (d.ok() && d.record.consent_key.empty()) d.record.consent_key = fresh_key;  // the first decision's key
   if (d.ok()) {
     write_record(g_out, config(), d.record);
     g_out.put('\n');

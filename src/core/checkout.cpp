@@ -8,6 +8,7 @@
 
 #include <array>
 
+#include "core/consent.hpp"
 #include "core/json_reader.hpp"
 #include "core/overloaded.hpp"
 
@@ -128,8 +129,30 @@ std::string order_body(const Model& m) {
       {"language", known_language(m.language) ? m.language : std::string("en")},
   };
   if (!m.partner.empty()) body["partner"] = m.partner;
+  if (!m.consent_id.empty()) body["consent_id"] = m.consent_id;
+  if (!m.consent_key.empty()) body["consent_key"] = m.consent_key;
   return body.dump();
 }
+
+namespace {
+
+// The consent id and key of a consent record's text (web/consent.js's); both "" unless both are well-formed.
+void take_consent(Model& m, std::string_view record) {
+  m.consent_id.clear();
+  m.consent_key.clear();
+  const JsonObjectParse p = parse_json_object(record, consent::kMaxRecordBytes);
+  if (p.status != JsonObjectParse::Status::Ok) return;
+  const auto text = [&p](const char* k) {
+    const auto it = p.doc.find(k);
+    return it != p.doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string id = text("consent_id"), key = text("consent_key");
+  if (!consent::valid_consent_id(id) || !consent::valid_consent_key(key)) return;
+  m.consent_id = id;
+  m.consent_key = key;
+}
+
+}  // namespace
 
 bool should_poll(const Model& m) {
   if (m.step != Step::Order || !m.order) return false;
@@ -485,6 +508,7 @@ void on_back(Model& m, Effects& fx) {
 }
 
 void on_pay(Model& m, const action::Pay& p, Effects& fx) {
+  take_consent(m, p.consent_record);
   if (m.busy != Busy::Idle) return;  // a second click while the first is on its way
   if (m.step != Step::Payment && m.step != Step::Order) return;
   if (m.offline) {

@@ -127,6 +127,8 @@ struct Model {
   // Set by the app for the whole visit (kept across a fresh checkout; never stored in the session record).
   bool embedded = false;   // in a partner's frame: Pay opens the processor in a new window, never navigates
   std::string partner;     // partner id for attribution ("" when none); sent in the order body
+  std::string consent_id;  // from the consent record at Pay ("" when none); sent in the order body with its key
+  std::string consent_key;
   Popup popup = Popup::None;
   std::string payment_url; // the processor's page for this order (embedded: "Open the payment page" again)
 
@@ -155,7 +157,10 @@ struct Back {};              // one step back (from review: leave the checkout)
 struct Close {};             // leave the checkout (back to the store)
 struct FieldChanged { Field field = Field::Email; std::string value; };
 struct Toggled { Box box = Box::Adult; bool on = false; };
-struct Pay { std::string fresh_key; };  // Pay, or Try again; fresh_key: 16..64 random [A-Za-z0-9_-]
+// Pay, or Try again; fresh_key: 16..64 random [A-Za-z0-9_-]; consent_record: the page's consent record text
+// (platform::consent_record_text(), "" when none), whose consent id and key the order carries, so the checkout's
+// receipt joins that browser's consent history (the server takes the id only with its key).
+struct Pay { std::string fresh_key; std::string consent_record = {}; };
 struct Reload {};            // Retry after a problem on the order page
 struct ResendEmail {};       // "Resend e-mail" on a delivered order (the same profile; rate-limited by the server)
 struct Data { DataRequest request = DataRequest::Download; };  // "Your data" on the order page

@@ -162,6 +162,10 @@ bool valid_consent_id(std::string_view s) {
   return all_of(s, 8, 64, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
 }
 
+bool valid_consent_key(std::string_view s) {
+  return all_of(s, 16, 64, [](char c) { return is_alnum(c) || c == '_' || c == '-'; });
+}
+
 bool valid_language(std::string_view s) {
   return !s.empty() && is_alpha(s[0]) && all_of(s, 1, 35, [](char c) { return is_alnum(c) || c == '-'; });
 }
@@ -515,7 +519,8 @@ ConsentModeDefault consent_mode_default_for(const Config& config, std::string_vi
 #define JC_DETAIL(text) text
 #endif
 bool operator==(const Record& a, const Record& b) {
-  return a.schema == b.schema && a.consent_id == b.consent_id && a.policy_version == b.policy_version &&
+  return a.schema == b.schema && a.consent_id == b.consent_id && a.consent_key == b.consent_key &&
+         a.policy_version == b.policy_version &&
          a.revision == b.revision && a.categories == b.categories && a.services == b.services &&
          a.first_decision_ms == b.first_decision_ms && a.last_decision_ms == b.last_decision_ms &&
          a.language == b.language && a.gpc == b.gpc && a.action == b.action;
@@ -540,6 +545,7 @@ namespace {
 const char* record_problem(const Record& r) {
   if (r.schema != kRecordSchema) return JC_DETAIL("schema");
   if (!valid_consent_id(r.consent_id)) return JC_DETAIL("consent_id is malformed");
+  if (!r.consent_key.empty() && !valid_consent_key(r.consent_key)) return JC_DETAIL("consent_key is malformed");
   if (!valid_policy_version(r.policy_version)) return JC_DETAIL("policy_version is malformed");
   if (r.revision < 0 || r.revision > 1'000'000'000) return JC_DETAIL("revision is out of range");
   if (!r.categories.has(Category::Necessary)) return JC_DETAIL("categories.necessary is not granted");
@@ -573,6 +579,11 @@ class RecordReader {
     else if (!v.is(type)) fail(RecordError::WrongType, name);
     else return v;
     return {};
+  }
+  // An optional string field: "" when it is absent.
+  std::string_view optional_string(const char* name) {
+    bool duplicate = false;
+    return obj_.find(name, &duplicate).is(Type::Missing) && !duplicate ? std::string_view() : string(name);
   }
   // A string field, decoded into buf_ (cut to its size: the length checks then refuse a cut value).
   std::string_view string(const char* name) {
@@ -644,6 +655,7 @@ RecordError read_record(const Config& config, std::string_view text, Record& rec
 
   RecordReader r(doc);
   rec.consent_id = r.string("consent_id");
+  rec.consent_key = r.optional_string("consent_key");
   rec.policy_version = r.string("policy_version");
   const std::int64_t revision = r.integer("revision");
   rec.first_decision_ms = r.integer("first_decision_ms");
@@ -771,6 +783,7 @@ void write_decision(json_lite::Out& out, const Config& config, const Record& r, 
                         integer("revision", r.revision),
                         services};
   std::size_t n = 8;
+  if (!r.consent_key.empty()) members[n++] = str("consent_key", r.consent_key);
   for (const Member& m : extra) members[n++] = m;
   write_object(out, members, n);
 }
@@ -805,6 +818,7 @@ Decision decide(const Config& config, const Record* previous, Action action, con
 
   Record& rec = out.record;
   rec.consent_id = previous ? previous->consent_id.view() : consent_id;
+  if (previous) rec.consent_key = previous->consent_key.view();  // a fresh one is the caller's (jc_decide)
   rec.policy_version = config.policy_version;
   rec.revision = config.revision;
   rec.first_decision_ms = previous ? std::min(previous->first_decision_ms, now_ms) : now_ms;

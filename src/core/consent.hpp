@@ -269,6 +269,9 @@ class InlineText {
 //   0 <= first_decision_ms <= last_decision_ms <= kMaxTimeMs
 //   language: a BCP 47-shaped tag, [A-Za-z0-9-], starts with a letter, 1..35 bytes ("und" when unknown)
 //   action is not Unknown
+// consent_key: the proof of holding consent_id (issue 19): a random secret the banner makes with the first
+// decision (jc_decide) and kept with the id by later ones; it stays on this device, in the record, and goes only
+// in the receipts (and the checkout's order) sent to this origin's backend, which keeps only its hash.
 // services: bit i is the choice for the config's service i, for the config the record was decided or decoded
 // with. Stored as {"<id>": bool}; ids the config does not know are checked and then ignored when decoding, and a
 // config service the stored record does not name is not granted (a service added later asks nothing of an old
@@ -276,6 +279,7 @@ class InlineText {
 struct Record {
   int schema = kRecordSchema;
   InlineText<64> consent_id;
+  InlineText<64> consent_key;  // "" (a record from before keys) or [A-Za-z0-9_-], 16..64 bytes: see below
   InlineText<32> policy_version;
   int revision = 0;
   CategorySet categories = CategorySet::only_necessary();
@@ -401,7 +405,8 @@ struct Receipt {
   bool ok() const { return error == ReceiptError::None; }
 };
 
-// The receipt has exactly these fields: receipt_schema, consent_id, time_ms (the decision), action, categories,
+// The receipt has exactly these fields (consent_key only when the record has one): receipt_schema, consent_id,
+// consent_key, time_ms (the decision), action, categories,
 // services, policy_version, revision, banner_hash, ui_version, language, gpc. It has no e-mail, IP address, account
 // id or any other field: the builder has no parameter to put one in.
 //   banner_hash: the hash of the banner text the user saw, computed by the shell ("sha256-<base64>" or hex):
@@ -415,6 +420,7 @@ ReceiptError write_receipt(json_lite::Out& out, const Config& config, const Reco
 
 // The field checks the receipt builder applies, for other producers of receipts (the backend, the checkout).
 bool valid_consent_id(std::string_view s);   // [A-Za-z0-9_-], 8..64 bytes
+bool valid_consent_key(std::string_view s);  // [A-Za-z0-9_-], 16..64 bytes
 bool valid_language(std::string_view s);     // BCP 47-shaped: [A-Za-z0-9-], starts with a letter, 1..35 bytes
 bool valid_banner_hash(std::string_view s);  // [A-Za-z0-9+/=:_-], 1..128 bytes
 bool valid_ui_version(std::string_view s);   // [A-Za-z0-9._+-], 1..32 bytes

@@ -68,7 +68,7 @@ Parsed parse_receipt(const std::string& body) {
   ConsentReceipt& r = out.receipt;
   const auto text = [&j](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; };
   out.key = text("consent_key");
-  if (j.contains("consent_key") && !valid_consent_key(out.key))
+  if (j.contains("consent_key") && !consent::valid_consent_key(out.key))
     return {"consent_key must be 16..64 characters of [A-Za-z0-9_-]", {}, {}};
   r.source = j.contains("source") ? text("source") : "banner";
   if (r.source != "banner" && r.source != "store") return {"source must be banner or store", {}, {}};

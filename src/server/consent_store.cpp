@@ -123,14 +123,8 @@ db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, s
   });
 }
 
-bool valid_consent_key(std::string_view key) {
-  return key.size() >= 16 && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-         });
-}
-
 db::Result<ConsentProof> prove_consent_id(db::Database& db, std::string_view consent_id, std::string_view key) {
-  if (!consent::valid_consent_id(consent_id) || (!key.empty() && !valid_consent_key(key))) return ConsentProof::Refused;
+  if (!consent::valid_consent_id(consent_id) || (!key.empty() && !consent::valid_consent_key(key))) return ConsentProof::Refused;
   const std::string given = key.empty() ? std::string() : sha256_hex(key);
   const std::int64_t now = now_ms();
   return db.with([&](db::Connection& c) -> db::Result<ConsentProof> {

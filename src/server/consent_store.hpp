@@ -84,7 +84,6 @@ enum class ConsentProof {
   Unknown,  // no key was given and the id is unused (no key, no receipt): a first receipt from an older banner
   Refused,  // a wrong key, or no key for an id already in use
 };
-bool valid_consent_key(std::string_view key);
 db::Result<ConsentProof> prove_consent_id(db::Database& db, std::string_view consent_id, std::string_view key);
 
 // The consent id an order records: `requested` when `key` proves it (Proven), so the checkout's receipt joins that

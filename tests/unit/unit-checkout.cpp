@@ -158,6 +158,37 @@ SCENARIO("the buyer walks through review, details and confirmations") {
   }
 }
 
+SCENARIO("the order carries the page's consent id only together with its key") {
+  const std::string id = "0b6f1c2e-9a1d-4c55-8f0e-3a2b1c0d9e8f", key = "7c1e8a52-41d3-4f0a-9b6e-5d2c3b4a1f00";
+  const auto pay_with = [](const std::string& record) {
+    std::vector<Effect> fx;
+    apply(at_payment(), action::Pay{kKey, record}, &fx);
+    const auto* h = find_effect<effect::Http>(fx);
+    REQUIRE(h);
+    return h->body;
+  };
+  GIVEN("a consent record with an id and a key") {
+    const std::string body = pay_with(R"({"consent_id":")" + id + R"(","consent_key":")" + key + R"(","x":1})");
+    THEN("both go in the order body") {
+      CHECK(body.find(R"("consent_id":")" + id + '"') != std::string::npos);
+      CHECK(body.find(R"("consent_key":")" + key + '"') != std::string::npos);
+    }
+  }
+  GIVEN("no record, a record without a key, a malformed key or a record that is not JSON") {
+    for (const std::string& record : {std::string(), R"({"consent_id":")" + id + R"("})",
+                                     R"({"consent_id":")" + id + R"(","consent_key":"short"})",
+                                     R"({"consent_id":")" + id + R"(","consent_key":"has a space in it, see"})",
+                                     std::string("{\"consent_id\":"), std::string("[1,2]")}) {
+      const std::string body = pay_with(record);
+      CAPTURE(record);
+      THEN("the body names no consent id and no key") {
+        CHECK(body.find("consent_id") == std::string::npos);
+        CHECK(body.find("consent_key") == std::string::npos);
+      }
+    }
+  }
+}
+
 SCENARIO("paying creates one order and one payment, whatever the clicks") {
   GIVEN("a buyer on the payment step") {
     Model m = at_payment();

@@ -509,6 +509,33 @@ TEST_CASE("encoding then decoding gives the same record back") {
   }
 }
 
+TEST_CASE("the consent key (the proof of holding the id) is kept across decisions, encoded, and checked") {
+  const Config cfg = config();
+  Record first = decided(cfg, Action::AcceptAll);
+  CHECK(first.consent_key.empty());  // decide() leaves a fresh key to its caller (jc_decide)
+  first.consent_key = "9d1f0c3a-7b2e-4e61-a5c8-0f1e2d3c4b5a";
+  const Record later = decided(cfg, Action::Withdraw, kT0 + 9, &first);
+  CHECK(later.consent_key.view() == first.consent_key.view());
+  const RecordDecode d = decode_record(cfg, encode_record(cfg, later));
+  REQUIRE(d.ok());
+  CHECK(d.record == later);
+  const Receipt receipt = build_receipt(cfg, later, "sha256-abc", "1.4.0");
+  REQUIRE(receipt.ok());
+  CHECK(nlohmann::json::parse(receipt.json)["consent_key"] == "9d1f0c3a-7b2e-4e61-a5c8-0f1e2d3c4b5a");
+  SUBCASE("a record from before keys has none, and its receipt names none") {
+    CHECK(nlohmann::json::parse(encode_record(cfg, decided(cfg, Action::RejectAll))).contains("consent_key") == false);
+  }
+  SUBCASE("a malformed key makes the stored record no consent") {
+    for (const char* bad : {"\"short\"", "\"has spaces in it, sixteen+\"", "17"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(decode_record(cfg, record_with("consent_key", bad)).ok());
+    }
+  }
+  CHECK(valid_consent_key("abcdefghijklmnop"));
+  CHECK_FALSE(valid_consent_key("abcdefghijklmno"));
+  CHECK_FALSE(valid_consent_key(std::string(65, 'a')));
+}
+
 TEST_CASE("bad stored records are no consent, reported as values, never exceptions") {
   const Config cfg = config();
   struct Case {
