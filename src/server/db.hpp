@@ -4,12 +4,18 @@
 // [X] Statement: prepared once, bound by 1-based index (as SQLite counts), stepped row by row.
 // [X] Transaction: BEGIN IMMEDIATE; rolls back on destruction unless committed.
 // [X] Database: one connection shared by the HTTP worker threads behind a mutex (see Database::with).
+// [X] Query: one statement with typed binds whose rows are read by a function (each/all/one/run), errors kept
+//     until the end: `c.query(sql, a, b).all([](const db::Row& r) { return T{r.text(0), r.int64(1)}; })`.
+// [X] exec(sql, binds...) for statements without rows; in_transaction(c, f) commits when f succeeds.
+// Callers see Row, Query, Status and Result only (no SQLite type), so a second engine can sit behind them.
 // Nothing here throws: failures come back as Error values carrying SQLite's result code and message.
 #pragma once
 #include <cassert>
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <type_traits>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -86,6 +92,10 @@ class Statement {
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, std::nullptr_t);
+  template <class T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, nullptr);
+  }
   // Binds every argument in order to parameters 1..N.
   template <class... Args>
   Statement& bind_all(const Args&... args) {
@@ -116,6 +126,69 @@ class Statement {
   std::optional<Error> bind_error_;
 };
 
+// The current row of a statement, read by 0-based column. Valid only inside the callback it is passed to.
+class Row {
+ public:
+  explicit Row(const Statement& s) : s_(s) {}
+  std::int64_t int64(int column) const { return s_.column_int64(column); }
+  int integer(int column) const { return static_cast<int>(s_.column_int64(column)); }
+  bool boolean(int column) const { return s_.column_int64(column) != 0; }
+  std::string text(int column) const { return s_.column_text(column); }
+  bool is_null(int column) const { return s_.column_is_null(column); }
+  std::optional<std::int64_t> opt_int64(int column) const {
+    return is_null(column) ? std::nullopt : std::optional<std::int64_t>(int64(column));
+  }
+  std::optional<std::string> opt_text(int column) const {
+    return is_null(column) ? std::nullopt : std::optional<std::string>(text(column));
+  }
+
+ private:
+  const Statement& s_;
+};
+
+// One prepared and bound statement, or the error that preparing or binding it met (reported by the terminal call).
+//   each(f): f(row) for every row; f returns void, or a Status that stops the walk when it is an error.
+//   all(read) / one(read): the rows as values made by read(row); one() gives the first row or nullopt.
+//   run(): steps to the end without reading (INSERT/UPDATE/DELETE).
+class Query {
+ public:
+  explicit Query(Result<Statement> stmt) : stmt_(std::move(stmt)) {}
+
+  template <class F>
+  Status each(F&& on_row) {
+    if (!stmt_) return stmt_.error();
+    Statement& s = stmt_.value();
+    for (;;) {
+      auto more = s.step();
+      if (!more) return more.error();
+      if (!more.value()) return {};
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, const Row&>>) {
+        on_row(Row(s));
+      } else {
+        if (Status st = on_row(Row(s)); !st) return st;
+      }
+    }
+  }
+  template <class F, class T = std::decay_t<std::invoke_result_t<F&, const Row&>>>
+  Result<std::vector<T>> all(F&& read) {
+    std::vector<T> out;
+    if (Status s = each([&](const Row& r) { out.push_back(read(r)); }); !s) return s.error();
+    return out;
+  }
+  template <class F, class T = std::decay_t<std::invoke_result_t<F&, const Row&>>>
+  Result<std::optional<T>> one(F&& read) {
+    if (!stmt_) return stmt_.error();
+    auto more = stmt_.value().step();
+    if (!more) return more.error();
+    if (!more.value()) return std::optional<T>();
+    return std::optional<T>(read(Row(stmt_.value())));
+  }
+  Status run() { return stmt_ ? stmt_.value().run() : Status(stmt_.error()); }
+
+ private:
+  Result<Statement> stmt_;
+};
+
 // One SQLite connection. Move-only; closed on destruction. Not thread-safe: share it through Database.
 class Connection {
  public:
@@ -132,6 +205,20 @@ class Connection {
   // Runs one or more ';'-separated statements that return no rows (schema changes, pragmas).
   Status exec(const std::string& sql);
   Result<Statement> prepare(std::string_view sql);
+  // One statement with `args` bound to parameters 1..N; read its rows with each/all/one, or run() it.
+  template <class... Args>
+  Query query(std::string_view sql, const Args&... args) {
+    auto stmt = prepare(sql);
+    if constexpr (sizeof...(Args) > 0) {
+      if (stmt) stmt.value().bind_all(args...);
+    }
+    return Query(std::move(stmt));
+  }
+  // One statement that returns no rows, with its arguments bound (use exec(sql) for several without binds).
+  template <class A, class... Args>
+  Status exec(std::string_view sql, const A& first, const Args&... rest) {
+    return query(sql, first, rest...).run();
+  }
   // The first column of the first row as an integer; nullopt when there is no row or it is NULL.
   Result<std::optional<std::int64_t>> query_int64(std::string_view sql);
   // The first column of the first row as text; nullopt when there is no row or it is NULL.
@@ -164,6 +251,18 @@ class Transaction {
   explicit Transaction(Connection* c) : conn_(c) {}
   Connection* conn_ = nullptr;  // null once committed or rolled back
 };
+
+// Runs f(c) inside BEGIN IMMEDIATE ... COMMIT. f returns a Status or a Result<T>; on success the transaction
+// commits (a failed COMMIT becomes the result), on an error it rolls back and the error is returned as is.
+template <class F>
+auto in_transaction(Connection& c, F&& f) -> std::invoke_result_t<F&, Connection&> {
+  auto tx = Transaction::begin(c);
+  if (!tx) return tx.error();
+  auto out = f(c);
+  if (!out) return out;
+  if (Status s = tx.value().commit(); !s) return s.error();
+  return out;
+}
 
 // The connection the server shares between its worker threads: every use holds the mutex.
 //   db.with([&](db::Connection& c) { ... });

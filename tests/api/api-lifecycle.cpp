@@ -8,6 +8,7 @@
 
 #include "core/catalogue.hpp"
 #include "helpers.hpp"
+#include "server/db.hpp"
 #include "server/migrations.hpp"
 
 using namespace jupiter;
@@ -205,4 +206,49 @@ TEST_CASE("the access log has one line per request, without the query string") {
   CHECK(store.server->wait_for_output("GET /healthz 200 "));
   CHECK(store.server->wait_for_output("GET /api/missing 404 "));
   CHECK(store.server->output().find("SECRET-QUERY") == std::string::npos);
+}
+
+// [SECTION] the database helper (db.hpp): typed binds and reads, errors as values, one transaction helper.
+TEST_CASE("db::Query reads typed rows, reports a bad statement at its terminal call, and in_transaction rolls back") {
+  TempDir dir;
+  auto conn = jupiter::db::Connection::open((dir / "t.sqlite3").string());
+  REQUIRE(conn);
+  jupiter::db::Connection& c = conn.value();
+  REQUIRE(c.exec("CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, note TEXT)"));
+  REQUIRE(c.exec("INSERT INTO t VALUES (?, ?, ?)", "a", 1, std::optional<std::string>("x")));
+  REQUIRE(c.exec("INSERT INTO t VALUES (?, ?, ?)", std::string("b"), std::int64_t{5'000'000'000}, nullptr));
+  struct R { std::string id; std::int64_t n; std::optional<std::string> note; };
+  auto rows = c.query("SELECT id, n, note FROM t WHERE n >= ? ORDER BY id", 0).all([](const jupiter::db::Row& r) {
+    return R{r.text(0), r.int64(1), r.opt_text(2)};
+  });
+  REQUIRE(rows);
+  REQUIRE(rows.value().size() == 2);
+  CHECK(rows.value()[0].note == std::optional<std::string>("x"));
+  CHECK(rows.value()[1].n == 5'000'000'000);
+  CHECK_FALSE(rows.value()[1].note.has_value());
+  auto none = c.query("SELECT n FROM t WHERE id = ?", "zz").one([](const jupiter::db::Row& r) { return r.int64(0); });
+  REQUIRE(none);
+  CHECK_FALSE(none.value().has_value());
+  auto bad = c.query("SELECT nope FROM t").all([](const jupiter::db::Row& r) { return r.int64(0); });
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("nope") != std::string::npos);
+  int seen = 0;
+  auto stopped = c.query("SELECT id FROM t ORDER BY id").each([&](const jupiter::db::Row&) -> jupiter::db::Status {
+    ++seen;
+    return jupiter::db::Error{1, "stop"};
+  });
+  CHECK_FALSE(stopped);
+  CHECK(seen == 1);
+  auto failed = jupiter::db::in_transaction(c, [](jupiter::db::Connection& x) -> jupiter::db::Status {
+    if (auto s = x.exec("DELETE FROM t WHERE id = ?", "a"); !s) return s;
+    return jupiter::db::Error{1, "changed my mind"};
+  });
+  CHECK_FALSE(failed);
+  auto kept = jupiter::db::in_transaction(c, [](jupiter::db::Connection& x) -> jupiter::db::Result<std::int64_t> {
+    auto n = x.query_int64("SELECT count(*) FROM t");
+    if (!n) return n.error();
+    return n.value().value_or(-1);
+  });
+  REQUIRE(kept);
+  CHECK(kept.value() == 2);
 }
