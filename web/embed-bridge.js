@@ -26,8 +26,36 @@
   // The host refused analytics or marketing (hc=a0, m0 or both): it already answered, so no banner here. Hiding it
   // through the consent API's queue (replayed as soon as consent.js starts, in the same task as its banner, so the
   // banner is never painted) records no decision: only strictly necessary processing, as before any choice.
+  // Later answers of the host (a "consent" message) apply at once: a category the host refused is refused here too
+  // (JupiterConsent.accepted says no, Consent Mode is updated to denied), whatever was decided in the frame.
+  var HC = /^(a[01])?(m[01])?$/, refused = {};
+  var DENY = { analytics: { analytics_storage: "denied" },
+    marketing: { ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied" } };
+  function cap() {  // wraps the consent API's answer (again after consent.js replaces it)
+    var api = w.JupiterConsent;
+    if (!api || api.accepted._embed) return;
+    var own = api.accepted;
+    api.accepted = function (c) { return !refused[c] && own(c); };
+    api.accepted._embed = true;
+  }
+  function denyRefused() {
+    Object.keys(refused).forEach(function (c) { if (w.gtag) w.gtag("consent", "update", DENY[c]); });
+  }
+  function hostAnswer(hc, live) {
+    var had = JSON.stringify(refused);
+    refused = {};
+    if (/a0/.test(hc)) refused.analytics = true;
+    if (/m0/.test(hc)) refused.marketing = true;
+    cap();
+    if (/0/.test(hc) && w.JupiterConsent) w.JupiterConsent.hide();
+    if (live && had !== JSON.stringify(refused)) denyRefused();
+  }
   var hc = q.get("hc") || "";
-  if (/^(a[01])?(m[01])?$/.test(hc) && /0/.test(hc) && w.JupiterConsent) w.JupiterConsent.hide();
+  if (HC.test(hc)) hostAnswer(hc, false);
+  d.addEventListener("jupiter:consent-ready", function () {
+    cap();
+    w.JupiterConsent.on("change", denyRefused);  // a choice made in the frame never lifts the host's refusal
+  });
 
   // The frame is as tall as the store's content, so its bottom may be far below what the buyer sees: the consent
   // banner goes to the top of the frame instead (a constructed style sheet: the page's CSP allows no inline style).
@@ -47,6 +75,7 @@
   function warn() { console.warn("embed: ignored " + ++bad + " malformed message(s) from the host page"); }
   function receive(e) {
     var m = e.data, attrs = {};
+    if (m && m.type === "consent" && typeof m.hc === "string" && HC.test(m.hc)) return hostAnswer(m.hc, true);
     var ok = m && m.type === "attributes" && KEYS.every(function (k) {
       var v = m[k];
       attrs[k] = v === undefined ? "" : v;

@@ -5,6 +5,8 @@
 // [X] lazy: the frame is made when the element comes near the viewport (IntersectionObserver + loading=lazy)
 // [X] the host's consent signals (GPC, IAB TCF v2.2, Google Consent Mode) read first, at most 300 ms, and passed
 //     to the frame as hc=a0m0 (analytics/marketing refused: 0, granted: 1, absent: the host said nothing)
+// [X] live: a later answer of the host's CMP (TCF event, Consent Mode update) is posted to the open frames
+// [X] refused or broken frame (no "ready" within READY_MS): a link to the store's own page instead of an empty box
 // [X] handshake: the frame's "hello" (exact store origin, from this very frame) gets a MessageChannel port
 // [X] the frame's events re-dispatched on the element as jupiter:<name> CustomEvents, whitelisted fields only;
 //     size messages set the frame's height; attribute changes sent to the frame
@@ -16,7 +18,7 @@
   if (!w.customElements || customElements.get(NAME)) return;
   var me = d.currentScript || d.querySelector("script[src$='/embed.js']");
   var STORE = new URL(me ? me.src : "/", location.href).origin;
-  var WAIT_MS = 300, MIN_H = 320, MAX_H = 4000;
+  var WAIT_MS = 300, POLL_MS = 1000, READY_MS = 10000, MIN_H = 320, MAX_H = 4000;
   var ATTRS = ["partner", "destination", "plan", "lang", "currency", "theme", "test"];
   var SENT = ["destination", "plan", "lang", "currency", "theme"];
   var CHECK = {  // attribute -> normalizer; undefined means a bad value
@@ -58,10 +60,8 @@
   // done(true|false) once the CMP has loaded a decision or the user answered; done() when there is no CMP.
   function tcf(done) {
     var call = w.__tcfapi, f = w, id = "jupiter" + Math.random(), onReturn;
-    var handle = function (data, ok) {  // called for each CMP event until one carries a decision
+    var handle = function (data, ok) {  // called for each CMP event; the ones that carry a decision count
       if (!ok || !data || !/^(tcloaded|useractioncomplete)$/.test(data.eventStatus)) return;
-      if (onReturn) w.removeEventListener("message", onReturn);
-      else call("removeEventListener", 2, function () {}, data.listenerId);
       done(data.gdprApplies === false ? null : !!(data.purpose && data.purpose.consents && data.purpose.consents[1]));
     };
     while (typeof call !== "function") {
@@ -79,20 +79,29 @@
     }
     try { call("addEventListener", 2, handle); } catch (e) { done(); }
   }
-  // Resolves fn("a0m0" | "a1" | "") within WAIT_MS: what the host page already said about analytics and marketing.
+  // What the host page says about analytics and marketing: "a0m0" | "a1" | "" (nothing). The first answer is
+  // ready within WAIT_MS; later changes (a TCF event, a Consent Mode update, checked every POLL_MS) go to the frames.
+  var host = { p1: undefined, hc: undefined, waiting: null };
+  function hostState() {
+    var c = consentMode();
+    if (host.p1 === false) c.a = c.m = 0;  // no consent to store or read on the device: refused
+    if (navigator.globalPrivacyControl === true) c.m = 0;  // no sale or sharing: no marketing
+    return (c.a === undefined ? "" : "a" + c.a) + (c.m === undefined ? "" : "m" + c.m);
+  }
+  function settle() {
+    var hc = hostState(), first = host.hc === undefined;
+    if (!first && hc === host.hc) return;
+    host.hc = hc;
+    if (!first) return live.forEach(function (el) { el.sendConsent(); });
+    host.waiting.forEach(function (fn) { fn(hc); });
+    setInterval(function () { if (live.size) settle(); }, POLL_MS);
+  }
   function hostConsent(fn) {
-    var finished = false, p1;
-    var finish = function (purpose1) {
-      if (finished) return;
-      finished = true;
-      if (purpose1 !== undefined) p1 = purpose1;
-      var c = consentMode();
-      if (p1 === false) c.a = c.m = 0;  // no consent to store or read on the device: refused
-      if (navigator.globalPrivacyControl === true) c.m = 0;  // no sale or sharing: no marketing
-      fn((c.a === undefined ? "" : "a" + c.a) + (c.m === undefined ? "" : "m" + c.m));
-    };
-    setTimeout(finish, WAIT_MS);
-    tcf(function (v) { if (v != null) p1 = v; finish(); });
+    if (host.hc !== undefined) return fn(host.hc);
+    if (host.waiting) return host.waiting.push(fn);
+    host.waiting = [fn];
+    setTimeout(settle, WAIT_MS);
+    tcf(function (v) { if (v != null) host.p1 = v; settle(); });
   }
 
   // ---- the element ------------------------------------------------------------------------------------------
@@ -103,7 +112,7 @@
       live.add(this);
       var root = this.shadowRoot || this.attachShadow({ mode: "open" });
       root.innerHTML = "<style>:host{display:block;min-width:0}iframe{display:block;border:0;width:100%;" +
-        "min-width:0;height:640px}p{margin:0;padding:1em;border:1px dashed #8a8f99}</style>";
+        "min-width:0;height:640px}p{margin:0;padding:1em;border:1px dashed #8a8f99}a{color:inherit}</style>";
       if (!CHECK.partner((this.getAttribute("partner") || "").trim())) {
         warn('the "partner" attribute is missing or malformed: no store shown');
         var p = d.createElement("p");
@@ -127,6 +136,7 @@
     disconnectedCallback() {
       live.delete(this);
       if (this.io) this.io.disconnect();
+      clearTimeout(this.timer);
       if (this.port) this.port.close();
       this.io = this.port = this.iframe = null;
       if (this.shadowRoot) this.shadowRoot.innerHTML = "";
@@ -161,6 +171,9 @@
       var a = this.attrs(), q = new URLSearchParams({ parent: location.origin });
       ATTRS.forEach(function (k) { if (k !== "partner" && a[k]) q.set(k, a[k]); });
       if (hc) q.set("hc", hc);
+      this.urlHc = hc;
+      this.hello = false;
+      this.timer = setTimeout(this.fallback.bind(this), READY_MS);
       var f = (this.iframe = d.createElement("iframe"));
       f.title = "JupiterEsims eSIM store";
       f.loading = "lazy";
@@ -172,14 +185,40 @@
       this.shadowRoot.appendChild(f);
     }
 
+    // No "ready" in time: the store's own page as a link. No hello at all (the store refused this origin, or the
+    // page failed): the link replaces the frame; a store that is only slow keeps its frame, the link above it.
+    fallback() {
+      if (!this.iframe || this.shadowRoot.querySelector("a")) return;
+      var p = d.createElement("p"), a = d.createElement("a");
+      a.href = STORE + "/?" + new URLSearchParams({ partner: this.attrs().partner });
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = "Open the JupiterEsims store";
+      p.appendChild(a);
+      if (this.hello) return this.shadowRoot.insertBefore(p, this.iframe);
+      warn("the store did not open in its frame (this page's origin may not be on the partner's list)");
+      this.iframe.replaceWith(p);
+      this.iframe = null;
+    }
+
+    // The host's consent answer changed since the frame's URL (or the last message) said it.
+    sendConsent() {
+      if (!this.port || host.hc === this.hc) return;
+      this.hc = host.hc;
+      this.port.postMessage({ type: "consent", hc: host.hc });
+    }
+
     // The frame said hello: a fresh channel (a reloaded frame says hello again).
     connect() {
+      this.hello = true;
       if (this.port) this.port.close();
       var ch = new MessageChannel(), self = this;
       this.port = ch.port1;
       this.port.onmessage = function (e) { self.receive(e.data); };
       this.iframe.contentWindow.postMessage({ jupiter: 1, type: "port" }, STORE, [ch.port2]);
       if (this.dirty) this.attributeChangedCallback("", 0, 1);  // attributes changed since the URL was made
+      this.hc = this.urlHc;  // a reloaded frame reads its URL's answer again
+      this.sendConsent();
     }
 
     receive(m) {
@@ -196,6 +235,11 @@
       if (!spec || !src) {
         this.bad = (this.bad || 0) + 1;
         return warn("ignored " + this.bad + " malformed message(s) from the store frame");
+      }
+      if (m.name === "ready") {
+        clearTimeout(this.timer);
+        var link = this.shadowRoot.querySelector("p");
+        if (link) link.remove();
       }
       this.dispatchEvent(new CustomEvent("jupiter:" + m.name, { bubbles: true, composed: true, detail: detail }));
     }

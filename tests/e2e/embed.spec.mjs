@@ -264,6 +264,21 @@ test("on an origin that is not on the partner's list the frame is refused and sh
   expect(refused.headers()["content-security-policy"]).toContain(`frame-ancestors ${host.origin}`);
   expect(await refused.text()).toContain("This store is not available here.");
   expect((await request.get(`${server.url}/embed/nobody?parent=${encodeURIComponent(host.origin)}`)).status()).toBe(404);
+  // No hello from the refused frame: within the loader's bound (10 s) a link to the store's own page replaces it.
+  const link = page.locator("jupiter-store").getByRole("link", { name: "Open the JupiterEsims store" });
+  await expect(link).toBeVisible({ timeout: 15_000 });
+  expect(await link.getAttribute("href")).toBe(`${server.url}/?partner=e2e`);
+  await expect(iframeOf(page)).toHaveCount(0);
+  await page.locator("jupiter-store").screenshot({ path: path.join(shots, "embed-refused-fallback.png") });
+});
+
+test("a store that opens in time shows no fallback link", async ({ page }) => {
+  await page.goto(host.origin + host.page("/ontime", `<jupiter-store partner="e2e" test></jupiter-store>`));
+  await storeFrame(page);
+  await expect.poll(() => eventNames(page), { timeout: 15_000 }).toContain("ready");
+  await page.waitForTimeout(11_000);  // past the loader's 10 s bound
+  await expect(page.locator("jupiter-store").getByRole("link")).toHaveCount(0);
+  await expect(iframeOf(page)).toHaveCount(1);
 });
 
 test("forged messages from other frames are ignored by the loader and by the store's frame", async ({ page }) => {
@@ -310,6 +325,42 @@ test("a host CMP that refused analytics: no second banner in the frame, no analy
   expect(fromFrame.filter((u) => u.includes("/api/consent/receipts")), "no decision recorded for the buyer").toEqual([]);
   // Strictly necessary processing does not wait: the store runs and shows plans.
   await findIn(frame, { role: "button", label: "Privacy" });
+});
+
+// A host CMP the test drives: TCF v2.2 (purpose 1) and Google Consent Mode, both granted at first.
+const LIVE_CMP = `<script>
+  window.dataLayer = [["consent", "default", { analytics_storage: "granted", ad_storage: "granted" }]];
+  var tcfListeners = [], tcfP1 = true;
+  var tcfData = () => ({ eventStatus: "useractioncomplete", gdprApplies: true, listenerId: 1, purpose: { consents: { 1: tcfP1 } } });
+  window.__tcfapi = function (command, version, callback) {
+    if (command === "addEventListener") { tcfListeners.push(callback); callback(tcfData(), true); }
+  };
+  window.tcfAnswer = function (p1) { tcfP1 = p1; tcfListeners.forEach((f) => f(tcfData(), true)); };
+</script>`;
+
+test("the host's CMP changes its answer while the frame is open: the frame applies it at once, no reload", async ({ page }) => {
+  await page.goto(host.origin + host.page("/live", `<jupiter-store partner="e2e" test></jupiter-store>`, LIVE_CMP));
+  expect(new URL(await iframeOf(page).getAttribute("src")).searchParams.get("hc")).toBe("a1m1");
+  const frame = await storeFrame(page);
+  await frame.getByRole("button", { name: "Accept all" }).click({ timeout: 10_000 });
+  const accepted = () => frame.evaluate(() => [JupiterConsent.accepted("analytics"), JupiterConsent.accepted("marketing")]);
+  const modeNow = () => frame.evaluate(() => {  // the frame's Consent Mode: the last entry naming each type wins
+    const out = {};
+    window.dataLayer.forEach((e) => { if (e[0] === "consent" && e[2]) Object.assign(out, e[2]); });
+    return [out.analytics_storage, out.ad_storage];
+  });
+  await expect.poll(accepted).toEqual([true, true]);
+  await expect.poll(modeNow).toEqual(["granted", "granted"]);
+  await frame.evaluate(() => { window.sameDocument = true; });
+
+  await page.evaluate(() => window.tcfAnswer(false));  // TCF: purpose 1 withdrawn
+  await expect.poll(accepted, { timeout: 5_000 }).toEqual([false, false]);
+  await expect.poll(modeNow).toEqual(["denied", "denied"]);
+  await page.evaluate(() => window.tcfAnswer(true));  // back, then Consent Mode withdraws analytics only
+  await page.evaluate(() => window.dataLayer.push(["consent", "update", { analytics_storage: "denied" }]));
+  await expect.poll(accepted, { timeout: 5_000 }).toEqual([false, true]);
+  expect(await frame.evaluate(() => window.sameDocument), "no reload of the frame").toBe(true);
+  await expect(frame.locator(".jc-banner")).toHaveCount(0);
 });
 
 test("a host that said nothing about consent: the frame shows its own banner", async ({ page }) => {
