@@ -230,6 +230,21 @@ test("a reload in the middle of checkout resumes at the same step with what was 
   await expect(page.locator("#jupiter-field-email")).toHaveValue("grace@example.com");
 });
 
+test("the order's confirmations join the visitor's consent history: its consent id, proven by the record's key", async ({ page }) => {
+  const requests = recordStoreRequests(page);
+  await openPlan(page);  // answers the banner (Reject all): the record holds a consent id and its key
+  const record = await page.evaluate(() => JSON.parse(localStorage.getItem("jupiter.consent")));
+  expect(record.consent_key).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+  await toPayment(page);
+  await click(page, { role: "button", label: /^Pay \$/ });
+  await page.waitForURL((u) => u.href.startsWith(server.processorUrl));
+  const post = requests.find((r) => r.method === "POST" && new URL(r.url).pathname === "/api/orders");
+  expect(JSON.parse(post.body)).toMatchObject({ consent_id: record.consent_id, consent_key: record.consent_key });
+  const history = async () => (await (await fetch(`${server.url}/api/consent/receipts/${record.consent_id}`)).json()).receipts;
+  await expect.poll(async () => (await history()).map((r) => r.action)).toEqual(["reject_all", "checkout_confirmations"]);
+  expect(JSON.stringify(await history())).not.toContain(record.consent_key);  // the key is never given back
+});
+
 test("cancelling on the processor's page returns to the review step; paying then uses the same order", async ({ page }) => {
   const requests = recordStoreRequests(page);
   await openPlan(page);
