@@ -21,6 +21,12 @@ test.afterAll(async () => {
   await hosts?.stop();
   await server?.stop();
 });
+// A failed test prints what the backend and the page host saw of the receipts (a lost receipt is otherwise silent).
+test.afterEach(async ({}, info) => {
+  if (info.status === info.expectedStatus) return;
+  const posts = hosts.control.receiptPosts.map((r) => `${r.failed ? "503 " : ""}${r.body.slice(0, 200)}`);
+  console.log(`receipt POSTs at the page host:\n${posts.join("\n")}\nbackend log (end):\n${server.log().slice(-4000)}`);
+});
 test.beforeEach(() => {
   hosts.reset();
   hosts.control.failReceipts = false;
