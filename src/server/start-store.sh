@@ -28,11 +28,15 @@ store="http://127.0.0.1:$store_port"
 demo="http://127.0.0.1:$demo_port"
 
 step() { printf '\n== %s\n' "$*"; }
-step "building the server and the sandboxes (native)"
-cmake --preset native >/dev/null
+# Configure prints only warnings and errors (--log-level=NOTICE); the builds print every step as it runs, so a first
+# run on a fresh machine shows its progress (about 400 steps, several minutes on 2 cores) instead of sitting silent.
+step "configuring the native build in build/native (the first time checks the compilers)"
+cmake --preset native --log-level=NOTICE
+step "building the server and the sandboxes (native, build/native/src)"
 cmake --build --preset native --target jupiter-server jupiter-processor-sandbox jupiter-partner-sandbox
-step "building the store's web files (WebAssembly; the first build takes a few minutes)"
-emcmake cmake --preset web >/dev/null
+step "configuring the web build in build/web (Emscripten)"
+emcmake cmake --preset web --log-level=NOTICE
+step "building the store's web files into build/web/site (WebAssembly; the first build takes a few minutes)"
 cmake --build --preset web --target site
 
 mkdir -p data && chmod 700 data   # personal data and secrets: the server's user alone
@@ -68,11 +72,13 @@ pids+=($!)
 pids+=($!)
 cat <<EOT
 
-  store                  $store
-  demo partner page      $demo   (the store embedded on another origin; its log: data/partner-demo.log)
-  processor sandbox      http://127.0.0.1:$processor_port   (test mode: card 4242 4242 4242 4242 pays)
-  partner sandbox        http://127.0.0.1:$partner_port   (eSIM profiles)
-  Ctrl-C stops them all.
+  store                  $store   (build/native/src/server/jupiter-server: data in ./data, SQLite
+                         data/jupiter.sqlite3, web files from build/web/site, catalogue assets/catalogue.json)
+  demo partner page      $demo   (python3 http.server on data/partner-demo/; its log: data/partner-demo.log)
+  processor sandbox      http://127.0.0.1:$processor_port   (build/native/src/sandbox/jupiter-processor-sandbox,
+                         test mode: card 4242 4242 4242 4242 pays)
+  partner sandbox        http://127.0.0.1:$partner_port   (build/native/src/sandbox/jupiter-partner-sandbox: eSIM profiles)
+  The processes log to this terminal. Ctrl-C stops them all.
 
 EOT
 wait -n "${pids[@]}"  # the first one to exit (a Ctrl-C, or a failure to start) stops the others
