@@ -25,20 +25,46 @@
     }
   } catch (e) { cachedEtag = ""; } // storage blocked or the record damaged: load normally
 
-  // Start the catalogue request now, in parallel with the module's download and compilation; the module's
-  // first fetch of the same URL (with the same If-None-Match) takes this response instead of asking again.
+  // The catalogue request: shell/store.html preloads /api/catalogue from its first bytes (<link rel=preload
+  // as=fetch crossorigin>); this fetch has the same URL, mode (cors), credentials (same-origin) and no extra headers,
+  // so Chromium hands it the preloaded response instead of asking again. The server says no-cache, so the HTTP cache
+  // revalidates by ETag itself; an answer whose ETag is the kept catalogue's is given to the module as the 304 it
+  // asked for (If-None-Match), so it does not decode the same catalogue twice. The module's first fetch of the URL
+  // with the same If-None-Match takes this response (src/platform/platform_web.cpp).
   var prefetch = {};
   if (typeof fetch === "function" && document.querySelector('meta[name="jupiter:prefetch"]')) {
     var url = document.querySelector('meta[name="jupiter:prefetch"]').content;
-    var headers = cachedEtag ? { "If-None-Match": cachedEtag } : {};
     // Read the body too, so that it is in memory before the module's first frame.
-    var response = fetch(url, { headers: headers, cache: "no-cache", credentials: "same-origin" }).then(function (r) {
+    var response = fetch(url, { credentials: "same-origin" }).then(function (r) {
+      var etag = r.headers.get("ETag");
+      if (cachedEtag && etag === cachedEtag && r.ok) return { status: 304, etag: etag, body: new Uint8Array(0) };
       return r.arrayBuffer().then(function (body) {
-        return { status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(body) };
+        return { status: r.status, etag: etag, body: new Uint8Array(body) };
       });
     });
     response.catch(function () {}); // a failure is reported when the module takes the response
     prefetch[url] = { inm: cachedEtag, response: response };
+  }
+
+  // The store's WebAssembly is compiled from here, while the module's JS is still downloading: compileStreaming
+  // takes the preloaded .wasm (same URL, mode and credentials as the <link rel=preload>) and compiles it as it
+  // arrives; the module's instantiateWasm hook below only instantiates the compiled module.
+  var compiled = null;
+  if (wasmMeta && typeof WebAssembly === "object" && typeof WebAssembly.compileStreaming === "function" &&
+      typeof fetch === "function") {
+    compiled = WebAssembly.compileStreaming(fetch(wasmMeta.content, { credentials: "same-origin" }));
+    compiled.catch(function () {}); // instantiateWasm falls back to an ArrayBuffer compile
+  }
+  function instantiateWasm(imports, receive) {
+    var fromBytes = function () {
+      return fetch(wasmMeta.content, { credentials: "same-origin" })
+        .then(function (r) { return r.arrayBuffer(); })
+        .then(function (bytes) { return WebAssembly.compile(bytes); });
+    };
+    compiled.catch(fromBytes).then(function (module) {
+      return WebAssembly.instantiate(module, imports).then(function (instance) { receive(instance, module); });
+    }).catch(function (e) { Module.onAbort(String((e && e.message) || e)); });
+    return {}; // the exports arrive through receive()
   }
 
   // Intl formatters are slow to create the first time; make the default currency's one while the module loads.
@@ -278,6 +304,7 @@
   var Module = (window.Module = {
     jupiterMirrorInit: function () { return makeMirror(document.getElementById("a11y-mirror")); },
     preRun: [waitForCatalogue],
+    instantiateWasm: compiled ? instantiateWasm : undefined,
     jupiterPrefetch: prefetch,
     jupiterMoneyFormats: moneyFormats,
     canvas: null,

@@ -324,7 +324,11 @@ void render_frame() {
   const double frame_start = emscripten_get_now();
   drain_actions();
   if (g_app.model.catalogue.catalogue) platform::mark("jupiter:catalogue-decoded");
-  if (web::ImplWeb_PixelRatioChanged()) build_fonts();
+  if (web::ImplWeb_PixelRatioChanged()) {
+    platform::mark("jupiter:fonts-start");  // marks are set once: these time the first frame's phases
+    build_fonts();
+    platform::mark("jupiter:fonts-built");
+  }
   g_app.ctx.now_ms = platform::now_ms();
 
   ui::TestItems& items = ui::test_items();
@@ -344,6 +348,7 @@ void render_frame() {
     info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
   }
   ImGui::Render();
+  platform::mark("jupiter:layout-done");
 
   const ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
@@ -352,6 +357,7 @@ void render_frame() {
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  platform::mark("jupiter:gl-drawn");
   items.end_frame();
   for (auto& f : ui::widget_fields()) fields.push_back(std::move(f));
   platform::text_fields_sync(fields);
