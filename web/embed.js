@@ -42,6 +42,12 @@
     error: { code: STR(/^[a-z0-9_.-]{1,64}$/) },
   };
   var warn = function (t) { console.warn(NAME + ": " + t); };
+  // The frame's connection is opened now, while the host page is still loading: the store's HTML, module and
+  // catalogue then start without a DNS/TCP round trip of their own.
+  var pre = d.createElement("link");
+  pre.rel = "preconnect";
+  pre.href = STORE;
+  (d.head || d.documentElement).appendChild(pre);
   var live = new Set();
 
   // ---- the host's consent signals ---------------------------------------------------------------------------
@@ -123,7 +129,12 @@
       var self = this;
       var near = false, hc;
       var go = function () { if (near && hc !== undefined && self.isConnected && !self.iframe) self.frame(hc); };
+      // An element already near the viewport gets its frame at once; the observer (its first callback comes a
+      // frame later) is for the ones further down the page, which stay lazy.
+      var r = this.getBoundingClientRect();
+      near = r.bottom > -600 && r.top < innerHeight + 600;
       hostConsent(function (v) { hc = v; go(); });
+      if (near) return;
       this.io = new IntersectionObserver(function (entries) {
         if (!entries.some(function (e) { return e.isIntersecting; })) return;
         self.io.disconnect();
