@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# tests/run-all.sh: builds everything and runs every test: core unit tests (native and as WebAssembly under
-# Node), the consent module's own WebAssembly build against bad input (Node), backend API tests over real HTTP,
-# every parser under libFuzzer for a short bounded time (tests/fuzz/run.sh --ci), and end-to-end tests in headless
-# Chromium against the real backend.
+# tests/run-all.sh: builds everything and runs every test: the layer check on includes (tests/check-layers.sh), core
+# unit tests (native and as WebAssembly under Node), the consent module's own WebAssembly build against bad input
+# (Node), backend API tests over real HTTP, unit and API tests again built with AddressSanitizer + UBSan (preset
+# native-asan), every parser under libFuzzer for a short bounded time (tests/fuzz/run.sh --ci), and end-to-end tests
+# in headless Chromium against the real backend.
 # Run ./emsdk-setup.sh once before (the README's test command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,14 +20,20 @@ run() {  # run NAME CMD...: counts suites, keeps going so one failure does not h
 step "native build (core, backend, unit and API tests)"
 cmake --preset native >/dev/null
 cmake --build --preset native
+step "native build with AddressSanitizer + UBSan (build/native-asan: unit and API tests, asserts on)"
+cmake --preset native-asan >/dev/null
+cmake --build --preset native-asan --target unit_tests api_tests
 step "web build (store module, wasm unit tests)"
 emcmake cmake --preset web >/dev/null
 cmake --build --preset web
 
+run "layers: every include in src/ stays inside its layer" tests/check-layers.sh
 run "unit tests, native" ctest --preset native -V --no-tests=error -R '^unit_tests$'
 run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error -R '^unit_tests_wasm$'
 run "consent module (WebAssembly) with bad input, under Node" ctest --preset web -V --no-tests=error -R '^consent_module_wasm$'
 run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
+run "unit tests under ASan + UBSan" ctest --preset native-asan -V --no-tests=error -R '^unit_tests$'
+run "API tests under ASan + UBSan (server and sandboxes instrumented too)" ctest --preset native-asan -V --no-tests=error -R '^api_tests$'
 run "parsers under libFuzzer with ASan + UBSan (each target 15 s)" tests/fuzz/run.sh --ci
 run "end-to-end tests in headless Chromium" bash -c 'cd tests && npx --no-install playwright test -c e2e/playwright.config.mjs'
 

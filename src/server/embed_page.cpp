@@ -9,7 +9,7 @@
 #include "server/file_io.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
-#include "server/receipt_page.hpp"  // html_escape
+#include "server/html_escape.hpp"
 
 namespace jupiter::server {
 

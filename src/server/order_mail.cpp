@@ -9,11 +9,11 @@
 #include "core/money.hpp"
 #include "core/qr.hpp"
 #include "server/clock.hpp"
+#include "server/html_escape.hpp"
 #include "server/log.hpp"
 #include "server/remote_json.hpp"
 #include "server/orders.hpp"
 #include "server/png.hpp"
-#include "server/receipt_page.hpp"
 
 namespace jupiter::server {
 

@@ -2,6 +2,7 @@
 #include "server/receipt_page.hpp"
 
 #include "core/money.hpp"
+#include "server/html_escape.hpp"
 
 namespace jupiter::server {
 
@@ -34,21 +35,6 @@ th { width: 40%; font-weight: 600; }
 )css";
 
 }  // namespace
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string receipt_html(const nlohmann::json& order) {
   const auto& plan = order.at("plan");

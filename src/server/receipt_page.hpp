@@ -2,13 +2,10 @@
 // a print stylesheet. Shows the order id, plan, price, payment method (brand and last 4 only), date, store name.
 #pragma once
 #include <string>
-#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace jupiter::server {
-
-std::string html_escape(std::string_view s);
 
 // `order` is an ORDER document (orders.hpp).
 std::string receipt_html(const nlohmann::json& order);

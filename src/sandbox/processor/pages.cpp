@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "server/receipt_page.hpp"  // html_escape
+#include "server/html_escape.hpp"
 
 namespace jupiter::sandbox {
 
