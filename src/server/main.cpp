@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,31 +102,47 @@ std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-int run(const Options& o) {
-  // [SECTION] database
+// Step 1: the data folder (0700) and the database in it, migrated; nullptr after logging why not.
+std::unique_ptr<db::Database> open_database(const Options& o) {
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (!ec) fs::permissions(o.data_dir, fs::perms::owner_all, ec);  // 0700, also for a folder made earlier
-  if (ec || !fs::is_directory(o.data_dir)) return fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+  if (ec || !fs::is_directory(o.data_dir)) {
+    fail("cannot create data directory " + o.data_dir + ": " + ec.message());
+    return nullptr;
+  }
   const std::string db_path = (fs::path(o.data_dir) / kDatabaseFile).string();
   const bool existed = fs::exists(db_path);
   auto conn = db::Connection::open(db_path);
-  if (!conn) return fail("database: " + conn.error().message);
+  if (!conn) {
+    fail("database: " + conn.error().message);
+    return nullptr;
+  }
   auto applied = migrate(conn.value());
-  if (!applied) return fail("database " + db_path + ": " + applied.error().message);
+  if (!applied) {
+    fail("database " + db_path + ": " + applied.error().message);
+    return nullptr;
+  }
   if (!existed) log::info("database: created " + db_path);
   for (int v : applied.value())
     log::info("database: applied migration " + std::to_string(v) + " (" + migrations()[static_cast<std::size_t>(v - 1)].name + ")");
-  db::Database database(std::move(conn).value());
+  return std::make_unique<db::Database>(std::move(conn).value());
+}
 
-  // [SECTION] catalogue
+// Step 2: the catalogue file imported when it changed, then encoded once into `api.catalogue`; false after logging.
+bool serve_catalogue(db::Database& database, const Options& o, ApiState& api) {
   const CatalogueSync sync = sync_catalogue(database, o.catalogue);
-  if (!sync.ok) return fail(sync.error);
+  if (!sync.ok) {
+    fail(sync.error);
+    return false;
+  }
   log_sync(sync, o.catalogue);
   auto catalogue = load_catalogue(database);
-  if (!catalogue) return fail("database: " + catalogue.error().message);
+  if (!catalogue) {
+    fail("database: " + catalogue.error().message);
+    return false;
+  }
   const auto t0 = std::chrono::steady_clock::now();
-  ApiState api;
   api.db = &database;
   api.catalogue = make_cached_body(encode_catalogue(catalogue.value()), fs::path(o.data_dir) / "cache", "catalogue");
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
@@ -133,8 +150,98 @@ int run(const Options& o) {
             std::to_string(api.catalogue.size(Coding::Identity)) + " bytes (gzip " +
             std::to_string(api.catalogue.size(Coding::Gzip)) + ", br " +
             std::to_string(api.catalogue.size(Coding::Brotli)) + ") encoded in " + std::to_string(ms.count()) + " ms");
+  return true;
+}
 
-  // [SECTION] HTTP
+// Step 3's settings: the commerce configuration from the options, the bound port and the secrets in the data folder.
+OrdersConfig commerce_config(const Options& o, int port) {
+  OrdersConfig commerce;
+  commerce.public_url = o.public_url.empty() ? "http://" + url_host(o.host) + ":" + std::to_string(port) : o.public_url;
+  commerce.webhook_secret = secret_from(o.webhook_secret, fs::path(o.data_dir) / "webhook-secret");
+  commerce.token_secret = secret_from("", fs::path(o.data_dir) / "token-secret");
+  commerce.provision_deadline_s = o.provision_deadline;
+  commerce.orders_per_minute = static_cast<std::size_t>(o.orders_per_minute);
+  commerce.install_poll_s = o.install_poll;
+  commerce.details_expiry_s = o.details_expiry;
+  return commerce;
+}
+
+// Step 3: orders, payments, provisioning, the outbox, privacy rights and partners, wired to each other and to the
+// routes. Members are built in declaration order and destroyed in reverse, so the workers stop before what they use.
+struct Commerce {
+  Commerce(db::Database& database, const Options& o, OrdersConfig settings, Router& router)
+      : config(std::move(settings)),
+        processor(make_sandbox_processor(o.processor_url,
+                                         secret_from(o.processor_key, fs::path(o.data_dir) / "processor-api-key"))),
+        partner(make_sandbox_partner(o.partner_url)),
+        outbox(fs::path(o.data_dir) / "outbox"),
+        provisioner(database, *partner, *processor, outbox, this->config),
+        orders(database, *processor, outbox, this->config, [this] { provisioner.wake(); }),
+        rights(database, orders, outbox),
+        admin(database, secret_from("", fs::path(o.data_dir) / "admin-token")),
+        reconciler(database, *processor, admin, orders, o.reconcile_interval),
+        embed(database, o.web_dir),
+        partner_webhooks(database) {
+    orders.add_routes(router);
+    rights.add_routes(router);
+    admin.add_routes(router);
+    reconciler.add_routes(router);
+    embed.add_routes(router);
+  }
+  void start() {
+    partner_webhooks.start();
+    provisioner.start();
+    reconciler.start();
+  }
+  void stop() {
+    reconciler.stop();
+    provisioner.stop();
+    partner_webhooks.stop();
+  }
+
+  OrdersConfig config;
+  std::unique_ptr<PaymentProcessor> processor;
+  std::unique_ptr<EsimPartner> partner;
+  Outbox outbox;
+  Provisioner provisioner;
+  Orders orders;
+  PrivacyRights rights;
+  AdminApi admin;
+  Reconciler reconciler;
+  EmbedPage embed;
+  PartnerWebhooks partner_webhooks;
+};
+
+// Step 4: serves until SIGINT/SIGTERM (blocked in every thread, see main; one thread here waits for them and stops
+// the server) or until listen() fails; true after a clean stop.
+bool serve_until_stopped(HttpServer& server, const Options& o, int port) {
+  std::atomic<bool> finished{false};
+  std::thread signals([&server, &finished] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (!finished) log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+    server.stop();
+  });
+  log::info("listening on http://" + url_host(o.host) + ":" + std::to_string(port));
+  const bool ok = server.listen();
+  finished = true;
+  pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
+  signals.join();
+  return ok;
+}
+
+// The startup order in the file comment: database, catalogue, bind, commerce and partners, serve.
+int run(const Options& o) {
+  const auto database = open_database(o);
+  if (!database) return 1;
+  ApiState api;
+  if (!serve_catalogue(*database, o, api)) return 1;
+
+  std::error_code ec;
   if (!fs::is_directory(o.web_dir, ec))
     log::error("warning: web directory " + o.web_dir + " does not exist (yet): static files answer 404");
   StaticFiles files(o.web_dir);
@@ -147,64 +254,17 @@ int run(const Options& o) {
   const int port = server.bind(o.host, o.port);
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 
-  // [SECTION] commerce: orders, payments, provisioning, outbox
-  OrdersConfig commerce;
-  commerce.public_url = o.public_url.empty() ? "http://" + url_host(o.host) + ":" + std::to_string(port) : o.public_url;
-  commerce.webhook_secret = secret_from(o.webhook_secret, fs::path(o.data_dir) / "webhook-secret");
-  commerce.token_secret = secret_from("", fs::path(o.data_dir) / "token-secret");
-  commerce.provision_deadline_s = o.provision_deadline;
-  commerce.orders_per_minute = static_cast<std::size_t>(o.orders_per_minute);
-  commerce.install_poll_s = o.install_poll;
-  commerce.details_expiry_s = o.details_expiry;
-  auto processor = make_sandbox_processor(o.processor_url, secret_from(o.processor_key, fs::path(o.data_dir) / "processor-api-key"));
-  auto partner = make_sandbox_partner(o.partner_url);
-  Outbox outbox(fs::path(o.data_dir) / "outbox");
-  Provisioner provisioner(database, *partner, *processor, outbox, commerce);
-  Orders orders(database, *processor, outbox, commerce, [&provisioner] { provisioner.wake(); });
-  orders.add_routes(router);
-  PrivacyRights rights(database, orders, outbox);
-  rights.add_routes(router);
-
-  // [SECTION] partners: the admin API, the framed store page, --demo-partner
-  AdminApi admin(database, secret_from("", fs::path(o.data_dir) / "admin-token"));
-  admin.add_routes(router);
-  Reconciler reconciler(database, *processor, admin, orders, o.reconcile_interval);
-  reconciler.add_routes(router);
-  EmbedPage embed(database, o.web_dir);
-  embed.add_routes(router);
+  Commerce commerce(*database, o, commerce_config(o, port), router);
   if (!o.demo_partner.empty()) {
-    auto did = database.with([&o](db::Connection& c) { return ensure_demo_partner(c, o.demo_partner); });
+    auto did = database->with([&o](db::Connection& c) { return ensure_demo_partner(c, o.demo_partner); });
     if (!did) return fail("partners: " + did.error().message);
     log::info("partners: " + did.value());
   }
-  PartnerWebhooks partner_webhooks(database);
-  partner_webhooks.start();
-  provisioner.start();
-  reconciler.start();
+  commerce.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
-            commerce.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
-
-  // SIGINT/SIGTERM are blocked in every thread (see main); this one waits for them and stops the server.
-  std::atomic<bool> finished{false};
-  std::thread signals([&server, &finished] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (!finished) log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
-    server.stop();
-  });
-
-  log::info("listening on http://" + url_host(o.host) + ":" + std::to_string(port));
-  const bool ok = server.listen();
-  finished = true;
-  pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
-  signals.join();
-  reconciler.stop();
-  provisioner.stop();
-  partner_webhooks.stop();
+            commerce.config.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
+  const bool ok = serve_until_stopped(server, o, port);
+  commerce.stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");
   return 0;

@@ -35,9 +35,7 @@ using json = nlohmann::json;
 // ---------------------------------------------------------------------------------------------------------
 db::Error state_error(const std::string& what) { return db::Error{1, what}; }
 
-json text_or_null(const db::Statement& s, int column) {
-  return s.column_is_null(column) ? json(nullptr) : json(s.column_text(column));
-}
+json text_or_null(const db::Row& r, int column) { return r.is_null(column) ? json(nullptr) : json(r.text(column)); }
 
 // The plan as sold and its price, from the active catalogue; nullopt when the plan is unknown or retired.
 struct PricedPlan {
@@ -47,38 +45,30 @@ struct PricedPlan {
 };
 
 db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::string& id, Currency currency) {
-  auto q = c.prepare("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
-                     "WHERE id = ? AND retired = 0");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(id).step();
-  if (!row) return row.error();
-  if (!row.value()) return std::optional<PricedPlan>();
-  PricedPlan p;
-  const db::Statement& s = q.value();
-  p.plan = {{"id", id},
-            {"name", s.column_text(0)},
-            {"kind", s.column_text(1)},
-            {"coverage", json::array()},
-            {"data_mb", s.column_int64(2) ? 0 : s.column_int64(3)},
-            {"validity_days", s.column_int64(4)},
-            {"validity_start", s.column_text(5)}};
-  auto cov = c.prepare("SELECT country FROM plan_coverage WHERE plan_id = ? ORDER BY country");
-  if (!cov) return cov.error();
-  cov.value().bind_all(id);
-  for (;;) {
-    auto r = cov.value().step();
-    if (!r) return r.error();
-    if (!r.value()) break;
-    p.plan["coverage"].push_back(cov.value().column_text(0));
-  }
-  auto price = c.prepare("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?");
+  auto plan = c.query("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
+                      "WHERE id = ? AND retired = 0", id)
+                  .one([&id](const db::Row& r) {
+                    return json{{"id", id},
+                                {"name", r.text(0)},
+                                {"kind", r.text(1)},
+                                {"data_mb", r.boolean(2) ? 0 : r.int64(3)},
+                                {"validity_days", r.int64(4)},
+                                {"validity_start", r.text(5)}};
+                  });
+  if (!plan) return plan.error();
+  if (!plan.value()) return std::optional<PricedPlan>();
+  auto coverage = c.query("SELECT country FROM plan_coverage WHERE plan_id = ? ORDER BY country", id)
+                      .all([](const db::Row& r) { return r.text(0); });
+  if (!coverage) return coverage.error();
+  auto price = c.query("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?", id,
+                       currency_code(currency))
+                   .one([](const db::Row& r) { return r.int64(0); });
   if (!price) return price.error();
-  auto pr = price.value().bind_all(id, std::string(currency_code(currency))).step();
-  if (!pr) return pr.error();
-  if (pr.value()) {
-    p.sold_in_currency = true;
-    p.amount = price.value().column_int64(0);
-  }
+  PricedPlan p;
+  p.plan = std::move(*plan.value());
+  p.plan["coverage"] = coverage.value();
+  p.sold_in_currency = price.value().has_value();
+  p.amount = price.value().value_or(0);
   return std::optional<PricedPlan>(std::move(p));
 }
 
@@ -87,19 +77,19 @@ int sqlite3_changes_of(db::Connection& c) { return sqlite3_changes(c.handle()); 
 // ORDER.esim from load_order's row (columns 19-24 the profile, 26 installed_ms, 27 details_expire_ms): null before
 // delivery; once the profile was installed, "installed_at"; past details_expire_ms (or once the details were
 // cleared), only the ICCID and when it was installed: the activation code and matching ID are no longer given out.
-json esim_json(const db::Statement& s) {
-  if (s.column_is_null(19)) return nullptr;
-  const bool installed = !s.column_is_null(26);
-  const json installed_at = installed ? json(rfc3339(s.column_int64(26))) : json(nullptr);
-  const bool expired = s.column_is_null(24) || (!s.column_is_null(27) && now_ms() >= s.column_int64(27));
+json esim_json(const db::Row& s) {
+  if (s.is_null(19)) return nullptr;
+  const bool installed = !s.is_null(26);
+  const json installed_at = installed ? json(rfc3339(s.int64(26))) : json(nullptr);
+  const bool expired = s.is_null(24) || (!s.is_null(27) && now_ms() >= s.int64(27));
   if (expired && !installed) return nullptr;
-  if (expired) return {{"iccid", s.column_text(19)}, {"installed_at", installed_at}, {"details_expired", true}};
-  return {{"iccid", s.column_text(19)},
-          {"smdp", s.column_text(20)},
-          {"matching_id", s.column_text(21)},
+  if (expired) return {{"iccid", s.text(19)}, {"installed_at", installed_at}, {"details_expired", true}};
+  return {{"iccid", s.text(19)},
+          {"smdp", s.text(20)},
+          {"matching_id", s.text(21)},
           {"confirmation_code", text_or_null(s, 22)},
-          {"confirmation_required", s.column_int64(23) != 0},
-          {"activation_code", s.column_text(24)},
+          {"confirmation_required", s.int64(23) != 0},
+          {"activation_code", s.text(24)},
           {"installed_at", installed_at}};
 }
 
@@ -124,64 +114,72 @@ db::Status transition(db::Connection& c, const std::string& id, OrderState from,
   s.bind(i + 2, order_state_name(from));
   if (db::Status st = s.run(); !st) return st;
   if (sqlite3_changes_of(c) != 1) return state_error("order " + id + " is not " + std::string(order_state_name(from)));
-  auto hist = c.prepare("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
-                        "VALUES (?, (SELECT count(*) FROM order_history WHERE order_id = ?), ?, ?, ?, ?)");
-  if (!hist) return hist.error();
-  return hist.value().bind_all(id, id, at, order_state_name(from), order_state_name(to), reason).run();
+  return c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
+                "VALUES (?, (SELECT count(*) FROM order_history WHERE order_id = ?), ?, ?, ?, ?)",
+                id, id, at, order_state_name(from), order_state_name(to), reason);
 }
 
+namespace {
+
+// ORDER from load_order's row (without support and history, which come from other tables).
+json order_json(const std::string& id, const db::Row& r) {
+  json plan = json::parse(r.text(3), nullptr, false);
+  return {
+      {"id", id},
+      {"state", r.text(0)},
+      {"created_at", r.text(1)},
+      {"updated_at", r.text(2)},
+      {"plan", plan.is_object() ? plan : json::object()},
+      {"price", {{"amount", r.int64(4)}, {"currency", r.text(5)}}},
+      {"customer", {{"email", r.text(6)}, {"name", r.text(7)}, {"phone", r.text(8)}}},
+      {"marketing", r.boolean(9)},
+      {"payment",
+       {{"status", r.text(10)},
+        {"decline_reason", text_or_null(r, 11)},
+        {"method", text_or_null(r, 12)},
+        {"brand", text_or_null(r, 13)},
+        {"last4", text_or_null(r, 14)},
+        {"transaction", text_or_null(r, 15)}}},
+      {"delivery", {{"status", r.text(16)}, {"attempts", r.int64(17)}, {"message", text_or_null(r, 18)}}},
+      {"esim", esim_json(r)},
+      {"support", text_or_null(r, 25)},  // the reason for now: load_order makes the object
+      {"history", json::array()},
+  };
+}
+
+// The order's transitions, oldest first (the creation row, from_state "", is not a transition).
+db::Result<json> history_json(db::Connection& c, const std::string& id) {
+  json history = json::array();
+  db::Status s = c.query("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq", id)
+                     .each([&history](const db::Row& r) {
+                       if (r.text(1).empty()) return;
+                       history.push_back({{"at", r.text(0)}, {"from", r.text(1)}, {"to", r.text(2)}, {"reason", r.text(3)}});
+                     });
+  if (!s) return s.error();
+  return history;
+}
+
+}  // namespace
+
 db::Result<std::optional<json>> load_order(db::Connection& c, const std::string& id) {
-  auto q = c.prepare(
+  auto found = c.query(
       "SELECT state, created_at, updated_at, plan_json, amount_minor, currency, email, name, phone, marketing, "
       "payment_status, decline_reason, pay_method, pay_brand, pay_last4, pay_transaction, delivery_status, "
       "delivery_attempts, delivery_message, iccid, smdp, matching_id, confirmation_code, confirmation_required, "
-      "activation_code, support_reason, installed_ms, details_expire_ms FROM orders WHERE id = ?");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(id).step();
-  if (!row) return row.error();
-  if (!row.value()) return std::optional<json>();
-  const db::Statement& s = q.value();
-  json plan = json::parse(s.column_text(3), nullptr, false);
-  json o = {
-      {"id", id},
-      {"state", s.column_text(0)},
-      {"created_at", s.column_text(1)},
-      {"updated_at", s.column_text(2)},
-      {"plan", plan.is_object() ? plan : json::object()},
-      {"price", {{"amount", s.column_int64(4)}, {"currency", s.column_text(5)}}},
-      {"customer", {{"email", s.column_text(6)}, {"name", s.column_text(7)}, {"phone", s.column_text(8)}}},
-      {"marketing", s.column_int64(9) != 0},
-      {"payment",
-       {{"status", s.column_text(10)},
-        {"decline_reason", text_or_null(s, 11)},
-        {"method", text_or_null(s, 12)},
-        {"brand", text_or_null(s, 13)},
-        {"last4", text_or_null(s, 14)},
-        {"transaction", text_or_null(s, 15)}}},
-      {"delivery",
-       {{"status", s.column_text(16)}, {"attempts", s.column_int64(17)}, {"message", text_or_null(s, 18)}}},
-      {"esim", nullptr},
-      {"support", nullptr},
-      {"history", json::array()},
-  };
-  o["esim"] = esim_json(s);
+      "activation_code, support_reason, installed_ms, details_expire_ms FROM orders WHERE id = ?", id)
+      .one([&id](const db::Row& r) { return order_json(id, r); });
+  if (!found || !found.value()) return found;
+  json& o = *found.value();
   auto followups = followups_json(c, id);
   if (!followups) return followups.error();
-  if (!s.column_is_null(25) || !followups.value().empty())
-    o["support"] = {{"reference", id}, {"reason", text_or_null(s, 25)}, {"payments", std::move(followups).value()}};
-  auto h = c.prepare("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq");
-  if (!h) return h.error();
-  h.value().bind_all(id);
-  for (;;) {
-    auto r = h.value().step();
-    if (!r) return r.error();
-    if (!r.value()) break;
-    const db::Statement& hs = h.value();
-    if (hs.column_text(1).empty()) continue;  // the creation row: not a transition
-    o["history"].push_back(
-        {{"at", hs.column_text(0)}, {"from", hs.column_text(1)}, {"to", hs.column_text(2)}, {"reason", hs.column_text(3)}});
-  }
-  return std::optional<json>(std::move(o));
+  const json reason = o["support"];
+  o["support"] = reason.is_null() && followups.value().empty()
+                     ? json(nullptr)
+                     : json{{"reference", id}, {"reason", reason}, {"payments", std::move(followups).value()}};
+  auto history = history_json(c, id);
+  if (!history) return history.error();
+  o["history"] = std::move(history).value();
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -196,9 +194,7 @@ std::string order_token(const std::string& secret, const std::string& order_id, 
 }
 
 db::Status revoke_token(db::Connection& c, const std::string& id) {
-  auto q = c.prepare("UPDATE orders SET token_sha256 = ? WHERE id = ?");
-  if (!q) return q.error();
-  return q.value().bind_all(sha256_hex("revoked\n" + random_token(32)), id).run();
+  return c.exec("UPDATE orders SET token_sha256 = ? WHERE id = ?", sha256_hex("revoked\n" + random_token(32)), id);
 }
 
 namespace {
@@ -212,24 +208,23 @@ void not_found(httplib::Response& res) { send_error(res, 404, "not_found", "no s
 
 using KeyRow = std::optional<std::pair<std::string, std::string>>;  // request SHA-256, order id
 
+// The SHA-256 of the order's token (hex); nullopt when there is no such order.
+db::Result<std::optional<std::string>> stored_token_hash(db::Connection& c, const std::string& id) {
+  return c.query("SELECT token_sha256 FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.text(0); });
+}
+
 // What Idempotency-Key `key` was used for, if it was.
 db::Result<KeyRow> find_key(db::Connection& c, const std::string& key) {
-  auto q = c.prepare("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(key).step();
-  if (!row) return row.error();
-  if (!row.value()) return KeyRow();
-  return KeyRow({q.value().column_text(0), q.value().column_text(1)});
+  return c.query("SELECT request_sha256, order_id FROM idempotency_keys WHERE key = ?", key)
+      .one([](const db::Row& r) { return std::make_pair(r.text(0), r.text(1)); });
 }
 
 // The ORDER a replayed Idempotency-Key gives back: nullopt when the replay is for another request (`token` "") or the
 // order's token was revoked by an erase (privacy_rights.hpp), so that a replay never hands an erased order out again.
 db::Result<std::optional<json>> replayed_order(db::Connection& c, const std::string& id, const std::string& token) {
-  auto q = c.prepare("SELECT token_sha256 FROM orders WHERE id = ?");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(id).step();
-  if (!row) return row.error();
-  if (token.empty() || !row.value() || !constant_time_equal(q.value().column_text(0), sha256_hex(token)))
+  auto stored = stored_token_hash(c, id);
+  if (!stored) return stored.error();
+  if (token.empty() || !stored.value() || !constant_time_equal(*stored.value(), sha256_hex(token)))
     return std::optional<json>();
   return load_order(c, id);
 }
@@ -291,12 +286,10 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
   // Same work for a missing order and a wrong token: one hash, one lookup, one constant-time compare.
   const std::string given = sha256_hex(token);
   auto found = db_.with([&](db::Connection& c) -> db::Result<std::optional<json>> {
-    auto q = c.prepare("SELECT token_sha256 FROM orders WHERE id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(id).step();
-    if (!row) return row.error();
-    const std::string stored = row.value() ? q.value().column_text(0) : std::string(64, '0');
-    if (!constant_time_equal(stored, given) || !row.value() || token.empty()) return std::optional<json>();
+    auto hash = stored_token_hash(c, id);
+    if (!hash) return hash.error();
+    const std::string stored = hash.value().value_or(std::string(64, '0'));
+    if (!constant_time_equal(stored, given) || !hash.value() || token.empty()) return std::optional<json>();
     return load_order(c, id);
   });
   if (!found) {
@@ -325,6 +318,109 @@ std::int64_t Orders::rate_wait(const std::string& client) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] handlers
 // ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// What a create request becomes: an order (status 200 replayed, 201 new) or a refusal (status and code).
+struct Outcome {
+  int status = 0;
+  std::string code, message, order_id;
+  json order;
+};
+
+Outcome refusal(int status, std::string code, std::string message) {
+  return Outcome{status, std::move(code), std::move(message), {}, {}};
+}
+
+// The decisions, from what the database holds (pure: no I/O).
+// A key used before: its order again when the request is the same and the order's token still opens it, else 409.
+Outcome replay_outcome(const std::string& id, std::optional<json> order) {
+  if (!order) return refusal(409, "idempotency_key_reused", "this Idempotency-Key was used for a different order");
+  return Outcome{200, {}, {}, id, std::move(*order)};
+}
+// A new key: the 422 to answer when the plan is unknown, retired or not sold in `currency`; nullopt to insert it.
+std::optional<Outcome> plan_refusal(const std::optional<PricedPlan>& plan, Currency currency) {
+  if (!plan) return refusal(422, "unknown_plan", "no such plan in the catalogue");
+  if (!plan->sold_in_currency)
+    return refusal(422, "unknown_currency", "this plan is not sold in " + std::string(currency_code(currency)));
+  return std::nullopt;
+}
+
+// A new order as it is written: the request, its identity and the consent it joins.
+struct NewOrder {
+  const OrderRequest& request;
+  const std::string& token_secret;
+  std::string id, key, request_hash, consent_id;
+};
+
+// The SQL shell: the order row, its first history row and its Idempotency-Key, written together.
+db::Status insert_order(db::Connection& c, const NewOrder& n, const PricedPlan& plan, const std::string& partner) {
+  const OrderRequest& r = n.request;
+  const std::string at = rfc3339(now_ms());
+  const std::string currency(currency_code(r.currency));
+  if (db::Status s = c.exec(
+          "INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, amount_minor, "
+          "currency, email, name, phone, marketing, language, terms_version, consent_id, partner, partner_id) "
+          "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))",
+          n.id, sha256_hex(order_token(n.token_secret, n.id, n.key)), at, at, r.plan, plan.plan.dump(), plan.amount, currency, r.email, r.name, r.phone,
+          r.marketing ? 1 : 0, r.language, r.terms_version, n.consent_id, partner, partner);
+      !s)
+    return s;
+  if (db::Status s = c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
+                            "VALUES (?, 0, ?, '', 'pending_payment', 'order created')", n.id, at);
+      !s)
+    return s;
+  return c.exec("INSERT INTO idempotency_keys(key, request_sha256, order_id, created_at) VALUES (?, ?, ?, ?)", n.key,
+                n.request_hash, n.id, at);
+}
+
+// Inside one transaction: the key looked up again (a concurrent request with the same key may have won), the plan
+// priced, the order written and read back.
+db::Result<Outcome> store_order(db::Connection& c, const NewOrder& n) {
+  auto row = find_key(c, n.key);
+  if (!row) return row.error();
+  if (row.value()) {
+    const std::string& id = row.value()->second;
+    auto o = replayed_order(c, id, row.value()->first == n.request_hash ? order_token(n.token_secret, id, n.key) : std::string());
+    if (!o) return o.error();
+    return replay_outcome(id, std::move(o).value());
+  }
+  auto plan = find_plan(c, n.request.plan, n.request.currency);
+  if (!plan) return plan.error();
+  if (auto refused = plan_refusal(plan.value(), n.request.currency)) return *refused;
+  auto partner = attribution(c, n.request.partner);
+  if (!partner) return partner.error();
+  if (db::Status s = insert_order(c, n, *plan.value(), partner.value()); !s) return s.error();
+  auto o = load_order(c, n.id);
+  if (!o) return o.error();
+  return Outcome{201, {}, {}, n.id, o.value().value_or(json())};
+}
+
+// The consent id the checkout's receipt joins: the body's, only with its key (consent_store.hpp).
+std::string consent_id_of(db::Database& db, const httplib::Request& req, const OrderRequest& r) {
+  const json body = json_object_text(req.body);
+  const auto key = body.is_object() && body.contains("consent_key") && body["consent_key"].is_string()
+                       ? body["consent_key"].get<std::string>() : std::string();
+  return checkout_consent_id(db, r.consent_id, key);
+}
+
+}  // namespace
+
+// A replay of a known key is answered without counting against the rate limit; false when the 429 was answered.
+bool Orders::within_rate(const httplib::Request& req, const std::string& key, httplib::Response& res,
+                         db::Status& failed) {
+  auto known = db_.with([&](db::Connection& c) { return find_key(c, key); });
+  if (!known) {
+    failed = known.error();
+    return false;
+  }
+  if (known.value()) return true;
+  const std::int64_t wait = rate_wait(req.remote_addr);
+  if (wait == 0) return true;
+  res.set_header("Retry-After", std::to_string(wait));
+  send_error(res, 429, "rate_limited", "too many new orders from this address; try again later");
+  return false;
+}
+
 void Orders::create(const httplib::Request& req, httplib::Response& res) {
   const std::string key = req.get_header_value("Idempotency-Key");
   if (!valid_idempotency_key(key))
@@ -334,82 +430,22 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   if (!check.ok()) return send_error(res, check.status, check.code, check.message);
   const OrderRequest& r = check.request;
   if (!partner_well_formed(r.partner, res)) return;
-  const std::string request_hash = sha256_hex(canonical_order_request(r));
-
-  // A replay of a known key is answered without counting against the rate limit.
-  auto known = db_.with([&](db::Connection& c) { return find_key(c, key); });
-  if (!known) return internal(res, known.error());
-  if (!known.value()) {
-    if (const std::int64_t wait = rate_wait(req.remote_addr); wait > 0) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return send_error(res, 429, "rate_limited", "too many new orders from this address; try again later");
-    }
+  db::Status failed;
+  if (!within_rate(req, key, res, failed)) {
+    if (!failed) internal(res, failed.error());
+    return;
   }
-
-  struct Outcome {
-    int status = 0;
-    std::string code, message, order_id;
-    json order;
-  };
-  const std::string new_id = random_id("ord_", 12);
-  const json body = json_object_text(req.body);  // the consent id is taken only with its key (consent_store.hpp)
-  const auto consent_key = body.is_object() && body.contains("consent_key") && body["consent_key"].is_string()
-                               ? body["consent_key"].get<std::string>() : std::string();
-  const std::string consent_id = checkout_consent_id(db_, r.consent_id, consent_key);
-  auto out = db_.with([&](db::Connection& c) -> db::Result<Outcome> {
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    // Looked up again inside the transaction: a concurrent request with the same key may have won.
-    auto row = find_key(c, key);
-    if (!row) return row.error();
-    if (row.value()) {
-      const std::string id = row.value()->second;
-      auto o = replayed_order(c, id, row.value()->first == request_hash ? order_token(config_.token_secret, id, key) : "");
-      if (!o) return o.error();
-      if (!o.value())
-        return Outcome{409, "idempotency_key_reused", "this Idempotency-Key was used for a different order", {}, {}};
-      return Outcome{200, {}, {}, id, std::move(*o.value())};
-    }
-    auto plan = find_plan(c, r.plan, r.currency);
-    if (!plan) return plan.error();
-    if (!plan.value()) return Outcome{422, "unknown_plan", "no such plan in the catalogue", {}, {}};
-    if (!plan.value()->sold_in_currency)
-      return Outcome{422, "unknown_currency", "this plan is not sold in " + std::string(currency_code(r.currency)), {}, {}};
-    auto partner = attribution(c, r.partner);
-    if (!partner) return partner.error();
-    const std::string at = rfc3339(now_ms());
-    const std::string token_hash = sha256_hex(order_token(config_.token_secret, new_id, key));
-    auto ins = c.prepare(
-        "INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, amount_minor, "
-        "currency, email, name, phone, marketing, language, terms_version, consent_id, partner, partner_id) "
-        "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))");
-    if (!ins) return ins.error();
-    if (db::Status s = ins.value()
-                           .bind_all(new_id, token_hash, at, at, r.plan, plan.value()->plan.dump(),
-                                     plan.value()->amount, std::string(currency_code(r.currency)), r.email, r.name,
-                                     r.phone, r.marketing ? 1 : 0, r.language, r.terms_version, consent_id,
-                                     partner.value(), partner.value())
-                           .run();
-        !s)
-      return s.error();
-    auto hist = c.prepare("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
-                          "VALUES (?, 0, ?, '', 'pending_payment', 'order created')");
-    if (!hist) return hist.error();
-    if (db::Status s = hist.value().bind_all(new_id, at).run(); !s) return s.error();
-    auto k = c.prepare("INSERT INTO idempotency_keys(key, request_sha256, order_id, created_at) VALUES (?, ?, ?, ?)");
-    if (!k) return k.error();
-    if (db::Status s = k.value().bind_all(key, request_hash, new_id, at).run(); !s) return s.error();
-    auto o = load_order(c, new_id);
-    if (!o) return o.error();
-    if (db::Status s = tx.value().commit(); !s) return s.error();
-    return Outcome{201, {}, {}, new_id, o.value().value_or(json())};
+  const NewOrder n{r, config_.token_secret, random_id("ord_", 12), key, sha256_hex(canonical_order_request(r)),
+                   consent_id_of(db_, req, r)};
+  auto out = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) { return store_order(t, n); });
   });
   if (!out) return internal(res, out.error());
-  Outcome& o = out.value();
+  const Outcome& o = out.value();
   if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
   if (o.status == 201) {
     log::info("orders: created " + o.order_id);
-    record_checkout_consent(r, consent_id, o.order_id, sends_gpc(req));
+    record_checkout_consent(r, n.consent_id, o.order_id, sends_gpc(req));
   }
   send_json(res, o.status, json{{"order", o.order}, {"token", order_token(config_.token_secret, o.order_id, key)}}.dump());
 }
@@ -453,14 +489,12 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
     std::int64_t expires = 0;
   };
   auto open = db_.with([&](db::Connection& c) -> db::Result<Open> {
-    auto q = c.prepare("SELECT state, coalesce(session_id, ''), coalesce(session_url, ''), "
-                       "coalesce(session_expires, 0) FROM orders WHERE id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(id).step();
+    auto row = c.query("SELECT state, coalesce(session_id, ''), coalesce(session_url, ''), "
+                       "coalesce(session_expires, 0) FROM orders WHERE id = ?", id)
+                   .one([](const db::Row& r) { return Open{r.text(0), r.text(1), r.text(2), r.int64(3)}; });
     if (!row) return row.error();
     if (!row.value()) return state_error("order vanished");
-    const db::Statement& s = q.value();
-    return Open{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
+    return *row.value();
   });
   if (!open) return internal(res, open.error());
   if (open.value().state != "pending_payment")
@@ -469,10 +503,9 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
     // A new attempt on the open session: an earlier decline is history, so that polling after this attempt
     // waits for this attempt's outcome.
     auto reopened = db_.with([&](db::Connection& c) {
-      auto up = c.prepare("UPDATE orders SET payment_status = 'open', decline_reason = NULL, updated_at = ? "
-                          "WHERE id = ? AND state = 'pending_payment' AND payment_status = 'declined'");
-      if (!up) return up.status();
-      return up.value().bind_all(rfc3339(now_ms()), id).run();
+      return c.exec("UPDATE orders SET payment_status = 'open', decline_reason = NULL, updated_at = ? "
+                    "WHERE id = ? AND state = 'pending_payment' AND payment_status = 'declined'",
+                    rfc3339(now_ms()), id);
     });
     if (!reopened) return internal(res, reopened.error());
     return send_json(res, 200, json{{"checkout_url", open.value().url}, {"session", open.value().session}}.dump());
@@ -488,11 +521,9 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
   const Remote<CheckoutSession> session = processor_.create_checkout(cr);
   if (!session.ok()) return processor_failed(res, id, session);
   auto saved = db_.with([&](db::Connection& c) {
-    auto up = c.prepare("UPDATE orders SET session_id = ?, session_url = ?, session_expires = ?, "
-                        "payment_status = 'open', updated_at = ? WHERE id = ? AND state = 'pending_payment'");
-    if (!up) return up.status();
-    return up.value().bind_all(session.value->id, session.value->url, session.value->expires_at,
-                               rfc3339(now_ms()), id).run();
+    return c.exec("UPDATE orders SET session_id = ?, session_url = ?, session_expires = ?, "
+                  "payment_status = 'open', updated_at = ? WHERE id = ? AND state = 'pending_payment'",
+                  session.value->id, session.value->url, session.value->expires_at, rfc3339(now_ms()), id);
   });
   if (!saved) return internal(res, saved.error());
   send_json(res, 200, json{{"checkout_url", session.value->url}, {"session", session.value->id}}.dump());
@@ -508,18 +539,9 @@ void Orders::resend(const httplib::Request& req, httplib::Response& res, const s
   if ((*order)["customer"]["email"] == "")
     return send_error(res, 409, "erased", "the personal data of this order was erased: there is no address to send to");
   std::lock_guard<std::mutex> lock(payment_mutex_);  // two resends at once must see each other
-  auto previous = db_.with([&](db::Connection& c) -> db::Result<std::vector<std::int64_t>> {
-    auto q = c.prepare("SELECT sent_s FROM order_emails WHERE order_id = ? AND kind = 'resend'");
-    if (!q) return q.error();
-    q.value().bind_all(id);
-    std::vector<std::int64_t> out;
-    for (;;) {
-      auto r = q.value().step();
-      if (!r) return r.error();
-      if (!r.value()) break;
-      out.push_back(q.value().column_int64(0));
-    }
-    return out;
+  auto previous = db_.with([&](db::Connection& c) {
+    return c.query("SELECT sent_s FROM order_emails WHERE order_id = ? AND kind = 'resend'", id)
+        .all([](const db::Row& r) { return r.int64(0); });
   });
   if (!previous) return internal(res, previous.error());
   const ResendDecision d = decide_resend(previous.value(), now_s());
@@ -562,17 +584,17 @@ void Orders::webhook(const httplib::Request& req, httplib::Response& res) {
 db::Result<std::optional<EventOutcome>> Orders::apply_event(const std::string& event_id, const PaymentEvent& e) {
   // The event id, the order's change and any money follow-up commit together, or nothing does (and the processor,
   // answered 5xx, sends the event again).
-  auto applied = db_.with([&](db::Connection& c) -> db::Result<std::optional<EventOutcome>> {
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    auto seen = c.prepare("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) VALUES (?, ?, ?, ?)");
-    if (!seen) return seen.error();
-    if (db::Status s = seen.value().bind_all(event_id, e.type, e.order_id, rfc3339(now_ms())).run(); !s) return s.error();
-    if (sqlite3_changes_of(c) == 0) return std::optional<EventOutcome>();
-    auto out = apply_payment_event(c, e);
-    if (!out) return out.error();
-    if (db::Status s = tx.value().commit(); !s) return s.error();
-    return std::optional<EventOutcome>(out.value());
+  auto applied = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<EventOutcome>> {
+      if (db::Status s = t.exec("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) "
+                                "VALUES (?, ?, ?, ?)", event_id, e.type, e.order_id, rfc3339(now_ms()));
+          !s)
+        return s.error();
+      if (sqlite3_changes_of(t) == 0) return std::optional<EventOutcome>();
+      auto out = apply_payment_event(t, e);
+      if (!out) return out.error();
+      return std::optional<EventOutcome>(out.value());
+    });
   });
   if (!applied || !applied.value()) return applied;
   const EventOutcome& out = *applied.value();

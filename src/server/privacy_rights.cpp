@@ -27,18 +27,14 @@ void internal(httplib::Response& res, const std::string& why) {
 
 // Appends an order_history row that records an event without a state change (from = to = the current state).
 db::Status note(db::Connection& c, const std::string& id, const std::string& reason) {
-  auto q = c.prepare(
-      "INSERT INTO order_history (order_id, seq, at, from_state, to_state, reason) "
-      "SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = ?1), ?2, state, state, ?3 "
-      "FROM orders WHERE id = ?1");
-  if (!q) return q.error();
-  return q.value().bind_all(id, rfc3339(now_ms()), reason).run();
+  return c.exec("INSERT INTO order_history (order_id, seq, at, from_state, to_state, reason) "
+                "SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = ?1), ?2, state, "
+                "state, ?3 FROM orders WHERE id = ?1",
+                id, rfc3339(now_ms()), reason);
 }
 
 db::Status touch(db::Connection& c, const std::string& id) {
-  auto q = c.prepare("UPDATE orders SET updated_at = ? WHERE id = ?");
-  if (!q) return q.error();
-  return q.value().bind_all(rfc3339(now_ms()), id).run();
+  return c.exec("UPDATE orders SET updated_at = ? WHERE id = ?", rfc3339(now_ms()), id);
 }
 
 }  // namespace
@@ -55,25 +51,19 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
   };
   auto extra = db_.with([&](db::Connection& c) -> db::Result<Extra> {
     Extra e;
-    auto q = c.prepare("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(id).step();
-    if (!row) return row.error();
-    if (row.value()) {
-      e.consent_id = q.value().column_text(0);
-      e.language = q.value().column_text(1);
-      e.terms_version = q.value().column_text(2);
-      e.partner = q.value().column_text(3);
-    }
-    auto m = c.prepare("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s");
-    if (!m) return m.error();
-    m.value().bind_all(id);
-    for (;;) {
-      auto r = m.value().step();
-      if (!r) return r.error();
-      if (!r.value()) break;
-      e.emails.push_back({{"kind", m.value().column_text(0)}, {"sent_at", rfc3339(m.value().column_int64(1) * 1000)}});
-    }
+    db::Status s = c.query("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?", id)
+                       .each([&e](const db::Row& r) {
+                         e.consent_id = r.text(0);
+                         e.language = r.text(1);
+                         e.terms_version = r.text(2);
+                         e.partner = r.text(3);
+                       });
+    if (!s) return s.error();
+    s = c.query("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s", id)
+            .each([&e](const db::Row& r) {
+              e.emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
+            });
+    if (!s) return s.error();
     return e;
   });
   if (!extra) return internal(res, extra.error().message);
@@ -153,20 +143,17 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
 
   std::string reason = "customer request: ";
   for (std::size_t i = 0; i < what.size(); ++i) reason += (i ? ", " : "") + what[i];
-  auto done = db_.with([&](db::Connection& c) -> db::Status {
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    for (const auto& [column, value] : sets) {
-      // column is one of four fixed names (checked above), never user text.
-      auto q = c.prepare("UPDATE orders SET " + column + " = ? WHERE id = ?");
-      if (!q) return q.error();
-      if (column == "marketing") q.value().bind_all(std::int64_t{0}, id);
-      else q.value().bind_all(value, id);
-      if (db::Status s = q.value().run(); !s) return s;
-    }
-    if (db::Status s = touch(c, id); !s) return s;
-    if (db::Status s = note(c, id, reason); !s) return s;
-    return tx.value().commit();
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Status {
+      for (const auto& [column, value] : sets) {
+        // column is one of four fixed names (checked above), never user text.
+        const std::string sql = "UPDATE orders SET " + column + " = ? WHERE id = ?";
+        db::Status s = column == "marketing" ? t.exec(sql, std::int64_t{0}, id) : t.exec(sql, value, id);
+        if (!s) return s;
+      }
+      if (db::Status s = touch(t, id); !s) return s;
+      return note(t, id, reason);
+    });
   });
   if (!done) return internal(res, done.error().message);
   if (body.contains("marketing")) record_marketing_withdrawal(id, sends_gpc(req));
@@ -175,16 +162,12 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
 }
 
 void PrivacyRights::record_marketing_withdrawal(const std::string& id, bool gpc_header) {
-  auto consent_id = db_.with([&](db::Connection& c) -> db::Result<std::string> {
-    auto q = c.prepare("SELECT consent_id FROM orders WHERE id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(id).step();
-    if (!row) return row.error();
-    return row.value() ? q.value().column_text(0) : std::string();
+  auto consent_id = db_.with([&](db::Connection& c) {
+    return c.query("SELECT consent_id FROM orders WHERE id = ?", id).one([](const db::Row& row) { return row.text(0); });
   });
-  if (!consent_id || consent_id.value().empty()) return;
+  if (!consent_id || !consent_id.value() || consent_id.value()->empty()) return;
   ConsentReceipt r;
-  r.consent_id = consent_id.value();
+  r.consent_id = *consent_id.value();
   r.time_ms = now_ms();
   r.source = "checkout";
   r.action = "marketing_withdrawn";
@@ -202,6 +185,28 @@ void PrivacyRights::record_marketing_withdrawal(const std::string& id, bool gpc_
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] erasure
 // ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// The erase inside its transaction: the outbox files it names (to delete after the commit), the customer's fields
+// and the e-mails' file names emptied, a history note, the token revoked, and the order as it is now in `erased`.
+db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std::string>& files,
+                      std::optional<json>& erased) {
+  db::Status s = c.query("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''", id)
+                     .each([&files](const db::Row& r) { files.push_back(r.text(0)); });
+  if (!s) return s;
+  if (s = c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id); !s) return s;
+  if (s = c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id); !s) return s;
+  if (s = touch(c, id); !s) return s;
+  if (s = note(c, id, "customer request: personal data erased"); !s) return s;
+  if (s = revoke_token(c, id); !s) return s;
+  auto loaded = load_order(c, id);
+  if (!loaded) return loaded.error();
+  erased = std::move(loaded).value();
+  return {};
+}
+
+}  // namespace
+
 void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto order = orders_.open_order(req, res, id);
   if (!order) return;
@@ -215,30 +220,8 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
     // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
     // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed below.
     if (db::Status s = c.exec("PRAGMA secure_delete = ON"); !s) return s;
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    auto f = c.prepare("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''");
-    if (!f) return f.error();
-    f.value().bind_all(id);
-    for (;;) {
-      auto r = f.value().step();
-      if (!r) return r.error();
-      if (!r.value()) break;
-      files.push_back(f.value().column_text(0));
-    }
-    auto q = c.prepare("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?");
-    if (!q) return q.error();
-    if (db::Status s = q.value().bind_all(id).run(); !s) return s;
-    auto m = c.prepare("UPDATE order_emails SET file = '' WHERE order_id = ?");
-    if (!m) return m.error();
-    if (db::Status s = m.value().bind_all(id).run(); !s) return s;
-    if (db::Status s = touch(c, id); !s) return s;
-    if (db::Status s = note(c, id, "customer request: personal data erased"); !s) return s;
-    if (db::Status s = revoke_token(c, id); !s) return s;
-    auto loaded = load_order(c, id);
-    if (!loaded) return loaded.error();
-    erased = std::move(loaded).value();
-    if (db::Status s = tx.value().commit(); !s) return s;
+    db::Status s = db::in_transaction(c, [&](db::Connection& t) { return erase_rows(t, id, files, erased); });
+    if (!s) return s;
     return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   });
   if (!done) return internal(res, done.error().message);
