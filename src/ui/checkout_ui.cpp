@@ -97,8 +97,9 @@ void draw_problem(const co::Model& m) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] review
 // ---------------------------------------------------------------------------------------------------------
-void draw_plan_facts(const Plan& p, const Catalogue& cat, Currency currency, const CheckoutEnv& env) {
-  label_value(tr("checkout.plan.name"), p.name);
+void draw_plan_facts(const Plan& p, const std::string& title, const Catalogue& cat, Currency currency,
+                     const CheckoutEnv& env) {
+  label_value(tr("checkout.plan.name"), title);
   std::string coverage;
   for (const CountryCode& c : p.coverage) {
     const Destination* d = cat.find_destination(c);
@@ -125,7 +126,7 @@ void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& 
   if (!plan) {
     Text(tr(cat ? "checkout.review.plan_gone" : "checkout.review.loading"), "status");
   } else {
-    draw_plan_facts(*plan, *cat, m.currency, env);
+    draw_plan_facts(*plan, plan_title(app, *plan), *cat, m.currency, env);
     TextColored(Muted(), tr("checkout.review.included"));
   }
   ImGui::Spacing();
@@ -258,7 +259,7 @@ void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>&
   const Plan* plan = cat ? cat->find_plan(m.plan_id) : nullptr;
   std::string price_text;
   if (plan) {
-    label_value(tr("checkout.plan.name"), plan->name);
+    label_value(tr("checkout.plan.name"), plan_title(app, *plan));
     if (auto price = plan->prices.get(m.currency)) price_text = env.format_money(*price);
     label_value(tr("checkout.plan.total"), price_text);
   }
@@ -301,9 +302,9 @@ std::string payment_method_text(const OrderPayment& p) {
   return brand + " •••• " + p.last4;
 }
 
-void draw_receipt_facts(const co::Model& m, const Order& o, const CheckoutEnv& env) {
+void draw_receipt_facts(const co::Model& m, const Order& o, const std::string& title, const CheckoutEnv& env) {
   label_value(tr("checkout.order.id"), o.id);
-  label_value(tr("checkout.plan.name"), o.plan.name);
+  label_value(tr("checkout.plan.name"), title);
   label_value(tr("checkout.plan.total"), env.format_money(o.price));
   label_value(tr("checkout.order.paid_with"), payment_method_text(o.payment));
   label_value(tr("checkout.order.date"), date_text(o.created_at));
@@ -317,21 +318,23 @@ void draw_receipt_facts(const co::Model& m, const Order& o, const CheckoutEnv& e
 
 // Embedded: the processor's page is in a window of its own. Open: the order is polled until it is paid; blocked:
 // a real click on "Open the payment page" tries again (the browser allows a window opened from a click).
-void draw_payment_window(const co::Model& m, const Order& o, const CheckoutEnv& env, std::vector<Action>& out) {
+void draw_payment_window(const co::Model& m, const Order& o, const std::string& title, const CheckoutEnv& env,
+                         std::vector<Action>& out) {
   Heading(tr("checkout.order.pending_title"), env.heading);
   if (m.popup == co::Popup::Blocked) TextColored(kError, tr("checkout.popup.blocked"), "alert");
   else Text(tr("checkout.popup.complete"), "status");
-  label_value(tr("checkout.plan.name"), o.plan.name);
+  label_value(tr("checkout.plan.name"), title);
   label_value(tr("checkout.plan.total"), env.format_money(o.price));
   draw_sandbox_note();
   if (Button(tr("checkout.popup.open"), m.busy == co::Busy::Idle && !m.offline))
     emit(out, co::action::OpenPaymentAgain{});
 }
 
-void draw_pending(const co::Model& m, const Order& o, const CheckoutEnv& env, std::vector<Action>& out) {
+void draw_pending(const co::Model& m, const Order& o, const std::string& title, const CheckoutEnv& env,
+                  std::vector<Action>& out) {
   const bool idle = m.busy == co::Busy::Idle;
   if (o.payment.status != PaymentStatus::Declined && m.embedded && m.popup != co::Popup::None)
-    return draw_payment_window(m, o, env, out);
+    return draw_payment_window(m, o, title, env, out);
   if (o.payment.status == PaymentStatus::Declined) {
     Heading(tr("checkout.order.declined_title"), env.heading);
     TextColored(kError, decline_text(o.payment.decline_reason), "alert");
@@ -345,7 +348,7 @@ void draw_pending(const co::Model& m, const Order& o, const CheckoutEnv& env, st
     return;
   }
   Heading(tr("checkout.order.pending_title"), env.heading);
-  label_value(tr("checkout.plan.name"), o.plan.name);
+  label_value(tr("checkout.plan.name"), title);
   label_value(tr("checkout.plan.total"), env.format_money(o.price));
   draw_sandbox_note();
   if (Button(tr("checkout.order.pay_now"), idle && !m.offline)) emit(out, co::action::Pay{env.new_key()});
@@ -408,7 +411,15 @@ void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out
   }
 }
 
-void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out) {
+// The order's plan in the store's language when the catalogue still has it, else the name it was sold under.
+std::string order_plan_title(const Model& app, const Order& o) {
+  const Catalogue* cat = app.catalogue.catalogue.get();
+  const Plan* plan = cat ? cat->find_plan(o.plan.id) : nullptr;
+  return plan ? plan_title(app, *plan) : o.plan.name;
+}
+
+void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out) {
+  const co::Model& m = app.checkout;
   if (!m.order) {
     Heading(tr("checkout.order.title"), env.heading);
     if (m.busy == co::Busy::LoadingOrder) Text(tr("checkout.order.loading"), "status");
@@ -419,17 +430,18 @@ void draw_order(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, 
     return;
   }
   const Order& o = *m.order;
+  const std::string plan_name = order_plan_title(app, o);
   switch (o.state) {
-    case OrderState::PendingPayment: draw_pending(m, o, env, out); break;
+    case OrderState::PendingPayment: draw_pending(m, o, plan_name, env, out); break;
     case OrderState::Paid:
     case OrderState::Provisioning:
       Heading(tr("checkout.order.paid_title"), env.heading);
       TextColored(kOk, tr("checkout.order.preparing"), "status");
-      draw_receipt_facts(m, o, env);
+      draw_receipt_facts(m, o, plan_name, env);
       break;
     case OrderState::Delivered: {
       Heading(tr("checkout.order.title"), env.heading);  // the delivery section below has the eSIM's own heading
-      draw_receipt_facts(m, o, env);
+      draw_receipt_facts(m, o, plan_name, env);
       ImGui::Separator();
       DeliveryEnv d;
       d.device = env.device;
@@ -486,7 +498,7 @@ float draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s
       case co::Step::Details: draw_details(m, env, out, fields); break;
       case co::Step::Confirmations: draw_confirmations(m, env, s, out); break;
       case co::Step::Payment: draw_payment(app, env, out); break;
-      case co::Step::Order: draw_order(m, env, s, out); break;
+      case co::Step::Order: draw_order(app, env, s, out); break;
       case co::Step::None: break;
     }
     if (m.step == co::Step::Order) {

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/plan_name.hpp"
 #include "core/plan_query.hpp"
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
@@ -34,11 +35,20 @@ const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
 
 std::string data_label(const Plan& p) {
   if (p.unlimited) return tr("store.plan.unlimited");
-  char buf[32];
-  if (p.data_mb % 1024 == 0) std::snprintf(buf, sizeof buf, "%lld GB", static_cast<long long>(p.data_mb / 1024));
-  else if (p.data_mb >= 1024) std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(p.data_mb) / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%lld MB", static_cast<long long>(p.data_mb));
-  return buf;
+  return data_amount(p, active_language());
+}
+
+// A region's name in the active language (the catalogue's for a region the core has no words for).
+std::string region_label(const Catalogue& cat, const std::string& id) {
+  const Region* r = cat.find_region(id);
+  return region_display_name(id, r ? r->name : id, active_language());
+}
+
+// The label colour on the accent ("Best value"): white or ink, whichever contrasts more with it.
+ImVec4 best_value_ink() {
+  const ImVec4 a = ImGui::GetStyleColorVec4(ImGuiCol_NavHighlight);
+  const float luminance = 0.2126f * a.x * a.x + 0.7152f * a.y * a.y + 0.0722f * a.z * a.z;
+  return luminance > 0.2f ? kInk : ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
 }
 
 std::string validity_label(const Plan& p) {
@@ -75,8 +85,7 @@ std::string coverage_label(const Catalogue& cat, const Plan& p) {
   if (p.scope == Scope::Local) return tr("store.plan.local");
   const std::string n = std::to_string(p.coverage.size());
   if (p.scope == Scope::Global) return tr_fmt("store.plan.global", {{"n", n}});
-  const Region* r = cat.find_region(p.region);
-  return tr_fmt("store.plan.regional", {{"region", r ? r->name : p.region}, {"n", n}});
+  return tr_fmt("store.plan.regional", {{"region", region_label(cat, p.region)}, {"n", n}});
 }
 
 // The index of a destination the catalogue has (callers checked find_destination).
@@ -162,10 +171,9 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
   ImGui::PushID("hits");
   for (const SearchHit& h : m.hits) {
     const Destination& d = cat->destinations[h.destination];
-    const Region* r = cat->find_region(d.region);
     // Similar names (Austria / Australia) are told apart by ISO code and region.
     const std::string& name = destination_name(m, h.destination);
-    std::string label = name + "  (" + to_string(d.code) + (r ? " · " + r->name : "") + ")";
+    std::string label = name + "  (" + to_string(d.code) + (cat->find_region(d.region) ? " · " + region_label(*cat, d.region) : "") + ")";
     if (h.matched != name && h.kind != MatchKind::Typo) label += "  " + tr_fmt("store.search.matches", {{"alias", h.matched}});
     label += "##" + to_string(d.code);
     if (Selectable(label.c_str(), m.destination && *m.destination == d.code)) {
@@ -337,51 +345,85 @@ void draw_filters(const Model& m, Scratch& s, bool with_scope, std::vector<Actio
 // ---------------------------------------------------------------------------------------------------------
 std::string region_name(const Catalogue& cat, const std::string& region) {
   if (region == kGlobalSelection) return tr("store.scope.global");
-  const Region* r = cat.find_region(region);
-  return r ? r->name : region;
+  return region_label(cat, region);
+}
+
+// One plan as a store card: name, data and validity as badges (and "Best value"), coverage and features in grey;
+// the price large on the right (under the badges on a phone) with the Details button. Every card has the same
+// height, `h`, so the clipper can skip the cards it does not draw.
+void draw_plan_card(const Model& m, const Plan& p, bool best, const Context& ctx, float w, float h,
+                    std::vector<Action>& out) {
+  const Catalogue& cat = *m.catalogue.catalogue;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const bool narrow = w < kNarrow;
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, ImVec2(a.x + w, a.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), 10.0f);
+  dl->AddRect(a, ImVec2(a.x + w, a.y + h), ImGui::GetColorU32(best ? ImGuiCol_NavHighlight : ImGuiCol_Border), 10.0f,
+              0, best ? 2.0f : 1.0f);
+  const float pad = 14.0f;
+  const float price_w = narrow ? 0.0f : 190.0f;
+  const std::string title = plan_title(m, p);
+  ImGui::SetCursorScreenPos(ImVec2(a.x + pad, a.y + pad));
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - 2 * pad - price_w);
+  Text(title, "listitem");
+  ImGui::PopTextWrapPos();
+  ImGui::SetCursorScreenPos(ImVec2(a.x + pad, ImGui::GetCursorScreenPos().y));
+  const ImVec4 chip = ImGui::GetStyleColorVec4(ImGuiCol_Button);
+  const ImVec4 ink = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+  Badge(data_amount(p, m.language), chip, ink);
+  ImGui::SameLine(0.0f, 6.0f);
+  Badge(validity_days_text(p.validity_days, m.language), chip, ink);
+  if (best) {
+    ImGui::SameLine(0.0f, 6.0f);
+    Badge(tr("store.plan.best_value"), ImGui::GetStyleColorVec4(ImGuiCol_NavHighlight), best_value_ink());
+  }
+  ImGui::SetCursorScreenPos(ImVec2(a.x + pad, ImGui::GetCursorScreenPos().y));
+  const std::string feats = features_label(p);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w - 2 * pad - price_w);
+  TextColored(Muted(), coverage_label(cat, p) + (feats.empty() ? "" : " · " + feats));
+  ImGui::PopTextWrapPos();
+
+  // The price and Details: on the right of a wide card, at the card's foot on a phone.
+  const auto price = p.prices.get(m.currency);
+  const std::string price_text = price ? ctx.format_money(*price) : std::string();
+  const std::string details = std::string(tr("store.plans.details")) + "##details-" + p.id;
+  const float button_w = ImGui::CalcTextSize(tr("store.plans.details")).x + 2 * st.FramePadding.x;
+  const float button_h = ImGui::GetFrameHeight();
+  if (ctx.heading) ImGui::PushFont(ctx.heading);
+  const float price_tw = ImGui::CalcTextSize(price_text.c_str()).x;
+  const float price_th = ImGui::GetTextLineHeight();
+  const ImVec2 price_at = narrow ? ImVec2(a.x + pad, a.y + h - pad - button_h + (button_h - price_th) * 0.5f)
+                                 : ImVec2(a.x + w - pad - price_tw, a.y + pad);
+  ImGui::SetCursorScreenPos(price_at);
+  if (!price_text.empty()) Text(price_text, "price");
+  if (ctx.heading) ImGui::PopFont();
+  ImGui::SetCursorScreenPos(ImVec2(a.x + w - pad - button_w, a.y + h - pad - button_h));
+  // Two regional plans can share a name (Asia for 18 and for 6 countries): their coverage tells them apart.
+  const std::string named = p.scope == Scope::Local ? title : title + ", " + coverage_label(cat, p);
+  if (NamedButton(details.c_str(), tr_fmt("store.plans.details_named", {{"plan", named}})))
+    out.push_back(action::PlanOpened{p.id});
+  ImGui::SetCursorScreenPos(a);
+  ImGui::Dummy(ImVec2(w, h));
 }
 
 void draw_plan_rows(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const Catalogue& cat = *m.catalogue.catalogue;
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_PadOuterX;
-  const bool narrow = content_width() < 560.0f;
-  if (!ImGui::BeginTable("plans", narrow ? 2 : 4, flags, ImVec2(content_width(), 0))) return;
-  ImGui::TableSetupColumn(tr("store.plans.column.plan"), ImGuiTableColumnFlags_WidthStretch);
-  if (!narrow) {
-    ImGui::TableSetupColumn(tr("store.plans.column.data"), ImGuiTableColumnFlags_WidthFixed, 120.0f);
-    ImGui::TableSetupColumn(tr("store.plans.column.validity"), ImGuiTableColumnFlags_WidthFixed, 90.0f);
-  }
-  ImGui::TableSetupColumn(tr("store.plans.column.price"), ImGuiTableColumnFlags_WidthFixed, 110.0f);
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(10.0f, 3.0f));
-  // Every row has the same height (three lines), so the clipper can skip rows it does not draw: a list of
-  // thousands of plans costs what a screenful costs.
+  const float w = content_width();
+  const float h = w < kNarrow ? 168.0f : 126.0f;  // room for a wrapped name and coverage line
+  const std::optional<std::size_t> best = best_value(cat.plans, m.plans, m.currency);
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(m.plans.size()));
+  clipper.Begin(static_cast<int>(m.plans.size()), h + ImGui::GetStyle().ItemSpacing.y);
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const Plan& p = cat.plans[m.plans[static_cast<std::size_t>(row)]];
+      const auto i = static_cast<std::size_t>(row);
+      const Plan& p = cat.plans[m.plans[i]];
       ImGui::PushID(p.id.c_str());
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      Text(p.name, "listitem");
-      const std::string feats = features_label(p);
-      TextColored(Muted(), coverage_label(cat, p) + (feats.empty() ? "" : " · " + feats));
-      TextColored(Muted(), narrow ? data_label(p) + ", " + validity_label(p) : validity_start_label(p.validity_start));
-      if (!narrow) {
-        ImGui::TableNextColumn();
-        Text(data_label(p));
-        ImGui::TableNextColumn();
-        Text(validity_label(p));
-      }
-      ImGui::TableNextColumn();
-      if (auto price = p.prices.get(m.currency)) Text(ctx.format_money(*price), "price");
-      const std::string details = std::string(tr("store.plans.details")) + "##details-" + p.id;
-      if (Button(details.c_str())) out.push_back(action::PlanOpened{p.id});
+      draw_plan_card(m, p, best && *best == i, ctx, w, h, out);
       ImGui::PopID();
     }
   }
-  ImGui::PopStyleVar();
-  ImGui::EndTable();
+  clipper.End();
 }
 
 bool draw_plans(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
@@ -490,7 +532,7 @@ void draw_plan_detail(const Model& m, const Plan& p, const Context& ctx, Scratch
   }
   ImGui::Spacing();
   if (Button((std::string(tr("store.detail.back")) + "##back").c_str())) out.push_back(action::PlanClosed{});
-  Heading(p.name, ctx.heading);
+  Heading(plan_title(m, p), ctx.heading);
   TextColored(Muted(), coverage_label(cat, p));
   draw_buy(m, p, ctx, out);
   ImGui::Spacing();
@@ -634,6 +676,16 @@ void draw_failed(const Model& m, std::vector<Action>& out) {
 }
 
 }  // namespace
+
+std::string plan_title(const Model& m, const Plan& p) {
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  const Destination* d = cat && p.scope == Scope::Local && !p.coverage.empty() ? cat->find_destination(p.coverage[0])
+                                                                                 : nullptr;
+  if (!cat || (p.scope == Scope::Local && !d)) return p.name;  // no country to name it after: the catalogue's name
+  const std::string country = d ? destination_name(m, dest_index(*cat, d->code)) : std::string();
+  const Region* r = cat->find_region(p.region);
+  return plan_name(p, m.language, plan_place(p, m.language, country, r ? r->name : p.region));
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] layout helpers for narrow screens (also used by the checkout)

@@ -39,6 +39,10 @@ struct FrameInfo {
   float content_height = 0;        // the window's content, padding included, in CSS px (the embed's frame height)
 };
 
+// The plan's name in the model's language ("Japon 1 Go, 7 jours"; core/plan_name.hpp), the catalogue's name when
+// the plan's country is not in the catalogue.
+std::string plan_title(const Model& m, const Plan& p);
+
 FrameInfo draw_store(const Model& model, Scratch& scratch, const Context& ctx, std::vector<Action>& out);
 
 // Items in a row that wraps: each goes on the current line when it fits within the content width (920 px at

@@ -139,6 +139,32 @@ bool Button(const char* label_id, bool enabled, ImVec2 size) {
   return pressed && enabled;
 }
 
+bool NamedButton(const char* label_id, std::string_view name, bool enabled, ImVec2 size) {
+  if (!enabled) ImGui::BeginDisabled();
+  if (g_button_text_set) ImGui::PushStyleColor(ImGuiCol_Text, g_button_text);
+  bool pressed = ImGui::Button(label_id, size);
+  if (g_button_text_set) ImGui::PopStyleColor();
+  if (!enabled) ImGui::EndDisabled();
+  pressed = a11y::activated(ImGui::GetItemID()) || pressed;
+  if (TestItem* it = test_items().add_last(label_id, "button", enabled)) it->label = std::string(name);
+  return pressed && enabled;
+}
+
+void Badge(std::string_view text, const ImVec4& fill, const ImVec4& ink) {
+  const ImVec2 pad(8.0f, 3.0f);
+  const char* b = text.data();
+  const char* e = b + text.size();
+  const ImVec2 ts = ImGui::CalcTextSize(b, e);
+  const ImVec2 a = ImGui::GetCursorScreenPos();
+  const ImVec2 z(a.x + ts.x + 2 * pad.x, a.y + ts.y + 2 * pad.y);
+  ImGui::Dummy(ImVec2(z.x - a.x, z.y - a.y));
+  test_items().add(text, "text", a, z, 0);
+  if (!ImGui::IsItemVisible()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, z, ImGui::GetColorU32(fill), (z.y - a.y) * 0.5f);
+  dl->AddText(ImVec2(a.x + pad.x, a.y + pad.y), ImGui::GetColorU32(ink), b, e);
+}
+
 bool Selectable(const char* label_id, bool selected, const char* role) {
   bool pressed = ImGui::Selectable(label_id, selected);
   if (a11y::activated(ImGui::GetItemID()) && !pressed) {

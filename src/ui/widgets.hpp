@@ -64,6 +64,11 @@ std::string_view visible_label(std::string_view label_id);
 
 // Widgets. They behave like their ImGui namesakes and record themselves.
 bool Button(const char* label_id, bool enabled = true, ImVec2 size = ImVec2(0, 0));
+// A button whose accessible name says more than its visible text ("Details" named "Details, Japan 1 GB, 7 days"):
+// `name` should start with the visible text (WCAG 2.5.3, label in name).
+bool NamedButton(const char* label_id, std::string_view name, bool enabled = true, ImVec2 size = ImVec2(0, 0));
+// A small rounded label with a fill of its own ("1 GB", "Best value"), recorded as text.
+void Badge(std::string_view text, const ImVec4& fill, const ImVec4& ink);
 bool Selectable(const char* label_id, bool selected = false, const char* role = "option");
 // A real <input type=search> over the field's frame (platform/text_input.hpp): the DOM holds the value; a change
 // made there is copied into `buf` at the next frame (returns true then). Named by its label, else by its hint.

@@ -21,7 +21,7 @@ test("a traveller searches Japan and sees Japanese plans with prices", async ({ 
   const drawn = await items(page);
   const plans = drawn.filter((i) => i.role === "listitem");
   const prices = drawn.filter((i) => i.role === "price");
-  expect(plans.length).toBeGreaterThan(3);
+  expect(plans.length).toBeGreaterThanOrEqual(3);  // plan cards: three fit in 800 px
   expect(plans.some((p) => /Japan/.test(p.label))).toBe(true);
   expect(prices.length).toBe(plans.length);
   for (const p of prices) expect(p.label).toMatch(/^\$\d+\.\d\d$/);
@@ -241,6 +241,7 @@ test("a country view lists local, regional and global plans, each kind can be hi
 });
 
 test("a regional plan shows every country it covers, searchable, and the phone check", async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 1100 });  // the 3 GB plan's card is the third: fully in view
   await openStore(page, baseUrl(), "&dest=JP&scope=regional");
   await answerConsent(page, false);
   await clickAt(page, await findById(page, /^Details##details-asia-3gb-15d$/));

