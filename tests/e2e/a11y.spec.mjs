@@ -178,10 +178,10 @@ test("a purchase with the keyboard alone, from the search to the eSIM's manual d
   // Back in the store without ?test=1 in the URL: the QA API stays on for this tab (sessionStorage).
   await page.waitForURL((u) => u.href.startsWith(server.url));
   await expect.poll(() => page.evaluate(() => window.jupiterTest?.frames() ?? 0)).toBeGreaterThan(0);
-  await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 30_000 });
+  await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 30_000 });
   await checkScreen(page, "order and eSIM", `
     - heading /Payment received|Your order/
-    - img "eSIM QR code"
+    - img "QR code for your eSIM"
     - heading "Enter the details by hand"
     - paragraph: SM-DP+ address
   `);

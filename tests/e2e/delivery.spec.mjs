@@ -132,7 +132,7 @@ for (const scale of [1, 2]) {
     expect(done.esim.activation_code).toMatch(/^LPA:1\$/);
 
     await openOrder(page, stack, order.id, token);
-    const qr = await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+    const qr = await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 20_000 });
     expect(qr.value).toBe(done.esim.activation_code);
     expect(qr.w).toBeGreaterThanOrEqual(200);  // at least 200 CSS pixels on desktop
     // Whole device pixels: the code's side (quiet zone included) is a whole number of device pixels, and so is
@@ -155,7 +155,7 @@ test("Copy buttons put exactly the strings on the clipboard", async ({ browser }
   const { order, token } = await paidOrder(stack, page);
   const done = await waitForState(stack, order.id, token, ["delivered"]);
   await openOrder(page, stack, order.id, token);
-  await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+  await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 20_000 });
 
   const copies = [
     ["copy-code", done.esim.activation_code],
@@ -193,7 +193,7 @@ test("an iPhone on iOS 17.4 gets the install link with the percent-encoded code;
   const older = await browser.newContext({ userAgent: IPHONE_17_3, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const old = await older.newPage();
   await openOrder(old, stack, order.id, token);
-  await findItem(old, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+  await findItem(old, { role: "qr", label: "QR code for your eSIM" }, { timeout: 20_000 });
   expect((await items(old)).some((i) => i.role === "link" && i.label === "Install on this iPhone")).toBe(false);
   await older.close();
 });
@@ -206,7 +206,7 @@ test("a delayed profile shows progress, then the QR code", async ({ page }) => {
     await findItem(page, { label: /Preparing your eSIM/ }, { timeout: 15_000 });
     expect((await items(page)).some((i) => i.role === "qr")).toBe(false);
     await page.screenshot({ path: path.join(shots, "delivery-preparing.png") });
-    const qr = await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 45_000 });
+    const qr = await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 45_000 });
     const done = await waitForState(stack, order.id, token, ["delivered"]);
     expect(qr.value).toBe(done.esim.activation_code);
   } finally {
@@ -253,7 +253,7 @@ test("Resend e-mail sends the same eSIM again, and is rate-limited", async ({ pa
   const before = mails().length;
 
   await openOrder(page, stack, order.id, token);
-  await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+  await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 20_000 });
   const resend = await scrollTo(page, (i) => i.role === "button" && i.label === "Resend e-mail", "Resend e-mail");
   await page.mouse.click(resend.x + resend.w / 2, resend.y + resend.h / 2);
   await expect.poll(() => mails().length, { timeout: 10_000 }).toBe(before + 1);
@@ -278,7 +278,7 @@ test("Your data: a copy downloads, marketing stops, and erasure (asked twice) re
   const { order, token } = await paidOrder(stack, page, { marketing: true, email: "erase.me@example.com" });
   await waitForState(stack, order.id, token, ["delivered"]);
   await openOrder(page, stack, order.id, token);
-  await findItem(page, { role: "qr", label: "eSIM QR code" }, { timeout: 20_000 });
+  await findItem(page, { role: "qr", label: "QR code for your eSIM" }, { timeout: 20_000 });
   const press = async (label) => {
     const match = (i) => i.role === "button" && i.label === label;
     let it = await scrollTo(page, match, label);

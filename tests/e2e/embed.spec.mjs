@@ -229,7 +229,7 @@ test("a 4242 purchase inside the frame pays in a popup, shows the eSIM, and the 
   await popup.click("button[type=submit]");
   await closed;  // embed-return.html closed the window
 
-  await findIn(frame, { role: "qr", label: "eSIM QR code" }, { timeout: 30_000 });
+  await findIn(frame, { role: "qr", label: "QR code for your eSIM" }, { timeout: 30_000 });
   await page.screenshot({ path: path.join(shots, "embed-paid.png") });
   await expect.poll(() => eventNames(page), { timeout: 10_000 }).toContain("order-paid");
   const got = await events(page);
