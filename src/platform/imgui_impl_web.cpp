@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "platform/input_queue.hpp"
+
 namespace jupiter::web {
 namespace {
 
@@ -19,12 +21,7 @@ struct State {
   double css_w = 0, css_h = 0;
   float ratio = 1.0f;
   bool ratio_changed = false;
-  bool mouse_just_pressed[5] = {};
-  bool mouse_down[5] = {};
-  bool key_just_pressed[512] = {};
-  bool key_down[512] = {};
-  float mouse_x = -1, mouse_y = -1;
-  float wheel_x = 0, wheel_y = 0;
+  platform::InputQueue input;  // events since the last frame, trickled into frames (platform/input_queue.hpp)
   double last_time = 0;
 };
 State g;
@@ -50,23 +47,17 @@ void resize() {
 int dom_button_to_imgui(unsigned short b) { return b == 0 ? 0 : b == 2 ? 1 : b == 1 ? 2 : b; }
 
 EM_BOOL on_mouse(int type, const EmscriptenMouseEvent* e, void*) {
-  g.mouse_x = static_cast<float>(e->targetX);
-  g.mouse_y = static_cast<float>(e->targetY);
-  const int b = dom_button_to_imgui(e->button);
-  if (b >= 0 && b < 5) {
-    if (type == EMSCRIPTEN_EVENT_MOUSEDOWN) {
-      g.mouse_just_pressed[b] = true;
-      g.mouse_down[b] = true;
-    } else if (type == EMSCRIPTEN_EVENT_MOUSEUP) {
-      g.mouse_down[b] = false;
-    }
-  }
+  const auto x = static_cast<float>(e->targetX), y = static_cast<float>(e->targetY);
+  if (type == EMSCRIPTEN_EVENT_MOUSEDOWN || type == EMSCRIPTEN_EVENT_MOUSEUP)
+    g.input.push(platform::input::MouseButton{dom_button_to_imgui(e->button), type == EMSCRIPTEN_EVENT_MOUSEDOWN, x, y});
+  else
+    g.input.push(platform::input::MouseMove{x, y});
   ask();
   return EM_FALSE;  // let focus and selection behave normally
 }
 
 EM_BOOL on_mouse_leave(int, const EmscriptenMouseEvent*, void*) {
-  g.mouse_x = g.mouse_y = -FLT_MAX;
+  g.input.push(platform::input::MouseMove{-FLT_MAX, -FLT_MAX});
   ask();
   return EM_FALSE;
 }
@@ -74,8 +65,7 @@ EM_BOOL on_mouse_leave(int, const EmscriptenMouseEvent*, void*) {
 EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
   // deltaMode: 0 pixels, 1 lines, 2 pages. ImGui scrolls ~5 lines per unit.
   const double scale = e->deltaMode == DOM_DELTA_PIXEL ? 1.0 / 100.0 : e->deltaMode == DOM_DELTA_LINE ? 1.0 / 3.0 : 1.0;
-  g.wheel_x -= static_cast<float>(e->deltaX * scale);
-  g.wheel_y -= static_cast<float>(e->deltaY * scale);
+  g.input.push(platform::input::Wheel{-static_cast<float>(e->deltaX * scale), -static_cast<float>(e->deltaY * scale)});
   ask();
   return EM_TRUE;  // the canvas scrolls itself; the page must not
 }
@@ -84,14 +74,11 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   for (int i = 0; i < e->numTouches; ++i) {
     const EmscriptenTouchPoint& t = e->touches[i];
     if (!t.isChanged) continue;
-    g.mouse_x = static_cast<float>(t.targetX);
-    g.mouse_y = static_cast<float>(t.targetY);
-    if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
-      g.mouse_just_pressed[0] = true;
-      g.mouse_down[0] = true;
-    } else if (type == EMSCRIPTEN_EVENT_TOUCHEND || type == EMSCRIPTEN_EVENT_TOUCHCANCEL) {
-      g.mouse_down[0] = false;
-    }
+    const auto x = static_cast<float>(t.targetX), y = static_cast<float>(t.targetY);
+    if (type == EMSCRIPTEN_EVENT_TOUCHMOVE)
+      g.input.push(platform::input::MouseMove{x, y});
+    else
+      g.input.push(platform::input::MouseButton{0, type == EMSCRIPTEN_EVENT_TOUCHSTART, x, y});
     break;
   }
   ask();
@@ -108,17 +95,12 @@ bool is_text_key(const char* key) {
 }
 
 EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
-  ImGuiIO& io = ImGui::GetIO();
+  const ImGuiIO& io = ImGui::GetIO();
   const bool down = type == EMSCRIPTEN_EVENT_KEYDOWN;
-  if (e->keyCode < 512) {
-    g.key_down[e->keyCode] = down;
-    if (down) g.key_just_pressed[e->keyCode] = true;
-  }
-  io.KeyCtrl = e->ctrlKey;
-  io.KeyShift = e->shiftKey;
-  io.KeyAlt = e->altKey;
-  io.KeySuper = e->metaKey;
-  if (down && !e->ctrlKey && !e->metaKey && is_text_key(e->key)) io.AddInputCharactersUTF8(e->key);
+  const bool types = down && !e->ctrlKey && !e->metaKey && is_text_key(e->key);
+  const platform::Modifiers mods{e->ctrlKey != 0, e->shiftKey != 0, e->altKey != 0, e->metaKey != 0};
+  g.input.push(platform::input::Key{static_cast<int>(e->keyCode), down, types, mods});
+  if (types) g.input.push(platform::input::Text{e->key});
   ask();
   // Keep the browser's own shortcuts unless ImGui is typing into a field.
   return io.WantTextInput && (is_text_key(e->key) || e->keyCode == 8 || e->keyCode == 9 || e->keyCode == 13 ||
@@ -132,11 +114,7 @@ EM_BOOL on_resize(int, const EmscriptenUiEvent*, void*) {
 }
 
 EM_BOOL on_focus(int type, const EmscriptenFocusEvent*, void*) {
-  if (type == EMSCRIPTEN_EVENT_BLUR) {
-    ImGuiIO& io = ImGui::GetIO();
-    std::memset(g.key_down, 0, sizeof(g.key_down));
-    io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
-  }
+  if (type == EMSCRIPTEN_EVENT_BLUR) g.input.push(platform::input::FocusLost{});
   ask();
   return EM_FALSE;
 }
@@ -210,19 +188,19 @@ void ImplWeb_NewFrame() {
   io.DeltaTime = g.last_time > 0 ? static_cast<float>(std::fmin(std::fmax(now - g.last_time, 1e-4), 0.1)) : 1.0f / 60.0f;
   g.last_time = now;
 
-  io.MousePos = ImVec2(g.mouse_x, g.mouse_y);
-  for (int i = 0; i < 5; ++i) {
-    // A press and release between two frames still counts as a click.
-    io.MouseDown[i] = g.mouse_just_pressed[i] || g.mouse_down[i];
-    g.mouse_just_pressed[i] = false;
-  }
-  for (int k = 0; k < 512; ++k) {
-    io.KeysDown[k] = g.key_just_pressed[k] || g.key_down[k];
-    g.key_just_pressed[k] = false;
-  }
-  io.MouseWheel += g.wheel_y;
-  io.MouseWheelH += g.wheel_x;
-  g.wheel_x = g.wheel_y = 0;
+  // This frame's share of the queued events: a press and release between two frames are two frames.
+  const platform::FrameInput& in = g.input.next_frame();
+  io.MousePos = ImVec2(in.mouse_x, in.mouse_y);
+  for (int i = 0; i < platform::kMouseButtons; ++i) io.MouseDown[i] = in.mouse_down[static_cast<std::size_t>(i)];
+  for (int k = 0; k < platform::kKeys; ++k) io.KeysDown[k] = in.keys_down[static_cast<std::size_t>(k)];
+  io.KeyCtrl = in.mods.ctrl;
+  io.KeyShift = in.mods.shift;
+  io.KeyAlt = in.mods.alt;
+  io.KeySuper = in.mods.super;
+  io.MouseWheel += in.wheel_y;
+  io.MouseWheelH += in.wheel_x;
+  if (!in.text.empty()) io.AddInputCharactersUTF8(in.text.c_str());
+  if (g.input.pending()) ask();  // events wait for later frames: keep drawing until the queue is empty
 }
 
 float ImplWeb_PixelRatio() { return g.ratio; }
