@@ -367,37 +367,31 @@ constexpr const char* kPartnerColumns =
     "coalesce(theme_text, ''), coalesce(destination, ''), coalesce(currency, ''), contact_name, contact_email, "
     "coalesce(webhook_url, ''), created_at, updated_at, coalesce(disabled_at, '') FROM partners ";
 
-Partner read_partner(const db::Statement& s) {
+Partner read_partner(const db::Row& s) {
   Partner p;
-  p.id = s.column_text(0);
-  p.name = s.column_text(1);
-  const json origins = json::parse(s.column_text(2), nullptr, false);
+  p.id = s.text(0);
+  p.name = s.text(1);
+  const json origins = json::parse(s.text(2), nullptr, false);
   if (origins.is_array())
     for (const json& o : origins)
       if (o.is_string()) p.origins.push_back(o.get<std::string>());
-  p.commission_bp = static_cast<int>(s.column_int64(3));
-  p.theme = {s.column_text(4), s.column_text(5), s.column_text(6)};
-  p.destination = s.column_text(7);
-  p.currency = s.column_text(8);
-  p.contact_name = s.column_text(9);
-  p.contact_email = s.column_text(10);
-  p.webhook_url = s.column_text(11);
-  p.created_at = s.column_text(12);
-  p.updated_at = s.column_text(13);
-  p.disabled_at = s.column_text(14);
+  p.commission_bp = static_cast<int>(s.int64(3));
+  p.theme = {s.text(4), s.text(5), s.text(6)};
+  p.destination = s.text(7);
+  p.currency = s.text(8);
+  p.contact_name = s.text(9);
+  p.contact_email = s.text(10);
+  p.webhook_url = s.text(11);
+  p.created_at = s.text(12);
+  p.updated_at = s.text(13);
+  p.disabled_at = s.text(14);
   return p;
 }
 
 db::Result<std::set<std::string>> text_set(db::Connection& c, const char* sql) {
-  auto q = c.prepare(sql);
-  if (!q) return q.error();
   std::set<std::string> out;
-  for (;;) {
-    auto r = q.value().step();
-    if (!r) return r.error();
-    if (!r.value()) return out;
-    out.insert(q.value().column_text(0));
-  }
+  if (db::Status s = c.query(sql).each([&out](const db::Row& r) { out.insert(r.text(0)); }); !s) return s.error();
+  return out;
 }
 
 }  // namespace
@@ -412,65 +406,44 @@ db::Result<CatalogueFacts> catalogue_facts(db::Connection& c) {
 }
 
 db::Result<std::optional<Partner>> load_partner(db::Connection& c, const std::string& id) {
-  auto q = c.prepare(std::string(kPartnerColumns) + "WHERE id = ?");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(id).step();
-  if (!row) return row.error();
-  if (!row.value()) return std::optional<Partner>();
-  return std::optional<Partner>(read_partner(q.value()));
+  return c.query(std::string(kPartnerColumns) + "WHERE id = ?", id).one(read_partner);
 }
 
 db::Result<std::vector<Partner>> list_partners(db::Connection& c) {
-  auto q = c.prepare(std::string(kPartnerColumns) + "ORDER BY id");
-  if (!q) return q.error();
-  std::vector<Partner> out;
-  for (;;) {
-    auto r = q.value().step();
-    if (!r) return r.error();
-    if (!r.value()) return out;
-    out.push_back(read_partner(q.value()));
-  }
+  return c.query(std::string(kPartnerColumns) + "ORDER BY id").all(read_partner);
 }
 
 db::Result<bool> insert_partner(db::Connection& c, Partner p, const std::string& webhook_secret) {
   p.created_at = p.updated_at = rfc3339(now_ms());
-  auto q = c.prepare(
-      "INSERT INTO partners(id, name, origins, commission_bp, theme_accent, theme_background, theme_text, "
-      "destination, currency, contact_name, contact_email, webhook_url, webhook_secret, created_at, updated_at, "
-      "disabled_at) VALUES (?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), "
-      "?, ?, nullif(?, ''), ?, ?, ?, nullif(?, '')) ON CONFLICT(id) DO NOTHING");
-  if (!q) return q.error();
-  if (db::Status s = q.value()
-                         .bind_all(p.id, p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent,
-                                   p.theme.background, p.theme.text, p.destination, p.currency, p.contact_name,
-                                   p.contact_email, p.webhook_url, webhook_secret, p.created_at, p.updated_at,
-                                   p.disabled_at)
-                         .run();
+  if (db::Status s = c.exec(
+          "INSERT INTO partners(id, name, origins, commission_bp, theme_accent, theme_background, theme_text, "
+          "destination, currency, contact_name, contact_email, webhook_url, webhook_secret, created_at, updated_at, "
+          "disabled_at) VALUES (?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), "
+          "nullif(?, ''), ?, ?, nullif(?, ''), ?, ?, ?, nullif(?, '')) ON CONFLICT(id) DO NOTHING",
+          p.id, p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent, p.theme.background, p.theme.text,
+          p.destination, p.currency, p.contact_name, p.contact_email, p.webhook_url, webhook_secret, p.created_at,
+          p.updated_at, p.disabled_at);
       !s)
     return s.error();
   return sqlite3_changes(c.handle()) == 1;
 }
 
 db::Status update_partner(db::Connection& c, const Partner& p) {
-  auto q = c.prepare(
+  return c.exec(
       "UPDATE partners SET name = ?, origins = ?, commission_bp = ?, theme_accent = nullif(?, ''), "
       "theme_background = nullif(?, ''), theme_text = nullif(?, ''), destination = nullif(?, ''), "
       "currency = nullif(?, ''), contact_name = ?, contact_email = ?, webhook_url = nullif(?, ''), "
-      "disabled_at = nullif(?, ''), updated_at = ? WHERE id = ?");
-  if (!q) return q.status();
-  return q.value()
-      .bind_all(p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent, p.theme.background, p.theme.text,
-                p.destination, p.currency, p.contact_name, p.contact_email, p.webhook_url, p.disabled_at,
-                rfc3339(now_ms()), p.id)
-      .run();
+      "disabled_at = nullif(?, ''), updated_at = ? WHERE id = ?",
+      p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent, p.theme.background, p.theme.text,
+      p.destination, p.currency, p.contact_name, p.contact_email, p.webhook_url, p.disabled_at, rfc3339(now_ms()),
+      p.id);
 }
 
 db::Result<std::string> attributable_partner(db::Connection& c, const std::string& id) {
-  auto q = c.prepare("SELECT id FROM partners WHERE id = ? AND disabled_at IS NULL");
-  if (!q) return q.error();
-  auto row = q.value().bind_all(id).step();
-  if (!row) return row.error();
-  return row.value() ? q.value().column_text(0) : std::string();
+  auto found = c.query("SELECT id FROM partners WHERE id = ? AND disabled_at IS NULL", id)
+                   .one([](const db::Row& r) { return r.text(0); });
+  if (!found) return found.error();
+  return found.value().value_or(std::string());
 }
 
 std::string new_webhook_secret() { return "whsec_" + random_token(32); }
@@ -548,21 +521,17 @@ json total_rows(const std::vector<ReportTotal>& totals, bool refunded) {
 
 db::Result<PartnerReport> partner_report(db::Connection& c, const Partner& p, const std::string& from,
                                          const std::string& to) {
-  auto q = c.prepare(
+  auto q = c.query(
       "SELECT id, substr(created_at, 1, 10), plan_id, currency, amount_minor, state FROM orders "
       "WHERE partner_id = ? AND substr(created_at, 1, 10) BETWEEN ? AND ? AND paid_ms IS NOT NULL "
-      "AND state IN ('paid', 'provisioning', 'delivered', 'refunded') ORDER BY created_at, rowid");
-  if (!q) return q.error();
-  q.value().bind_all(p.id, from, to);
+      "AND state IN ('paid', 'provisioning', 'delivered', 'refunded') ORDER BY created_at, rowid", p.id, from, to);
+  auto rows = q.all([](const db::Row& s) {
+    return ReportOrder{s.text(0), s.text(1), s.text(2), s.text(3), s.text(5), s.int64(4), 0};
+  });
+  if (!rows) return rows.error();
   PartnerReport r;
   std::map<std::string, ReportTotal> totals, refunded;
-  for (;;) {
-    auto row = q.value().step();
-    if (!row) return row.error();
-    if (!row.value()) break;
-    const db::Statement& s = q.value();
-    ReportOrder o{s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(5),
-                  s.column_int64(4), 0};
+  for (ReportOrder& o : rows.value()) {
     if (o.state == "refunded") {
       add_to(refunded, o);
       r.refunded.push_back(std::move(o));
