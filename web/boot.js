@@ -61,7 +61,12 @@
         .then(function (r) { return r.arrayBuffer(); })
         .then(function (bytes) { return WebAssembly.compile(bytes); });
     };
-    compiled.catch(fromBytes).then(function (module) {
+    // main() needs the canvas (Module.canvas, set at DOMContentLoaded): an early compile must not start it sooner.
+    var parsed = document.readyState !== "loading" ? null : new Promise(function (done) {
+      document.addEventListener("DOMContentLoaded", done);
+    });
+    Promise.all([compiled.catch(fromBytes), parsed]).then(function (got) {
+      var module = got[0];
       return WebAssembly.instantiate(module, imports).then(function (instance) { receive(instance, module); });
     }).catch(function (e) { Module.onAbort(String((e && e.message) || e)); });
     return {}; // the exports arrive through receive()
