@@ -31,6 +31,7 @@
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/store_ui.hpp"
+#include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
 extern "C" const unsigned char jupiter_font_data[];
@@ -486,7 +487,8 @@ int main() {
   io.IniFilename = nullptr;  // nothing stored in the browser without a reason
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ui::apply_style(ImGui::GetStyle());
+  ui::apply_theme(ImGui::GetStyle(), ui::choose_dark(std::nullopt, platform::query_param("theme"),  // LOOK: theme
+      EM_ASM_INT({ return matchMedia('(prefers-color-scheme: dark)').matches; }, 0) != 0), std::nullopt);
 
   platform::set_redraw_hook(request_frames);  // clipboard results and other browser callbacks redraw
   if (!web::ImplWeb_Init("#canvas", request_frames)) {

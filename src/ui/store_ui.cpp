@@ -21,6 +21,7 @@
 #include "core/plan_query.hpp"
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
+#include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -783,6 +784,23 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
   return info;
 }
 
+namespace {
+ImVec4 vec(Rgb c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
+
+// The palette's colours (ui/theme.hpp, held to WCAG AA by its unit test) into ImGui's slots.
+void set_palette(ImVec4* c, const Palette& p) {
+  c[ImGuiCol_Text] = vec(p.text);
+  c[ImGuiCol_TextDisabled] = vec(p.muted);  // secondary text (Muted())
+  c[ImGuiCol_WindowBg] = vec(p.background);
+  c[ImGuiCol_PopupBg] = vec(p.surface);
+  c[ImGuiCol_FrameBg] = vec(p.surface);
+  c[ImGuiCol_Border] = vec(p.border);
+  c[ImGuiCol_Separator] = vec(p.border);
+  c[ImGuiCol_Button] = vec(p.button);
+  c[ImGuiCol_NavHighlight] = vec(p.accent);
+}
+}  // namespace
+
 void apply_style(ImGuiStyle& st) {
   ImGui::StyleColorsLight(&st);
   st.WindowRounding = 0.0f;
@@ -794,22 +812,15 @@ void apply_style(ImGuiStyle& st) {
   st.CellPadding = ImVec2(8.0f, 8.0f);
   st.ScrollbarSize = 14.0f;
   ImVec4* c = st.Colors;
-  c[ImGuiCol_Text] = kInk;
-  c[ImGuiCol_TextDisabled] = ImVec4(0.33f, 0.36f, 0.43f, 1.0f);  // secondary text (Muted()), 7:1 on the background
-  c[ImGuiCol_WindowBg] = ImVec4(0.98f, 0.98f, 0.99f, 1.0f);
-  c[ImGuiCol_PopupBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-  c[ImGuiCol_FrameBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
   c[ImGuiCol_FrameBgHovered] = ImVec4(0.95f, 0.95f, 0.97f, 1.0f);
-  c[ImGuiCol_Border] = ImVec4(0.80f, 0.82f, 0.86f, 1.0f);
   st.FrameBorderSize = 1.0f;
-  c[ImGuiCol_Button] = ImVec4(0.93f, 0.94f, 0.97f, 1.0f);
   c[ImGuiCol_ButtonHovered] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
   c[ImGuiCol_ButtonActive] = ImVec4(0.98f, 0.82f, 0.68f, 1.0f);
   c[ImGuiCol_Header] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
   c[ImGuiCol_HeaderHovered] = ImVec4(0.99f, 0.90f, 0.82f, 1.0f);
   c[ImGuiCol_HeaderActive] = ImVec4(0.98f, 0.82f, 0.68f, 1.0f);
   c[ImGuiCol_TableRowBgAlt] = ImVec4(0.95f, 0.96f, 0.98f, 1.0f);
-  c[ImGuiCol_NavHighlight] = kAccent;
+  set_palette(c, light_palette());
 }
 
 namespace {
@@ -835,6 +846,7 @@ void dark_colours(ImVec4* c) {
   c[ImGuiCol_HeaderActive] = ImVec4(0.55f, 0.32f, 0.14f, 1.0f);
   c[ImGuiCol_TableRowBgAlt] = ImVec4(0.12f, 0.13f, 0.16f, 1.0f);
   c[ImGuiCol_Separator] = ImVec4(0.32f, 0.34f, 0.40f, 1.0f);
+  set_palette(c, dark_palette());
 }
 }  // namespace
 
@@ -844,7 +856,6 @@ void apply_theme(ImGuiStyle& st, bool dark, std::optional<std::uint32_t> accent)
   if (dark) {
     ImGui::StyleColorsDark(&st);
     dark_colours(st.Colors);
-    st.Colors[ImGuiCol_NavHighlight] = kAccent;
   }
   if (!accent) return SetButtonTextColor(nullptr);
   ImVec4* c = st.Colors;

@@ -127,3 +127,30 @@ for (const [w, h] of [[320, 640], [390, 844], [1280, 800]]) {
     await page.screenshot({ path: path.join(shots, `home-${w}.png`) });
   });
 }
+
+test("?theme=dark draws the store dark, and ?theme=light keeps it light under a dark system setting", async ({ page }) => {
+  await openStore(page, server.url, "&theme=dark");
+  await findItem(page, { role: "heading", label: "Popular destinations" });
+  await page.waitForTimeout(300);
+  const dark = await marginPixel(page);
+  expect(Math.max(...dark), `background ${dark}`).toBeLessThan(60);
+  await page.screenshot({ path: path.join(shots, "home-dark-1200.png") });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await openStore(page, server.url, "&theme=light");
+  await findItem(page, { role: "heading", label: "Popular destinations" });
+  await page.waitForTimeout(300);
+  const light = await marginPixel(page);
+  expect(Math.min(...light), `background ${light}`).toBeGreaterThan(200);
+});
+
+test.describe("with prefers-color-scheme: dark", () => {
+  test.use({ colorScheme: "dark" });
+  test("the store follows the system's dark setting", async ({ page }) => {
+    await openStore(page, server.url, "&dest=JP");
+    await findItem(page, { role: "button", label: /^Details, / });
+    await page.waitForTimeout(300);
+    const px = await marginPixel(page);
+    expect(Math.max(...px), `background ${px}`).toBeLessThan(60);
+    await page.screenshot({ path: path.join(shots, "plans-dark-1200.png") });
+  });
+});
