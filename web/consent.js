@@ -24,8 +24,7 @@
   var KEY = "jupiter.consent";
   var QUEUE_KEY = "jupiter.consent.queue";
   var COOKIE = "jupiter_consent";
-  var CATS = ["necessary", "preferences", "analytics", "marketing"];
-  var ACTIONS = { accept_all: 1, reject_all: 2, custom: 3, withdraw: 4 };
+  var CATS = [], ACTIONS = {};  // from the module (jc_names): CATS[i] is the category of mask bit i + 1
   var api = w.JupiterConsent;
   var pending = api._queue;
   var listeners = [];
@@ -150,7 +149,7 @@
   }
   function decideNow(action, cats, services) {
     var mask = 0, over = [];
-    (cats || []).forEach(function (c) { mask |= 1 << (CATS.indexOf(c) + 1); });
+    (cats || []).forEach(function (c) { if (CATS.indexOf(c) >= 0) mask |= 1 << (CATS.indexOf(c) + 1); });
     for (var id in services || {}) over.push(id + "=" + (services[id] ? 1 : 0));
     put([readRecord(), uuid(), lang, bannerHash || "none", UI_VERSION, over.join(" "), uuid()].join("\n"));
     var out = get(ex.jc_decide(ACTIONS[action], mask, gpc ? 1 : 0, Date.now())).split("\n");
@@ -369,6 +368,9 @@
     ex = instance.exports;
     mem = ex.memory;
     if (ex._initialize) ex._initialize();
+    var names = get(ex.jc_names()).split("\n");  // the core's numbering: categories and actions from 1
+    CATS = names[0].split(" ");
+    names[1].split(" ").forEach(function (a, i) { ACTIONS[a] = i + 1; });
     config = T = texts;
     root = el("div", { id: "jc-root", class: "jc", lang: lang, dir: T.dir || "ltr" });
     // A page can give the control a place in its own layout (the store's footer), so it never covers content.

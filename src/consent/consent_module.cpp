@@ -13,6 +13,8 @@
 // buffer larger than any output an input that fits can produce; if it ever overflowed, the call would return
 // "" (an error the JS handles), never a trap.
 //
+//   jc_names()                         -> "necessary preferences analytics marketing\naccept_all ... withdraw":
+//                                      the category and action names in enum order, from 1 (consent.js's numbering)
 //   jc_state(gpc, now_ms)              input: a stored record (may be empty or garbage)
 //                                      -> {"valid","reason","record_error","categories","services",
 //                                          "gpc_applied","gpc_overrode","expires_ms","consent_mode"}
@@ -160,6 +162,22 @@ __attribute__((export_name("jc_output_size"))) unsigned int jc_output_size() {
   return static_cast<unsigned int>(g_result_size);
 }
 
+// The core's numbering, so consent.js copies none of it: category i's bit in jc_decide's mask is 1 << i and
+// action i's code is i, for i = 1.. (0 is Unknown in both enums).
+__attribute__((export_name("jc_names"))) const char* jc_names() {
+  g_out.start();
+  for (int c = 1; !category_name(static_cast<Category>(c)).empty(); ++c) {
+    if (c > 1) g_out.put(' ');
+    g_out.write(category_name(static_cast<Category>(c)));
+  }
+  g_out.put('\n');
+  for (int a = 1; !action_name(static_cast<Action>(a)).empty(); ++a) {
+    if (a > 1) g_out.put(' ');
+    g_out.write(action_name(static_cast<Action>(a)));
+  }
+  return result_of_output();
+}
+
 __attribute__((export_name("jc_state"))) const char* jc_state(int gpc, double now_ms) {
   g_out.start();
   const RecordDecode decoded = decode_record(config(), g_in);
@@ -181,7 +199,8 @@ __attribute__((export_name("jc_decide"))) const char* jc_decide(int action, int 
   const std::string_view fresh_key = next_line(rest);
   Decision d = decide(config(), previous.get(), static_cast<Action>(action), choices,
                             time_arg(now_ms), consent_id, language, gpc != 0);
-  if (d.ok() && d.record.consent_key.empty()) d.record.consent_key = fresh_key;  // the first decision's key
+  if (d.ok() && d.record.consent_key.empty() && valid_consent_key(fresh_key))
+    d.record.consent_key = fresh_key;  // the first decision's key (a malformed one is left out, never stored)
   if (d.ok()) {
     write_record(g_out, config(), d.record);
     g_out.put('\n');

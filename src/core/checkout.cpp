@@ -9,6 +9,7 @@
 #include <array>
 
 #include "core/consent.hpp"
+#include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 #include "core/overloaded.hpp"
 
@@ -24,13 +25,7 @@ constexpr std::array<std::pair<Step, const char*>, 6> kSteps{{
 constexpr std::array<std::pair<Return, const char*>, 4> kReturns{{
     {Return::None, ""}, {Return::Success, "success"}, {Return::Declined, "declined"}, {Return::Cancelled, "cancelled"},
 }};
-constexpr const char* kLanguages[] = {"en", "es", "fr", "de"};
-
-bool known_language(std::string_view lang) {
-  for (const char* l : kLanguages)
-    if (lang == l) return true;
-  return false;
-}
+bool known_language(std::string_view lang) { return language_from_code(lang).has_value(); }
 
 Return parse_return(std::string_view s) {
   for (const auto& [r, name] : kReturns)

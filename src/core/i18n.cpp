@@ -56,6 +56,12 @@ std::string_view language_code(Language l) {
   return i ? i->code : "";
 }
 
+std::optional<Language> language_from_code(std::string_view code) {
+  for (Language l : kLanguages)
+    if (language_code(l) == code) return l;
+  return std::nullopt;
+}
+
 std::string_view language_endonym(Language l) {
   const LanguageInfo* i = info(l);
   return i ? i->endonym : "";

@@ -21,6 +21,9 @@ inline constexpr Language kLanguages[] = {Language::En, Language::Es, Language::
 
 // "de", "de-AT", "DE_at" -> Language::De; anything else -> nullopt.
 std::optional<Language> parse_language(std::string_view tag);
+// "de" -> Language::De: exactly one of the store's codes as language_code writes it (lower case, no region);
+// anything else ("DE", "de-AT", "") -> nullopt. For codes the store itself sent (order bodies, stored choices).
+std::optional<Language> language_from_code(std::string_view code);
 // Language::De -> "de"; Unknown -> "".
 std::string_view language_code(Language l);
 // The language's own name ("Deutsch"): the same in every language, so it is data, not a translatable text.

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 
+#include "core/consent.hpp"
 #include "core/contact.hpp"
+#include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 
 namespace jupiter {
@@ -60,6 +62,18 @@ bool transition_allowed(OrderState from, OrderState to) {
   return false;
 }
 
+namespace {
+
+// "en, es, fr or de": the store's languages, for error messages.
+std::string language_list() {
+  std::string out;
+  for (std::size_t i = 0; i < std::size(kLanguages); ++i)
+    out += (i == 0 ? "" : i + 1 == std::size(kLanguages) ? " or " : ", ") + std::string(language_code(kLanguages[i]));
+  return out;
+}
+
+}  // namespace
+
 bool valid_idempotency_key(std::string_view key) {
   return key.size() >= 16 && key.size() <= 64 && all_of(key, is_token_char);
 }
@@ -91,9 +105,8 @@ OrderRequestCheck check_order_request(std::string_view body) {
   if (!r.adult) return fail(400, "adult_required", "the buyer must confirm being 18 or older");
   if (r.terms_version != kTermsVersion)
     return fail(400, "terms_required", "the Terms and Privacy Policy v1.0 must be accepted");
-  if (r.language != "en" && r.language != "es" && r.language != "fr" && r.language != "de")
-    return fail(400, "invalid_language", "the language must be en, es, fr or de");
-  if (!r.consent_id.empty() && (r.consent_id.size() < 8 || r.consent_id.size() > 64 || !all_of(r.consent_id, is_token_char)))
+  if (!language_from_code(r.language)) return fail(400, "invalid_language", "the language must be " + language_list());
+  if (!r.consent_id.empty() && !consent::valid_consent_id(r.consent_id))
     return fail(400, "invalid_consent_id", "the consent id must be 8..64 characters of [A-Za-z0-9_-]");
   if (r.partner.size() > 64 || !all_of(r.partner, is_partner_char))
     return fail(400, "invalid_partner", "the partner must be 1..64 characters of [a-z0-9-]");

@@ -1,9 +1,9 @@
 // consent_bridge.hpp: what the store's privacy screen needs from the page's consent manager (web/consent.js).
 //
 // Implemented features (consent_bridge_web.cpp, Emscripten):
-//  [X] The stored consent record as the consent manager keeps it: localStorage "jupiter.consent", else the
-//      jupiter_consent cookie, else the decision the manager holds for this page (blocked storage); every read
-//      guarded. The text is decoded by the core (consent::decode_record), never trusted here.
+//  [X] The consent record, asked of the consent manager (JupiterConsent.record()), which alone knows where it
+//      keeps it (storage, cookie, or memory when storage is blocked); "" before the manager has started. The
+//      text is decoded by the core (consent::decode_record), never trusted here.
 //  [X] The Global Privacy Control signal (navigator.globalPrivacyControl).
 //  [X] Opening the consent manager's preferences (JupiterConsent.showPreferences()).
 #pragma once

@@ -7,18 +7,15 @@
 
 namespace {
 
+// The record as the consent manager holds it (web/consent.js's JupiterConsent.record(): storage, cookie or, with
+// storage blocked, memory). "" until the manager has started, or when there is no decision. The store reads no
+// consent storage itself: the storage names and the record's handling stay in consent.js alone.
 EM_JS(char*, jupiter_js_consent_record, (void), {
   let s = "";
-  try { s = window.localStorage.getItem("jupiter.consent") || ""; } catch (e) { s = ""; }
-  if (!s) {
-    try {
-      const c = document.cookie.split(/; */).find((p) => p.startsWith("jupiter_consent="));
-      if (c) s = decodeURIComponent(c.slice(16));
-    } catch (e) { s = ""; }
-  }
-  if (!s) {
-    try { s = window.JupiterConsent && window.JupiterConsent.record ? window.JupiterConsent.record() : ""; } catch (e) { s = ""; }
-  }
+  try {
+    const api = window.JupiterConsent;
+    s = api && typeof api.record === "function" ? String(api.record() || "") : "";
+  } catch (e) { s = ""; }
   const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
   stringToUTF8(s, p, n);
   return p;

@@ -62,6 +62,11 @@ TEST_CASE("language tags map to the store's four languages") {
   CHECK(language_endonym(Language::De) == "Deutsch");
 }
 
+TEST_CASE("a language code the store sent is exactly one of its codes, and every language has one") {
+  for (Language l : kLanguages) CHECK(language_from_code(language_code(l)) == l);
+  for (const char* other : {"DE", "de-AT", "pt", "", "und", "en "}) CHECK_FALSE(language_from_code(other));
+}
+
 TEST_CASE("the browser's first supported language is chosen unless the traveller chose one") {
   CHECK(choose_language(std::nullopt, {"pt-BR", "fr-CA", "de"}) == Language::Fr);
   CHECK(choose_language(std::nullopt, {"ja", "zh"}) == Language::En);

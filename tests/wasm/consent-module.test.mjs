@@ -61,6 +61,31 @@ test("a decision round-trips through the module", () => {
   assert.deepEqual(state(record, 1).categories.analytics, false, "GPC after a choice made without it");
 });
 
+test("jc_names gives the core's numbering: categories by mask bit from 1, actions by code from 1", () => {
+  const [cats, actions] = get(ex.jc_names()).split("\n").map((l) => l.split(" "));
+  assert.deepEqual(cats, ["necessary", "preferences", "analytics", "marketing"]);
+  assert.deepEqual(actions, ["accept_all", "reject_all", "custom", "withdraw"]);
+  // The numbering is the one jc_decide reads: "custom" (code 3) with only analytics (bit 3) grants analytics alone.
+  const [record] = decide(["", ID, "en", "sha256-x", "consent-1", ""], 3, 1 << 3).split("\n");
+  const s = state(record);
+  assert.equal(JSON.parse(record).action, "custom");
+  assert.deepEqual(s.categories, { necessary: true, preferences: false, analytics: true, marketing: false });
+});
+
+test("the first decision keeps a well-formed fresh key, and never stores a malformed one", () => {
+  const key = "5f0c1e2d-3b4a-4c5d-8e6f-7a8b9c0d1e2f";
+  const kept = JSON.parse(decide(["", ID, "en", "sha256-x", "consent-1", "", key]).split("\n")[0]);
+  assert.equal(kept.consent_key, key);
+  const later = decide([JSON.stringify(kept), "other-id-123", "en", "sha256-x", "consent-1", "", "x".repeat(20)]);
+  assert.equal(JSON.parse(later.split("\n")[0]).consent_key, key, "a later decision keeps the first key");
+  assert.equal(JSON.parse(later.split("\n")[1]).consent_key, key, "and its receipt carries it");
+  for (const bad of ["short", "has spaces in it, sixteen", "k".repeat(65)]) {
+    const rec = JSON.parse(decide(["", ID, "en", "sha256-x", "consent-1", "", bad]).split("\n")[0]);
+    assert.equal(rec.consent_key, undefined, bad);
+    assert.equal(state(JSON.stringify(rec)).valid, true, "the record stays good consent");
+  }
+});
+
 test("garbage records are no consent, reported as an error kind, never a trap", () => {
   const next = rng(6);
   const samples = ["", "{", "null", "[]", "\"x\"", "{}", "{\"schema\":1}", "{\"schema\":1,\"schema\":1}",
