@@ -137,7 +137,7 @@ for (const s of sizes) {
 }
 
 test.describe("currency from the browser's region", () => {
-  test.use({ locale: "fr-FR" });
+  test.use({ locale: "fr-FR", viewport: { width: 1200, height: 1400 } });  // plan cards are taller: room for more than three
   test("a French browser sees prices in EUR", async ({ page }) => {
     await openStore(page, server.url, "&dest=JP");
     await rejectConsent(page);
