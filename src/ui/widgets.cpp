@@ -128,16 +128,7 @@ void SetButtonTextColor(const ImVec4* color) {
 
 ImVec4 Muted() { return ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled); }
 
-bool Button(const char* label_id, bool enabled, ImVec2 size) {
-  if (!enabled) ImGui::BeginDisabled();
-  if (g_button_text_set) ImGui::PushStyleColor(ImGuiCol_Text, g_button_text);
-  bool pressed = ImGui::Button(label_id, size);
-  if (g_button_text_set) ImGui::PopStyleColor();
-  if (!enabled) ImGui::EndDisabled();
-  pressed = a11y::activated(ImGui::GetItemID()) || pressed;
-  test_items().add_last(label_id, "button", enabled);
-  return pressed && enabled;
-}
+bool Button(const char* label_id, bool enabled, ImVec2 size) { return NamedButton(label_id, {}, enabled, size); }
 
 bool NamedButton(const char* label_id, std::string_view name, bool enabled, ImVec2 size) {
   if (!enabled) ImGui::BeginDisabled();
@@ -146,7 +137,8 @@ bool NamedButton(const char* label_id, std::string_view name, bool enabled, ImVe
   if (g_button_text_set) ImGui::PopStyleColor();
   if (!enabled) ImGui::EndDisabled();
   pressed = a11y::activated(ImGui::GetItemID()) || pressed;
-  if (TestItem* it = test_items().add_last(label_id, "button", enabled)) it->label = std::string(name);
+  TestItem* it = test_items().add_last(label_id, "button", enabled);
+  if (it && !name.empty()) it->label = std::string(name);  // else the label is the visible text of label_id
   return pressed && enabled;
 }
 
