@@ -32,6 +32,18 @@
   var ex, mem, config, T, lang, state, record = "", memQueue = [], ran = false;
   var root, banner, prefs, settingsBtn, lastFocus, channel, bannerHash = "";
 
+  // ---- theme: <html data-theme="dark|light"> as the store chooses (ui/theme.hpp choose_dark): in a partner's
+  // frame the element's theme attribute (window.jupiterEmbed, also when it changes), on a page ?theme=, then the
+  // system. consent.css and the page's style.css take their colours from it.
+  function pickTheme() {
+    var emb = w.jupiterEmbed, t = emb ? emb.config.theme : safe(function () {
+      return new URLSearchParams(location.search).get("theme");
+    }, null);
+    if (t === "dark" || t === "light") return t;
+    return w.matchMedia && w.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function applyTheme() { d.documentElement.setAttribute("data-theme", pickTheme()); }
+
   // ---- guarded storage: a SecurityError (blocked storage) leaves the decision in memory for the page's life --
   function safe(f, fallback) {
     try { return f(); } catch (e) { return fallback; }
@@ -420,6 +432,8 @@
       return copy.arrayBuffer().then(function (b) { return WebAssembly.instantiate(b, imports); });
     });
   };
+  applyTheme();
+  if (w.jupiterEmbed) w.jupiterEmbed.onAttributes(applyTheme);
   lang = pickLanguage();
   Promise.all([fetch(WASM, { credentials: "same-origin" }).then(instantiate),
                fetch(TEXTS[lang], { credentials: "same-origin" }).then(function (r) { return r.json(); })])

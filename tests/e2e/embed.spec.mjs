@@ -394,6 +394,27 @@ test("two elements on one page: two frames, two channels, events from each, attr
   await expect(iframeOf(page, "#b")).toHaveCount(1);
 });
 
+test("theme=\"dark\": the frame's consent banner is dark, and turns light when the attribute changes", async ({ page }) => {
+  await page.goto(host.origin + host.page("/dark", `<jupiter-store partner="e2e" theme="dark" test></jupiter-store>`));
+  const frame = await storeFrame(page);
+  const banner = frame.locator(".jc-banner");
+  await expect(banner).toBeVisible({ timeout: 10_000 });
+  const colours = () => frame.evaluate(() => ({ theme: document.documentElement.dataset.theme,
+    banner: getComputedStyle(document.querySelector(".jc-banner")).backgroundColor,
+    body: getComputedStyle(document.body).backgroundColor }));
+  const lum = (css) => { const [r, g, b] = css.match(/\d+/g).map(Number); return (r + g + b) / 3; };
+  const dark = await colours();
+  expect(dark.theme).toBe("dark");
+  expect(lum(dark.banner), dark.banner).toBeLessThan(60);
+  expect(lum(dark.body), dark.body).toBeLessThan(60);
+  await page.screenshot({ path: path.join(shots, "embed-dark-banner.png") });
+  await page.locator("jupiter-store").evaluate((el) => el.setAttribute("theme", "light"));
+  await expect.poll(async () => (await colours()).theme).toBe("light");
+  const light = await colours();
+  expect(lum(light.banner), light.banner).toBeGreaterThan(200);
+  expect(lum(light.body), light.body).toBeGreaterThan(200);
+});
+
 test("no partner: a short visible message instead of a frame", async ({ page }) => {
   const warnings = [];
   page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });

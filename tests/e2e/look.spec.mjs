@@ -154,3 +154,44 @@ test.describe("with prefers-color-scheme: dark", () => {
     await page.screenshot({ path: path.join(shots, "plans-dark-1200.png") });
   });
 });
+
+// The page around the canvas follows the store's theme too (issue 12's dark mode): the consent banner, its
+// buttons and the DOM search field are dark with ?theme=dark and with the system's dark setting, light with
+// ?theme=light under a dark system. Computed colours, and a screenshot of the banner over the dark store.
+async function domColours(page) {
+  await page.locator(".jc-banner").waitFor({ timeout: 10_000 });
+  await page.locator("#jupiter-field-destination-search").waitFor({ state: "attached", timeout: 10_000 });
+  return page.evaluate(() => {
+    const bg = (sel) => getComputedStyle(document.querySelector(sel)).backgroundColor;
+    const fg = (sel) => getComputedStyle(document.querySelector(sel)).color;
+    return { theme: document.documentElement.dataset.theme, body: bg("body"), banner: bg(".jc-banner"),
+      bannerText: fg(".jc-banner"), button: bg(".jc-btn"), settings: bg(".jc-settings"),
+      field: bg("#jupiter-field-destination-search"), fieldText: fg("#jupiter-field-destination-search") };
+  });
+}
+const lum = (css) => { const [r, g, b] = css.match(/\d+/g).map(Number); return (r + g + b) / 3; };
+
+test("?theme=dark: the consent banner, its buttons and the search field are dark; ?theme=light keeps them light", async ({ page }) => {
+  await openStore(page, server.url, "&theme=dark");
+  const dark = await domColours(page);
+  expect(dark.theme).toBe("dark");
+  for (const k of ["body", "banner", "settings", "field"]) expect(lum(dark[k]), `${k} ${dark[k]}`).toBeLessThan(60);
+  for (const k of ["bannerText", "fieldText", "button"]) expect(lum(dark[k]), `${k} ${dark[k]}`).toBeGreaterThan(180);
+  await page.screenshot({ path: path.join(shots, "banner-dark-1280.png") });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await openStore(page, server.url, "&theme=light");
+  const light = await domColours(page);
+  expect(light.theme).toBe("light");
+  for (const k of ["body", "banner", "settings", "field"]) expect(lum(light[k]), `${k} ${light[k]}`).toBeGreaterThan(200);
+  expect(lum(light.bannerText)).toBeLessThan(60);
+});
+
+test.describe("the page with prefers-color-scheme: dark", () => {
+  test.use({ colorScheme: "dark" });
+  test("the banner and the search field follow the system's dark setting", async ({ page }) => {
+    await openStore(page, server.url);
+    const c = await domColours(page);
+    expect(c.theme).toBe("dark");
+    for (const k of ["body", "banner", "field"]) expect(lum(c[k]), `${k} ${c[k]}`).toBeLessThan(60);
+  });
+});
