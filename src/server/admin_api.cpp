@@ -35,11 +35,10 @@ struct Loaded {
 
 std::optional<Loaded> load(db::Database& db, httplib::Response& res, const std::string& id) {
   auto loaded = db.with([&](db::Connection& c) -> db::Result<Loaded> {
-    auto facts = catalogue_facts(c);
-    if (!facts) return facts.error();
-    auto p = valid_partner_id(id) ? load_partner(c, id) : db::Result<std::optional<Partner>>(std::nullopt);
-    if (!p) return p.error();
-    return Loaded{std::move(facts).value(), std::move(p).value()};
+    DB_TRY_LET(CatalogueFacts facts, catalogue_facts(c));
+    DB_TRY_LET(std::optional<Partner> partner,
+               valid_partner_id(id) ? load_partner(c, id) : db::Result<std::optional<Partner>>(std::nullopt));
+    return Loaded{std::move(facts), std::move(partner)};
   });
   if (!loaded) {
     internal(res, loaded.error().message);
@@ -72,9 +71,8 @@ void AdminApi::create(const httplib::Request& req, httplib::Response& res) {
   if (!check.ok()) return send_json(res, 400, field_errors_body(check.errors));
   const std::string secret = new_webhook_secret();
   auto added = db_.with([&](db::Connection& c) -> db::Result<std::optional<Partner>> {
-    auto inserted = insert_partner(c, check.partner, secret);
-    if (!inserted) return inserted.error();
-    if (!inserted.value()) return std::optional<Partner>();
+    DB_TRY_LET(const bool inserted, insert_partner(c, check.partner, secret));
+    if (!inserted) return std::optional<Partner>();
     return load_partner(c, check.partner.id);
   });
   if (!added) return internal(res, added.error().message);
@@ -110,7 +108,7 @@ void AdminApi::patch(const httplib::Request& req, httplib::Response& res, const 
   if (check.disable && p.enabled()) p.disabled_at = rfc3339(now_ms());
   if (check.enable) p.disabled_at.clear();
   auto saved = db_.with([&](db::Connection& c) -> db::Result<std::optional<Partner>> {
-    if (db::Status s = update_partner(c, p); !s) return s.error();
+    DB_TRY(update_partner(c, p));
     return load_partner(c, id);
   });
   if (!saved) return internal(res, saved.error().message);

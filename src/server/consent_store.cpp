@@ -33,6 +33,27 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// One row of list_consent_receipts' query.
+StoredReceipt read_stored_receipt(const db::Row& row) {
+  StoredReceipt sr;
+  sr.id = row.int64(0);
+  sr.received_ms = row.int64(1);
+  ConsentReceipt& r = sr.receipt;
+  r.consent_id = row.text(2);
+  r.time_ms = row.int64(3);
+  r.source = row.text(4);
+  r.action = row.text(5);
+  r.choices_json = row.text(6);
+  r.policy_version = row.text(7);
+  r.revision = row.integer(8);
+  r.text_hash = row.text(9);
+  r.ui_version = row.text(10);
+  r.language = row.text(11);
+  r.gpc = row.boolean(12);
+  r.gpc_header = row.boolean(13);
+  return sr;
+}
+
 }  // namespace
 
 std::string receipt_problem(const ConsentReceipt& r) {
@@ -61,65 +82,31 @@ db::Result<ReceiptAppend> append_consent_receipt(db::Database& db, const Consent
   const std::string choices = canonical_object(r.choices_json);
   const std::int64_t received = now_ms();
   return db.with([&](db::Connection& c) -> db::Result<ReceiptAppend> {
-    auto insert = c.prepare(
-        "INSERT INTO consent_receipts(consent_id, time_ms, received_ms, source, action, choices, policy_version,"
-        "                             revision, text_hash, ui_version, language, gpc, gpc_header)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(consent_id, time_ms, source, action) DO NOTHING");
-    if (!insert) return insert.error();
-    if (db::Status s = insert.value()
-                           .bind_all(r.consent_id, r.time_ms, received, r.source, r.action, choices, r.policy_version,
-                                     r.revision, r.text_hash, r.ui_version, r.language, r.gpc ? 1 : 0,
-                                     r.gpc_header ? 1 : 0)
-                           .run();
-        !s)
-      return s.error();
-    out.outcome = sqlite3_changes(c.handle()) == 1 ? ReceiptAppend::Outcome::Stored : ReceiptAppend::Outcome::Duplicate;
-    auto find = c.prepare(
-        "SELECT id FROM consent_receipts WHERE consent_id = ? AND time_ms = ? AND source = ? AND action = ?");
-    if (!find) return find.error();
-    find.value().bind_all(r.consent_id, r.time_ms, r.source, r.action);
-    auto row = find.value().step();
-    if (!row) return row.error();
-    if (!row.value()) return db::Error{SQLITE_INTERNAL, "consent receipt vanished after insert"};
-    out.id = find.value().column_int64(0);
+    DB_TRY(c.exec("INSERT INTO consent_receipts(consent_id, time_ms, received_ms, source, action, choices, "
+                  "                             policy_version, revision, text_hash, ui_version, language, gpc, "
+                  "                             gpc_header)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT(consent_id, time_ms, source, action) DO NOTHING",
+                  r.consent_id, r.time_ms, received, r.source, r.action, choices, r.policy_version, r.revision,
+                  r.text_hash, r.ui_version, r.language, r.gpc ? 1 : 0, r.gpc_header ? 1 : 0));
+    out.outcome = c.changes() == 1 ? ReceiptAppend::Outcome::Stored : ReceiptAppend::Outcome::Duplicate;
+    DB_TRY_LET(const std::optional<std::int64_t> id,
+               c.query("SELECT id FROM consent_receipts WHERE consent_id = ? AND time_ms = ? AND source = ? "
+                       "AND action = ?", r.consent_id, r.time_ms, r.source, r.action)
+                   .one([](const db::Row& row) { return row.int64(0); }));
+    if (!id) return db::Error{SQLITE_INTERNAL, "consent receipt vanished after insert"};
+    out.id = *id;
     return out;
   });
 }
 
 db::Result<std::vector<StoredReceipt>> list_consent_receipts(db::Database& db, std::string_view consent_id,
                                                             int limit) {
-  return db.with([&](db::Connection& c) -> db::Result<std::vector<StoredReceipt>> {
-    auto q = c.prepare(
-        "SELECT id, received_ms, consent_id, time_ms, source, action, choices, policy_version, revision, text_hash,"
-        "       ui_version, language, gpc, gpc_header FROM consent_receipts WHERE consent_id = ? ORDER BY id LIMIT ?");
-    if (!q) return q.error();
-    q.value().bind_all(consent_id, limit);
-    std::vector<StoredReceipt> out;
-    for (;;) {
-      auto row = q.value().step();
-      if (!row) return row.error();
-      if (!row.value()) break;
-      const db::Statement& s = q.value();
-      StoredReceipt sr;
-      sr.id = s.column_int64(0);
-      sr.received_ms = s.column_int64(1);
-      ConsentReceipt& r = sr.receipt;
-      r.consent_id = s.column_text(2);
-      r.time_ms = s.column_int64(3);
-      r.source = s.column_text(4);
-      r.action = s.column_text(5);
-      r.choices_json = s.column_text(6);
-      r.policy_version = s.column_text(7);
-      r.revision = static_cast<int>(s.column_int64(8));
-      r.text_hash = s.column_text(9);
-      r.ui_version = s.column_text(10);
-      r.language = s.column_text(11);
-      r.gpc = s.column_int64(12) != 0;
-      r.gpc_header = s.column_int64(13) != 0;
-      out.push_back(std::move(sr));
-    }
-    return out;
+  return db.with([&](db::Connection& c) {
+    return c.query("SELECT id, received_ms, consent_id, time_ms, source, action, choices, policy_version, revision, "
+                   "text_hash, ui_version, language, gpc, gpc_header FROM consent_receipts WHERE consent_id = ? "
+                   "ORDER BY id LIMIT ?", consent_id, limit)
+        .all(read_stored_receipt);
   });
 }
 
@@ -128,21 +115,20 @@ db::Result<ConsentProof> prove_consent_id(db::Database& db, std::string_view con
   const std::string given = key.empty() ? std::string() : sha256_hex(key);
   const std::int64_t now = now_ms();
   return db.with([&](db::Connection& c) -> db::Result<ConsentProof> {
-    if (!key.empty()) {  // claims the id when it has no key yet; two racing claims: the first insert wins
-      auto claim = c.prepare("INSERT INTO consent_keys(consent_id, key_sha256, created_ms) VALUES (?, ?, ?)"
-                             " ON CONFLICT(consent_id) DO NOTHING");
-      if (!claim) return claim.error();
-      if (db::Status s = claim.value().bind_all(consent_id, given, now).run(); !s) return s.error();
-    }
-    auto q = c.prepare("SELECT (SELECT key_sha256 FROM consent_keys WHERE consent_id = ?1),"
-                       "       EXISTS(SELECT 1 FROM consent_receipts WHERE consent_id = ?1)");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(consent_id).step();
-    if (!row) return row.error();
-    const bool has_key = row.value() && !q.value().column_is_null(0);
-    if (has_key) return constant_time_equal(q.value().column_text(0), given) ? ConsentProof::Proven : ConsentProof::Refused;
-    const bool used = row.value() && q.value().column_int64(1) != 0;
-    return used ? ConsentProof::Refused : ConsentProof::Unknown;
+    if (!key.empty())  // claims the id when it has no key yet; two racing claims: the first insert wins
+      DB_TRY(c.exec("INSERT INTO consent_keys(consent_id, key_sha256, created_ms) VALUES (?, ?, ?)"
+                    " ON CONFLICT(consent_id) DO NOTHING", consent_id, given, now));
+    struct Known {
+      std::optional<std::string> key_sha256;
+      bool used = false;
+    };
+    DB_TRY_LET(const std::optional<Known> known,
+               c.query("SELECT (SELECT key_sha256 FROM consent_keys WHERE consent_id = ?1),"
+                       "       EXISTS(SELECT 1 FROM consent_receipts WHERE consent_id = ?1)", consent_id)
+                   .one([](const db::Row& r) { return Known{r.opt_text(0), r.boolean(1)}; }));
+    if (known && known->key_sha256)
+      return constant_time_equal(*known->key_sha256, given) ? ConsentProof::Proven : ConsentProof::Refused;
+    return known && known->used ? ConsentProof::Refused : ConsentProof::Unknown;
   });
 }
 

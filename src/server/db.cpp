@@ -140,6 +140,8 @@ Error Connection::error(std::string_view what) const {
   return make_error(db_, db_ ? sqlite3_extended_errcode(db_) : SQLITE_MISUSE, what);
 }
 
+int Connection::changes() const { return sqlite3_changes(db_); }
+
 Status Connection::exec(const std::string& sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);

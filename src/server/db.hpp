@@ -7,6 +7,7 @@
 // [X] Query: one statement with typed binds whose rows are read by a function (each/all/one/run), errors kept
 //     until the end: `c.query(sql, a, b).all([](const db::Row& r) { return T{r.text(0), r.int64(1)}; })`.
 // [X] exec(sql, binds...) for statements without rows; in_transaction(c, f) commits when f succeeds.
+// [X] DB_TRY(expr) / DB_TRY_LET(decl, expr): the one idiom for a chain of fallible steps (see the end of the file).
 // Callers see Row, Query, Status and Result only (no SQLite type), so a second engine can sit behind them.
 // Nothing here throws: failures come back as Error values carrying SQLite's result code and message.
 #pragma once
@@ -224,6 +225,9 @@ class Connection {
   // The first column of the first row as text; nullopt when there is no row or it is NULL.
   Result<std::optional<std::string>> query_text(std::string_view sql);
 
+  // Rows changed by the last INSERT/UPDATE/DELETE on this connection (0 after an INSERT OR IGNORE that ignored).
+  int changes() const;
+
   sqlite3* handle() const { return db_; }
 
  private:
@@ -283,3 +287,20 @@ class Database {
 };
 
 }  // namespace jupiter::db
+
+// A chain of fallible steps inside a function that returns a db::Status or a db::Result<T>:
+//   DB_TRY(c.exec("DELETE FROM t WHERE id = ?", id));   // a failed Status or Result returns its Error
+//   DB_TRY_LET(auto row, read_order(c, id));           // else declares `row` as the Result's value (moved out);
+//   DB_TRY_LET(o["history"], history_json(c, id));     // or assigns it to what is already there
+// The only early return either hides is `return error;`, so every other return stays visible in the function.
+#define DB_TRY(expr)                                                                  \
+  do {                                                                                \
+    if (auto&& db_try_status_ = (expr); !db_try_status_) return db_try_status_.error(); \
+  } while (false)
+#define DB_TRY_LET(decl, expr) DB_TRY_LET_AT_(DB_TRY_CAT_(db_try_result_, __LINE__), decl, expr)
+#define DB_TRY_CAT_(a, b) DB_TRY_CAT2_(a, b)
+#define DB_TRY_CAT2_(a, b) a##b
+#define DB_TRY_LET_AT_(tmp, decl, expr) \
+  auto tmp = (expr);                    \
+  if (!tmp) return tmp.error();         \
+  decl = std::move(tmp).value()

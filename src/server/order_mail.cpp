@@ -27,15 +27,13 @@ struct Links {
 };
 
 Links links_for(db::Database& db, const OrdersConfig& config, const std::string& id) {
-  auto key = db.with([&](db::Connection& c) -> db::Result<std::string> {
-    auto q = c.prepare("SELECT key FROM idempotency_keys WHERE order_id = ?");
-    if (!q) return q.error();
-    auto row = q.value().bind_all(id).step();
-    if (!row) return row.error();
-    return row.value() ? q.value().column_text(0) : std::string();
+  auto key = db.with([&](db::Connection& c) {
+    return c.query("SELECT key FROM idempotency_keys WHERE order_id = ?", id).one([](const db::Row& r) {
+      return r.text(0);
+    });
   });
-  if (!key || key.value().empty()) return {config.public_url + "/?order=" + id, ""};
-  const std::string token = order_token(config.token_secret, id, key.value());
+  if (!key || key.value().value_or("").empty()) return {config.public_url + "/?order=" + id, ""};
+  const std::string token = order_token(config.token_secret, id, *key.value());
   return {config.public_url + "/?order=" + id + "#t=" + token,
           config.public_url + "/orders/" + id + "/receipt?token=" + token};
 }
@@ -123,9 +121,7 @@ void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& conf
     return;
   }
   auto recorded = db.with([&](db::Connection& c) {
-    auto ins = c.prepare("INSERT INTO order_emails(order_id, kind, sent_s, file) VALUES (?, ?, ?, ?)");
-    if (!ins) return ins.status();
-    return ins.value().bind_all(id, kind, now_s(), *file).run();
+    return c.exec("INSERT INTO order_emails(order_id, kind, sent_s, file) VALUES (?, ?, ?, ?)", id, kind, now_s(), *file);
   });
   if (!recorded) log::error("mail: " + recorded.error().message);
   log::info("mail: " + kind + " for " + id + " -> outbox/" + *file);

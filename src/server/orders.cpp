@@ -45,34 +45,32 @@ struct PricedPlan {
 };
 
 db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::string& id, Currency currency) {
-  auto plan = c.query("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
-                      "WHERE id = ? AND retired = 0", id)
-                  .one([&id](const db::Row& r) {
-                    return json{{"id", id},
-                                {"name", r.text(0)},
-                                {"kind", r.text(1)},
-                                {"data_mb", r.boolean(2) ? 0 : r.int64(3)},
-                                {"validity_days", r.int64(4)},
-                                {"validity_start", r.text(5)}};
-                  });
-  if (!plan) return plan.error();
-  if (!plan.value()) return std::optional<PricedPlan>();
-  auto coverage = c.query("SELECT country FROM plan_coverage WHERE plan_id = ? ORDER BY country", id)
-                      .all([](const db::Row& r) { return r.text(0); });
-  if (!coverage) return coverage.error();
-  auto price = c.query("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?", id,
-                       currency_code(currency))
-                   .one([](const db::Row& r) { return r.int64(0); });
-  if (!price) return price.error();
+  DB_TRY_LET(std::optional<json> plan,
+             c.query("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
+                     "WHERE id = ? AND retired = 0", id)
+                 .one([&id](const db::Row& r) {
+                   return json{{"id", id},
+                               {"name", r.text(0)},
+                               {"kind", r.text(1)},
+                               {"data_mb", r.boolean(2) ? 0 : r.int64(3)},
+                               {"validity_days", r.int64(4)},
+                               {"validity_start", r.text(5)}};
+                 }));
+  if (!plan) return std::optional<PricedPlan>();
+  DB_TRY_LET(std::vector<std::string> coverage,
+             c.query("SELECT country FROM plan_coverage WHERE plan_id = ? ORDER BY country", id)
+                 .all([](const db::Row& r) { return r.text(0); }));
+  DB_TRY_LET(const std::optional<std::int64_t> price,
+             c.query("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?", id,
+                     currency_code(currency))
+                 .one([](const db::Row& r) { return r.int64(0); }));
   PricedPlan p;
-  p.plan = std::move(*plan.value());
-  p.plan["coverage"] = coverage.value();
-  p.sold_in_currency = price.value().has_value();
-  p.amount = price.value().value_or(0);
+  p.plan = std::move(*plan);
+  p.plan["coverage"] = coverage;
+  p.sold_in_currency = price.has_value();
+  p.amount = price.value_or(0);
   return std::optional<PricedPlan>(std::move(p));
 }
-
-int sqlite3_changes_of(db::Connection& c) { return sqlite3_changes(c.handle()); }
 
 // ORDER.esim from load_order's row (columns 19-24 the profile, 26 installed_ms, 27 details_expire_ms): null before
 // delivery; once the profile was installed, "installed_at"; past details_expire_ms (or once the details were
@@ -102,18 +100,16 @@ db::Status transition(db::Connection& c, const std::string& id, OrderState from,
     return state_error("transition " + std::string(order_state_name(from)) + " -> " +
                        std::string(order_state_name(to)) + " is not allowed");
   const std::string at = rfc3339(now_ms());
-  auto up = c.prepare("UPDATE orders SET state = ?, updated_at = ?" + (extra_sql.empty() ? "" : ", " + extra_sql) +
-                      " WHERE id = ? AND state = ?");
-  if (!up) return up.error();
-  db::Statement& s = up.value();
+  DB_TRY_LET(db::Statement s, c.prepare("UPDATE orders SET state = ?, updated_at = ?" +
+                                        (extra_sql.empty() ? "" : ", " + extra_sql) + " WHERE id = ? AND state = ?"));
   s.bind(1, order_state_name(to));
   s.bind(2, at);
   int i = 2;
   for (const std::string& a : extra_args) s.bind(++i, a);
   s.bind(i + 1, id);
   s.bind(i + 2, order_state_name(from));
-  if (db::Status st = s.run(); !st) return st;
-  if (sqlite3_changes_of(c) != 1) return state_error("order " + id + " is not " + std::string(order_state_name(from)));
+  DB_TRY(s.run());
+  if (c.changes() != 1) return state_error("order " + id + " is not " + std::string(order_state_name(from)));
   return c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
                 "VALUES (?, (SELECT count(*) FROM order_history WHERE order_id = ?), ?, ?, ?, ?)",
                 id, id, at, order_state_name(from), order_state_name(to), reason);
@@ -150,12 +146,11 @@ json order_json(const std::string& id, const db::Row& r) {
 // The order's transitions, oldest first (the creation row, from_state "", is not a transition).
 db::Result<json> history_json(db::Connection& c, const std::string& id) {
   json history = json::array();
-  db::Status s = c.query("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq", id)
-                     .each([&history](const db::Row& r) {
-                       if (r.text(1).empty()) return;
-                       history.push_back({{"at", r.text(0)}, {"from", r.text(1)}, {"to", r.text(2)}, {"reason", r.text(3)}});
-                     });
-  if (!s) return s.error();
+  DB_TRY(c.query("SELECT at, from_state, to_state, reason FROM order_history WHERE order_id = ? ORDER BY seq", id)
+             .each([&history](const db::Row& r) {
+               if (r.text(1).empty()) return;
+               history.push_back({{"at", r.text(0)}, {"from", r.text(1)}, {"to", r.text(2)}, {"reason", r.text(3)}});
+             }));
   return history;
 }
 
@@ -170,15 +165,12 @@ db::Result<std::optional<json>> load_order(db::Connection& c, const std::string&
       .one([&id](const db::Row& r) { return order_json(id, r); });
   if (!found || !found.value()) return found;
   json& o = *found.value();
-  auto followups = followups_json(c, id);
-  if (!followups) return followups.error();
+  DB_TRY_LET(json followups, followups_json(c, id));
   const json reason = o["support"];
-  o["support"] = reason.is_null() && followups.value().empty()
+  o["support"] = reason.is_null() && followups.empty()
                      ? json(nullptr)
-                     : json{{"reference", id}, {"reason", reason}, {"payments", std::move(followups).value()}};
-  auto history = history_json(c, id);
-  if (!history) return history.error();
-  o["history"] = std::move(history).value();
+                     : json{{"reference", id}, {"reason", reason}, {"payments", std::move(followups)}};
+  DB_TRY_LET(o["history"], history_json(c, id));
   return found;
 }
 
@@ -222,10 +214,8 @@ db::Result<KeyRow> find_key(db::Connection& c, const std::string& key) {
 // The ORDER a replayed Idempotency-Key gives back: nullopt when the replay is for another request (`token` "") or the
 // order's token was revoked by an erase (privacy_rights.hpp), so that a replay never hands an erased order out again.
 db::Result<std::optional<json>> replayed_order(db::Connection& c, const std::string& id, const std::string& token) {
-  auto stored = stored_token_hash(c, id);
-  if (!stored) return stored.error();
-  if (token.empty() || !stored.value() || !constant_time_equal(*stored.value(), sha256_hex(token)))
-    return std::optional<json>();
+  DB_TRY_LET(const std::optional<std::string> stored, stored_token_hash(c, id));
+  if (token.empty() || !stored || !constant_time_equal(*stored, sha256_hex(token))) return std::optional<json>();
   return load_order(c, id);
 }
 
@@ -286,10 +276,9 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
   // Same work for a missing order and a wrong token: one hash, one lookup, one constant-time compare.
   const std::string given = sha256_hex(token);
   auto found = db_.with([&](db::Connection& c) -> db::Result<std::optional<json>> {
-    auto hash = stored_token_hash(c, id);
-    if (!hash) return hash.error();
-    const std::string stored = hash.value().value_or(std::string(64, '0'));
-    if (!constant_time_equal(stored, given) || !hash.value() || token.empty()) return std::optional<json>();
+    DB_TRY_LET(const std::optional<std::string> hash, stored_token_hash(c, id));
+    const std::string stored = hash.value_or(std::string(64, '0'));
+    if (!constant_time_equal(stored, given) || !hash || token.empty()) return std::optional<json>();
     return load_order(c, id);
   });
   if (!found) {
@@ -357,18 +346,14 @@ db::Status insert_order(db::Connection& c, const NewOrder& n, const PricedPlan& 
   const OrderRequest& r = n.request;
   const std::string at = rfc3339(now_ms());
   const std::string currency(currency_code(r.currency));
-  if (db::Status s = c.exec(
-          "INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, amount_minor, "
-          "currency, email, name, phone, marketing, language, terms_version, consent_id, partner, partner_id) "
-          "VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))",
-          n.id, sha256_hex(order_token(n.token_secret, n.id, n.key)), at, at, r.plan, plan.plan.dump(), plan.amount, currency, r.email, r.name, r.phone,
-          r.marketing ? 1 : 0, r.language, r.terms_version, n.consent_id, partner, partner);
-      !s)
-    return s;
-  if (db::Status s = c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
-                            "VALUES (?, 0, ?, '', 'pending_payment', 'order created')", n.id, at);
-      !s)
-    return s;
+  DB_TRY(c.exec("INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, "
+                "amount_minor, currency, email, name, phone, marketing, language, terms_version, consent_id, partner, "
+                "partner_id) VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))",
+                n.id, sha256_hex(order_token(n.token_secret, n.id, n.key)), at, at, r.plan, plan.plan.dump(),
+                plan.amount, currency, r.email, r.name, r.phone, r.marketing ? 1 : 0, r.language, r.terms_version,
+                n.consent_id, partner, partner));
+  DB_TRY(c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
+                "VALUES (?, 0, ?, '', 'pending_payment', 'order created')", n.id, at));
   return c.exec("INSERT INTO idempotency_keys(key, request_sha256, order_id, created_at) VALUES (?, ?, ?, ?)", n.key,
                 n.request_hash, n.id, at);
 }
@@ -376,23 +361,19 @@ db::Status insert_order(db::Connection& c, const NewOrder& n, const PricedPlan& 
 // Inside one transaction: the key looked up again (a concurrent request with the same key may have won), the plan
 // priced, the order written and read back.
 db::Result<Outcome> store_order(db::Connection& c, const NewOrder& n) {
-  auto row = find_key(c, n.key);
-  if (!row) return row.error();
-  if (row.value()) {
-    const std::string& id = row.value()->second;
-    auto o = replayed_order(c, id, row.value()->first == n.request_hash ? order_token(n.token_secret, id, n.key) : std::string());
-    if (!o) return o.error();
-    return replay_outcome(id, std::move(o).value());
+  DB_TRY_LET(const KeyRow row, find_key(c, n.key));
+  if (row) {
+    const std::string& id = row->second;
+    DB_TRY_LET(std::optional<json> o,
+               replayed_order(c, id, row->first == n.request_hash ? order_token(n.token_secret, id, n.key) : ""));
+    return replay_outcome(id, std::move(o));
   }
-  auto plan = find_plan(c, n.request.plan, n.request.currency);
-  if (!plan) return plan.error();
-  if (auto refused = plan_refusal(plan.value(), n.request.currency)) return *refused;
-  auto partner = attribution(c, n.request.partner);
-  if (!partner) return partner.error();
-  if (db::Status s = insert_order(c, n, *plan.value(), partner.value()); !s) return s.error();
-  auto o = load_order(c, n.id);
-  if (!o) return o.error();
-  return Outcome{201, {}, {}, n.id, o.value().value_or(json())};
+  DB_TRY_LET(const std::optional<PricedPlan> plan, find_plan(c, n.request.plan, n.request.currency));
+  if (auto refused = plan_refusal(plan, n.request.currency)) return *refused;
+  DB_TRY_LET(const std::string partner, attribution(c, n.request.partner));
+  DB_TRY(insert_order(c, n, *plan, partner));
+  DB_TRY_LET(std::optional<json> o, load_order(c, n.id));
+  return Outcome{201, {}, {}, n.id, o.value_or(json())};
 }
 
 // The consent id the checkout's receipt joins: the body's, only with its key (consent_store.hpp).
@@ -489,12 +470,12 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
     std::int64_t expires = 0;
   };
   auto open = db_.with([&](db::Connection& c) -> db::Result<Open> {
-    auto row = c.query("SELECT state, coalesce(session_id, ''), coalesce(session_url, ''), "
+    DB_TRY_LET(std::optional<Open> row,
+               c.query("SELECT state, coalesce(session_id, ''), coalesce(session_url, ''), "
                        "coalesce(session_expires, 0) FROM orders WHERE id = ?", id)
-                   .one([](const db::Row& r) { return Open{r.text(0), r.text(1), r.text(2), r.int64(3)}; });
-    if (!row) return row.error();
-    if (!row.value()) return state_error("order vanished");
-    return *row.value();
+                   .one([](const db::Row& r) { return Open{r.text(0), r.text(1), r.text(2), r.int64(3)}; }));
+    if (!row) return state_error("order vanished");
+    return std::move(*row);
   });
   if (!open) return internal(res, open.error());
   if (open.value().state != "pending_payment")
@@ -586,14 +567,11 @@ db::Result<std::optional<EventOutcome>> Orders::apply_event(const std::string& e
   // answered 5xx, sends the event again).
   auto applied = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<EventOutcome>> {
-      if (db::Status s = t.exec("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) "
-                                "VALUES (?, ?, ?, ?)", event_id, e.type, e.order_id, rfc3339(now_ms()));
-          !s)
-        return s.error();
-      if (sqlite3_changes_of(t) == 0) return std::optional<EventOutcome>();
-      auto out = apply_payment_event(t, e);
-      if (!out) return out.error();
-      return std::optional<EventOutcome>(out.value());
+      DB_TRY(t.exec("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) "
+                    "VALUES (?, ?, ?, ?)", event_id, e.type, e.order_id, rfc3339(now_ms())));
+      if (t.changes() == 0) return std::optional<EventOutcome>();
+      DB_TRY_LET(const EventOutcome out, apply_payment_event(t, e));
+      return std::optional<EventOutcome>(out);
     });
   });
   if (!applied || !applied.value()) return applied;

@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <vector>
 
 #include "core/order_rules.hpp"
@@ -17,25 +18,12 @@ namespace {
 
 constexpr std::int64_t kPollMs = 500;
 
-// Rows due at `now` with their partner's URL and secret ("" when the partner is disabled or has no URL now).
-db::Result<std::vector<std::vector<std::string>>> due_rows(db::Connection& c, std::int64_t now) {
-  auto q = c.prepare(
-      "SELECT w.id, w.partner_id, w.order_id, w.body, w.attempts, "
-      "CASE WHEN p.disabled_at IS NULL THEN coalesce(p.webhook_url, '') ELSE '' END, p.webhook_secret "
-      "FROM partner_webhooks w JOIN partners p ON p.id = w.partner_id "
-      "WHERE w.next_attempt_ms IS NOT NULL AND w.next_attempt_ms <= ? ORDER BY w.next_attempt_ms LIMIT 20");
-  if (!q) return q.error();
-  q.value().bind_all(now);
-  std::vector<std::vector<std::string>> out;
-  for (;;) {
-    auto r = q.value().step();
-    if (!r) return r.error();
-    if (!r.value()) return out;
-    std::vector<std::string> row;
-    for (int i = 0; i < 7; ++i) row.push_back(q.value().column_text(i));
-    out.push_back(std::move(row));
-  }
-}
+// Rows due at ?1 with their partner's URL and secret (URL "" when the partner is disabled or has no URL now).
+constexpr const char* kDueSql =
+    "SELECT w.id, w.partner_id, w.order_id, w.body, coalesce(p.webhook_secret, ''), w.attempts, "
+    "CASE WHEN p.disabled_at IS NULL THEN coalesce(p.webhook_url, '') ELSE '' END "
+    "FROM partner_webhooks w JOIN partners p ON p.id = w.partner_id "
+    "WHERE w.next_attempt_ms IS NOT NULL AND w.next_attempt_ms <= ? ORDER BY w.next_attempt_ms LIMIT 20";
 
 }  // namespace
 
@@ -48,10 +36,13 @@ void PartnerWebhooks::start() { loop_.start(std::chrono::milliseconds(kPollMs), 
 void PartnerWebhooks::stop() { loop_.stop(); }
 
 void PartnerWebhooks::round() {
-  auto due = db_.with([](db::Connection& c) { return due_rows(c, now_ms()); });
+  auto due = db_.with([](db::Connection& c) {
+    return c.query(kDueSql, now_ms()).all([](const db::Row& r) {
+      return Due{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(6), r.text(4), r.integer(5)};
+    });
+  });
   if (!due) return log::error("partner webhooks: " + due.error().message);
-  for (const auto& row : due.value())
-    send(Due{std::stoll(row[0]), row[1], row[2], row[3], row[5], row[6], std::stoi(row[4])});
+  for (const Due& d : due.value()) send(d);
 }
 
 void PartnerWebhooks::send(const Due& d) {
@@ -71,16 +62,11 @@ void PartnerWebhooks::record(const Due& d, bool delivered, const std::string& er
   const int attempts = d.attempts + 1;
   const bool give_up = !delivered && (d.url.empty() || attempts >= kMaxPartnerWebhookAttempts);
   const std::int64_t delay = retry_delay_ms(attempts);
+  const auto next_attempt = delivered || give_up ? std::nullopt : std::optional<std::int64_t>(now_ms() + delay);
+  const auto delivered_at = delivered ? std::optional<std::string>(rfc3339(now_ms())) : std::nullopt;
   auto s = db_.with([&](db::Connection& c) {
-    auto up = c.prepare("UPDATE partner_webhooks SET attempts = ?, next_attempt_ms = ?, delivered_at = ?, "
-                        "last_error = nullif(?, '') WHERE id = ?");
-    if (!up) return up.status();
-    up.value().bind(1, attempts);
-    if (delivered || give_up) up.value().bind(2, nullptr);
-    else up.value().bind(2, now_ms() + delay);
-    if (delivered) up.value().bind(3, rfc3339(now_ms()));
-    else up.value().bind(3, nullptr);
-    return up.value().bind(4, error).bind(5, d.id).run();
+    return c.exec("UPDATE partner_webhooks SET attempts = ?, next_attempt_ms = ?, delivered_at = ?, "
+                  "last_error = nullif(?, '') WHERE id = ?", attempts, next_attempt, delivered_at, error, d.id);
   });
   if (!s) log::error("partner webhooks: " + s.error().message);
   const std::string what = "partner webhook order.paid for " + d.order + " to partner " + d.partner;

@@ -6,8 +6,6 @@
 // [SECTION] report
 #include "server/partners.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <map>
 
@@ -390,19 +388,18 @@ Partner read_partner(const db::Row& s) {
 
 db::Result<std::set<std::string>> text_set(db::Connection& c, const char* sql) {
   std::set<std::string> out;
-  if (db::Status s = c.query(sql).each([&out](const db::Row& r) { out.insert(r.text(0)); }); !s) return s.error();
+  DB_TRY(c.query(sql).each([&out](const db::Row& r) { out.insert(r.text(0)); }));
   return out;
 }
 
 }  // namespace
 
 db::Result<CatalogueFacts> catalogue_facts(db::Connection& c) {
-  auto destinations = text_set(c, "SELECT code FROM destinations");
-  if (!destinations) return destinations.error();
-  auto currencies = text_set(c, "SELECT DISTINCT p.currency FROM plan_prices p JOIN plans ON plans.id = p.plan_id "
-                                "WHERE plans.retired = 0");
-  if (!currencies) return currencies.error();
-  return CatalogueFacts{std::move(destinations).value(), std::move(currencies).value()};
+  DB_TRY_LET(std::set<std::string> destinations, text_set(c, "SELECT code FROM destinations"));
+  DB_TRY_LET(std::set<std::string> currencies,
+             text_set(c, "SELECT DISTINCT p.currency FROM plan_prices p JOIN plans ON plans.id = p.plan_id "
+                         "WHERE plans.retired = 0"));
+  return CatalogueFacts{std::move(destinations), std::move(currencies)};
 }
 
 db::Result<std::optional<Partner>> load_partner(db::Connection& c, const std::string& id) {
@@ -415,17 +412,15 @@ db::Result<std::vector<Partner>> list_partners(db::Connection& c) {
 
 db::Result<bool> insert_partner(db::Connection& c, Partner p, const std::string& webhook_secret) {
   p.created_at = p.updated_at = rfc3339(now_ms());
-  if (db::Status s = c.exec(
-          "INSERT INTO partners(id, name, origins, commission_bp, theme_accent, theme_background, theme_text, "
-          "destination, currency, contact_name, contact_email, webhook_url, webhook_secret, created_at, updated_at, "
-          "disabled_at) VALUES (?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), "
-          "nullif(?, ''), ?, ?, nullif(?, ''), ?, ?, ?, nullif(?, '')) ON CONFLICT(id) DO NOTHING",
-          p.id, p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent, p.theme.background, p.theme.text,
-          p.destination, p.currency, p.contact_name, p.contact_email, p.webhook_url, webhook_secret, p.created_at,
-          p.updated_at, p.disabled_at);
-      !s)
-    return s.error();
-  return sqlite3_changes(c.handle()) == 1;
+  DB_TRY(c.exec(
+      "INSERT INTO partners(id, name, origins, commission_bp, theme_accent, theme_background, theme_text, "
+      "destination, currency, contact_name, contact_email, webhook_url, webhook_secret, created_at, updated_at, "
+      "disabled_at) VALUES (?, ?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), nullif(?, ''), "
+      "nullif(?, ''), ?, ?, nullif(?, ''), ?, ?, ?, nullif(?, '')) ON CONFLICT(id) DO NOTHING",
+      p.id, p.name, json(p.origins).dump(), p.commission_bp, p.theme.accent, p.theme.background, p.theme.text,
+      p.destination, p.currency, p.contact_name, p.contact_email, p.webhook_url, webhook_secret, p.created_at,
+      p.updated_at, p.disabled_at));
+  return c.changes() == 1;
 }
 
 db::Status update_partner(db::Connection& c, const Partner& p) {
@@ -440,21 +435,20 @@ db::Status update_partner(db::Connection& c, const Partner& p) {
 }
 
 db::Result<std::string> attributable_partner(db::Connection& c, const std::string& id) {
-  auto found = c.query("SELECT id FROM partners WHERE id = ? AND disabled_at IS NULL", id)
-                   .one([](const db::Row& r) { return r.text(0); });
-  if (!found) return found.error();
-  return found.value().value_or(std::string());
+  DB_TRY_LET(const std::optional<std::string> found,
+             c.query("SELECT id FROM partners WHERE id = ? AND disabled_at IS NULL", id)
+                 .one([](const db::Row& r) { return r.text(0); }));
+  return found.value_or(std::string());
 }
 
 std::string new_webhook_secret() { return "whsec_" + random_token(32); }
 
-db::Result<std::string> ensure_demo_partner(db::Connection& c, const std::string& origin) {
-  auto tx = db::Transaction::begin(c);
-  if (!tx) return tx.error();
-  auto found = load_partner(c, "demo");
-  if (!found) return found.error();
-  std::string did;
-  if (!found.value()) {
+namespace {
+
+// The demo partner made or told about `origin` (call inside a transaction); what was done.
+db::Result<std::string> demo_partner_allowing(db::Connection& c, const std::string& origin) {
+  DB_TRY_LET(std::optional<Partner> found, load_partner(c, "demo"));
+  if (!found) {
     Partner p;
     p.id = "demo";
     p.name = "Demo Travel Blog";
@@ -462,19 +456,21 @@ db::Result<std::string> ensure_demo_partner(db::Connection& c, const std::string
     p.commission_bp = 1000;
     p.contact_name = "Demo Partner";
     p.contact_email = "demo-partner@example.com";
-    auto added = insert_partner(c, p, new_webhook_secret());
-    if (!added) return added.error();
-    did = "created partner demo allowing " + origin;
-  } else if (Partner p = *found.value(); std::find(p.origins.begin(), p.origins.end(), origin) == p.origins.end()) {
-    p.origins.push_back(origin);
-    if (db::Status s = update_partner(c, p); !s) return s.error();
-    did = "partner demo now also allows " + origin;
-  } else {
-    did = "partner demo already allows " + origin;
+    DB_TRY(insert_partner(c, p, new_webhook_secret()));
+    return "created partner demo allowing " + origin;
   }
-  if (found.value() && !found.value()->enabled()) did += " (it is disabled)";
-  if (db::Status s = tx.value().commit(); !s) return s.error();
-  return did;
+  const std::string disabled = found->enabled() ? "" : " (it is disabled)";
+  if (std::find(found->origins.begin(), found->origins.end(), origin) != found->origins.end())
+    return "partner demo already allows " + origin + disabled;
+  found->origins.push_back(origin);
+  DB_TRY(update_partner(c, *found));
+  return "partner demo now also allows " + origin + disabled;
+}
+
+}  // namespace
+
+db::Result<std::string> ensure_demo_partner(db::Connection& c, const std::string& origin) {
+  return db::in_transaction(c, [&](db::Connection& t) { return demo_partner_allowing(t, origin); });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -525,13 +521,12 @@ db::Result<PartnerReport> partner_report(db::Connection& c, const Partner& p, co
       "SELECT id, substr(created_at, 1, 10), plan_id, currency, amount_minor, state FROM orders "
       "WHERE partner_id = ? AND substr(created_at, 1, 10) BETWEEN ? AND ? AND paid_ms IS NOT NULL "
       "AND state IN ('paid', 'provisioning', 'delivered', 'refunded') ORDER BY created_at, rowid", p.id, from, to);
-  auto rows = q.all([](const db::Row& s) {
+  DB_TRY_LET(std::vector<ReportOrder> rows, q.all([](const db::Row& s) {
     return ReportOrder{s.text(0), s.text(1), s.text(2), s.text(3), s.text(5), s.int64(4), 0};
-  });
-  if (!rows) return rows.error();
+  }));
   PartnerReport r;
   std::map<std::string, ReportTotal> totals, refunded;
-  for (ReportOrder& o : rows.value()) {
+  for (ReportOrder& o : rows) {
     if (o.state == "refunded") {
       add_to(refunded, o);
       r.refunded.push_back(std::move(o));

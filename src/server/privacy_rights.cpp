@@ -51,19 +51,17 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
   };
   auto extra = db_.with([&](db::Connection& c) -> db::Result<Extra> {
     Extra e;
-    db::Status s = c.query("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?", id)
-                       .each([&e](const db::Row& r) {
-                         e.consent_id = r.text(0);
-                         e.language = r.text(1);
-                         e.terms_version = r.text(2);
-                         e.partner = r.text(3);
-                       });
-    if (!s) return s.error();
-    s = c.query("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s", id)
-            .each([&e](const db::Row& r) {
-              e.emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
-            });
-    if (!s) return s.error();
+    DB_TRY(c.query("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?", id)
+               .each([&e](const db::Row& r) {
+                 e.consent_id = r.text(0);
+                 e.language = r.text(1);
+                 e.terms_version = r.text(2);
+                 e.partner = r.text(3);
+               }));
+    DB_TRY(c.query("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s", id)
+               .each([&e](const db::Row& r) {
+                 e.emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
+               }));
     return e;
   });
   if (!extra) return internal(res, extra.error().message);
@@ -148,10 +146,9 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
       for (const auto& [column, value] : sets) {
         // column is one of four fixed names (checked above), never user text.
         const std::string sql = "UPDATE orders SET " + column + " = ? WHERE id = ?";
-        db::Status s = column == "marketing" ? t.exec(sql, std::int64_t{0}, id) : t.exec(sql, value, id);
-        if (!s) return s;
+        DB_TRY(column == "marketing" ? t.exec(sql, std::int64_t{0}, id) : t.exec(sql, value, id));
       }
-      if (db::Status s = touch(t, id); !s) return s;
+      DB_TRY(touch(t, id));
       return note(t, id, reason);
     });
   });
@@ -191,17 +188,14 @@ namespace {
 // and the e-mails' file names emptied, a history note, the token revoked, and the order as it is now in `erased`.
 db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std::string>& files,
                       std::optional<json>& erased) {
-  db::Status s = c.query("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''", id)
-                     .each([&files](const db::Row& r) { files.push_back(r.text(0)); });
-  if (!s) return s;
-  if (s = c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id); !s) return s;
-  if (s = c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id); !s) return s;
-  if (s = touch(c, id); !s) return s;
-  if (s = note(c, id, "customer request: personal data erased"); !s) return s;
-  if (s = revoke_token(c, id); !s) return s;
-  auto loaded = load_order(c, id);
-  if (!loaded) return loaded.error();
-  erased = std::move(loaded).value();
+  DB_TRY(c.query("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''", id)
+             .each([&files](const db::Row& r) { files.push_back(r.text(0)); }));
+  DB_TRY(c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id));
+  DB_TRY(c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id));
+  DB_TRY(touch(c, id));
+  DB_TRY(note(c, id, "customer request: personal data erased"));
+  DB_TRY(revoke_token(c, id));
+  DB_TRY_LET(erased, load_order(c, id));
   return {};
 }
 
@@ -219,9 +213,8 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
   auto done = db_.with([&](db::Connection& c) -> db::Status {
     // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
     // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed below.
-    if (db::Status s = c.exec("PRAGMA secure_delete = ON"); !s) return s;
-    db::Status s = db::in_transaction(c, [&](db::Connection& t) { return erase_rows(t, id, files, erased); });
-    if (!s) return s;
+    DB_TRY(c.exec("PRAGMA secure_delete = ON"));
+    DB_TRY(db::in_transaction(c, [&](db::Connection& t) { return erase_rows(t, id, files, erased); }));
     return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   });
   if (!done) return internal(res, done.error().message);

@@ -27,35 +27,39 @@ constexpr const char* kDueColumns =
     "SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), coalesce(paid_ms, 0), "
     "delivery_attempts FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
 
-db::Result<std::vector<Due>> read_due(db::Statement& q) {
-  std::vector<Due> out;
-  for (;;) {
-    auto r = q.step();
-    if (!r) return r.error();
-    if (!r.value()) break;
-    out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4),
-                   q.column_int64(5), static_cast<int>(q.column_int64(6))});
-  }
-  return out;
+Due read_due(const db::Row& r) {
+  return Due{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5), r.integer(6)};
 }
 
 // The orders whose next attempt is due at `now`, oldest first.
 db::Result<std::vector<Due>> due_orders(db::Connection& c, std::int64_t now) {
-  auto q = c.prepare(std::string(kDueColumns) + "AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT 20");
-  if (!q) return q.error();
-  q.value().bind_all(now);
-  return read_due(q.value());
+  return c.query(std::string(kDueColumns) + "AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT 20", now)
+      .all(read_due);
 }
 
 // Order `id` when it is still the worker's business (another thread may have moved it on).
 db::Result<std::optional<Due>> load_due(db::Connection& c, const std::string& id) {
-  auto q = c.prepare(std::string(kDueColumns) + "AND id = ?");
-  if (!q) return q.error();
-  q.value().bind_all(id);
-  auto rows = read_due(q.value());
-  if (!rows) return rows.error();
-  if (rows.value().empty()) return std::optional<Due>();
-  return std::optional<Due>(rows.value().front());
+  return c.query(std::string(kDueColumns) + "AND id = ?", id).one(read_due);
+}
+
+// The order's eSIM profile delivered (call inside a transaction).
+db::Status deliver(db::Connection& c, const std::string& id, int attempts, const EsimProfile& e,
+                   const ActivationCode& code) {
+  return transition(c, id, OrderState::Provisioning, OrderState::Delivered, "eSIM profile ready",
+                    "delivery_status = 'ready', delivery_attempts = ?, next_attempt_ms = NULL, delivery_message = NULL, "
+                    "partner_profile = ?, iccid = ?, smdp = ?, matching_id = ?, confirmation_code = nullif(?, ''), "
+                    "confirmation_required = ?, activation_code = ?",
+                    {std::to_string(attempts), e.id, e.iccid, e.smdp, e.matching_id, e.confirmation_code,
+                     code.confirmation_code_required ? "1" : "0", code.to_string()});
+}
+
+// The order failed over a profile that did not check out, flagged for support (call inside a transaction).
+db::Status flag(db::Connection& c, const std::string& id, int attempts, const EsimProfile& e,
+                const std::string& problem) {
+  return transition(c, id, OrderState::Provisioning, OrderState::Failed, "flagged for support: " + problem,
+                    "delivery_status = 'flagged', delivery_attempts = ?, next_attempt_ms = NULL, "
+                    "delivery_message = ?, support_reason = ?, partner_profile = ?",
+                    {std::to_string(attempts), "our support team is looking at this order", problem, e.id});
 }
 
 }  // namespace
@@ -93,30 +97,21 @@ void Provisioner::run_followups() {
 void Provisioner::check_installs() {
   using Row = std::pair<std::string, std::string>;  // order id, partner profile
   const std::int64_t now = now_ms();
-  auto rows = db_.with([&](db::Connection& c) -> db::Result<std::vector<Row>> {
-    auto q = c.prepare("SELECT id, partner_profile FROM orders WHERE state = 'delivered' AND installed_ms IS NULL "
-                       "AND partner_profile IS NOT NULL AND activation_code IS NOT NULL "
-                       "AND coalesce(install_checked_ms, 0) <= ? ORDER BY coalesce(install_checked_ms, 0) LIMIT 20");
-    if (!q) return q.error();
-    q.value().bind_all(now - config_.install_poll_s * 1000);
-    std::vector<Row> out;
-    for (;;) {
-      auto r = q.value().step();
-      if (!r) return r.error();
-      if (!r.value()) return out;
-      out.emplace_back(q.value().column_text(0), q.value().column_text(1));
-    }
+  auto rows = db_.with([&](db::Connection& c) {
+    return c.query("SELECT id, partner_profile FROM orders WHERE state = 'delivered' AND installed_ms IS NULL "
+                   "AND partner_profile IS NOT NULL AND activation_code IS NOT NULL "
+                   "AND coalesce(install_checked_ms, 0) <= ? ORDER BY coalesce(install_checked_ms, 0) LIMIT 20",
+                   now - config_.install_poll_s * 1000)
+        .all([](const db::Row& r) { return Row{r.text(0), r.text(1)}; });
   });
   if (!rows) return log::error("provisioning: " + rows.error().message);
   for (const auto& [id, profile] : rows.value()) {
     const Remote<EsimProfile> p = partner_.get_profile(profile);
     const std::int64_t installed_ms = p.ok() ? p.value->installed_at * 1000 : 0;
     auto s = db_.with([&](db::Connection& c) {
-      auto up = c.prepare("UPDATE orders SET install_checked_ms = ?, installed_ms = nullif(?, 0), "
-                          "details_expire_ms = nullif(?, 0) WHERE id = ? AND installed_ms IS NULL");
-      if (!up) return up.status();
-      return up.value().bind_all(now, installed_ms, installed_ms ? installed_ms + config_.details_expiry_s * 1000 : 0, id)
-          .run();
+      return c.exec("UPDATE orders SET install_checked_ms = ?, installed_ms = nullif(?, 0), "
+                    "details_expire_ms = nullif(?, 0) WHERE id = ? AND installed_ms IS NULL",
+                    now, installed_ms, installed_ms ? installed_ms + config_.details_expiry_s * 1000 : 0, id);
     });
     if (!s) return log::error("provisioning: " + s.error().message);
     if (installed_ms) log::info("provisioning: the eSIM of " + id + " was installed");
@@ -128,15 +123,11 @@ void Provisioner::clear_expired_details() {
     // Read first: an UPDATE takes the write lock even when it changes nothing, and this runs every second.
     constexpr const char* kWhere = " WHERE details_expire_ms IS NOT NULL AND details_expire_ms <= ? AND "
                                    "activation_code IS NOT NULL";
-    auto any = c.prepare(std::string("SELECT 1 FROM orders") + kWhere + " LIMIT 1");
-    if (!any) return any.error();
-    auto row = any.value().bind_all(now_ms()).step();
-    if (!row) return row.error();
-    if (!row.value()) return {};
-    auto up = c.prepare(std::string("UPDATE orders SET activation_code = NULL, matching_id = NULL, "
-                                    "confirmation_code = NULL") + kWhere);
-    if (!up) return up.status();
-    return up.value().bind_all(now_ms()).run();
+    DB_TRY_LET(const auto any, c.query(std::string("SELECT 1 FROM orders") + kWhere + " LIMIT 1", now_ms())
+                                   .one([](const db::Row&) { return true; }));
+    if (!any) return {};
+    return c.exec(std::string("UPDATE orders SET activation_code = NULL, matching_id = NULL, confirmation_code = NULL") +
+                      kWhere, now_ms());
   });
   if (!s) log::error("provisioning: " + s.error().message);
 }
@@ -144,17 +135,13 @@ void Provisioner::clear_expired_details() {
 void Provisioner::retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,
                               const std::string& profile) {
   auto s = db_.with([&](db::Connection& c) {
-    auto paid = c.prepare("SELECT paid_ms FROM orders WHERE id = ?");
-    std::int64_t deadline = INT64_MAX;
-    if (paid) {
-      auto row = paid.value().bind_all(id).step();
-      if (row && row.value()) deadline = paid.value().column_int64(0) + config_.provision_deadline_s * 1000;
-    }
-    auto up = c.prepare("UPDATE orders SET delivery_status = 'pending', delivery_attempts = ?, delivery_message = ?, "
-                        "next_attempt_ms = ?, partner_profile = nullif(?, ''), updated_at = ? WHERE id = ?");
-    if (!up) return up.status();
-    return up.value().bind_all(attempts, message, std::min(now_ms() + delay_ms, deadline), profile,
-                               rfc3339(now_ms()), id).run();
+    // A failed read of paid_ms only loses the cap: the retry is still recorded.
+    auto paid = c.query("SELECT paid_ms FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.int64(0); });
+    const std::int64_t deadline =
+        paid && paid.value() ? *paid.value() + config_.provision_deadline_s * 1000 : INT64_MAX;
+    return c.exec("UPDATE orders SET delivery_status = 'pending', delivery_attempts = ?, delivery_message = ?, "
+                  "next_attempt_ms = ?, partner_profile = nullif(?, ''), updated_at = ? WHERE id = ?",
+                  attempts, message, std::min(now_ms() + delay_ms, deadline), profile, rfc3339(now_ms()), id);
   });
   if (!s) log::error("provisioning: " + s.error().message);
 }
@@ -164,29 +151,23 @@ void Provisioner::refund(const std::string& id, const std::string& from_state, c
   if (!r.ok()) {
     log::error("provisioning: refund of " + id + " failed: " + r.error + "; retrying");
     auto s = db_.with([&](db::Connection& c) {
-      auto up = c.prepare("UPDATE orders SET next_attempt_ms = ?, delivery_message = ? WHERE id = ?");
-      if (!up) return up.status();
-      return up.value().bind_all(now_ms() + 5000, "refund pending", id).run();
+      return c.exec("UPDATE orders SET next_attempt_ms = ?, delivery_message = ? WHERE id = ?", now_ms() + 5000,
+                    "refund pending", id);
     });
     if (!s) log::error("provisioning: " + s.error().message);
     return;
   }
-  auto done = db_.with([&](db::Connection& c) -> db::Result<std::optional<nlohmann::json>> {
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    const OrderState from = parse_order_state(from_state).value_or(OrderState::Unknown);
-    if (db::Status s = transition(c, id, from, OrderState::Refunded,
-                                  "not delivered within " + std::to_string(config_.provision_deadline_s) +
-                                      " s; payment refunded (" + r.value->id + ")",
-                                  "payment_status = 'refunded', delivery_status = 'failed', next_attempt_ms = NULL, "
-                                  "delivery_message = ?",
-                                  {"the eSIM could not be delivered in time; the payment was refunded"});
-        !s)
-      return s.error();
-    auto o = load_order(c, id);
-    if (!o) return o.error();
-    if (db::Status s = tx.value().commit(); !s) return s.error();
-    return o.value();
+  const OrderState from = parse_order_state(from_state).value_or(OrderState::Unknown);
+  const std::string reason = "not delivered within " + std::to_string(config_.provision_deadline_s) +
+                             " s; payment refunded (" + r.value->id + ")";
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<nlohmann::json>> {
+      DB_TRY(transition(t, id, from, OrderState::Refunded, reason,
+                        "payment_status = 'refunded', delivery_status = 'failed', next_attempt_ms = NULL, "
+                        "delivery_message = ?",
+                        {"the eSIM could not be delivered in time; the payment was refunded"}));
+      return load_order(t, id);
+    });
   });
   if (!done) return log::error("provisioning: " + done.error().message);
   log::info("provisioning: " + id + " refunded");
@@ -200,12 +181,9 @@ void Provisioner::process(const std::string& id) {
   Due d = *loaded.value();
   if (d.state == "paid") {
     auto s = db_.with([&](db::Connection& c) {
-      auto tx = db::Transaction::begin(c);
-      if (!tx) return tx.status();
-      if (db::Status st = transition(c, id, OrderState::Paid, OrderState::Provisioning, "ordering the eSIM profile");
-          !st)
-        return st;
-      return tx.value().commit();
+      return db::in_transaction(c, [&](db::Connection& t) {
+        return transition(t, id, OrderState::Paid, OrderState::Provisioning, "ordering the eSIM profile");
+      });
     });
     if (!s) return log::error("provisioning: " + s.error().message);
     d.state = "provisioning";
@@ -227,28 +205,11 @@ void Provisioner::process(const std::string& id) {
   else if (code.code->smdp_address != e.smdp || code.code->matching_id != e.matching_id)
     problem = "the activation code does not match the SM-DP+ address and matching ID";
 
-  auto done = db_.with([&](db::Connection& c) -> db::Result<std::optional<nlohmann::json>> {
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    db::Status s;
-    if (!problem.empty()) {
-      s = transition(c, id, OrderState::Provisioning, OrderState::Failed, "flagged for support: " + problem,
-                     "delivery_status = 'flagged', delivery_attempts = ?, next_attempt_ms = NULL, "
-                     "delivery_message = ?, support_reason = ?, partner_profile = ?",
-                     {std::to_string(attempts), "our support team is looking at this order", problem, e.id});
-    } else {
-      s = transition(c, id, OrderState::Provisioning, OrderState::Delivered, "eSIM profile ready",
-                     "delivery_status = 'ready', delivery_attempts = ?, next_attempt_ms = NULL, delivery_message = NULL, "
-                     "partner_profile = ?, iccid = ?, smdp = ?, matching_id = ?, confirmation_code = nullif(?, ''), "
-                     "confirmation_required = ?, activation_code = ?",
-                     {std::to_string(attempts), e.id, e.iccid, e.smdp, e.matching_id, e.confirmation_code,
-                      code.code->confirmation_code_required ? "1" : "0", code.code->to_string()});
-    }
-    if (!s) return s.error();
-    auto o = load_order(c, id);
-    if (!o) return o.error();
-    if (db::Status st = tx.value().commit(); !st) return st.error();
-    return o.value();
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<nlohmann::json>> {
+      DB_TRY(problem.empty() ? deliver(t, id, attempts, e, *code.code) : flag(t, id, attempts, e, problem));
+      return load_order(t, id);
+    });
   });
   if (!done) return log::error("provisioning: " + done.error().message);
   if (!problem.empty()) return log::error("provisioning: " + id + " flagged for support: " + problem);

@@ -48,30 +48,16 @@ struct StoreSide {
 
 db::Result<StoreSide> read_store(db::Connection& c) {
   StoreSide side;
-  auto q = c.prepare("SELECT pay_transaction, id, state, payment_status, currency, coalesce(session_id, ''), "
-                     "amount_minor FROM orders WHERE pay_transaction IS NOT NULL AND pay_transaction <> ''");
-  if (!q) return q.error();
-  for (;;) {
-    auto r = q.value().step();
-    if (!r) return r.error();
-    if (!r.value()) break;
-    const db::Statement& s = q.value();
-    side.by_intent[s.column_text(0)] = {s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                                        s.column_text(5), s.column_int64(6)};
-  }
-  auto f = c.prepare("SELECT payment_intent, order_id, session_id, coalesce(outcome, '') LIKE 'gave up%' "
-                     "FROM payment_followups WHERE kind = 'refund'");
-  if (!f) return f.error();
-  for (;;) {
-    auto r = f.value().step();
-    if (!r) return r.error();
-    if (!r.value()) break;
-    const db::Statement& s = f.value();
-    side.refunds[s.column_text(0)] = {s.column_text(1), s.column_text(2), s.column_int64(3) != 0};
-  }
-  auto n = c.query_int64("SELECT count(*) FROM orders");
-  if (!n) return n.error();
-  side.orders = static_cast<std::size_t>(n.value().value_or(0));
+  DB_TRY(c.query("SELECT pay_transaction, id, state, payment_status, currency, coalesce(session_id, ''), "
+                 "amount_minor FROM orders WHERE pay_transaction IS NOT NULL AND pay_transaction <> ''")
+             .each([&side](const db::Row& r) {
+               side.by_intent[r.text(0)] = {r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.int64(6)};
+             }));
+  DB_TRY(c.query("SELECT payment_intent, order_id, session_id, coalesce(outcome, '') LIKE 'gave up%' "
+                 "FROM payment_followups WHERE kind = 'refund'")
+             .each([&side](const db::Row& r) { side.refunds[r.text(0)] = {r.text(1), r.text(2), r.boolean(3)}; }));
+  DB_TRY_LET(const std::optional<std::int64_t> orders, c.query_int64("SELECT count(*) FROM orders"));
+  side.orders = static_cast<std::size_t>(orders.value_or(0));
   return side;
 }
 

@@ -13,202 +13,207 @@ namespace jupiter::server {
 
 namespace {
 
-// Runs `sql` once with `args` bound to its parameters.
-template <class... Args>
-db::Status run(db::Connection& c, std::string_view sql, const Args&... args) {
-  auto stmt = c.prepare(sql);
-  if (!stmt) return stmt.error();
-  return stmt.value().bind_all(args...).run();
-}
-
 db::Error corrupt(std::string what) {
   return db::Error{SQLITE_CORRUPT, "stored catalogue is inconsistent: " + std::move(what)};
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// [SECTION] import
+// [SECTION] import (each step inside import_catalogue's transaction; statements prepared once per import)
 // ---------------------------------------------------------------------------------------------------------
-db::Status import_catalogue(db::Connection& c, const Catalogue& cat, const std::string& source_path,
-                            const std::string& sha256, std::size_t skipped) {
-  auto tx = db::Transaction::begin(c);
-  if (!tx) return tx.error();
+db::Status import_regions(db::Connection& c, const std::vector<Region>& regions) {
+  DB_TRY_LET(db::Statement region, c.prepare("INSERT INTO regions(id, name, position) VALUES (?, ?, ?)"));
+  for (std::size_t i = 0; i < regions.size(); ++i)
+    DB_TRY(region.bind_all(regions[i].id, regions[i].name, static_cast<std::int64_t>(i)).run());
+  return {};
+}
 
-  if (db::Status s = c.exec("DELETE FROM plan_coverage; DELETE FROM plan_networks; DELETE FROM plan_prices;"
-                            "DELETE FROM destination_aliases; DELETE FROM destinations; DELETE FROM regions;"
-                            "UPDATE plans SET retired = 1;");
-      !s)
-    return s;
-
-  auto region = c.prepare("INSERT INTO regions(id, name, position) VALUES (?, ?, ?)");
-  if (!region) return region.error();
-  for (std::size_t i = 0; i < cat.regions.size(); ++i) {
-    const Region& r = cat.regions[i];
-    if (db::Status s = region.value().bind_all(r.id, r.name, static_cast<std::int64_t>(i)).run(); !s) return s;
-  }
-
-  auto dest = c.prepare("INSERT INTO destinations(code, name, region, position) VALUES (?, ?, ?, ?)");
-  auto alias = c.prepare("INSERT INTO destination_aliases(code, position, alias) VALUES (?, ?, ?)");
-  if (!dest) return dest.error();
-  if (!alias) return alias.error();
-  for (std::size_t i = 0; i < cat.destinations.size(); ++i) {
-    const Destination& d = cat.destinations[i];
+db::Status import_destinations(db::Connection& c, const std::vector<Destination>& destinations) {
+  DB_TRY_LET(db::Statement dest, c.prepare("INSERT INTO destinations(code, name, region, position) VALUES (?, ?, ?, ?)"));
+  DB_TRY_LET(db::Statement alias, c.prepare("INSERT INTO destination_aliases(code, position, alias) VALUES (?, ?, ?)"));
+  for (std::size_t i = 0; i < destinations.size(); ++i) {
+    const Destination& d = destinations[i];
     const std::string code = to_string(d.code);
-    if (db::Status s = dest.value().bind_all(code, d.name, d.region, static_cast<std::int64_t>(i)).run(); !s)
-      return s;
+    DB_TRY(dest.bind_all(code, d.name, d.region, static_cast<std::int64_t>(i)).run());
     for (std::size_t a = 0; a < d.aliases.size(); ++a)
-      if (db::Status s = alias.value().bind_all(code, static_cast<std::int64_t>(a), d.aliases[a]).run(); !s)
-        return s;
+      DB_TRY(alias.bind_all(code, static_cast<std::int64_t>(a), d.aliases[a]).run());
   }
+  return {};
+}
 
-  auto plan = c.prepare(
+// The statements that write one plan and its child rows.
+struct PlanWriters {
+  db::Statement plan, coverage, network, price;
+};
+
+db::Result<PlanWriters> plan_writers(db::Connection& c) {
+  DB_TRY_LET(db::Statement plan, c.prepare(
       "INSERT INTO plans(id, position, retired, name, scope, region, unlimited, data_mb, fair_use, validity_days,"
       "                  validity_start, features)"
       " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT(id) DO UPDATE SET position = excluded.position, retired = 0, name = excluded.name,"
       "   scope = excluded.scope, region = excluded.region, unlimited = excluded.unlimited,"
       "   data_mb = excluded.data_mb, fair_use = excluded.fair_use, validity_days = excluded.validity_days,"
-      "   validity_start = excluded.validity_start, features = excluded.features");
-  auto coverage = c.prepare("INSERT INTO plan_coverage(plan_id, country) VALUES (?, ?)");
-  auto network = c.prepare("INSERT INTO plan_networks(plan_id, position, name) VALUES (?, ?, ?)");
-  auto price = c.prepare("INSERT INTO plan_prices(plan_id, currency, amount_minor) VALUES (?, ?, ?)");
-  if (!plan) return plan.error();
-  if (!coverage) return coverage.error();
-  if (!network) return network.error();
-  if (!price) return price.error();
-  for (std::size_t i = 0; i < cat.plans.size(); ++i) {
-    const Plan& p = cat.plans[i];
-    db::Status s = plan.value()
-                       .bind_all(p.id, static_cast<std::int64_t>(i), p.name, scope_name(p.scope), p.region,
-                                 p.unlimited ? 1 : 0, p.data_mb, p.fair_use, p.validity_days,
-                                 validity_start_name(p.validity_start), static_cast<int>(p.features))
-                       .run();
-    if (!s) return s;
-    for (CountryCode cc : p.coverage)
-      if (s = coverage.value().bind_all(p.id, to_string(cc)).run(); !s) return s;
-    for (std::size_t n = 0; n < p.networks.size(); ++n)
-      if (s = network.value().bind_all(p.id, static_cast<std::int64_t>(n), p.networks[n]).run(); !s) return s;
-    for (Currency cur : kCurrencies)
-      if (auto m = p.prices.get(cur))
-        if (s = price.value().bind_all(p.id, currency_code(cur), m->minor).run(); !s) return s;
-  }
+      "   validity_start = excluded.validity_start, features = excluded.features"));
+  DB_TRY_LET(db::Statement coverage, c.prepare("INSERT INTO plan_coverage(plan_id, country) VALUES (?, ?)"));
+  DB_TRY_LET(db::Statement network, c.prepare("INSERT INTO plan_networks(plan_id, position, name) VALUES (?, ?, ?)"));
+  DB_TRY_LET(db::Statement price, c.prepare("INSERT INTO plan_prices(plan_id, currency, amount_minor) VALUES (?, ?, ?)"));
+  return PlanWriters{std::move(plan), std::move(coverage), std::move(network), std::move(price)};
+}
 
-  db::Status s = run(c,
-                     "INSERT OR REPLACE INTO catalogue_meta(id, schema, version, notice, source_path, source_sha256,"
-                     "  skipped, imported_at)"
-                     " VALUES (1, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                     cat.schema, cat.version, cat.notice, source_path, sha256, static_cast<std::int64_t>(skipped));
-  if (!s) return s;
-  return tx.value().commit();
+// Plan `p` at `position` with its coverage, networks and prices.
+db::Status import_plan(PlanWriters& w, const Plan& p, std::size_t position) {
+  DB_TRY(w.plan
+             .bind_all(p.id, static_cast<std::int64_t>(position), p.name, scope_name(p.scope), p.region,
+                       p.unlimited ? 1 : 0, p.data_mb, p.fair_use, p.validity_days,
+                       validity_start_name(p.validity_start), static_cast<int>(p.features))
+             .run());
+  for (CountryCode cc : p.coverage) DB_TRY(w.coverage.bind_all(p.id, to_string(cc)).run());
+  for (std::size_t n = 0; n < p.networks.size(); ++n)
+    DB_TRY(w.network.bind_all(p.id, static_cast<std::int64_t>(n), p.networks[n]).run());
+  for (Currency cur : kCurrencies)
+    if (auto m = p.prices.get(cur)) DB_TRY(w.price.bind_all(p.id, currency_code(cur), m->minor).run());
+  return {};
+}
+
+db::Status import_plans(db::Connection& c, const std::vector<Plan>& plans) {
+  DB_TRY_LET(PlanWriters writers, plan_writers(c));
+  for (std::size_t i = 0; i < plans.size(); ++i) DB_TRY(import_plan(writers, plans[i], i));
+  return {};
+}
+
+db::Status import_rows(db::Connection& c, const Catalogue& cat, const std::string& source_path,
+                       const std::string& sha256, std::size_t skipped) {
+  DB_TRY(c.exec("DELETE FROM plan_coverage; DELETE FROM plan_networks; DELETE FROM plan_prices;"
+                "DELETE FROM destination_aliases; DELETE FROM destinations; DELETE FROM regions;"
+                "UPDATE plans SET retired = 1;"));
+  DB_TRY(import_regions(c, cat.regions));
+  DB_TRY(import_destinations(c, cat.destinations));
+  DB_TRY(import_plans(c, cat.plans));
+  return c.exec("INSERT OR REPLACE INTO catalogue_meta(id, schema, version, notice, source_path, source_sha256,"
+                "  skipped, imported_at)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                cat.schema, cat.version, cat.notice, source_path, sha256, static_cast<std::int64_t>(skipped));
+}
+
+db::Status import_catalogue(db::Connection& c, const Catalogue& cat, const std::string& source_path,
+                            const std::string& sha256, std::size_t skipped) {
+  return db::in_transaction(c, [&](db::Connection& t) { return import_rows(t, cat, source_path, sha256, skipped); });
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] load
 // ---------------------------------------------------------------------------------------------------------
-db::Result<Catalogue> load(db::Connection& c) {
-  Catalogue cat;
-  {
-    auto meta = c.prepare("SELECT schema, version, notice FROM catalogue_meta WHERE id = 1");
-    if (!meta) return meta.error();
-    auto row = meta.value().step();
-    if (!row) return row.error();
-    if (!row.value()) return db::Error{SQLITE_NOTFOUND, "no catalogue has been imported"};
-    cat.schema = static_cast<int>(meta.value().column_int64(0));
-    cat.version = meta.value().column_text(1);
-    cat.notice = meta.value().column_text(2);
-  }
-
-  // Runs `sql` and calls `f(stmt)` for each row; `f` returns an empty string or what is wrong with the row.
-  auto each = [&c](std::string_view sql, auto&& f) -> db::Status {
-    auto stmt = c.prepare(sql);
-    if (!stmt) return stmt.error();
-    for (;;) {
-      auto row = stmt.value().step();
-      if (!row) return row.error();
-      if (!row.value()) return {};
-      if (std::string bad = f(stmt.value()); !bad.empty()) return corrupt(std::move(bad));
-    }
-  };
-
-  db::Status s = each("SELECT id, name FROM regions ORDER BY position", [&](db::Statement& st) {
-    cat.regions.push_back({st.column_text(0), st.column_text(1)});
-    return std::string();
+// Runs `sql` and calls `f(row)` for each row; `f` returns an empty string or what is wrong with the row.
+template <class F>
+db::Status each_checked(db::Connection& c, std::string_view sql, F&& f) {
+  return c.query(sql).each([&f](const db::Row& r) -> db::Status {
+    if (std::string bad = f(r); !bad.empty()) return corrupt(std::move(bad));
+    return {};
   });
-  if (!s) return s.error();
+}
 
+db::Status load_meta(db::Connection& c, Catalogue& cat) {
+  DB_TRY_LET(const auto found, c.query("SELECT schema, version, notice FROM catalogue_meta WHERE id = 1")
+                                   .one([&cat](const db::Row& r) {
+                                     cat.schema = r.integer(0);
+                                     cat.version = r.text(1);
+                                     cat.notice = r.text(2);
+                                     return true;
+                                   }));
+  if (!found) return db::Error{SQLITE_NOTFOUND, "no catalogue has been imported"};
+  return {};
+}
+
+db::Status load_places(db::Connection& c, Catalogue& cat) {
+  DB_TRY(c.query("SELECT id, name FROM regions ORDER BY position").each([&](const db::Row& r) {
+    cat.regions.push_back({r.text(0), r.text(1)});
+  }));
   std::map<std::string, std::vector<std::string>> aliases;
-  s = each("SELECT code, alias FROM destination_aliases ORDER BY code, position", [&](db::Statement& st) {
-    aliases[st.column_text(0)].push_back(st.column_text(1));
-    return std::string();
-  });
-  if (!s) return s.error();
-  s = each("SELECT code, name, region FROM destinations ORDER BY position", [&](db::Statement& st) {
-    const std::string code = st.column_text(0);
+  DB_TRY(c.query("SELECT code, alias FROM destination_aliases ORDER BY code, position").each([&](const db::Row& r) {
+    aliases[r.text(0)].push_back(r.text(1));
+  }));
+  return each_checked(c, "SELECT code, name, region FROM destinations ORDER BY position", [&](const db::Row& r) {
+    const std::string code = r.text(0);
     auto cc = parse_country_code(code);
     if (!cc) return "destination code \"" + code + "\"";
-    Destination d{*cc, st.column_text(1), st.column_text(2), {}};
+    Destination d{*cc, r.text(1), r.text(2), {}};
     if (auto it = aliases.find(code); it != aliases.end()) d.aliases = std::move(it->second);
     cat.destinations.push_back(std::move(d));
     return std::string();
   });
-  if (!s) return s.error();
+}
 
-  std::map<std::string, std::size_t> plan_index;
-  s = each(
-      "SELECT id, name, scope, region, unlimited, data_mb, fair_use, validity_days, validity_start, features"
-      " FROM plans WHERE retired = 0 ORDER BY position",
-      [&](db::Statement& st) {
-        Plan p;
-        p.id = st.column_text(0);
-        p.name = st.column_text(1);
-        const auto scope = parse_scope(st.column_text(2));
-        if (!scope) return "scope of plan \"" + p.id + "\"";
-        p.scope = *scope;
-        p.region = st.column_text(3);
-        p.unlimited = st.column_int64(4) != 0;
-        p.data_mb = st.column_int64(5);
-        p.fair_use = st.column_text(6);
-        p.validity_days = static_cast<int>(st.column_int64(7));
-        const auto start = parse_validity_start(st.column_text(8));
-        if (!start) return "validity_start of plan \"" + p.id + "\"";
-        p.validity_start = *start;
-        const std::int64_t features = st.column_int64(9);
-        if (features < 0 || features > 0xff) return "features of plan \"" + p.id + "\"";
-        p.features = static_cast<std::uint8_t>(features);
-        plan_index.emplace(p.id, cat.plans.size());
-        cat.plans.push_back(std::move(p));
-        return std::string();
-      });
-  if (!s) return s.error();
+// A plan row of load_plans' query into `p`; an empty string or what is wrong with it.
+std::string read_plan(const db::Row& r, Plan& p) {
+  p.id = r.text(0);
+  p.name = r.text(1);
+  const auto scope = parse_scope(r.text(2));
+  if (!scope) return "scope of plan \"" + p.id + "\"";
+  p.scope = *scope;
+  p.region = r.text(3);
+  p.unlimited = r.boolean(4);
+  p.data_mb = r.int64(5);
+  p.fair_use = r.text(6);
+  p.validity_days = r.integer(7);
+  const auto start = parse_validity_start(r.text(8));
+  if (!start) return "validity_start of plan \"" + p.id + "\"";
+  p.validity_start = *start;
+  const std::int64_t features = r.int64(9);
+  if (features < 0 || features > 0xff) return "features of plan \"" + p.id + "\"";
+  p.features = static_cast<std::uint8_t>(features);
+  return {};
+}
 
-  // Child rows of retired plans are gone (an import deletes them all before inserting the new ones).
-  auto plan_for = [&](const std::string& id) -> Plan* {
-    auto it = plan_index.find(id);
-    return it == plan_index.end() ? nullptr : &cat.plans[it->second];
-  };
-  s = each("SELECT plan_id, country FROM plan_coverage ORDER BY plan_id, country", [&](db::Statement& st) {
-    Plan* p = plan_for(st.column_text(0));
-    const auto cc = parse_country_code(st.column_text(1));
-    if (!p || !cc) return "coverage row of plan \"" + st.column_text(0) + "\"";
+// Coverage, networks and prices of the plans `plan_for` finds by id (nullptr: not an active plan, corrupt).
+template <class PlanFor>
+db::Status load_plan_children(db::Connection& c, PlanFor&& plan_for) {
+  DB_TRY(each_checked(c, "SELECT plan_id, country FROM plan_coverage ORDER BY plan_id, country", [&](const db::Row& r) {
+    Plan* p = plan_for(r.text(0));
+    const auto cc = parse_country_code(r.text(1));
+    if (!p || !cc) return "coverage row of plan \"" + r.text(0) + "\"";
     p->coverage.push_back(*cc);
     return std::string();
-  });
-  if (!s) return s.error();
-  s = each("SELECT plan_id, name FROM plan_networks ORDER BY plan_id, position", [&](db::Statement& st) {
-    Plan* p = plan_for(st.column_text(0));
-    if (!p) return "network row of plan \"" + st.column_text(0) + "\"";
-    p->networks.push_back(st.column_text(1));
+  }));
+  DB_TRY(each_checked(c, "SELECT plan_id, name FROM plan_networks ORDER BY plan_id, position", [&](const db::Row& r) {
+    Plan* p = plan_for(r.text(0));
+    if (!p) return "network row of plan \"" + r.text(0) + "\"";
+    p->networks.push_back(r.text(1));
+    return std::string();
+  }));
+  return each_checked(c, "SELECT plan_id, currency, amount_minor FROM plan_prices", [&](const db::Row& r) {
+    Plan* p = plan_for(r.text(0));
+    const auto cur = parse_currency(r.text(1));
+    if (!p || !cur) return "price row of plan \"" + r.text(0) + "\"";
+    p->prices.set(*cur, r.int64(2));
     return std::string();
   });
-  if (!s) return s.error();
-  s = each("SELECT plan_id, currency, amount_minor FROM plan_prices", [&](db::Statement& st) {
-    Plan* p = plan_for(st.column_text(0));
-    const auto cur = parse_currency(st.column_text(1));
-    if (!p || !cur) return "price row of plan \"" + st.column_text(0) + "\"";
-    p->prices.set(*cur, st.column_int64(2));
-    return std::string();
-  });
-  if (!s) return s.error();
+}
 
+// The active plans, then their child rows (those of retired plans are gone: an import deletes them all first).
+db::Status load_plans(db::Connection& c, Catalogue& cat) {
+  std::map<std::string, std::size_t> index;
+  DB_TRY(each_checked(c,
+                      "SELECT id, name, scope, region, unlimited, data_mb, fair_use, validity_days, validity_start, "
+                      "features FROM plans WHERE retired = 0 ORDER BY position",
+                      [&](const db::Row& r) {
+                        Plan p;
+                        if (std::string bad = read_plan(r, p); !bad.empty()) return bad;
+                        index.emplace(p.id, cat.plans.size());
+                        cat.plans.push_back(std::move(p));
+                        return std::string();
+                      }));
+  auto plan_for = [&](const std::string& id) -> Plan* {
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : &cat.plans[it->second];
+  };
+  return load_plan_children(c, plan_for);
+}
+
+db::Result<Catalogue> load(db::Connection& c) {
+  Catalogue cat;
+  DB_TRY(load_meta(c, cat));
+  DB_TRY(load_places(c, cat));
+  DB_TRY(load_plans(c, cat));
   cat.reindex();
   return cat;
 }
