@@ -122,6 +122,10 @@ void perform_checkout(const checkout::Effect& e) {
                    const bool opened = g_app.embedded && platform::embed_open_payment(p.url);
                    dispatch(checkout::action::PaymentWindow{opened});
                  },
+                 [](const ce::CopyText& c) {
+                   platform::copy_text(c.text, [field = c.field](bool ok) { dispatch(checkout::action::Copied{field, ok}); });
+                 },
+                 [](const ce::OpenUrl& u) { platform::open_url(u.url, /*new_tab=*/true); },
              },
              e);
 }

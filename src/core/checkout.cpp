@@ -589,6 +589,9 @@ void on_payment_window(Model& m, const action::PaymentWindow& w, Effects& fx) {
   load_order(m, fx);
 }
 
+// The order page shows a delivered eSIM (its copy, install-link and resend actions apply).
+bool delivered(const Model& m) { return m.step == Step::Order && m.order && m.order->state == OrderState::Delivered; }
+
 }  // namespace
 
 Update update(Model m, Action a) {
@@ -631,9 +634,7 @@ Update update(Model m, Action a) {
                    load_order(m, fx);
                  },
                  [&](action::ResendEmail) {
-                   if (m.step != Step::Order || m.busy != Busy::Idle || !m.order ||
-                       m.order->state != OrderState::Delivered)
-                     return;
+                   if (!delivered(m) || m.busy != Busy::Idle) return;
                    m.resend = Resend::None;
                    resend(m, fx);
                  },
@@ -653,6 +654,18 @@ Update update(Model m, Action a) {
                        m.order->state != OrderState::PendingPayment)
                      return;
                    fx.push_back(effect::OpenPayment{m.payment_url});
+                 },
+                 [&](action::Copy& c) {
+                   if (!delivered(m) || c.field.empty()) return;
+                   m.copied.clear();
+                   fx.push_back(effect::CopyText{std::move(c.field), std::move(c.text)});
+                 },
+                 [&](action::Copied& c) {
+                   m.copied = std::move(c.field);
+                   m.copy_ok = c.ok;
+                 },
+                 [&](action::OpenLink& l) {
+                   if (delivered(m) && !l.url.empty()) fx.push_back(effect::OpenUrl{std::move(l.url)});
                  },
              },
              a);

@@ -131,6 +131,8 @@ struct Model {
   std::string consent_key;
   Popup popup = Popup::None;
   std::string payment_url; // the processor's page for this order (embedded: "Open the payment page" again)
+  std::string copied;      // the manual detail whose copy last finished ("" = none or one in progress)
+  bool copy_ok = false;    // whether that copy reached the clipboard
 
   bool open() const { return step != Step::None; }
 };
@@ -167,6 +169,10 @@ struct Data { DataRequest request = DataRequest::Download; };  // "Your data" on
 struct PollDue { std::uint32_t timer = 0; };
 struct PaymentWindow { bool opened = false; };  // the result of effect::OpenPayment (false: popup blocked)
 struct OpenPaymentAgain {};                     // "Open the payment page" (embedded)
+// "Copy" beside a manual install detail of the delivered eSIM; field names it ("smdp", "code", ...), text is copied.
+struct Copy { std::string field; std::string text; };
+struct Copied { std::string field; bool ok = false; };  // the result of effect::CopyText
+struct OpenLink { std::string url; };                    // a one-tap install link: opened in a new tab
 struct Connectivity { bool online = true; };
 struct Response {
   RequestKind kind = RequestKind::CreateOrder;
@@ -181,7 +187,7 @@ struct Response {
 using Action = std::variant<action::Open, action::Resume, action::Next, action::Back, action::Close,
                             action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::Data, action::PollDue,
                             action::Connectivity, action::Response, action::PaymentWindow,
-                            action::OpenPaymentAgain>;
+                            action::OpenPaymentAgain, action::Copy, action::Copied, action::OpenLink>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -202,10 +208,13 @@ struct ReplaceUrl { std::string url; };      // history.replaceState: the addres
 struct StartTimer { int ms = 0; std::uint32_t timer = 0; };  // dispatch PollDue{timer} after ms
 struct SaveFile { std::string name; std::string type; std::string body; };  // a download the browser saves
 struct OpenPayment { std::string url; };     // embedded: the processor's page in a new window -> PaymentWindow
+struct CopyText { std::string field; std::string text; };  // the clipboard -> Copied{field, ok}
+struct OpenUrl { std::string url; };         // a new tab (install links)
 }  // namespace effect
 
 using Effect = std::variant<effect::Http, effect::SaveSession, effect::ClearSession, effect::Navigate,
-                            effect::ReplaceUrl, effect::StartTimer, effect::SaveFile, effect::OpenPayment>;
+                            effect::ReplaceUrl, effect::StartTimer, effect::SaveFile, effect::OpenPayment,
+                            effect::CopyText, effect::OpenUrl>;
 
 struct Update {
   Model model;

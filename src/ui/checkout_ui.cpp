@@ -449,7 +449,9 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
       d.order_page_url = env.page_base + co::order_link(m.order_id, m.token).substr(1);
       d.resend_busy = m.busy == co::Busy::Resending;
       d.resend_message = resend_text(m);
-      if (draw_esim_delivery(o, d, s.delivery) == DeliveryIntent::Resend) emit(out, co::action::ResendEmail{});
+      d.copied = m.copied;
+      d.copy_ok = m.copy_ok;
+      if (auto asked = draw_esim_delivery(o, d, s.delivery)) emit(out, std::move(*asked));
       break;
     }
     case OrderState::Failed:

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "platform/browser.hpp"
 #include "ui/i18n.hpp"
 #include "ui/widgets.hpp"
 
@@ -27,8 +26,11 @@ void ensure_qr(const std::string& payload, std::string& cached_payload, std::opt
   error = r.error;
 }
 
+namespace co = checkout;
+using Asked = std::optional<co::Action>;  // what the user asked for this frame (at most one click per frame)
+
 // A read-only, selectable text field with a Copy button after it. `key` names the field for copy feedback.
-void copy_field(const char* label, const char* key, const std::string& value, DeliveryScratch& s) {
+void copy_field(const char* label, const char* key, const std::string& value, const DeliveryEnv& env, Asked& asked) {
   ImGui::PushID(key);
   Text(label);
   const char* copy_label = tr("delivery.copy");
@@ -41,22 +43,15 @@ void copy_field(const char* label, const char* key, const std::string& value, De
   test_items().add_last(std::string(label) + "##field-" + key, "textbox", true, -1, value);
   ImGui::SameLine();
   const std::string button_id = std::string(copy_label) + "##copy-" + key;
-  if (Button(button_id.c_str())) {
-    s.copy_state.clear();
-    const std::string k = key;
-    platform::copy_text(value, [&s, k](bool ok) {
-      s.copy_state = k;
-      s.copy_ok = ok;
-    });
-  }
-  if (s.copy_state == key)
-    TextColored(s.copy_ok ? Muted() : kProblem, s.copy_ok ? tr("delivery.copied") : tr("delivery.copy_failed"),
+  if (Button(button_id.c_str())) asked = co::action::Copy{key, value};
+  if (env.copied == key)
+    TextColored(env.copy_ok ? Muted() : kProblem, env.copy_ok ? tr("delivery.copied") : tr("delivery.copy_failed"),
                 "status");
   ImGui::PopID();
 }
 
-void link_button(const char* label_id, const std::string& url) {
-  if (Button(label_id)) platform::open_url(url, /*new_tab=*/true);
+void link_button(const char* label_id, const std::string& url, Asked& asked) {
+  if (Button(label_id)) asked = co::action::OpenLink{url};
   test_items().add_last(std::string(label_id) + "##href", "link", true, -1, url);
 }
 
@@ -137,11 +132,11 @@ void draw_qr(const char* label, const std::string& payload, const qr::Matrix& m,
   }
 }
 
-DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& s) {
-  DeliveryIntent intent = DeliveryIntent::None;
+Asked draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& s) {
+  Asked asked;
   if (order.esim && order.esim->details_expired) {  // installed a while ago: the server no longer gives out the code
     TextWrapped(tr_fmt("delivery.installed", {{"date", order.esim->installed_at.substr(0, 10)}, {"iccid", order.esim->iccid}}));
-    return intent;
+    return asked;
   }
   delivery::ViewOptions options;
   options.android_link = s.android_link;
@@ -149,14 +144,14 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
   const delivery::DeliveryView v = delivery::make_view(order, env.device, options);
   if (!v.ok) {
     draw_problem(order, v);
-    return intent;
+    return asked;
   }
   ensure_qr(v.activation_code, s.qr_payload, s.qr, s.qr_error);
 
   // The order page above this section already says the eSIM is ready (its heading); no second title here.
   if (!v.ios_link.empty()) {
     TextWrapped(tr("delivery.ios.intro"));
-    link_button(tr("delivery.ios.install"), v.ios_link);
+    link_button(tr("delivery.ios.install"), v.ios_link, asked);
     ImGui::Spacing();
   }
 
@@ -178,18 +173,18 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
 
   ImGui::Spacing();
   Heading(tr("delivery.manual.title"), nullptr);
-  copy_field(tr("delivery.manual.smdp"), "smdp", v.smdp_address, s);
-  copy_field(tr("delivery.manual.code"), "code", v.activation_code, s);
+  copy_field(tr("delivery.manual.smdp"), "smdp", v.smdp_address, env, asked);
+  copy_field(tr("delivery.manual.code"), "code", v.activation_code, env, asked);
   if (!v.confirmation_code.empty()) {
     TextWrapped(tr("delivery.manual.confirmation_note"));
-    copy_field(tr("delivery.manual.confirmation"), "confirmation", v.confirmation_code, s);
+    copy_field(tr("delivery.manual.confirmation"), "confirmation", v.confirmation_code, env, asked);
   }
-  copy_field(tr("delivery.manual.iccid"), "iccid", v.iccid, s);
+  copy_field(tr("delivery.manual.iccid"), "iccid", v.iccid, env, asked);
 
   if (env.device.platform == delivery::Platform::Android) {
     ImGui::Spacing();
     Checkbox(tr("delivery.android.setting"), &s.android_link);
-    if (!v.android_link.empty()) link_button(tr("delivery.android.install"), v.android_link);
+    if (!v.android_link.empty()) link_button(tr("delivery.android.install"), v.android_link, asked);
   }
 
   if (!v.order_qr_url.empty()) {
@@ -210,10 +205,10 @@ DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, De
   if (!order.customer.email.empty()) {  // none after the customer had their personal data erased
     ImGui::Spacing();
     TextWrapped(tr_fmt("delivery.resend.body", {{"email", order.customer.email}}));
-    if (Button(tr("delivery.resend.button"), !env.resend_busy)) intent = DeliveryIntent::Resend;
+    if (Button(tr("delivery.resend.button"), !env.resend_busy)) asked = co::action::ResendEmail{};
     if (!env.resend_message.empty()) TextWrapped(env.resend_message, "status");
   }
-  return intent;
+  return asked;
 }
 
 }  // namespace jupiter::ui

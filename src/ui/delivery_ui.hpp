@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "core/checkout.hpp"
 #include "core/delivery.hpp"
 #include "core/order.hpp"
 #include "core/qr.hpp"
@@ -22,22 +23,21 @@ struct DeliveryEnv {
   std::string order_page_url;     // this order's page, secret included (desktop "open on your phone" QR)
   bool resend_busy = false;       // a resend request is in flight
   std::string resend_message;     // the outcome of the last resend, already in the user's language ("" = none)
+  std::string copied;             // the manual detail whose copy last finished: "code", "smdp", ... ("" = none)
+  bool copy_ok = false;
 };
 
-// Widget state that is not part of the order: cached QR matrices, the Android-link setting, copy feedback.
+// Widget state that is not part of the order: cached QR matrices, the Android-link setting.
 struct DeliveryScratch {
   bool android_link = false;
-  std::string copy_state;          // key of the field whose copy last finished: "code", "smdp", ... ("" = none)
-  bool copy_ok = false;
   std::string qr_payload, order_qr_payload;
   std::optional<qr::Matrix> qr, order_qr;
   std::string qr_error;            // when the payload could not be encoded (should not happen for a valid code)
 };
 
-enum class DeliveryIntent { None = 0, Resend };
-
-// Draws the delivery section for a delivered order. Returns what the user asked for this frame.
-DeliveryIntent draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& scratch);
+// Draws the delivery section for a delivered order. Returns what the user asked for this frame (resend, copy a
+// detail, open an install link), as an action: the UI performs no side effect itself.
+std::optional<checkout::Action> draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& scratch);
 
 // Draws `m` at the cursor: `fit` device pixels per module, the quiet zone included, snapped to whole device pixels.
 // Recorded for the test API as role "qr" with `payload` as its value and `label` as its name.

@@ -701,3 +701,48 @@ SCENARIO("the customer uses their data rights on the order page") {
     THEN("nothing happens") { CHECK(fx.empty()); }
   }
 }
+
+SCENARIO("copying a manual detail and opening an install link are effects, with the outcome in the model") {
+  std::vector<Effect> fx;
+  GIVEN("an order page whose eSIM is not delivered yet") {
+    Model m = apply({}, action::Resume{"", "ord_1", "", "t=" + kToken});
+    m = apply(m, response(m, RequestKind::LoadOrder, 200, order_json("paid", "succeeded")));
+    THEN("Copy and the install link do nothing") {
+      apply(m, action::Copy{"code", "LPA:1$x$y"}, &fx);
+      CHECK(fx.empty());
+      apply(m, action::OpenLink{"https://esimsetup.apple.com/x"}, &fx);
+      CHECK(fx.empty());
+    }
+  }
+  GIVEN("a delivered order") {
+    Model m = apply({}, action::Resume{"", "ord_1", "", "t=" + kToken});
+    m = apply(m, response(m, RequestKind::LoadOrder, 200, order_json("delivered", "succeeded")));
+    REQUIRE(m.order);
+    WHEN("the buyer copies the activation code") {
+      m = apply(m, action::Copied{"smdp", true});  // an earlier copy's feedback
+      m = apply(m, action::Copy{"code", "LPA:1$x$y"}, &fx);
+      const auto* c = find_effect<effect::CopyText>(fx);
+      REQUIRE(c);
+      CHECK(c->field == "code");
+      CHECK(c->text == "LPA:1$x$y");
+      CHECK(m.copied.empty());  // the earlier feedback is gone while this copy runs
+      THEN("the outcome names the field, success or failure") {
+        CHECK(apply(m, action::Copied{"code", true}).copied == "code");
+        const Model failed = apply(m, action::Copied{"code", false});
+        CHECK(failed.copied == "code");
+        CHECK_FALSE(failed.copy_ok);
+      }
+    }
+    WHEN("the buyer taps the one-tap install link") {
+      apply(m, action::OpenLink{"https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=x"}, &fx);
+      const auto* o = find_effect<effect::OpenUrl>(fx);
+      REQUIRE(o);
+      CHECK(o->url == "https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=x");
+      CHECK(count_effects<effect::OpenUrl>(fx) == 1);
+    }
+    WHEN("a copy names no field") {
+      apply(m, action::Copy{"", "x"}, &fx);
+      THEN("nothing is copied") { CHECK(fx.empty()); }
+    }
+  }
+}
