@@ -11,7 +11,6 @@
 #include "server/clock.hpp"
 #include "server/html_escape.hpp"
 #include "server/log.hpp"
-#include "server/remote_json.hpp"
 #include "server/orders.hpp"
 #include "server/png.hpp"
 
@@ -38,49 +37,44 @@ Links links_for(db::Database& db, const OrdersConfig& config, const std::string&
           config.public_url + "/orders/" + id + "/receipt?token=" + token};
 }
 
-std::string price_of(const json& order) {
-  const json& p = order.at("price");
-  return format_plain({p.value("amount", std::int64_t{0}),
-                       parse_currency(json_string(p, "currency")).value_or(Currency::Unknown)});
-}
-
-Mail confirmation(const json& order, const Links& links) {
-  const std::string id = json_string(order, "id");
-  const json& pay = order.at("payment");
+Mail confirmation(const Order& order, const Links& links) {
+  const std::string& id = order.id;
+  const OrderPayment& pay = order.payment;
+  const std::string price = format_plain(order.price);
   Mail m;
   m.subject = "Order " + id + " is paid: your eSIM is on its way";
-  m.text = "Thank you for your order.\n\nOrder: " + id + "\nPlan: " + json_string(order.at("plan"), "name") +
-           "\nPrice: " + price_of(order) + "\nPaid with: " + json_string(pay, "brand") + " ending in " + json_string(pay, "last4") +
+  m.text = "Thank you for your order.\n\nOrder: " + id + "\nPlan: " + order.plan.name + "\nPrice: " + price +
+           "\nPaid with: " + pay.brand + " ending in " + pay.last4 +
            "\n\nWe are preparing your eSIM and will e-mail it to you shortly. Your order: " + links.order +
            "\nReceipt: " + links.receipt + "\n";
   m.html = "<p>Thank you for your order.</p><p>Order: <b>" + html_escape(id) + "</b><br>Plan: " +
-           html_escape(json_string(order.at("plan"), "name")) + "<br>Price: " + html_escape(price_of(order)) +
-           "<br>Paid with: " + html_escape(json_string(pay, "brand")) + " ending in " + html_escape(json_string(pay, "last4")) +
+           html_escape(order.plan.name) + "<br>Price: " + html_escape(price) +
+           "<br>Paid with: " + html_escape(pay.brand) + " ending in " + html_escape(pay.last4) +
            "</p><p>We are preparing your eSIM and will e-mail it to you shortly.</p><p><a href=\"" +
            html_escape(links.order) + "\">Your order</a> &middot; <a href=\"" + html_escape(links.receipt) +
            "\">Receipt</a></p>";
   return m;
 }
 
-Mail delivery(const json& order, const Links& links) {
-  const std::string id = json_string(order, "id");
-  const json& esim = order.at("esim");
-  const std::string code = json_string(esim, "activation_code");
-  const std::string confirmation = json_string(esim, "confirmation_code");
+Mail delivery(const Order& order, const Links& links) {
+  const std::string& id = order.id;
+  const OrderEsim esim = order.esim.value_or(OrderEsim{});
+  const std::string& code = esim.activation_code;
+  const std::string& confirmation = esim.confirmation_code;
   Mail m;
   m.subject = "Your eSIM for order " + id;
-  std::string details = "SM-DP+ address: " + json_string(esim, "smdp") + "\nActivation code: " + code + "\n";
+  std::string details = "SM-DP+ address: " + esim.smdp + "\nActivation code: " + code + "\n";
   if (!confirmation.empty()) details += "Confirmation code: " + confirmation + "\n";
-  details += "ICCID: " + json_string(esim, "iccid") + "\n";
+  details += "ICCID: " + esim.iccid + "\n";
   m.text = "Your eSIM is ready.\n\nScan the attached QR code (esim-qr.png) with your phone's camera or in its "
            "mobile-network settings, or enter these details by hand:\n\n" + details +
            "\nGood to know: the QR code may work only once; do not delete the eSIM from your phone after installing "
-           "it. Plan: " + json_string(order.at("plan"), "name") + " (validity starts: " +
-           json_string(order.at("plan"), "validity_start") + ").\n\nYour order: " + links.order + "\n";
-  std::string html_details = "SM-DP+ address: <code>" + html_escape(json_string(esim, "smdp")) +
+           "it. Plan: " + order.plan.name + " (validity starts: " +
+           std::string(validity_start_name(order.plan.validity_start)) + ").\n\nYour order: " + links.order + "\n";
+  std::string html_details = "SM-DP+ address: <code>" + html_escape(esim.smdp) +
                              "</code><br>Activation code: <code>" + html_escape(code) + "</code><br>";
   if (!confirmation.empty()) html_details += "Confirmation code: <code>" + html_escape(confirmation) + "</code><br>";
-  html_details += "ICCID: <code>" + html_escape(json_string(esim, "iccid")) + "</code>";
+  html_details += "ICCID: <code>" + html_escape(esim.iccid) + "</code>";
   m.html = "<p>Your eSIM is ready.</p><p><img src=\"cid:qr@jupiteresims\" alt=\"eSIM QR code\" width=\"264\" "
            "height=\"264\"></p><p>Or enter these details by hand:<br>" + html_details +
            "</p><p>The QR code may work only once; do not delete the eSIM after installing it.</p><p><a href=\"" +
@@ -91,15 +85,15 @@ Mail delivery(const json& order, const Links& links) {
   return m;
 }
 
-Mail refund(const json& order, const Links& links) {
-  const std::string id = json_string(order, "id");
+Mail refund(const Order& order, const Links& links) {
+  const std::string& id = order.id;
+  const std::string price = format_plain(order.price);
   Mail m;
   m.subject = "Order " + id + ": refunded";
   m.text = "We are sorry: we could not deliver the eSIM for order " + id + " in time, so we refunded your payment of " +
-           price_of(order) + " in full. It shows on your statement within a few days.\n\nYour order: " + links.order +
-           "\n";
+           price + " in full. It shows on your statement within a few days.\n\nYour order: " + links.order + "\n";
   m.html = "<p>We are sorry: we could not deliver the eSIM for order <b>" + html_escape(id) +
-           "</b> in time, so we refunded your payment of " + html_escape(price_of(order)) +
+           "</b> in time, so we refunded your payment of " + html_escape(price) +
            " in full.</p><p><a href=\"" + html_escape(links.order) + "\">Your order</a></p>";
   return m;
 }
@@ -108,13 +102,15 @@ Mail refund(const json& order, const Links& links) {
 
 void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& config, const json& order,
                       const std::string& kind) {
-  const std::string id = json_string(order, "id");
+  const std::optional<Order> typed = typed_order(order);
+  if (!typed) return log::error("mail: the " + kind + " e-mail was not written: its order does not decode");
+  const std::string& id = typed->id;
   const Links links = links_for(db, config, id);
   Mail m;
-  if (kind == "confirmation") m = confirmation(order, links);
-  else if (kind == "refund") m = refund(order, links);
-  else m = delivery(order, links);
-  m.to = json_string(order.at("customer"), "email");
+  if (kind == "confirmation") m = confirmation(*typed, links);
+  else if (kind == "refund") m = refund(*typed, links);
+  else m = delivery(*typed, links);
+  m.to = typed->customer.email;
   const auto file = outbox.write(m, id + "-" + kind);
   if (!file) {
     log::error("mail: cannot write the " + kind + " e-mail of " + id + " to " + outbox.dir().string());

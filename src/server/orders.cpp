@@ -174,6 +174,13 @@ db::Result<std::optional<json>> load_order(db::Connection& c, const std::string&
   return found;
 }
 
+std::optional<Order> typed_order(const json& order) {
+  OrderDecode d = decode_order(order.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (d.ok) return std::move(d.order);
+  log::error("orders: an ORDER does not decode: " + d.error);
+  return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] authorization and limits
 // ---------------------------------------------------------------------------------------------------------
@@ -464,6 +471,8 @@ void Orders::get(const httplib::Request& req, httplib::Response& res, const std:
 void Orders::payment(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto order = authorize(id, bearer(req), res);
   if (!order) return;
+  const std::optional<Order> typed = typed_order(*order);
+  if (!typed) return internal(res, state_error("order " + id + " does not decode"));
   std::lock_guard<std::mutex> lock(payment_mutex_);
   struct Open {
     std::string state, session, url;
@@ -494,9 +503,8 @@ void Orders::payment(const httplib::Request& req, httplib::Response& res, const 
 
   CheckoutRequest cr;
   cr.reference = id;
-  cr.amount = Money{(*order)["price"]["amount"].get<std::int64_t>(),
-                    parse_currency((*order)["price"]["currency"].get<std::string>()).value_or(Currency::Unknown)};
-  cr.description = (*order)["plan"].value("name", std::string("eSIM"));
+  cr.amount = typed->price;
+  cr.description = typed->plan.name;
   cr.return_url = return_url(config_.public_url, req, id);
   cr.notify_url = config_.public_url + "/api/webhooks/processor";
   const Remote<CheckoutSession> session = processor_.create_checkout(cr);
@@ -587,11 +595,13 @@ db::Result<std::optional<EventOutcome>> Orders::apply_event(const std::string& e
 void Orders::receipt(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto order = authorize(id, req.get_param_value("token"), res);
   if (!order) return;
+  const std::optional<Order> typed = typed_order(*order);
+  if (!typed) return internal(res, state_error("order " + id + " does not decode"));
   res.status = 200;
   res.set_header("Cache-Control", "no-store");
   res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_content(receipt_html(*order), "text/html; charset=utf-8");
+  res.set_content(receipt_html(*typed), "text/html; charset=utf-8");
 }
 
 // ---------------------------------------------------------------------------------------------------------

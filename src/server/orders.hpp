@@ -65,6 +65,11 @@ db::Status revoke_token(db::Connection& c, const std::string& id);
 // expired (provisioning.hpp); ORDER.support lists the order's money follow-ups (payment_events.hpp) as "payments".
 db::Result<std::optional<nlohmann::json>> load_order(db::Connection& c, const std::string& id);
 
+// An ORDER as the core's typed Order, read by the decoder the store itself uses (core/order.hpp): the one way the
+// server reads values back out of an ORDER (its price a Money, its plan an OrderPlan). nullopt, with the decoder's
+// reason logged, when it does not decode; an ORDER from load_order always does.
+std::optional<Order> typed_order(const nlohmann::json& order);
+
 // Writes an e-mail of `kind` about `order` (an ORDER) to the outbox and records it in order_emails.
 void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& config, const nlohmann::json& order,
                       const std::string& kind);

@@ -1,17 +1,14 @@
 // receipt_page.cpp: see receipt_page.hpp.
 #include "server/receipt_page.hpp"
 
+#include <cctype>
+
 #include "core/money.hpp"
 #include "server/html_escape.hpp"
 
 namespace jupiter::server {
 
 namespace {
-
-std::string str(const nlohmann::json& doc, const char* name) {
-  const auto it = doc.find(name);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string row(const std::string& label, const std::string& value) {
   return "<tr><th scope=\"row\">" + html_escape(label) + "</th><td>" + html_escape(value) + "</td></tr>\n";
@@ -34,31 +31,28 @@ th { width: 40%; font-weight: 600; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } .note { color: #000; } }
 )css";
 
+// "Visa ending in 4242"; "not paid" before a payment succeeded.
+std::string payment_method(const OrderPayment& p) {
+  if (p.status != PaymentStatus::Succeeded && p.status != PaymentStatus::Refunded) return "not paid";
+  std::string brand = p.brand;
+  if (!brand.empty()) brand[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(brand[0])));
+  return (brand.empty() ? p.method : brand) + " ending in " + p.last4;
+}
+
 }  // namespace
 
-std::string receipt_html(const nlohmann::json& order) {
-  const auto& plan = order.at("plan");
-  const auto& price = order.at("price");
-  const auto& payment = order.at("payment");
-  const Money amount{price.value("amount", std::int64_t{0}),
-                     parse_currency(str(price, "currency")).value_or(Currency::Unknown)};
-  std::string method = "not paid";
-  if (str(payment, "status") == "succeeded" || str(payment, "status") == "refunded") {
-    std::string brand = str(payment, "brand");
-    if (!brand.empty()) brand[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(brand[0])));
-    method = (brand.empty() ? str(payment, "method") : brand) + " ending in " + str(payment, "last4");
-  }
+std::string receipt_html(const Order& order) {
   std::string html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<title>Receipt " + html_escape(str(order, "id")) + " - JupiterEsims</title>\n<style>" +
+                     "<title>Receipt " + html_escape(order.id) + " - JupiterEsims</title>\n<style>" +
                      kStyle + "</style></head>\n<body>\n<h1>Receipt</h1>\n<p class=\"store\">JupiterEsims</p>\n<table>\n";
-  html += row("Order", str(order, "id"));
-  html += row("Date", readable_time(str(order, "created_at")));
-  html += row("Plan", str(plan, "name"));
-  html += row("Price", format_plain(amount));
-  html += row("Payment method", method);
-  if (!str(payment, "transaction").empty()) html += row("Transaction", str(payment, "transaction"));
-  html += row("Status", str(order, "state"));
+  html += row("Order", order.id);
+  html += row("Date", readable_time(order.created_at));
+  html += row("Plan", order.plan.name);
+  html += row("Price", format_plain(order.price));
+  html += row("Payment method", payment_method(order.payment));
+  if (!order.payment.transaction.empty()) html += row("Transaction", order.payment.transaction);
+  html += row("Status", std::string(order_state_name(order.state)));
   html += "</table>\n<p class=\"note\">Payments are processed by our payment processor; we never see or store your "
           "card number. Questions: support@jupiteresims.com, with your order number.</p>\n</body></html>\n";
   return html;

@@ -3,11 +3,11 @@
 #pragma once
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "core/order.hpp"
 
 namespace jupiter::server {
 
-// `order` is an ORDER document (orders.hpp).
-std::string receipt_html(const nlohmann::json& order);
+// `order` as typed_order (orders.hpp) reads an ORDER.
+std::string receipt_html(const Order& order);
 
 }  // namespace jupiter::server

@@ -45,6 +45,7 @@ TEST_CASE("payment and delivery write a confirmation and an eSIM e-mail with the
   CHECK(dtext.find(o["esim"]["activation_code"].get<std::string>()) != std::string::npos);
   CHECK(dtext.find(o["esim"]["smdp"].get<std::string>()) != std::string::npos);
   CHECK(dtext.find(o["esim"]["iccid"].get<std::string>()) != std::string::npos);
+  CHECK(dtext.find("Plan: Japan 5 GB (validity starts: first_connection)") != std::string::npos);
   CHECK(delivery.find("Content-Disposition: attachment; filename=\"esim-qr.png\"") != std::string::npos);
   const auto pngs = mime_parts(delivery, "image/png");
   REQUIRE(pngs.size() == 2);  // inline for the HTML, and attached

@@ -75,6 +75,9 @@ TEST_CASE("a partner that keeps failing is retried, then the payment is refunded
   CHECK(shop.processor->wait_for_output("refunded " + o["payment"]["transaction"].get<std::string>()));
   const std::string mail = shop.wait_for_mail(c.id + "-refund.eml");
   CHECK(mail.find("Subject: Order " + c.id + ": refunded") != std::string::npos);
+  const auto text = mime_parts(mail, "text/plain");
+  REQUIRE(text.size() == 1);
+  CHECK(text[0].find("refunded your payment of 12.99 USD in full") != std::string::npos);
 }
 
 TEST_CASE("a partner that recovers before the deadline delivers after retries") {
