@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/catalogue.hpp"
+#include "server/accounts.hpp"
 #include "server/admin_api.hpp"
 #include "server/api.hpp"
 #include "server/body_cache.hpp"
@@ -166,6 +167,15 @@ OrdersConfig commerce_config(const Options& o, int port) {
   return commerce;
 }
 
+// Step 3's account settings (accounts.hpp): links and cookies for the same public URL, signed with the token secret.
+AccountsConfig account_config(const OrdersConfig& commerce) {
+  AccountsConfig a;
+  a.public_url = commerce.public_url;
+  a.secret = commerce.token_secret;
+  a.order_token_secret = commerce.token_secret;
+  return a;
+}
+
 // Step 3: orders, payments, provisioning, the outbox, privacy rights and partners, wired to each other and to the
 // routes. Members are built in declaration order and destroyed in reverse, so the workers stop before what they use.
 struct Commerce {
@@ -181,19 +191,23 @@ struct Commerce {
         admin(database, secret_from("", fs::path(o.data_dir) / "admin-token")),
         reconciler(database, *processor, admin, orders, o.reconcile_interval),
         embed(database, o.web_dir),
-        partner_webhooks(database) {
+        partner_webhooks(database),
+        accounts(database, outbox, account_config(this->config)) {
     orders.add_routes(router);
     rights.add_routes(router);
     admin.add_routes(router);
     reconciler.add_routes(router);
     embed.add_routes(router);
+    accounts.add_routes(router);
   }
   void start() {
     partner_webhooks.start();
     provisioner.start();
     reconciler.start();
+    accounts.start();
   }
   void stop() {
+    accounts.stop();
     reconciler.stop();
     provisioner.stop();
     partner_webhooks.stop();
@@ -210,6 +224,7 @@ struct Commerce {
   Reconciler reconciler;
   EmbedPage embed;
   PartnerWebhooks partner_webhooks;
+  Accounts accounts;
 };
 
 // Step 4: serves until SIGINT/SIGTERM (blocked in every thread, see main; one thread here waits for them and stops

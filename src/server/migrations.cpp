@@ -327,6 +327,36 @@ CREATE TABLE consent_keys (
 );
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] accounts
+// Sign-in by e-mailed link and sessions (issue 15, accounts.hpp). Links and session ids are kept as SHA-256 hashes;
+// a link's e-mail is blanked once used (its row stays a day for the rate limits, which count HMACs of the address
+// and of the client address). An account's orders are those whose e-mail matches, compared without letter case.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kAccounts = R"sql(
+CREATE TABLE account_links (
+  token_sha256  TEXT PRIMARY KEY CHECK (length(token_sha256) = 64),
+  email         TEXT NOT NULL,      -- the address to prove; '' once used
+  email_key     TEXT NOT NULL,      -- HMAC of the lower-cased address
+  client_key    TEXT NOT NULL,      -- HMAC of the client address
+  created_s     INTEGER NOT NULL,   -- Unix seconds
+  expires_s     INTEGER NOT NULL,
+  used_s        INTEGER
+);
+CREATE INDEX account_links_email ON account_links(email_key, created_s);
+CREATE INDEX account_links_client ON account_links(client_key, created_s);
+
+CREATE TABLE account_sessions (
+  id_sha256  TEXT PRIMARY KEY CHECK (length(id_sha256) = 64),
+  email      TEXT NOT NULL,
+  created_s  INTEGER NOT NULL,
+  expires_s  INTEGER NOT NULL         -- slides to 30 days after the last use
+);
+CREATE INDEX account_sessions_email ON account_sessions(email);
+
+CREATE INDEX orders_email ON orders(lower(email));
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -338,6 +368,7 @@ const std::vector<Migration>& migrations() {
       {5, "partners", kPartners},
       {6, "money follow-ups, installed eSIMs", kMoneyFollowups},
       {7, "consent keys", kConsentKeys},
+      {8, "accounts", kAccounts},
   };
   return all;
 }

@@ -1,0 +1,471 @@
+// accounts.cpp: see accounts.hpp.
+//
+// [SECTION] helpers: origins, pages, forms
+// [SECTION] sign-in links: rate limits, the e-mail, redeeming
+// [SECTION] sessions and who is signed in
+// [SECTION] the account's orders and cancelling
+// [SECTION] the sweep
+// [SECTION] routes
+#include "server/accounts.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "core/contact.hpp"
+#include "core/order_rules.hpp"
+#include "server/clock.hpp"
+#include "server/crypto.hpp"
+#include "server/html_escape.hpp"
+#include "server/http_util.hpp"
+#include "server/json_body.hpp"
+#include "server/log.hpp"
+#include "server/orders.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::int64_t kLinkWindowS = 3600;      // the rate limits count links asked for in the last hour
+constexpr std::int64_t kLinkKeptS = 24 * 3600;   // link rows (hashes only once used) are swept after a day
+constexpr std::size_t kMaxSmallBody = 1024;      // sign-in and verify bodies
+constexpr std::size_t kMaxEmail = 254;           // RFC 5321's path limit
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] helpers: origins, pages, forms
+// ---------------------------------------------------------------------------------------------------------
+
+// "https://shop.example:8443/x" -> "https://shop.example:8443".
+std::string origin_of(const std::string& url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const std::size_t path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+void internal(httplib::Response& res, const std::string& why) {
+  log::error("accounts: " + why);
+  send_error(res, 500, "internal", "the request could not be completed");
+}
+
+// A small page with no script: the verify step and its errors.
+void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+                 "base-uri 'none'");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Robots-Tag", "noindex");
+  res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                  "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
+                      "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
+                      "padding:0 1rem}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>" +
+                      html_escape(title) + "</h1>" + body_html + "</body></html>",
+                  "text/html; charset=utf-8");
+}
+
+// The value of `name` in an application/x-www-form-urlencoded body; "" when absent. Only for values made of
+// base64url characters and '.', which a browser never escapes ('+' and '%' are kept as they are: they then fail
+// the token's shape check).
+std::string form_value(const std::string& body, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    std::size_t end = body.find('&', pos);
+    if (end == std::string::npos) end = body.size();
+    const std::string_view pair(body.data() + pos, end - pos);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    pos = end + 1;
+  }
+  return "";
+}
+
+std::string lowercase_ascii(std::string s) {
+  for (char& ch : s)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return s;
+}
+
+// The string field `name` of a JSON object, or "" when absent or not a string.
+std::string string_field(const json& body, const char* name) {
+  return body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : std::string();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] sign-in links: rate limits, the e-mail, redeeming
+// ---------------------------------------------------------------------------------------------------------
+
+// Seconds to wait before another link may be asked for with `key` in column `column` (one of two fixed names), 0
+// when fewer than `limit` were asked for in the last kLinkWindowS seconds.
+db::Result<std::int64_t> link_wait(db::Connection& c, const char* column, const std::string& key, std::int64_t limit,
+                                   std::int64_t now) {
+  auto row = c.query(std::string("SELECT count(*), coalesce(min(created_s), 0) FROM account_links WHERE ") + column +
+                         " = ? AND created_s > ?",
+                     key, now - kLinkWindowS)
+                 .one([](const db::Row& r) { return std::make_pair(r.int64(0), r.int64(1)); });
+  if (!row) return row.error();
+  if (!row.value() || row.value()->first < limit) return std::int64_t{0};
+  return std::max<std::int64_t>(1, row.value()->second + kLinkWindowS - now);
+}
+
+// A new link's row and the limits it must pass; the seconds to wait (nothing stored) or 0 (stored).
+struct NewLink {
+  std::string token_sha256, email, email_key, client_key;
+  std::int64_t now = 0, expires = 0;
+};
+
+db::Result<std::int64_t> store_link(db::Connection& c, const NewLink& l, const AccountsConfig& config) {
+  auto by_client = link_wait(c, "client_key", l.client_key, config.links_per_client, l.now);
+  if (!by_client || by_client.value() > 0) return by_client;
+  auto by_email = link_wait(c, "email_key", l.email_key, config.links_per_email, l.now);
+  if (!by_email || by_email.value() > 0) return by_email;
+  if (db::Status s = c.exec("INSERT INTO account_links (token_sha256, email, email_key, client_key, created_s, "
+                            "expires_s) VALUES (?, ?, ?, ?, ?, ?)",
+                            l.token_sha256, l.email, l.email_key, l.client_key, l.now, l.expires);
+      !s)
+    return s.error();
+  return std::int64_t{0};
+}
+
+Mail sign_in_mail(const std::string& email, const std::string& link, std::int64_t ttl_s) {
+  const std::string minutes = std::to_string(ttl_s / 60);
+  Mail m;
+  m.to = email;
+  m.subject = "Your JupiterEsims sign-in link";
+  m.text = "Open this link to sign in to My eSIMs and see your orders:\n\n" + link +
+           "\n\nIt works once, for " + minutes +
+           " minutes. If you did not ask to sign in, ignore this e-mail: nothing happens without the link.\n";
+  m.html = "<p>Open this link to sign in to My eSIMs and see your orders:</p><p><a href=\"" + html_escape(link) +
+           "\">Sign in to JupiterEsims</a></p><p>It works once, for " + minutes +
+           " minutes. If you did not ask to sign in, ignore this e-mail: nothing happens without the link.</p>";
+  return m;
+}
+
+}  // namespace
+
+Accounts::Accounts(db::Database& db, Outbox& outbox, AccountsConfig config)
+    : db_(db), outbox_(outbox), config_(std::move(config)), key_(hmac_sha256(config_.secret, "accounts-v1")) {}
+
+Accounts::~Accounts() { stop(); }
+
+bool Accounts::secure() const { return config_.public_url.rfind("https://", 0) == 0; }
+
+bool Accounts::same_origin(const httplib::Request& req, httplib::Response& res) const {
+  if (!req.has_header("Origin") || req.get_header_value("Origin") == origin_of(config_.public_url)) return true;
+  send_error(res, 403, "cross_origin", "this request must come from the store's own pages");
+  return false;
+}
+
+void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
+  if (!same_origin(req, res)) return;
+  const auto body = json_object_body(req, res, kMaxSmallBody);
+  if (!body) return;
+  const std::string typed = string_field(*body, "email");
+  const std::string email = normalize_email(typed);
+  if (typed.size() > kMaxEmail || !validate_email(email).ok())
+    return send_error(res, 400, "invalid_email", "an e-mail address like name@example.com is needed");
+  const std::string token = make_signed_secret(key_, SecretPurpose::SignInLink);
+  if (token.empty()) return internal(res, "the random generator failed");
+  NewLink l{sha256_hex(token), email, hmac_sha256_hex(key_, "email\n" + lowercase_ascii(email)),
+            hmac_sha256_hex(key_, "client\n" + req.remote_addr), now_s(), now_s() + config_.link_ttl_s};
+  auto wait = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) { return store_link(t, l, config_); });
+  });
+  if (!wait) return internal(res, wait.error().message);
+  if (wait.value() > 0) {
+    res.set_header("Retry-After", std::to_string(wait.value()));
+    return send_error(res, 429, "rate_limited", "too many sign-in links were asked for; try again later");
+  }
+  const std::string link = config_.public_url + "/account/verify?token=" + token;
+  if (!outbox_.write(sign_in_mail(email, link, config_.link_ttl_s), "sign-in"))
+    return internal(res, "the sign-in e-mail could not be written to the outbox");
+  log::info("accounts: sign-in link written to the outbox");
+  send_json(res, 202, json{{"sent", true},
+                           {"message", "If this address can receive e-mail, a sign-in link is on its way. It works "
+                                       "once, for 15 minutes."}}.dump());
+}
+
+Accounts::Redeemed Accounts::redeem(const httplib::Request& req, const std::string& token) {
+  if (!signed_secret_valid(key_, SecretPurpose::SignInLink, token))
+    return {400, "invalid_link", "this sign-in link is not valid; ask for a new one", "", "", 0};
+  const std::string session_id = make_signed_secret(key_, SecretPurpose::Session);
+  if (session_id.empty()) return {500, "internal", "the request could not be completed", "", "", 0};
+  const std::string previous = request_cookie(req, kSessionCookie);
+  const std::int64_t now = now_s();
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Result<Redeemed> {
+      auto link = t.query("SELECT email, expires_s, used_s FROM account_links WHERE token_sha256 = ?", sha256_hex(token))
+                      .one([](const db::Row& r) { return std::make_tuple(r.text(0), r.int64(1), r.is_null(2)); });
+      if (!link) return link.error();
+      if (!link.value() || std::get<1>(*link.value()) <= now)
+        return Redeemed{410, "link_expired", "this sign-in link has expired; ask for a new one", "", "", 0};
+      if (!std::get<2>(*link.value()))
+        return Redeemed{410, "link_used", "this sign-in link was already used; ask for a new one", "", "", 0};
+      const std::string email = std::get<0>(*link.value());
+      if (db::Status s = t.exec("UPDATE account_links SET used_s = ?, email = '' WHERE token_sha256 = ?", now,
+                                sha256_hex(token));
+          !s)
+        return s.error();
+      // A new id at every sign-in: the session the browser held before (if any) ends here.
+      if (!previous.empty())
+        if (db::Status s = delete_session(t, sha256_hex(previous)); !s) return s.error();
+      if (db::Status s = insert_session(t, sha256_hex(session_id), email, now); !s) return s.error();
+      return Redeemed{200, "", "", session_id, email, now + kSessionTtlS};
+    });
+  });
+  if (!done) {
+    log::error("accounts: " + done.error().message);
+    return {500, "internal", "the request could not be completed", "", "", 0};
+  }
+  return done.value();
+}
+
+void Accounts::verify_page(const httplib::Request& req, httplib::Response& res) {
+  const std::string token = req.get_param_value("token");
+  if (!signed_secret_valid(key_, SecretPurpose::SignInLink, token))
+    return send_page(res, 400, "This link does not work",
+                     "<p>The sign-in link is not complete or not valid. <a href=\"/?account=sign-in\">Ask for a new "
+                     "one</a>.</p>");
+  // Opening the link only shows this page: a mail scanner fetching it uses nothing up. The button signs in.
+  send_page(res, 200, "Sign in to JupiterEsims",
+            "<p>Press the button to sign in and see your eSIMs.</p><form method=\"post\" action=\"/account/verify\">"
+            "<input type=\"hidden\" name=\"token\" value=\"" + html_escape(token) +
+                "\"><button type=\"submit\">Sign in</button></form>");
+}
+
+void Accounts::verify_form(const httplib::Request& req, httplib::Response& res) {
+  if (req.has_header("Origin") && req.get_header_value("Origin") != origin_of(config_.public_url))
+    return send_page(res, 403, "This link does not work", "<p>Open the link from your e-mail directly.</p>");
+  if (req.body.size() > kMaxSmallBody) return send_page(res, 413, "This link does not work", "<p>Too long.</p>");
+  const Redeemed r = redeem(req, form_value(req.body, "token"));
+  if (r.status != 200)
+    return send_page(res, r.status, "This link does not work",
+                     "<p>" + html_escape(r.message) + ". <a href=\"/?account=sign-in\">Sign in again</a>.</p>");
+  log::info("accounts: signed in with a link");
+  res.set_header("Set-Cookie", session_cookie(r.cookie, kSessionTtlS, secure()));
+  res.set_header("Location", "/?account=orders");
+  send_page(res, 303, "Signed in", "<p><a href=\"/?account=orders\">Go to My eSIMs</a>.</p>");
+}
+
+void Accounts::verify_api(const httplib::Request& req, httplib::Response& res) {
+  if (!same_origin(req, res)) return;
+  const auto body = json_object_body(req, res, kMaxSmallBody);
+  if (!body) return;
+  const Redeemed r = redeem(req, string_field(*body, "token"));
+  if (r.status != 200) return send_error(res, r.status, r.code, r.message);
+  log::info("accounts: signed in with a link");
+  res.set_header("Set-Cookie", session_cookie(r.cookie, kSessionTtlS, secure()));
+  send_json(res, 200, json{{"email", r.email}, {"session_expires_at", rfc3339(r.expires_s * 1000)}}.dump());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] sessions and who is signed in
+// ---------------------------------------------------------------------------------------------------------
+std::optional<Session> Accounts::session(const httplib::Request& req, httplib::Response& res) {
+  const std::string cookie = request_cookie(req, kSessionCookie);
+  if (cookie.empty()) {
+    send_error(res, 401, "not_signed_in", "sign in with a link sent to your e-mail address");
+    return std::nullopt;
+  }
+  if (!signed_secret_valid(key_, SecretPurpose::Session, cookie)) {
+    res.set_header("Set-Cookie", session_cookie("", 0, secure()));
+    send_error(res, 401, "invalid_session", "this sign-in is not valid here; sign in again");
+    return std::nullopt;
+  }
+  const std::int64_t now = now_s();
+  auto found = db_.with([&](db::Connection& c) -> db::Result<std::optional<Session>> {
+    auto s = find_session(c, sha256_hex(cookie), now);
+    if (!s || !s.value()) return s;
+    auto slid = slide_session(c, *s.value(), now);
+    if (!slid) return slid.error();
+    if (slid.value()) res.set_header("Set-Cookie", session_cookie(cookie, kSessionTtlS, secure()));
+    return s;
+  });
+  if (!found) {
+    internal(res, found.error().message);
+    return std::nullopt;
+  }
+  if (!found.value()) {
+    res.set_header("Set-Cookie", session_cookie("", 0, secure()));
+    send_error(res, 401, "session_ended", "this sign-in has ended; sign in again");
+  }
+  return found.value();
+}
+
+void Accounts::who(const httplib::Request& req, httplib::Response& res) {
+  const auto s = session(req, res);
+  if (!s) return;
+  send_json(res, 200, json{{"email", s->email}, {"session_expires_at", rfc3339(s->expires_s * 1000)}}.dump());
+}
+
+void Accounts::sign_out(const httplib::Request& req, httplib::Response& res, bool everywhere) {
+  if (!same_origin(req, res)) return;
+  const auto s = session(req, res);
+  if (!s) return;
+  auto done = db_.with([&](db::Connection& c) {
+    return everywhere ? delete_sessions_of(c, s->email) : delete_session(c, s->id_sha256);
+  });
+  if (!done) return internal(res, done.error().message);
+  log::info(everywhere ? "accounts: signed out everywhere" : "accounts: signed out");
+  res.set_header("Set-Cookie", session_cookie("", 0, secure()));
+  res.status = 204;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] the account's orders and cancelling
+// ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// The orders of `email` (all, or the one with id `only`), newest first, as ACCOUNT_ORDERs.
+db::Result<std::vector<json>> account_orders(db::Connection& c, const AccountsConfig& config, const std::string& email,
+                                             const std::string& only) {
+  return c
+      .query("SELECT o.id, o.state, o.created_at, o.paid_ms, o.plan_id, o.plan_json, o.amount_minor, o.currency, "
+             "coalesce(p.region, ''), coalesce(k.key, '') FROM orders o LEFT JOIN plans p ON p.id = o.plan_id "
+             "LEFT JOIN idempotency_keys k ON k.order_id = o.id "
+             "WHERE lower(o.email) = lower(?) AND o.email <> '' AND (? = '' OR o.id = ?) "
+             "ORDER BY o.created_at DESC, o.id DESC",
+             email, only, only)
+      .all([&config](const db::Row& r) {
+        const std::string id = r.text(0);
+        const json sold = json::parse(r.text(5), nullptr, false);
+        const json plan = sold.is_object() ? sold : json::object();
+        const std::int64_t data_mb = plan.value("data_mb", std::int64_t{0});
+        const std::string token = r.text(9).empty() ? "" : order_token(config.order_token_secret, id, r.text(9));
+        const json links = token.empty() ? json(nullptr)
+                                         : json{{"order", config.public_url + "/?order=" + id + "#t=" + token},
+                                                {"receipt", config.public_url + "/orders/" + id + "/receipt?token=" + token}};
+        return json{{"id", id},
+                    {"state", r.text(1)},
+                    {"created_at", r.text(2)},
+                    {"paid_at", r.is_null(3) ? json(nullptr) : json(rfc3339(r.int64(3)))},
+                    {"plan",
+                     {{"id", r.text(4)},
+                      {"name", plan.value("name", std::string())},
+                      {"kind", plan.value("kind", std::string())},
+                      {"region", r.text(8)},
+                      {"countries", plan.value("coverage", json::array())},
+                      {"unlimited", data_mb == 0},
+                      {"data_mb", data_mb},
+                      {"validity_days", plan.value("validity_days", std::int64_t{0})}}},
+                    {"price", {{"currency", r.text(7)}, {"amount_minor", r.int64(6)}}},
+                    {"links", links}};
+      });
+}
+
+// The owner's cancel inside its transaction: the HTTP status and error code ("" when cancelled).
+db::Result<std::pair<int, std::string>> cancel_row(db::Connection& c, const std::string& id, const std::string& email) {
+  auto state = c.query("SELECT state FROM orders WHERE id = ? AND lower(email) = lower(?) AND email <> ''", id, email)
+                   .one([](const db::Row& r) { return r.text(0); });
+  if (!state) return state.error();
+  if (!state.value()) return std::make_pair(404, std::string("not_found"));
+  if (*state.value() == "cancelled") return std::make_pair(409, std::string("already_cancelled"));
+  if (*state.value() != "pending_payment") return std::make_pair(409, std::string("not_cancellable"));
+  if (db::Status s = transition(c, id, OrderState::PendingPayment, OrderState::Cancelled, "cancelled by the customer");
+      !s)
+    return s.error();
+  return std::make_pair(200, std::string());
+}
+
+}  // namespace
+
+void Accounts::orders(const httplib::Request& req, httplib::Response& res) {
+  const auto s = session(req, res);
+  if (!s) return;
+  auto list = db_.with([&](db::Connection& c) { return account_orders(c, config_, s->email, ""); });
+  if (!list) return internal(res, list.error().message);
+  send_json(res, 200, json{{"orders", list.value()}}.dump());
+}
+
+void Accounts::cancel(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  if (!same_origin(req, res)) return;
+  const auto s = session(req, res);
+  if (!s) return;
+  struct Cancelled {
+    int status = 0;
+    std::string code;
+    std::vector<json> order;  // the ACCOUNT_ORDER after a cancel
+  };
+  auto done = db_.with([&](db::Connection& c) -> db::Result<Cancelled> {
+    auto out = db::in_transaction(c, [&](db::Connection& t) { return cancel_row(t, id, s->email); });
+    if (!out) return out.error();
+    if (out.value().first != 200) return Cancelled{out.value().first, out.value().second, {}};
+    auto order = account_orders(c, config_, s->email, id);
+    if (!order) return order.error();
+    return Cancelled{200, "", std::move(order).value()};
+  });
+  if (!done) return internal(res, done.error().message);
+  const Cancelled& d = done.value();
+  if (d.code == "not_found") return send_error(res, 404, "not_found", "no such order");
+  if (d.code == "already_cancelled") return send_error(res, 409, d.code, "this order was already cancelled");
+  if (d.code == "not_cancellable")
+    return send_error(res, 409, d.code, "only an order waiting for payment can be cancelled");
+  if (d.order.empty()) return internal(res, "order " + id + " vanished after its cancel");
+  log::info("accounts: " + id + " cancelled by its owner");
+  send_json(res, 200, d.order.front().dump());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] the sweep
+// ---------------------------------------------------------------------------------------------------------
+int Accounts::sweep() {
+  const std::int64_t now = now_s();
+  const std::string cutoff = rfc3339((now - config_.unpaid_cancel_s) * 1000);
+  auto due = db_.with([&](db::Connection& c) {
+    return c.query("SELECT id FROM orders WHERE state = 'pending_payment' AND created_at < ? "
+                   "AND coalesce(session_expires, 0) <= ?", cutoff, now)
+        .all([](const db::Row& r) { return r.text(0); });
+  });
+  if (!due) {
+    log::error("accounts: sweep: " + due.error().message);
+    return 0;
+  }
+  int cancelled = 0;
+  for (const std::string& id : due.value()) {
+    auto s = db_.with([&](db::Connection& c) {
+      return db::in_transaction(c, [&](db::Connection& t) {
+        return transition(t, id, OrderState::PendingPayment, OrderState::Cancelled, "cancelled: not paid within 24 hours");
+      });
+    });
+    if (s) ++cancelled;
+    else log::error("accounts: sweep: " + s.error().message);  // paid meanwhile: the transition finds no row
+  }
+  auto purged = db_.with([&](db::Connection& c) -> db::Status {
+    if (db::Status s = c.exec("DELETE FROM account_links WHERE created_s < ?", now - kLinkKeptS); !s) return s;
+    return c.exec("DELETE FROM account_sessions WHERE expires_s <= ?", now);
+  });
+  if (!purged) log::error("accounts: sweep: " + purged.error().message);
+  if (cancelled > 0) log::info("accounts: cancelled " + std::to_string(cancelled) + " orders unpaid for 24 hours");
+  return cancelled;
+}
+
+void Accounts::start() {
+  sweep();
+  sweeper_.start(std::chrono::seconds(config_.sweep_period_s), [this] { sweep(); });
+}
+
+void Accounts::stop() { sweeper_.stop(); }
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] routes
+// ---------------------------------------------------------------------------------------------------------
+void Accounts::add_routes(Router& router) {
+  using Req = const httplib::Request&;
+  using Res = httplib::Response&;
+  router.post("/api/account/sign-in", [this](Req req, Res res, const RouteParams&) { sign_in(req, res); });
+  router.post("/api/account/verify", [this](Req req, Res res, const RouteParams&) { verify_api(req, res); });
+  router.get("/account/verify", [this](Req req, Res res, const RouteParams&) { verify_page(req, res); });
+  router.post("/account/verify", [this](Req req, Res res, const RouteParams&) { verify_form(req, res); });
+  router.get("/api/account", [this](Req req, Res res, const RouteParams&) { who(req, res); });
+  router.post("/api/account/sign-out", [this](Req req, Res res, const RouteParams&) { sign_out(req, res, false); });
+  router.post("/api/account/sign-out-everywhere",
+              [this](Req req, Res res, const RouteParams&) { sign_out(req, res, true); });
+  router.get("/api/account/orders", [this](Req req, Res res, const RouteParams&) { orders(req, res); });
+  router.post("/api/account/orders/:id/cancel",
+              [this](Req req, Res res, const RouteParams& p) { cancel(req, res, std::string(p.get("id"))); });
+}
+
+}  // namespace jupiter::server
