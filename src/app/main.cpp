@@ -153,6 +153,10 @@ void perform(const Effect& e) {
                  [](const effect::Announce& a) {  // on the store's own page there is nobody to tell
                    if (g_app.embedded) platform::embed_emit(a.name, a.detail);
                  },
+                 [](const effect::ReadConsent&) {
+                   dispatch(action::ConsentRead{{platform::consent_record_text(), platform::gpc_signal(), platform::now_ms()}});
+                 },
+                 [](const effect::OpenCookieSettings&) { platform::open_cookie_settings(); },
              },
              e);
 }
@@ -508,8 +512,6 @@ int main() {
                           [](std::uint32_t act) { ui::a11y::dom_focus(act); request_frames(1); },
                           [] { ui::a11y::request_escape(); request_frames(2); }});
   ui::set_missing_text_reporter([](const std::string& m) { platform::log(LogLevel::Warning, m); });
-  ui::set_privacy_services({platform::consent_record_text, platform::gpc_signal, platform::now_ms,
-                            platform::open_cookie_settings});
 
   action::Start start;
   start.cached = load_catalogue_cache();

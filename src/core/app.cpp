@@ -402,6 +402,13 @@ Update update(Model m, Action a) {
                    if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
                  },
                  [&](action::PlanClosed) { m.open_plan.clear(); },
+                 [&](action::PrivacyOpened) { fx.push_back(effect::ReadConsent{}); },
+                 [&](action::ConsentRead& r) { m.privacy = std::move(r.snapshot); },
+                 [&](action::PrivacyClosed) { m.privacy.reset(); },
+                 [&](action::CookieSettingsAsked) {
+                   m.privacy.reset();
+                   fx.push_back(effect::OpenCookieSettings{});
+                 },
                  [&](action::LocalNames& n) {
                    const Catalogue* cat = m.catalogue.catalogue.get();
                    if (!cat || n.language != m.language || n.names.size() != cat->destinations.size()) return;

@@ -24,6 +24,13 @@ namespace jupiter {
 // ---------------------------------------------------------------------------------------------------------
 // Model
 // ---------------------------------------------------------------------------------------------------------
+// The cookie choices in force as the platform read them, for the privacy screen (decoded by the consent core there).
+struct ConsentSnapshot {
+  std::string record_text;  // the stored consent record ("" when none)
+  bool gpc = false;         // Global Privacy Control is on
+  double read_at_ms = 0;    // Unix ms when it was read: validity is judged at that time
+};
+
 enum class LoadState : std::uint8_t { Idle = 0, Loading, Ready, Failed };
 
 // Why the catalogue could not be shown; the UI turns it into words in the active language.
@@ -105,6 +112,7 @@ struct Model {
   Language language = Language::En;        // the texts' language (the UI layer holds the texts themselves)
   std::string partner;                     // attribution for this visit (embed config or ?partner=), never stored
   EmbedState embed;
+  std::optional<ConsentSnapshot> privacy;  // the privacy screen is open, showing the choices read when it opened
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -157,6 +165,10 @@ struct PreferencesLoaded {                 // stored choices, readable once the 
 struct Embedded { EmbedSettings settings; };         // in a partner's frame: its config, at start
 struct EmbedAttributes { EmbedSettings settings; };  // the partner page changed an attribute
 struct CatalogueShown {};                            // a frame showed plans or prices (embedded: once)
+struct PrivacyOpened {};                             // "Privacy" in the header -> effect::ReadConsent
+struct ConsentRead { ConsentSnapshot snapshot; };    // the result of effect::ReadConsent: the screen shows it
+struct PrivacyClosed {};                             // Close or Escape on the privacy screen
+struct CookieSettingsAsked {};                       // "Cookie settings": the screen closes, the manager opens
 }  // namespace action
 
 using Action = std::variant<action::Start, action::RetryCatalogue, action::CatalogueResponse, action::QueryChanged,
@@ -165,7 +177,8 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::RouteChanged, action::PlanOpened, action::PlanClosed, action::RegionChosen,
                             action::ConnectivityChanged, action::PreferencesLoaded,
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
-                            action::CatalogueShown, checkout::Action>;
+                            action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
+                            action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -200,10 +213,12 @@ struct Announce {  // an event for the partner page (embedded); nothing on the s
   std::string name;    // kReady, kPlanSelected, ... (core/embed.hpp)
   std::string detail;  // a JSON object: ids, codes, amounts; never personal data
 };
+struct ReadConsent {};         // read the consent record, GPC and the clock -> action::ConsentRead
+struct OpenCookieSettings {};  // the consent manager's preferences (web/consent.js)
 }  // namespace effect
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
-                            checkout::Effect>;
+                            effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect>;
 
 struct Update {
   Model model;

@@ -15,11 +15,6 @@ constexpr const char* kPopup = "##privacy";
 const ImVec4 kAllowed(0.05f, 0.40f, 0.18f, 1.0f);  // 7.1:1 on white
 const ImVec4 kDenied(0.55f, 0.07f, 0.07f, 1.0f);   // 8.6:1 on white
 
-PrivacyServices& services() {
-  static PrivacyServices s;
-  return s;
-}
-
 // The consent manager's config, built into this module from the same assets/consent.json.
 const consent::Config& config() { return consent::embedded_config(); }
 
@@ -68,8 +63,6 @@ void draw_choices(const PrivacyView& v) {
 
 }  // namespace
 
-void set_privacy_services(PrivacyServices s) { services() = std::move(s); }
-
 PrivacyView make_privacy_view(const consent::Config& cfg, const std::string& record_text, bool gpc,
                               std::int64_t now_ms) {
   PrivacyView v;
@@ -99,19 +92,20 @@ std::string iso_date(std::int64_t unix_ms) {
   return buf;
 }
 
-void privacy_header_button() {
+void privacy_header_button(std::vector<Action>& out) {
   const std::string label = std::string(tr("consent.store.privacy")) + "##privacy-open";
-  if (Button(label.c_str())) ImGui::OpenPopup(kPopup);
+  if (Button(label.c_str())) out.push_back(action::PrivacyOpened{});
 }
 
-void draw_privacy_popup(ImFont* heading) {
+void draw_privacy_popup(const Model& m, ImFont* heading, std::vector<Action>& out) {
+  if (!m.privacy) return;
+  if (!ImGui::IsPopupOpen(kPopup)) ImGui::OpenPopup(kPopup);
   const ImVec2 vp = ImGui::GetMainViewport()->WorkSize;
   ImGui::SetNextWindowSize(ImVec2(vp.x < 640 ? vp.x - 16 : 600, vp.y < 600 ? vp.y - 40 : 560), ImGuiCond_Appearing);
   ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (!ImGui::BeginPopupModal(kPopup, nullptr, ImGuiWindowFlags_NoTitleBar)) return;
-  const PrivacyServices& s = services();
-  const PrivacyView v = make_privacy_view(config(), s.record_text ? s.record_text() : std::string(),
-                                          s.gpc && s.gpc(), static_cast<std::int64_t>(s.now_ms ? s.now_ms() : 0));
+  const ConsentSnapshot& read = *m.privacy;
+  const PrivacyView v = make_privacy_view(config(), read.record_text, read.gpc, static_cast<std::int64_t>(read.read_at_ms));
   Heading(tr("consent.store.privacy_title"), heading);
   status_line(v);
   draw_choices(v);
@@ -122,10 +116,13 @@ void draw_privacy_popup(ImFont* heading) {
   const std::string close = std::string(tr("consent.close")) + "##privacy-close";
   if (Button(settings.c_str())) {
     ImGui::CloseCurrentPopup();
-    if (s.cookie_settings) s.cookie_settings();
+    out.push_back(action::CookieSettingsAsked{});
   }
   ImGui::SameLine();
-  if (Button(close.c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+  if (Button(close.c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+    ImGui::CloseCurrentPopup();
+    out.push_back(action::PrivacyClosed{});
+  }
   ImGui::EndPopup();
 }
 

@@ -2,27 +2,21 @@
 // consent manager (consent::decode_record, validity, effective) and shown per category and service, with a
 // "Cookie settings" button that opens the consent manager's preferences to change or withdraw them.
 //
-//   ui::set_privacy_services({...});   // once, from the app: where the record, GPC and the clock come from
-//   ui::privacy_header_button();       // in the header: "Privacy" opens the screen
-//   ui::draw_privacy_popup(font);      // every frame: draws the screen while it is open
+//   ui::privacy_header_button(out);          // in the header: "Privacy" asks for the screen (action::PrivacyOpened)
+//   ui::draw_privacy_popup(model, font, out); // every frame: draws model.privacy while it is set
+// The screen performs nothing itself: the record, GPC and the time come in the model (effect::ReadConsent), and
+// Close / Cookie settings go out as actions.
 #pragma once
 #include <imgui.h>
 
 #include <cstdint>
-#include <functional>
 #include <string>
+#include <vector>
 
+#include "core/app.hpp"
 #include "core/consent.hpp"
 
 namespace jupiter::ui {
-
-struct PrivacyServices {
-  std::function<std::string()> record_text;   // the stored consent record ("" when none)
-  std::function<bool()> gpc;                  // Global Privacy Control is on
-  std::function<double()> now_ms;             // Unix ms
-  std::function<void()> cookie_settings;      // opens the consent manager's preferences
-};
-void set_privacy_services(PrivacyServices services);
 
 // What the screen shows, derived from the record (pure; drawn by draw_privacy_popup).
 struct PrivacyView {
@@ -36,7 +30,7 @@ PrivacyView make_privacy_view(const consent::Config& config, const std::string& 
 // "2026-03-01" for a Unix ms time (UTC).
 std::string iso_date(std::int64_t unix_ms);
 
-void privacy_header_button();
-void draw_privacy_popup(ImFont* heading);
+void privacy_header_button(std::vector<Action>& out);
+void draw_privacy_popup(const Model& m, ImFont* heading, std::vector<Action>& out);
 
 }  // namespace jupiter::ui

@@ -140,8 +140,8 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
     ImGui::EndCombo();
   }
   TextColored(Muted(), tr("store.tagline"));
-  privacy_header_button();  // the privacy screen (issue 6): choices read through the consent core
-  draw_privacy_popup(ctx.heading);
+  privacy_header_button(out);  // the privacy screen (issue 6): choices read through the consent core
+  draw_privacy_popup(m, ctx.heading, out);
   ImGui::Spacing();
 }
 

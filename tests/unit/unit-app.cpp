@@ -394,3 +394,41 @@ TEST_CASE("destinations are found and named in the active language once the brow
   m = apply(m, action::QueryChanged{"osterreich"});
   CHECK(m.hits.empty());
 }
+
+SCENARIO("the privacy screen shows what the platform read when it opened, and asks for the cookie settings") {
+  std::vector<Effect> fx;
+  GIVEN("a store with the screen closed") {
+    Model m;
+    WHEN("Privacy is pressed") {
+      m = apply(m, action::PrivacyOpened{}, &fx);
+      THEN("the platform is asked to read the choices; the screen waits for them") {
+        CHECK(find_effect<effect::ReadConsent>(fx));
+        CHECK(fx.size() == 1);
+        CHECK_FALSE(m.privacy);
+      }
+      AND_WHEN("the read comes back") {
+        m = apply(m, action::ConsentRead{{"v1.record", true, 1.7e12}});
+        THEN("the screen shows exactly that") {
+          REQUIRE(m.privacy);
+          CHECK(m.privacy->record_text == "v1.record");
+          CHECK(m.privacy->gpc);
+          CHECK(m.privacy->read_at_ms == 1.7e12);
+        }
+        AND_WHEN("Cookie settings is pressed") {
+          m = apply(m, action::CookieSettingsAsked{}, &fx);
+          THEN("the screen closes and the consent manager opens") {
+            CHECK_FALSE(m.privacy);
+            CHECK(find_effect<effect::OpenCookieSettings>(fx));
+          }
+        }
+        AND_WHEN("it is closed") {
+          m = apply(m, action::PrivacyClosed{}, &fx);
+          THEN("nothing else happens") {
+            CHECK_FALSE(m.privacy);
+            CHECK(fx.empty());
+          }
+        }
+      }
+    }
+  }
+}
