@@ -17,6 +17,21 @@ bool normalize_demo_partner(Options& o) {
   return origin.has_value();
 }
 
+// The field of a text option, nullptr when `name` is not one.
+std::string* text_option(Options& o, const std::string& name) {
+  if (name == "--host") return &o.host;
+  if (name == "--data") return &o.data_dir;
+  if (name == "--web") return &o.web_dir;
+  if (name == "--catalogue") return &o.catalogue;
+  if (name == "--processor-url") return &o.processor_url;
+  if (name == "--partner-url") return &o.partner_url;
+  if (name == "--webhook-secret") return &o.webhook_secret;
+  if (name == "--processor-key") return &o.processor_key;
+  if (name == "--public-url") return &o.public_url;
+  if (name == "--demo-partner") return &o.demo_partner;
+  return nullptr;
+}
+
 // The field of a whole-number option (seconds or a count), nullptr when `name` is not one.
 long long* number_option(Options& o, const std::string& name) {
   if (name == "--provision-deadline") return &o.provision_deadline;
@@ -25,6 +40,32 @@ long long* number_option(Options& o, const std::string& name) {
   if (name == "--install-poll") return &o.install_poll;
   if (name == "--details-expiry") return &o.details_expiry;
   return nullptr;
+}
+
+bool known_option(Options& o, const std::string& name) {
+  return name == "--port" || text_option(o, name) || number_option(o, name);
+}
+
+// Sets option `name` (a known one) to the non-empty `value`; "" or what is wrong with the value.
+std::string set_option(Options& o, const std::string& name, const std::string& value) {
+  const char* first = value.data();
+  const char* last = value.data() + value.size();
+  if (std::string* text = text_option(o, name)) {
+    *text = value;
+  } else if (long long* number = number_option(o, name)) {
+    long long n = -1;
+    const auto [end, ec] = std::from_chars(first, last, n);
+    if (ec != std::errc() || end != last || n < 1 || n > 365LL * 24 * 3600)
+      return name + " needs a positive whole number, not \"" + value + "\"";
+    *number = n;
+  } else {
+    int port = -1;
+    const auto [end, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc() || end != last || port < 0 || port > 65535)
+      return "--port needs a number from 0 to 65535, not \"" + value + "\"";
+    o.port = port;
+  }
+  return {};
 }
 
 }  // namespace
@@ -51,42 +92,13 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
       out.outcome = OptionsParse::Outcome::Help;
       return out;
     }
-
-    std::string* target = nullptr;
-    if (name == "--host") target = &out.options.host;
-    else if (name == "--data") target = &out.options.data_dir;
-    else if (name == "--web") target = &out.options.web_dir;
-    else if (name == "--catalogue") target = &out.options.catalogue;
-    else if (name == "--processor-url") target = &out.options.processor_url;
-    else if (name == "--partner-url") target = &out.options.partner_url;
-    else if (name == "--webhook-secret") target = &out.options.webhook_secret;
-    else if (name == "--processor-key") target = &out.options.processor_key;
-    else if (name == "--public-url") target = &out.options.public_url;
-    else if (name == "--demo-partner") target = &out.options.demo_partner;
-    else if (name != "--port" && !number_option(out.options, name))
-      return fail("unknown option " + name);
-
+    if (!known_option(out.options, name)) return fail("unknown option " + name);
     if (!has_value) {
       if (i + 1 >= args.size()) return fail(name + " needs a value");
       value = args[++i];
     }
     if (value.empty()) return fail(name + " needs a non-empty value");
-
-    if (target) {
-      *target = value;
-    } else if (name != "--port") {
-      long long n = -1;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > 365LL * 24 * 3600)
-        return fail(name + " needs a positive whole number, not \"" + value + "\"");
-      *number_option(out.options, name) = n;
-    } else {
-      int port = -1;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
-      if (ec != std::errc() || end != value.data() + value.size() || port < 0 || port > 65535)
-        return fail("--port needs a number from 0 to 65535, not \"" + value + "\"");
-      out.options.port = port;
-    }
+    if (std::string bad = set_option(out.options, name, value); !bad.empty()) return fail(bad);
   }
   if (!normalize_demo_partner(out.options))
     return fail("--demo-partner needs an origin like http://127.0.0.1:8083, not \"" + out.options.demo_partner + "\"");

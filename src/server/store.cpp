@@ -218,6 +218,32 @@ db::Result<Catalogue> load(db::Connection& c) {
   return cat;
 }
 
+// `out` (with the file's sha256) once `decoded`, read from `path`, is imported: what it holds, or what failed.
+CatalogueSync imported(db::Database& database, const std::string& path, CatalogueDecode decoded, CatalogueSync out) {
+  const Catalogue& cat = decoded.catalogue;
+  db::Status s = database.with([&](db::Connection& c) {
+    return import_catalogue(c, cat, path, out.sha256, decoded.skipped.size());
+  });
+  if (!s) {
+    out.error = "importing catalogue " + path + ": " + s.error().message;
+    return out;
+  }
+  auto retired = database.with(
+      [](db::Connection& c) { return c.query_int64("SELECT count(*) FROM plans WHERE retired = 1"); });
+  if (!retired) {
+    out.error = "database: " + retired.error().message;
+    return out;
+  }
+  out.ok = true;
+  out.outcome = CatalogueSync::Outcome::Imported;
+  out.regions = cat.regions.size();
+  out.destinations = cat.destinations.size();
+  out.plans = cat.plans.size();
+  out.retired_plans = static_cast<std::size_t>(retired.value().value_or(0));
+  out.skipped = std::move(decoded.skipped);
+  return out;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -262,28 +288,7 @@ CatalogueSync sync_catalogue(db::Database& database, const std::filesystem::path
   if (decoded.catalogue.plans.empty())
     return unusable("no valid plan in it (" + std::to_string(decoded.skipped.size()) + " entries skipped)");
 
-  const Catalogue& cat = decoded.catalogue;
-  db::Status s = database.with([&](db::Connection& c) {
-    return import_catalogue(c, cat, path, out.sha256, decoded.skipped.size());
-  });
-  if (!s) {
-    out.error = "importing catalogue " + path + ": " + s.error().message;
-    return out;
-  }
-  auto retired = database.with(
-      [](db::Connection& c) { return c.query_int64("SELECT count(*) FROM plans WHERE retired = 1"); });
-  if (!retired) {
-    out.error = "database: " + retired.error().message;
-    return out;
-  }
-  out.ok = true;
-  out.outcome = CatalogueSync::Outcome::Imported;
-  out.regions = cat.regions.size();
-  out.destinations = cat.destinations.size();
-  out.plans = cat.plans.size();
-  out.retired_plans = static_cast<std::size_t>(retired.value().value_or(0));
-  out.skipped = std::move(decoded.skipped);
-  return out;
+  return imported(database, path, std::move(decoded), std::move(out));
 }
 
 db::Result<Catalogue> load_catalogue(db::Database& database) {
