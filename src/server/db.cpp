@@ -163,22 +163,23 @@ Result<Statement> Connection::prepare(std::string_view sql) {
   return Statement(db_, stmt);
 }
 
+namespace {
+
+// The first column of `q`'s first row as read by `read` (which gives nullopt for NULL); nullopt without a row.
+template <class T, class F>
+Result<std::optional<T>> first_column(Query q, F read) {
+  DB_TRY_LET(const std::optional<std::optional<T>> row, q.one(read));
+  return row ? *row : std::optional<T>();
+}
+
+}  // namespace
+
 Result<std::optional<std::int64_t>> Connection::query_int64(std::string_view sql) {
-  auto stmt = prepare(sql);
-  if (!stmt) return stmt.error();
-  auto row = stmt.value().step();
-  if (!row) return row.error();
-  if (!row.value() || stmt.value().column_is_null(0)) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(stmt.value().column_int64(0));
+  return first_column<std::int64_t>(query(sql), [](const Row& r) { return r.opt_int64(0); });
 }
 
 Result<std::optional<std::string>> Connection::query_text(std::string_view sql) {
-  auto stmt = prepare(sql);
-  if (!stmt) return stmt.error();
-  auto row = stmt.value().step();
-  if (!row) return row.error();
-  if (!row.value() || stmt.value().column_is_null(0)) return std::optional<std::string>();
-  return std::optional<std::string>(stmt.value().column_text(0));
+  return first_column<std::string>(query(sql), [](const Row& r) { return r.opt_text(0); });
 }
 
 // ---------------------------------------------------------------------------------------------------------
