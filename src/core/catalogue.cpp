@@ -2,7 +2,8 @@
 //
 // [SECTION] enum mappings
 // [SECTION] model helpers
-// [SECTION] decoding (never throws: parse without exceptions, check every type before reading it)
+// [SECTION] decoding (never throws, builds no JSON tree: json_lite checks the text once, then the fields are
+//           read straight into the model, every type and range checked)
 // [SECTION] encoding
 #include "core/catalogue.hpp"
 
@@ -12,6 +13,7 @@
 #include <unordered_set>
 
 #include "core/country.hpp"
+#include "core/json_lite.hpp"
 #include "core/json_reader.hpp"
 
 namespace jupiter {
@@ -123,7 +125,86 @@ void Catalogue::reindex() {
 // ---------------------------------------------------------------------------------------------------------
 namespace {
 
-using Reader = JsonReader;
+namespace lite = json_lite;
+using Type = lite::Value::Type;
+
+// The fields of one JSON object, read in one pass over its text (json_lite: no tree is built), with every type
+// and range checked as JsonReader does, with the same messages. A key given twice makes the object invalid (two
+// values for one field: the catalogue is refused rather than one of them guessed). The first problem is kept.
+class Fields {
+ public:
+  explicit Fields(lite::Value obj) {
+    for (lite::Members m(obj); m.next();) {
+      std::string key = m.key().text();
+      for (const auto& f : fields_)
+        if (f.first == key) fail("duplicate key \"" + key.substr(0, 32) + "\"");
+      fields_.emplace_back(std::move(key), m.value());
+    }
+  }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  void fail(const std::string& why) {
+    if (error_.empty()) error_ = why;
+  }
+  const std::vector<std::pair<std::string, lite::Value>>& all() const { return fields_; }
+
+  // The field (Missing when absent or null: a problem when required).
+  lite::Value field(const char* name, bool required) {
+    for (const auto& f : fields_)
+      if (f.first == name && !f.second.is(Type::Null)) return f.second;
+    if (required) fail(std::string("missing ") + name);
+    return {};
+  }
+  // A string of at most max_len bytes; a required one must not be empty.
+  std::string string(const char* name, bool required, std::size_t max_len) {
+    const lite::Value v = field(name, required);
+    if (v.is(Type::Missing)) return {};
+    if (!v.is(Type::String)) return fail(std::string(name) + " is not a string"), std::string();
+    std::string s = v.text();
+    if (s.size() > max_len) {
+      fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
+           std::to_string(max_len) + ")");
+      return {};
+    }
+    if (required && s.empty()) fail(std::string(name) + " is empty");
+    return s;
+  }
+  // An integer in lo..hi (|lo|, |hi| < 2^62: json_lite saturates larger ones, which then fall outside).
+  std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi) {
+    const lite::Value v = field(name, true);
+    if (v.is(Type::Missing)) return 0;
+    if (!v.is(Type::Int)) return fail(std::string(name) + " is not an integer"), 0;
+    const std::int64_t n = v.integer();
+    if (n < lo || n > hi) {
+      fail(std::string(name) + " is out of range (expected " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
+      return 0;
+    }
+    return n;
+  }
+  // A list of at most max_items non-empty strings of at most max_len bytes; a required one must not be empty.
+  std::vector<std::string> strings(const char* name, bool required, std::size_t max_items, std::size_t max_len) {
+    std::vector<std::string> out;
+    const lite::Value v = field(name, required);
+    if (v.is(Type::Missing)) return out;
+    if (!v.is(Type::Array)) return fail(std::string(name) + " is not a list"), out;
+    for (lite::Members m(v); m.next();) {
+      const lite::Value item = m.value();
+      if (out.size() == max_items) return fail(std::string(name) + " has too many items"), std::vector<std::string>();
+      std::string s = item.is(Type::String) ? item.text() : std::string();
+      if (s.empty() || s.size() > max_len) {
+        fail(std::string(name) + " has an item that is not a non-empty short string");
+        return {};
+      }
+      out.push_back(std::move(s));
+    }
+    if (required && out.empty()) fail(std::string(name) + " is empty");
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string, lite::Value>> fields_;
+  std::string error_;
+};
 
 bool valid_plan_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -138,20 +219,19 @@ std::string where(const char* list, std::size_t index, const std::string& id = {
 }
 
 // The id of an entry for error messages, when it has a sane one.
-std::string id_of(const json& entry) {
-  if (!entry.is_object()) return {};
-  auto it = entry.find("id");
-  if (it == entry.end() || !it->is_string()) return {};
-  const auto& s = it->get_ref<const std::string&>();
+std::string id_of(lite::Value entry) {
+  const lite::Value id = entry.find("id");
+  if (!id.is(Type::String)) return {};
+  std::string s = id.text();
   return s.size() <= 64 ? s : std::string();
 }
 
-std::optional<Region> decode_region(const json& j, std::string& why) {
-  if (!j.is_object()) {
+std::optional<Region> decode_region(lite::Value j, std::string& why) {
+  if (!j.is(Type::Object)) {
     why = "not an object";
     return std::nullopt;
   }
-  Reader r(j);
+  Fields r(j);
   Region reg;
   reg.id = r.string("id", true, 64);
   reg.name = r.string("name", true, kMaxStringBytes);
@@ -163,12 +243,12 @@ std::optional<Region> decode_region(const json& j, std::string& why) {
   return reg;
 }
 
-std::optional<Destination> decode_destination(const json& j, const std::set<std::string>& regions, std::string& why) {
-  if (!j.is_object()) {
+std::optional<Destination> decode_destination(lite::Value j, const std::set<std::string>& regions, std::string& why) {
+  if (!j.is(Type::Object)) {
     why = "not an object";
     return std::nullopt;
   }
-  Reader r(j);
+  Fields r(j);
   Destination d;
   const std::string code = r.string("code", true, 2);
   d.name = r.string("name", true, kMaxStringBytes);
@@ -186,25 +266,7 @@ std::optional<Destination> decode_destination(const json& j, const std::set<std:
   return d;
 }
 
-std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string& why) {
-  if (!j.is_object()) {
-    why = "not an object";
-    return std::nullopt;
-  }
-  Reader r(j);
-  Plan p;
-  p.id = r.string("id", true, 64);
-  if (r.ok() && !valid_plan_id(p.id)) r.fail("id has characters outside [a-z0-9-]");
-  p.name = r.string("name", true, 120);
-
-  const std::string scope = r.string("scope", true, 16);
-  if (r.ok()) {
-    if (auto s = parse_scope(scope)) p.scope = *s;
-    else r.fail("unknown scope \"" + scope + "\"");
-  }
-  p.region = r.string("region", p.scope == Scope::Regional, 64);
-  if (r.ok() && p.scope == Scope::Regional && !cat.find_region(p.region)) r.fail("unknown region \"" + p.region + "\"");
-
+void read_coverage(Fields& r, const Catalogue& cat, Plan& p) {
   for (const auto& code : r.strings("coverage", true, kMaxListItems, kMaxStringBytes)) {
     auto c = parse_country_code(code);
     if (!c) {
@@ -220,25 +282,58 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
   std::sort(p.coverage.begin(), p.coverage.end());
   p.coverage.erase(std::unique(p.coverage.begin(), p.coverage.end()), p.coverage.end());
   if (r.ok() && p.scope == Scope::Local && p.coverage.size() != 1) r.fail("a local plan covers exactly one country");
+}
 
-  p.networks = r.strings("networks", false, 16, kMaxStringBytes);
+void read_data(Fields& r, Plan& p) {
+  const lite::Value data = r.field("data", true);
+  if (data.is(Type::Missing)) return;
+  if (!data.is(Type::Object)) return r.fail("data is not an object");
+  Fields d(data);
+  const lite::Value unl = d.field("unlimited", false);
+  if (!unl.is(Type::Missing) && !unl.is(Type::Bool)) d.fail("data.unlimited is not true/false");
+  p.unlimited = unl.boolean();
+  if (p.unlimited) p.fair_use = d.string("fair_use", true, kMaxStringBytes);
+  else p.data_mb = d.integer("mb", 1, 10'000'000);
+  if (!d.ok()) r.fail("data: " + d.error());
+}
 
-  if (const json* data = r.field("data", true)) {
-    if (!data->is_object()) {
-      r.fail("data is not an object");
-    } else {
-      Reader d(*data);
-      const json* unl = d.field("unlimited", false);
-      if (unl && !unl->is_boolean()) d.fail("data.unlimited is not true/false");
-      p.unlimited = unl && unl->is_boolean() && unl->get<bool>();
-      if (p.unlimited) {
-        p.fair_use = d.string("fair_use", true, kMaxStringBytes);
-      } else {
-        p.data_mb = d.integer("mb", 1, 10'000'000);
-      }
-      if (!d.ok()) r.fail("data: " + d.error());
-    }
+void read_prices(Fields& r, Plan& p) {
+  const lite::Value prices = r.field("prices", true);
+  if (prices.is(Type::Missing)) return;
+  if (!prices.is(Type::Object)) return r.fail("prices is not an object");
+  Fields list(prices);
+  if (!list.ok()) return r.fail("prices: " + list.error());
+  if (list.all().empty()) return r.fail("missing price");
+  for (const auto& [key, value] : list.all()) {
+    auto cur = parse_currency(key);
+    if (!cur) return r.fail("unknown currency \"" + key.substr(0, 8) + "\"");
+    if (!value.is(Type::Int)) return r.fail("price in " + key + " is not an integer amount of minor units");
+    if (value.integer() <= 0 || value.integer() > 100'000'000) return r.fail("price in " + key + " is out of range");
+    p.prices.set(*cur, value.integer());
   }
+}
+
+std::optional<Plan> decode_plan(lite::Value j, const Catalogue& cat, std::string& why) {
+  if (!j.is(Type::Object)) {
+    why = "not an object";
+    return std::nullopt;
+  }
+  Fields r(j);
+  Plan p;
+  p.id = r.string("id", true, 64);
+  if (r.ok() && !valid_plan_id(p.id)) r.fail("id has characters outside [a-z0-9-]");
+  p.name = r.string("name", true, 120);
+
+  const std::string scope = r.string("scope", true, 16);
+  if (r.ok()) {
+    if (auto s = parse_scope(scope)) p.scope = *s;
+    else r.fail("unknown scope \"" + scope + "\"");
+  }
+  p.region = r.string("region", p.scope == Scope::Regional, 64);
+  if (r.ok() && p.scope == Scope::Regional && !cat.find_region(p.region)) r.fail("unknown region \"" + p.region + "\"");
+  read_coverage(r, cat, p);
+  p.networks = r.strings("networks", false, 16, kMaxStringBytes);
+  read_data(r, p);
 
   p.validity_days = static_cast<int>(r.integer("validity_days", 1, 365));
   const std::string start = r.string("validity_start", true, 32);
@@ -246,28 +341,7 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
     if (auto v = parse_validity_start(start)) p.validity_start = *v;
     else r.fail("unknown validity_start \"" + start + "\"");
   }
-
-  if (const json* prices = r.field("prices", true)) {
-    if (!prices->is_object()) {
-      r.fail("prices is not an object");
-    } else if (prices->empty()) {
-      r.fail("missing price");
-    } else {
-      for (auto it = prices->begin(); it != prices->end() && r.ok(); ++it) {
-        auto cur = parse_currency(it.key());
-        if (!cur) {
-          r.fail("unknown currency \"" + it.key().substr(0, 8) + "\"");
-        } else if (!it.value().is_number_integer()) {
-          r.fail("price in " + it.key() + " is not an integer amount of minor units");
-        } else if (it.value().get<std::int64_t>() <= 0 || it.value().get<std::int64_t>() > 100'000'000) {
-          r.fail("price in " + it.key() + " is out of range");
-        } else {
-          p.prices.set(*cur, it.value().get<std::int64_t>());
-        }
-      }
-    }
-  }
-
+  read_prices(r, p);
   for (const auto& f : r.strings("features", false, 16, kMaxStringBytes)) {
     if (auto bit = parse_feature(f)) p.features = static_cast<std::uint8_t>(p.features | *bit);
     // Unknown features are ignored: a newer catalogue may know more than this client.
@@ -280,27 +354,36 @@ std::optional<Plan> decode_plan(const json& j, const Catalogue& cat, std::string
   return p;
 }
 
+// The entries of a list, each decoded by `decode`; the ones it refuses are reported in `skipped`.
+template <class Decode>
+void decode_list(lite::Value list, const char* name, bool with_id, std::vector<CatalogueIssue>& skipped,
+                 Decode decode) {
+  std::size_t i = 0;
+  for (lite::Members m(list); m.next(); ++i) {
+    std::string why;
+    if (!decode(m.value(), why)) skipped.push_back({where(name, i, with_id ? id_of(m.value()) : std::string()), why});
+  }
+}
+
 }  // namespace
 
 CatalogueDecode decode_catalogue(std::string_view text) {
   CatalogueDecode out;
-  const JsonObjectParse parsed = parse_json_object(text, kMaxCatalogueBytes);
-  switch (parsed.status) {
-    case JsonObjectParse::Status::Ok: break;
-    case JsonObjectParse::Status::TooLarge: out.error = "too large (" + std::to_string(text.size()) + " bytes)"; return out;
-    case JsonObjectParse::Status::NotJson: out.error = "not JSON"; return out;
-    case JsonObjectParse::Status::NotObject: out.error = "not a catalogue: the document is not an object"; return out;
+  switch (lite::check_object(text, kMaxCatalogueBytes)) {
+    case lite::Status::Ok: break;
+    case lite::Status::TooLarge: out.error = "too large (" + std::to_string(text.size()) + " bytes)"; return out;
+    case lite::Status::NotJson: out.error = "not JSON"; return out;
+    case lite::Status::NotObject: out.error = "not a catalogue: the document is not an object"; return out;
   }
-  const json& doc = parsed.doc;
   Catalogue& cat = out.catalogue;
-  Reader top(doc);
+  Fields top(lite::Value::document(text));
   cat.schema = static_cast<int>(top.integer("schema", 1, 1));
   cat.version = top.string("version", false, 64);
   cat.notice = top.string("notice", false, kMaxStringBytes);
-  const json* regions = top.field("regions", true);
-  const json* destinations = top.field("destinations", true);
-  const json* plans = top.field("plans", true);
-  if (top.ok() && (!regions->is_array() || !destinations->is_array() || !plans->is_array()))
+  const lite::Value regions = top.field("regions", true);
+  const lite::Value destinations = top.field("destinations", true);
+  const lite::Value plans = top.field("plans", true);
+  if (top.ok() && (!regions.is(Type::Array) || !destinations.is(Type::Array) || !plans.is(Type::Array)))
     top.fail("regions, destinations and plans must be lists");
   if (!top.ok()) {
     out.error = "not a catalogue: " + top.error();
@@ -308,33 +391,28 @@ CatalogueDecode decode_catalogue(std::string_view text) {
   }
 
   std::set<std::string> region_ids;
-  for (std::size_t i = 0; i < regions->size(); ++i) {
-    std::string why;
-    auto reg = decode_region((*regions)[i], why);
+  decode_list(regions, "regions", true, out.skipped, [&](lite::Value j, std::string& why) {
+    auto reg = decode_region(j, why);
     if (reg && !region_ids.insert(reg->id).second) why = "duplicate id", reg.reset();
     if (reg) cat.regions.push_back(std::move(*reg));
-    else out.skipped.push_back({where("regions", i, id_of((*regions)[i])), why});
-  }
-
+    return reg.has_value();
+  });
   std::set<CountryCode> codes;
-  for (std::size_t i = 0; i < destinations->size(); ++i) {
-    std::string why;
-    auto d = decode_destination((*destinations)[i], region_ids, why);
+  decode_list(destinations, "destinations", false, out.skipped, [&](lite::Value j, std::string& why) {
+    auto d = decode_destination(j, region_ids, why);
     if (d && !codes.insert(d->code).second) why = "duplicate country code", d.reset();
     if (d) cat.destinations.push_back(std::move(*d));
-    else out.skipped.push_back({where("destinations", i), why});
-  }
+    return d.has_value();
+  });
   cat.reindex();
 
   std::unordered_set<std::string> plan_ids;
-  cat.plans.reserve(plans->size());
-  for (std::size_t i = 0; i < plans->size(); ++i) {
-    std::string why;
-    auto p = decode_plan((*plans)[i], cat, why);
+  decode_list(plans, "plans", true, out.skipped, [&](lite::Value j, std::string& why) {
+    auto p = decode_plan(j, cat, why);
     if (p && !plan_ids.insert(p->id).second) why = "duplicate id", p.reset();
     if (p) cat.plans.push_back(std::move(*p));
-    else out.skipped.push_back({where("plans", i, id_of((*plans)[i])), why});
-  }
+    return p.has_value();
+  });
   out.ok = true;
   return out;
 }

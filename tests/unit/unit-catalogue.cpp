@@ -188,3 +188,44 @@ TEST_CASE("the shared field reader keeps integers in range, unsigned ones includ
   CHECK(fits.integer("big", 0, INT64_MAX) == 0);
   CHECK(fits.error() == "big is out of range (expected 0..9223372036854775807)");
 }
+
+TEST_CASE("a key given twice in one entry makes that entry invalid (json_lite decoder: no value is guessed)") {
+  const std::string good = plan_json("good", R"("JP")");
+  const std::string twice_name = R"({"id":"t","name":"T","name":"U","scope":"local","coverage":["JP"],"data":{"mb":1},"validity_days":3,"validity_start":"purchase","prices":{"USD":1}})";
+  const std::string twice_price = plan_json("u", R"("JP")", "", R"({"mb":5})", 30, R"({"USD":100,"USD":1})");
+  const std::string twice_escaped = R"({"id":"v","\u006eame":"V","name":"W","scope":"local","coverage":["JP"],"data":{"mb":1},"validity_days":3,"validity_start":"purchase","prices":{"USD":1}})";
+  for (const std::string& plan : {twice_name, twice_price, twice_escaped}) {
+    CAPTURE(plan);
+    const auto d = decode_catalogue(catalogue_json(good + "," + plan));
+    REQUIRE(d.ok);
+    CHECK(d.catalogue.plans.size() == 1);
+    REQUIRE(d.skipped.size() == 1);
+    CHECK(skipped_with(d, "duplicate key"));
+  }
+  CHECK(decode_catalogue(R"({"schema":1,"schema":1,"regions":[],"destinations":[],"plans":[]})").error ==
+        "not a catalogue: duplicate key \"schema\"");
+}
+
+TEST_CASE("a decoded catalogue encodes and decodes back to the same plans (sample catalogue)") {
+  std::ifstream in(std::string(JUPITER_SOURCE_DIR) + "/assets/catalogue.json", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto first = decode_catalogue(text);
+  REQUIRE(first.ok);
+  const auto again = decode_catalogue(encode_catalogue(first.catalogue));
+  REQUIRE(again.ok);
+  CHECK(again.skipped.empty());
+  REQUIRE(again.catalogue.plans.size() == first.catalogue.plans.size());
+  for (std::size_t i = 0; i < first.catalogue.plans.size(); ++i) {
+    const Plan& a = first.catalogue.plans[i];
+    const Plan& b = again.catalogue.plans[i];
+    CAPTURE(a.id);
+    CHECK(a.id == b.id);
+    CHECK(a.name == b.name);
+    CHECK(a.coverage == b.coverage);
+    CHECK(a.data_mb == b.data_mb);
+    CHECK(a.unlimited == b.unlimited);
+    CHECK(a.validity_days == b.validity_days);
+    CHECK(a.features == b.features);
+    CHECK(a.prices.get(Currency::USD) == b.prices.get(Currency::USD));
+  }
+}
