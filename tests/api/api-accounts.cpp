@@ -258,6 +258,25 @@ TEST_CASE("an unpaid order is cancelled once by its owner; someone else's order 
   CHECK(shop.order(paid)["state"] == "delivered");
 }
 
+TEST_CASE("a payment made on a checkout page left open after the owner cancelled is refunded; the order stays cancelled") {
+  Shop shop;
+  const Created c = shop.create();
+  const std::string page = shop.checkout_path(c);
+  const std::string session = sign_in(shop, "ada@example.com");
+  REQUIRE(cancel(shop, c.id, session)->status == 200);
+  auto paid = shop.submit_card(page, kCardOk);
+  REQUIRE(paid);
+  const json o = shop.wait_for(c, [](const json& x) {
+    return x["support"].is_object() && !x["support"]["payments"].empty() &&
+           x["support"]["payments"][0]["status"] == "done";
+  });
+  CHECK(o["state"] == "cancelled");
+  REQUIRE(o["support"]["payments"].size() == 1);
+  CHECK(o["support"]["payments"][0]["kind"] == "refund");
+  CHECK(o["support"]["payments"][0]["reason"] == "double_payment");
+  CHECK(account_orders(shop, session)[0]["state"] == "cancelled");
+}
+
 TEST_CASE("the server cancels orders left unpaid for 24 hours, and only those") {
   Shop shop;
   const Created old = shop.create();
@@ -420,8 +439,11 @@ TEST_CASE("bad input to the account routes: clear 4xx JSON errors, nothing store
   CHECK(sqlite_int(database(shop), "SELECT count(*) FROM account_links") == 0);
   CHECK(sign_in_mails(shop).empty());
 
-  // A sign-in form posted from another site (sign-in CSRF) is refused and uses nothing up.
+  // A sign-in form posted from another site (sign-in CSRF) is refused and uses nothing up; so is an over-long one.
   const std::string token = link_token(shop, "ada@example.com");
+  auto long_form = redeem_form(shop, token + "&pad=" + std::string(2048, 'x'));
+  REQUIRE(long_form);
+  CHECK(long_form->status == 413);
   auto csrf = redeem_form(shop, token, {{"Origin", "https://evil.example"}});
   REQUIRE(csrf);
   CHECK(csrf->status == 403);
