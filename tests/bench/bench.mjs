@@ -3,7 +3,11 @@
 // target prints MISS and the exit status stays 0; it exits non-zero only when it could not measure.
 //
 // Usage (from anywhere; paths are resolved from the repo root):
-//   node tests/bench/bench.mjs [--runs N] [--json PATH]
+//   node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]
+//
+// --web DIR takes the store from DIR/site and hello from DIR/bench-site (default build/web). --baseline DIR adds a
+// second store (DIR/site: another build of it, e.g. before a flag change) to the same interleaved load runs, so a
+// before/after pair shares one run's noise; its wasm size is printed beside the store's.
 //
 // It builds nothing. It needs the web build (build/web/site, build/web/bench-site) and the native server
 // (build/native/src/server/jupiter-server). It starts two jupiter-server processes on free ports (--port 0, temporary
@@ -44,8 +48,9 @@ import { chromium } from "playwright-core";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_BIN = path.join(REPO, "build/native/src/server/jupiter-server");
-const STORE_WEB = path.join(REPO, "build/web/site");
-const HELLO_WEB = path.join(REPO, "build/web/bench-site");
+let STORE_WEB = path.join(REPO, "build/web/site");      // --web DIR: DIR/site
+let HELLO_WEB = path.join(REPO, "build/web/bench-site");  // --web DIR: DIR/bench-site
+let BASELINE_WEB = null;                                  // --baseline DIR: DIR/site
 const CATALOGUE = path.join(REPO, "assets/catalogue.json");
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -63,8 +68,10 @@ const SETTLE_MS = 500;        // after catalogue-visible, before the idle window
 const IDLE_WINDOW_MS = 3_000; // the idle window itself
 const WIRE_TAIL_MS = 1_000;   // network capture keeps listening this long after catalogue-visible
 
-const TARGET_FIRST_SCREEN_BYTES = 400_000;
-const TARGET_LOAD_RATIO = 1.5;
+// Issue 14's targets.
+const TARGET_FIRST_SCREEN_BYTES = 250_000;
+const TARGET_STORE_WASM_BROTLI = 200_000;
+const TARGET_LOAD_RATIO = 1.2;
 const TARGET_IDLE_FRAMES = 0;
 
 /** Failures that mean "could not measure" (exit 1), as opposed to a missed target (exit 0). */
@@ -77,7 +84,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
-      console.log("usage: node tests/bench/bench.mjs [--runs N] [--json PATH]");
+      console.log("usage: node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]");
       process.exit(0);
     } else if (arg === "--runs") {
       opts.runs = Number(argv[++i]);
@@ -85,6 +92,10 @@ function parseArgs(argv) {
     } else if (arg === "--json") {
       opts.json = argv[++i];
       if (!opts.json) usageError("--json needs a path");
+    } else if (arg === "--web" || arg === "--baseline") {
+      const dir = path.resolve(argv[++i] ?? usageError(`${arg} needs a build folder`));
+      if (arg === "--web") [STORE_WEB, HELLO_WEB] = [path.join(dir, "site"), path.join(dir, "bench-site")];
+      else BASELINE_WEB = path.join(dir, "site");
     } else {
       usageError(`unknown argument: ${arg}`);
     }
@@ -93,7 +104,7 @@ function parseArgs(argv) {
 }
 
 function usageError(message) {
-  console.error(`bench: ${message}\nusage: node tests/bench/bench.mjs [--runs N] [--json PATH]`);
+  console.error(`bench: ${message}\nusage: node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]`);
   process.exit(2);
 }
 
@@ -102,7 +113,7 @@ function checkBuilds() {
   const webBuild = "export NODE_PATH=/usr/share/nodejs; emcmake cmake --preset web && cmake --build --preset web";
   const missing = [];
   if (!fs.existsSync(SERVER_BIN)) missing.push(`${rel(SERVER_BIN)} (${nativeBuild})`);
-  for (const dir of [STORE_WEB, HELLO_WEB]) {
+  for (const dir of [STORE_WEB, HELLO_WEB, BASELINE_WEB].filter(Boolean)) {
     if (!fs.existsSync(path.join(dir, "index.html"))) missing.push(`${rel(dir)}/index.html (${webBuild})`);
   }
   if (!fs.existsSync(CATALOGUE)) missing.push(rel(CATALOGUE));
@@ -237,7 +248,14 @@ async function measureSizes(store) {
   }
   const total = { name: "first screen total" };
   for (const k of ["raw", "gzip9", "brotli11", "servedBr"]) total[k] = rows.reduce((s, r) => s + r[k], 0);
-  return { rows, total };
+  return { rows, total, baselineWasm: BASELINE_WEB ? storeWasmSizes(BASELINE_WEB) : null };
+}
+
+/** Raw and compressed sizes of the store module in a web root (the file index.html names). */
+function storeWasmSizes(webDir) {
+  const html = fs.readFileSync(path.join(webDir, "index.html"), "utf8");
+  const file = referencedFiles(html).find((f) => kindOf(f) === "store wasm");
+  return file ? compressedSizes(fs.readFileSync(path.join(webDir, file))) : null;
 }
 
 function kindOf(name) {
@@ -381,7 +399,7 @@ async function timedLoad(browser, origin, label) {
   const { context, page } = await openPage(browser, label);
   try {
     await navigate(page, `${origin}/`);
-    if (label === "store") {
+    if (label !== "hello") {
       const catalogueVisible = await waitForMark(page, label, MARK_CATALOGUE);
       return { catalogueVisible, firstFrame: await markTime(page, MARK_FIRST_FRAME), ...(await milestones(page)) };
     }
@@ -392,25 +410,27 @@ async function timedLoad(browser, origin, label) {
 }
 
 /** N runs, alternating which page goes first; prints one line per run. */
-async function measureLoadTimes(browser, storeOrigin, helloOrigin, runs) {
-  const store = [];
-  const hello = [];
+async function measureLoadTimes(browser, storeOrigin, helloOrigin, runs, baselineOrigin = null) {
+  const origins = { store: storeOrigin, hello: helloOrigin, baseline: baselineOrigin };
+  const loads = { store: [], hello: [], baseline: [] };
+  const labels = baselineOrigin ? ["store", "hello", "baseline"] : ["store", "hello"];
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? ["store", "hello"] : ["hello", "store"];
-    for (const label of order) {
-      if (label === "store") store.push(await timedLoad(browser, storeOrigin, "store"));
-      else hello.push(await timedLoad(browser, helloOrigin, "hello"));
-    }
-    const s = store.at(-1);
+    const order = labels.map((_, k) => labels[(i + k) % labels.length]);  // each page goes first in turn
+    for (const label of order) loads[label].push(await timedLoad(browser, origins[label], label));
+    const s = loads.store.at(-1), b = loads.baseline.at(-1);
     console.log(`  run ${String(i + 1).padStart(2)} (${order[0]} first): store catalogue-visible ` +
-      `${ms(s.catalogueVisible)} (first frame ${ms(s.firstFrame)}), hello first-frame ${ms(hello.at(-1).firstFrame)}`);
+      `${ms(s.catalogueVisible)} (first frame ${ms(s.firstFrame)}), hello first-frame ` +
+      `${ms(loads.hello.at(-1).firstFrame)}${b ? `, baseline catalogue-visible ${ms(b.catalogueVisible)}` : ""}`);
   }
-  const of = (loads, key) => stats(loads.map((r) => r[key]).filter((v) => v !== null && v !== undefined));
+  const { store, hello } = loads;
+  const of = (list, key) => stats(list.map((r) => r[key]).filter((v) => v !== null && v !== undefined));
   const storeVisible = of(store, "catalogueVisible");
   const helloFirst = of(hello, "firstFrame");
+  const baselineVisible = baselineOrigin ? of(loads.baseline, "catalogueVisible") : null;
   return {
     runs, storeCatalogueVisible: storeVisible, storeFirstFrame: of(store, "firstFrame"), helloFirstFrame: helloFirst,
-    ratio: storeVisible.median / helloFirst.median,
+    ratio: storeVisible.median / helloFirst.median, baselineCatalogueVisible: baselineVisible,
+    baselineRatio: baselineVisible ? baselineVisible.median / helloFirst.median : null,
     milestones: {
       storeWasmReceived: of(store, "wasmReceived"), storeCatalogueRequested: of(store, "catalogueRequested"),
       storeCatalogueReceived: of(store, "catalogueReceived"), helloWasmReceived: of(hello, "wasmReceived"),
@@ -483,6 +503,14 @@ function printSizes(sizes) {
   const ok = sizes.total.brotli11 <= TARGET_FIRST_SCREEN_BYTES;
   console.log(`  first screen with brotli q11: ${kb(sizes.total.brotli11)} ` +
     `(target <= ${kb(TARGET_FIRST_SCREEN_BYTES)})  ${verdict(ok)}`);
+  const wasm = sizes.rows.find((r) => r.kind === "store wasm");
+  if (wasm) {
+    console.log(`  store WebAssembly with brotli q11: ${kb(wasm.brotli11)} (${bytes(wasm.raw)} raw; target <= ` +
+      `${kb(TARGET_STORE_WASM_BROTLI)})  ${verdict(wasm.brotli11 <= TARGET_STORE_WASM_BROTLI)}`);
+  }
+  if (sizes.baselineWasm) {
+    console.log(`  baseline store WebAssembly: ${bytes(sizes.baselineWasm.raw)} raw, ${kb(sizes.baselineWasm.brotli11)} brotli`);
+  }
   const unencoded = sizes.rows.filter((r) => r.servedEncoding !== "br").map((r) => r.name);
   if (unencoded.length) console.log(`  note: the server did not answer "br" for: ${unencoded.join(", ")}`);
 }
@@ -511,9 +539,14 @@ function printLoadTimes(load) {
     row("store: jupiter:catalogue-visible", load.storeCatalogueVisible),
     row("store: jupiter:first-frame", load.storeFirstFrame),
     row("hello: jupiter:first-frame", load.helloFirstFrame),
+    ...(load.baselineCatalogueVisible ? [row("baseline store: catalogue-visible", load.baselineCatalogueVisible)] : []),
   ]);
   console.log(`  ratio store catalogue-visible / hello first-frame (medians): ${load.ratio.toFixed(2)}x ` +
     `(target <= ${TARGET_LOAD_RATIO}x)  ${verdict(load.ratio <= TARGET_LOAD_RATIO)}`);
+  if (load.baselineRatio !== null) {
+    console.log(`  baseline store / hello (same runs): ${load.baselineRatio.toFixed(2)}x; store / baseline: ` +
+      `${(load.storeCatalogueVisible.median / load.baselineCatalogueVisible.median).toFixed(2)}x`);
+  }
   console.log("  where the time goes (Resource Timing, same loads):");
   const m = load.milestones;
   printTable(["milestone", "median", "min", "max"], [
@@ -550,13 +583,14 @@ function printEnvironment(browser, opts, storeServer, helloServer) {
   console.log(`  Chromium ${browser.version()} headless (${CHROMIUM}), ` +
     `viewport ${VIEWPORT.width}x${VIEWPORT.height} @1x, ${os.cpus().length} CPUs, load average ${load}`);
   console.log(`  store ${storeServer.origin} (${rel(STORE_WEB)}), hello ${helloServer.origin} (${rel(HELLO_WEB)}), ` +
-    `runs ${opts.runs}`);
+    `${BASELINE_WEB ? `baseline ${rel(BASELINE_WEB)}, ` : ""}runs ${opts.runs}`);
 }
 
 // [SECTION] Main
 
 async function runBenchmark(opts) {
-  const [store, hello] = await Promise.all([startServer("store", STORE_WEB), startServer("hello", HELLO_WEB)]);
+  const [store, hello, baseline] = await Promise.all([startServer("store", STORE_WEB), startServer("hello", HELLO_WEB),
+    BASELINE_WEB ? startServer("baseline", BASELINE_WEB) : null]);
   const browser = await launchBrowser();
   try {
     console.log("JupiterEsims benchmark: sizes, load time, idle frames (a benchmark: MISS does not fail it)");
@@ -571,7 +605,7 @@ async function runBenchmark(opts) {
     printWire(helloWire, "Hello page over the wire (for comparison)");
 
     console.log("\n== Load runs");
-    const load = await measureLoadTimes(browser, store.origin, hello.origin, opts.runs);
+    const load = await measureLoadTimes(browser, store.origin, hello.origin, opts.runs, baseline?.origin ?? null);
     printLoadTimes(load);
 
     const idle = { store: await measureIdle(browser, store.origin, "store"),
@@ -581,6 +615,7 @@ async function runBenchmark(opts) {
 
     const targets = {
       firstScreenBrotli: sizes.total.brotli11 <= TARGET_FIRST_SCREEN_BYTES,
+      storeWasmBrotli: (sizes.rows.find((r) => r.kind === "store wasm")?.brotli11 ?? Infinity) <= TARGET_STORE_WASM_BROTLI,
       firstScreenWire: wire.wireTotal <= TARGET_FIRST_SCREEN_BYTES,
       loadRatio: load.ratio <= TARGET_LOAD_RATIO,
       idleFrames: idle.store.appFrames === TARGET_IDLE_FRAMES,
