@@ -26,6 +26,7 @@ struct State {
 };
 State g;
 
+constexpr int kEnterKey = 13;  // the DOM's keyCode of Enter (and of the keypad's Enter)
 constexpr int kFramesPerEvent = 3;  // an event can take a couple of frames to settle (hover, click, release)
 
 void ask() {
@@ -200,10 +201,14 @@ void ImplWeb_NewFrame() {
   io.MouseWheel += in.wheel_y;
   io.MouseWheelH += in.wheel_x;
   if (!in.text.empty()) io.AddInputCharactersUTF8(in.text.c_str());
+  // io.NavInputs is cleared by EndFrame and may be filled before NewFrame: ImGui ORs its own key mapping in.
+  if (in.keys_down[kEnterKey]) io.NavInputs[ImGuiNavInput_Activate] = 1.0f;
   if (g.input.pending()) ask();  // events wait for later frames: keep drawing until the queue is empty
 }
 
 float ImplWeb_PixelRatio() { return g.ratio; }
+
+bool ImplWeb_InputPending() { return g.input.pending(); }
 
 bool ImplWeb_PixelRatioChanged() {
   const bool changed = g.ratio_changed;

@@ -4,7 +4,8 @@
 // Implemented features:
 //  [X] Platform: WebGL2 context on a canvas, sized to its CSS box times devicePixelRatio (sharp on high-DPI).
 //  [X] Platform: mouse, wheel and touch (first finger as the mouse), with press-and-release in one frame kept.
-//  [X] Platform: keyboard navigation keys, modifiers, and text characters.
+//  [X] Platform: keyboard navigation keys, modifiers, and text characters; Enter activates like Space (as on a web
+//      page's buttons and options; ImGui 1.86 maps Enter to text input only).
 //  [X] Platform: render on demand: every event asks for a few frames; nothing is drawn while idle.
 //  [ ] Platform: IME and phone keyboards (a real <input> under the focused field: checkout issue).
 //  [ ] Platform: clipboard (checkout / delivery issues).
@@ -26,5 +27,7 @@ void ImplWeb_NewFrame();
 float ImplWeb_PixelRatio();
 // True once after the pixel ratio changed: rebuild the font atlas.
 bool ImplWeb_PixelRatioChanged();
+// True while input events wait in the queue for later frames (the keys typed so far are not all applied yet).
+bool ImplWeb_InputPending();
 
 }  // namespace jupiter::web

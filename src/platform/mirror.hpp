@@ -26,8 +26,10 @@ void rects(const std::vector<double>& data);
 void scroll(float y);
 // The frame's elements in drawing order; the others are removed.
 void order(const std::vector<std::uint32_t>& keys);
-// Moves DOM focus to the element of `act` (ImGui's keyboard navigation moved).
-void focus(std::uint32_t act);
+// Moves DOM focus to the element of `act` (ImGui's keyboard navigation moved). Not while input events still wait
+// for frames: keys typed meanwhile must keep going to the canvas, after the ones queued (a key that reached a mirror
+// element would act before them). Returns false then; the caller asks again after a later frame.
+bool focus(std::uint32_t act);
 // The live regions' texts (role=status polite, role=alert).
 void live(const std::string& status, const std::string& alert);
 

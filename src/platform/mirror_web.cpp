@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "platform/imgui_impl_web.h"
 #include "platform/mirror.hpp"
 
 namespace {
@@ -69,7 +70,11 @@ void order(const std::vector<std::uint32_t>& keys) {
 
 void scroll(float y) { jupiter_js_mirror_scroll(y); }
 
-void focus(std::uint32_t act) { jupiter_js_mirror_focus(act); }
+bool focus(std::uint32_t act) {
+  if (web::ImplWeb_InputPending()) return false;
+  jupiter_js_mirror_focus(act);
+  return true;
+}
 
 void live(const std::string& status, const std::string& alert) { jupiter_js_mirror_live(status.c_str(), alert.c_str()); }
 

@@ -18,6 +18,10 @@ bool g_activate_used = false;
 bool g_escape = false;
 ImGuiID g_focused = 0;       // the widget whose mirror element holds DOM focus
 ImGuiID g_focus_request = 0; // ImGui navigation focus to move there while drawing
+ImGuiID g_dom_request = 0;   // DOM focus to move there once drawn (request_focus)
+bool g_dom_request_drawn = false;
+int g_dom_request_waited = 0;  // frames synced without drawing it (a request from frame N is drawn in N+1)
+ImGuiWindow* g_focused_window = nullptr;  // the window g_focused was last drawn in
 ImGuiID g_nav_sent = 0;      // the last ImGui NavId sent to the DOM
 bool g_more = false;         // a frame is needed after this one
 
@@ -86,6 +90,29 @@ void sync_live(const std::vector<TestItem>& items) {
   platform::mirror::live(status, alert);
 }
 
+// DOM focus for request_focus: once its widget was drawn and the queued keys are applied; dropped when the widget
+// is not drawn in the two frames after the request (it is gone).
+void send_dom_request() {
+  if (g_dom_request == 0) return;
+  if (g_dom_request_drawn ? platform::mirror::focus(g_dom_request) : ++g_dom_request_waited > 2) {
+    g_dom_request = 0;
+    return;
+  }
+  g_more = true;
+}
+
+// ImGui's keyboard navigation moved (arrows in a popup): the DOM focus follows, once the move has landed (a move
+// asked in this frame lands in the next) and the queued keys are applied (platform::mirror::focus).
+void follow_nav() {
+  const ImGuiContext& g = *GImGui;
+  if (g.NavDisableHighlight || g.NavId == 0 || g.NavId == g_focused || g.NavId == g_nav_sent) return;
+  if (g.NavMoveSubmitted || !platform::mirror::focus(g.NavId)) {
+    g_more = true;
+    return;
+  }
+  g_nav_sent = g.NavId;
+}
+
 }  // namespace
 
 void request_activate(ImGuiID act) {
@@ -94,7 +121,8 @@ void request_activate(ImGuiID act) {
 }
 void dom_focus(ImGuiID act) {
   g_focused = act;
-  g_focus_request = act;
+  // Focus leaving the mirror (0; also when its element was removed) leaves ImGui's focus and a pending request alone.
+  if (act != 0) g_focus_request = act;
 }
 void request_escape() { g_escape = true; }
 
@@ -112,8 +140,16 @@ bool escape() {
 
 void request_focus(ImGuiID id) {
   g_focus_request = id;
-  g_nav_sent = 0;
+  g_dom_request = id;
+  g_dom_request_drawn = false;
+  g_dom_request_waited = 0;
   g_more = true;
+}
+
+bool focus_in(const ImGuiWindow* window) {
+  const ImGuiContext& g = *GImGui;
+  if (window == nullptr) return false;
+  return (g_focused != 0 && g_focused_window == window) || (!g.NavDisableHighlight && g.NavWindow == window);
 }
 
 void item_drawn(ImGuiID act, ImVec2 min, ImVec2 max) {
@@ -122,11 +158,13 @@ void item_drawn(ImGuiID act, ImVec2 min, ImVec2 max) {
   if (act == g_focus_request && window && g.LastItemData.ID == act) {
     g_focus_request = 0;
     ImGui::SetFocusID(act, window);
-    g_nav_sent = act;  // already where the DOM focus is
+    g_nav_sent = act;  // already where the DOM focus is, or going there (g_dom_request)
+    if (act == g_dom_request) g_dom_request_drawn = true;
     ImGui::ScrollToBringRectIntoView(window, ImRect(min, max));
     g_more = true;
   }
   if (act != g_focused || act == 0) return;
+  g_focused_window = window;
   // The focus ring (WCAG 2.4.7): 2 px, outside the widget, in the navigation highlight colour.
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRectFullScreen();
@@ -161,12 +199,8 @@ bool sync(const std::vector<TestItem>& items) {
     for (auto it = g_sent.begin(); it != g_sent.end();) it = it->second.gen == g_gen ? std::next(it) : g_sent.erase(it);
   }
   sync_live(items);
-  // ImGui's keyboard navigation moved (arrows in a popup): the DOM focus follows.
-  const ImGuiContext& g = *GImGui;
-  if (!g.NavDisableHighlight && g.NavId != 0 && g.NavId != g_focused && g.NavId != g_nav_sent) {
-    g_nav_sent = g.NavId;
-    platform::mirror::focus(g.NavId);
-  }
+  send_dom_request();
+  follow_nav();
   bool more = g_more;
   g_more = false;
   if (g_activate != 0) {  // not drawn: the mirror was out of step; write it all again

@@ -9,6 +9,8 @@
 #pragma once
 #include <imgui.h>
 
+struct ImGuiWindow;
+
 #include <vector>
 
 namespace jupiter::ui {
@@ -26,8 +28,12 @@ void request_escape();
 bool activated(ImGuiID id);
 // True once when Escape was pressed in the mirror (an open combo closes).
 bool escape();
-// Moves ImGui's and the DOM's focus to `id` (a combo closed by Escape gets its focus back).
+// Moves ImGui's and the DOM's focus to `id` once it is drawn (a combo closed by Escape or by a choice made with the
+// keyboard gets its focus back).
 void request_focus(ImGuiID id);
+// True when the keyboard's focus is on a widget of `window`: the DOM focus on its mirror element, or ImGui's
+// visible navigation focus (false after a mouse click, which hides it).
+bool focus_in(const ImGuiWindow* window);
 // Every recorded interactive widget: draws the focus ring when it holds focus, takes a pending focus request.
 void item_drawn(ImGuiID act, ImVec2 min, ImVec2 max);
 

@@ -87,6 +87,7 @@ ImVec4 g_button_text;
 std::vector<platform::TextField> g_fields;
 std::map<std::string, int> g_field_tags;             // field name -> tag, stable for the visit
 std::map<int, std::string> g_field_pending;          // tag -> value typed in the DOM, not yet in the buffer
+std::vector<ImGuiID> g_combos_focused;               // open combos whose popup holds the keyboard's focus
 int g_headings = 0;                                  // headings drawn in this frame
 ImGuiID g_heading_frame = 0;
 
@@ -239,10 +240,15 @@ bool BeginCombo(const char* label_id, const char* preview) {
       if (it->label.empty()) it->label = preview;  // "##sort": named by what it shows
     }
   }
-  if (open && a11y::escape()) {
-    ImGui::CloseCurrentPopup();
-    a11y::request_focus(id);
-  }
+  // Closed with the keyboard's focus inside (an option chosen with Enter or Space, or Escape): the focus goes back
+  // to the combo, as a <select> does, instead of to the page (the option's element is gone).
+  const bool escaped = open && a11y::escape();
+  if (escaped) ImGui::CloseCurrentPopup();
+  const auto had = std::find(g_combos_focused.begin(), g_combos_focused.end(), id);
+  const bool was_inside = had != g_combos_focused.end();
+  if (was_inside) g_combos_focused.erase(had);
+  if (open && !escaped && a11y::focus_in(ImGui::GetCurrentWindow())) g_combos_focused.push_back(id);
+  else if (escaped || (was_inside && !open)) a11y::request_focus(id);
   return open;
 }
 
