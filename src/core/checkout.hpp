@@ -27,6 +27,7 @@
 #include "core/contact.hpp"
 #include "core/money.hpp"
 #include "core/order.hpp"
+#include "core/policy.hpp"
 
 namespace jupiter::checkout {
 
@@ -226,7 +227,6 @@ Update update(Model model, Action action);
 // ---------------------------------------------------------------------------------------------------------
 // Helpers shared with the UI and the tests
 // ---------------------------------------------------------------------------------------------------------
-inline constexpr const char* kTermsVersion = "1.0";
 inline constexpr const char* kSessionKey = "jupiter:checkout";
 inline constexpr std::size_t kMaxSessionBytes = 16u * 1024u;
 inline constexpr int kFirstPollMs = 1000;

@@ -14,6 +14,7 @@
 
 #include "core/money.hpp"
 #include "core/order.hpp"
+#include "core/policy.hpp"
 
 namespace jupiter {
 
@@ -40,7 +41,6 @@ struct OrderRequest {
   std::string partner;          // "" or [a-z0-9-]{1,64}
 };
 
-inline constexpr std::string_view kTermsVersion = "1.0";
 inline constexpr std::size_t kMaxOrderRequestBytes = 16 * 1024;
 
 struct OrderRequestCheck {

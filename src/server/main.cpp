@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/catalogue.hpp"
+#include "core/policy.hpp"
 #include "server/accounts.hpp"
 #include "server/admin_api.hpp"
 #include "server/api.hpp"
@@ -36,6 +37,7 @@
 #include "server/orders.hpp"
 #include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
+#include "server/policy_pages.hpp"
 #include "server/partner_webhooks.hpp"
 #include "server/partners.hpp"
 #include "server/payment_processor.hpp"
@@ -262,6 +264,10 @@ int run(const Options& o) {
   StaticFiles files(o.web_dir);
   Router router;
   add_api_routes(router, api);
+  const PolicyPagesBuild policy = build_policy_pages(built_in_policy_files(), kPolicyVersion);
+  if (!policy.error.empty()) return fail("privacy policy: " + policy.error);
+  PolicyPages policy_pages(policy.pages, std::string(kPolicyVersion));
+  policy_pages.add_routes(router);
   router.fallback([&files](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     files.serve(req, res);
   });

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "core/contact.hpp"
+#include "core/policy.hpp"
 #include "server/clock.hpp"
 #include "server/consent_store.hpp"
 #include "server/crypto.hpp"
@@ -169,7 +170,7 @@ void PrivacyRights::record_marketing_withdrawal(const std::string& id, bool gpc_
   r.source = "checkout";
   r.action = "marketing_withdrawn";
   r.choices_json = json{{"marketing_opt_in", false}, {"order", id}}.dump();
-  r.policy_version = "1.0";
+  r.policy_version = std::string(kPolicyVersion);
   r.text_hash = "sha256:" + sha256_hex("order page: stop marketing messages");
   r.ui_version = "store-privacy-1";
   r.gpc_header = gpc_header;

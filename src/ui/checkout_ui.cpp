@@ -208,8 +208,8 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   const co::Details& d = m.details;
   checkbox(co::Box::Adult, tr("checkout.confirm.adult"), d.adult, out);
   if (m.show_errors && m.errors.adult_missing) TextColored(kError, tr("checkout.confirm.adult_required"), "alert");
-  checkbox(co::Box::Terms, tr("checkout.confirm.terms"), d.terms, out);
-  if (Button(tr("checkout.confirm.read_policy"))) s.policy_open = true;
+  checkbox(co::Box::Terms, tr_policy("checkout.confirm.terms").c_str(), d.terms, out);
+  if (Button(tr_policy("checkout.confirm.read_policy").c_str())) s.policy_open = true;
   TextColored(Muted(), tr("checkout.confirm.terms_note"));
   if (m.show_errors && m.errors.terms_missing) TextColored(kError, tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
@@ -224,7 +224,7 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
 }
 
 void draw_policy(const CheckoutEnv& env, CheckoutScratch& s) {
-  Heading(tr("checkout.policy.title"), env.heading);
+  Heading(tr_policy("checkout.policy.title").c_str(), env.heading);
   if (Button(tr("checkout.policy.close"))) s.policy_open = false;
   TextColored(Muted(), tr("checkout.policy.language_note"));
   TextWrapped(env.policy_text.empty() ? std::string(tr("checkout.policy.missing")) : env.policy_text);
@@ -510,7 +510,7 @@ float draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s
   }
   ImGui::Spacing();
   ImGui::Separator();
-  TextColored(Muted(), tr("checkout.footer"));
+  TextColored(Muted(), tr_policy("checkout.footer"));
   const float height = ImGui::GetCursorPosY() + 20.0f;  // 20: the bottom padding pushed above
   ImGui::End();
   return height;

@@ -4,6 +4,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/policy.hpp"
+
 namespace jupiter::ui {
 namespace {
 
@@ -42,6 +44,8 @@ const char* tr_translated(std::string_view key) {
 }
 
 std::string tr_fmt(std::string_view key, TextArgs args) { return format_text(tr(key), args); }
+
+std::string tr_policy(std::string_view key) { return tr_fmt(key, {{"version", std::string(kPolicyVersion)}}); }
 
 Language active_language() { return state().language; }
 

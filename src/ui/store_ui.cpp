@@ -778,7 +778,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
     if (!m.catalogue.skipped.empty())
       TextColored(Muted(), tr_fmt("store.footer.skipped", {{"n", std::to_string(m.catalogue.skipped.size())}}));
   }
-  TextColored(Muted(), tr("store.footer.taxes"));
+  TextColored(Muted(), tr_policy("store.footer.taxes"));
   info.content_height = ImGui::GetCursorPosY() + 20.0f;  // 20: the bottom padding pushed above
   ImGui::End();
   return info;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 namespace jupiter::test {
@@ -39,6 +41,29 @@ long long unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+PolicyOnDisk policy_in_force() {
+  PolicyOnDisk best;
+  std::vector<int> best_parts;
+  for (const auto& entry : fs::directory_iterator(JUPITER_POLICY_DIR)) {
+    const std::string name = entry.path().filename().string();
+    const std::regex file_name(R"(privacy-policy-v([0-9]+(\.[0-9]+)*)\.txt)");
+    std::smatch m;
+    if (!std::regex_match(name, m, file_name)) continue;
+    std::vector<int> parts;
+    std::stringstream version(m[1].str());
+    for (std::string part; std::getline(version, part, '.');) parts.push_back(std::stoi(part));
+    if (!best.file.empty() && parts <= best_parts) continue;
+    best_parts = parts;
+    best.file = entry.path();
+  }
+  if (best.file.empty()) throw std::runtime_error("no policy file in " JUPITER_POLICY_DIR);
+  best.text = read_all(best.file);
+  std::smatch m;
+  if (std::regex_search(best.text, m, std::regex(R"(\nVersion: ([^\r\n]+))"))) best.version = m[1];
+  if (std::regex_search(best.text, m, std::regex(R"(\nEffective Date: ([^\r\n]+))"))) best.effective = m[1];
+  return best;
+}
+
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -47,7 +72,7 @@ std::string read_all(const fs::path& p) {
 std::string order_body(const std::string& plan, const std::string& currency, const json& changes) {
   json body = {{"plan", plan},        {"currency", currency},   {"email", "ada@example.com"},
                {"name", "Ada Lovelace"}, {"phone", "+4915112345678"}, {"adult", true},
-               {"terms_version", "1.0"}, {"marketing", false},    {"language", "en"}};
+               {"terms_version", policy_in_force().version}, {"marketing", false},    {"language", "en"}};
   body.merge_patch(changes);
   return body.dump();
 }

@@ -92,6 +92,14 @@ class Shop {
 
 long long unix_now();
 std::string read_all(const fs::path& p);
+
+// The privacy policy in force as the test reads it from assets/policy/ itself (not through the core): the file
+// with the highest version in its name, and its "Version:" and "Effective Date:" lines.
+struct PolicyOnDisk {
+  fs::path file;
+  std::string version, effective, text;
+};
+PolicyOnDisk policy_in_force();
 // The decoded bytes of every base64 MIME part of `mail` whose Content-Type starts with `type`.
 std::vector<std::string> mime_parts(const std::string& mail, const std::string& type);
 
