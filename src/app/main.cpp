@@ -27,6 +27,7 @@
 #include "platform/platform.hpp"
 #include "platform/text_input.hpp"
 #include "ui/a11y.hpp"
+#include "ui/account_ui.hpp"
 #include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
@@ -130,6 +131,22 @@ void perform_checkout(const checkout::Effect& e) {
              e);
 }
 
+// My eSIMs (core/account.hpp): its requests carry the session cookie (same-origin credentials); the answer comes
+// back as account::action::Answer.
+void perform_account(const account::Effect& e) {
+  std::visit(overloaded{
+                 [](const account::effect::Http& h) {
+                   platform::HttpRequest req{h.method, h.url, {}, h.body};
+                   if (!h.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+                   platform::request(req, [call = h.call](platform::HttpResponse r) {
+                     dispatch(account::Action{account::action::Answer{call, r.status, std::move(r.body)}});
+                   });
+                 },
+                 [](const account::effect::Navigate& n) { platform::navigate(n.url); },
+             },
+             e);
+}
+
 // A preference is kept only with the preferences consent; the model still holds it for this visit.
 void store(const effect::Store& st) {
   if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
@@ -140,6 +157,7 @@ void store(const effect::Store& st) {
 void perform(const Effect& e) {
   std::visit(overloaded{
                  [](const checkout::Effect& c) { perform_checkout(c); },
+                 [](const account::Effect& a) { perform_account(a); },
                  [](const effect::Fetch& f) {
                    platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
                      platform::mark("jupiter:catalogue-received");
@@ -349,7 +367,9 @@ void render_frame() {
   std::vector<platform::TextField> fields;  // checkout text fields: real <input> elements go over them
   ui::widget_fields().clear();              // and the store's search fields
   ui::FrameInfo info;
-  if (g_app.model.checkout.open()) {
+  if (g_app.model.account.screen != account::Screen::Closed && !g_app.model.checkout.open()) {
+    info.content_height = ui::draw_account(g_app.model, g_app.ctx, out, fields);
+  } else if (g_app.model.checkout.open()) {
     g_app.checkout_env.heading = g_app.ctx.heading;
     g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
     info.content_height = ui::draw_checkout(g_app.model, g_app.checkout_env, g_app.checkout_scratch, out, fields);
@@ -413,6 +433,7 @@ void init_checkout() {
       ui::widget_field_changed(tag, std::move(value));
       return request_frames(1);
     }
+    if (tag == ui::kAccountEmailTag) return dispatch(account::Action{account::action::EmailChanged{std::move(value)}});
     if (tag < 0 || tag > static_cast<int>(checkout::Field::Phone)) return;
     dispatch(checkout::action::FieldChanged{static_cast<checkout::Field>(tag), std::move(value)});
   });
@@ -538,6 +559,9 @@ int main() {
       std::string_view(reinterpret_cast<const char*>(jupiter_phones_data), jupiter_phones_data_size));
   g_app.ctx.phones = &g_app.phones;
   init_checkout();
+  // The verify page sends the browser to /?account=orders; its error pages to /?account=sign-in.
+  const std::string account_param = platform::query_param(account::kQueryParam);
+  if (account_param == "orders" || account_param == "sign-in") dispatch(account::Action{account::action::Opened{}});
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events

@@ -2,7 +2,7 @@
 //
 // [SECTION] catalogue and view
 // [SECTION] embed: partner attributes, attribution and announcements
-// [SECTION] update
+// [SECTION] update: one step per action
 // [SECTION] deep links
 // [SECTION] offline
 #include "core/app.hpp"
@@ -369,107 +369,115 @@ void announce_changes(const Watch& was, Model& m, std::vector<Effect>& fx) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] update
 // ---------------------------------------------------------------------------------------------------------
+namespace {
+// One step per action: `update` visits the action and calls the step for its type (no catch-all: an action
+// without a step does not compile).
+void step(Model& m, action::Start& s, std::vector<Effect>& fx) {
+  if (m.catalogue.state == LoadState::Idle) start(m, s, fx);
+}
+void step(Model& m, action::RetryCatalogue, std::vector<Effect>& fx) {
+  if (m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
+}
+void step(Model& m, action::CatalogueResponse& r, std::vector<Effect>& fx) { on_response(m, std::move(r), fx); }
+void step(Model& m, action::QueryChanged& q, std::vector<Effect>&) {
+  m.query = std::move(q.text);
+  refresh_hits(m);
+}
+void step(Model& m, action::DestinationChosen d, std::vector<Effect>&) {
+  if (!m.catalogue.catalogue || !m.catalogue.catalogue->find_destination(d.code)) return;
+  m.destination = d.code;
+  m.region.clear();
+  m.open_plan.clear();
+  refresh_plans(m);
+}
+void step(Model& m, action::DestinationCleared, std::vector<Effect>&) {
+  m.destination.reset();
+  m.region.clear();
+  m.open_plan.clear();
+  refresh_plans(m);
+}
+void step(Model& m, action::RouteChanged& r, std::vector<Effect>&) { apply_route(m, r.route); }
+void step(Model& m, action::PlanOpened& p, std::vector<Effect>&) {
+  if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
+}
+void step(Model& m, action::PlanClosed, std::vector<Effect>&) { m.open_plan.clear(); }
+void step(Model&, action::PrivacyOpened, std::vector<Effect>& fx) { fx.push_back(effect::ReadConsent{}); }
+void step(Model& m, action::ConsentRead& r, std::vector<Effect>&) { m.privacy = std::move(r.snapshot); }
+void step(Model& m, action::PrivacyClosed, std::vector<Effect>&) { m.privacy.reset(); }
+void step(Model& m, action::CookieSettingsAsked, std::vector<Effect>& fx) {
+  m.privacy.reset();
+  fx.push_back(effect::OpenCookieSettings{});
+}
+void step(Model& m, action::LocalNames& n, std::vector<Effect>&) {
+  const Catalogue* cat = m.catalogue.catalogue.get();
+  if (!cat || n.language != m.language || n.names.size() != cat->destinations.size()) return;
+  m.local_names = std::move(n.names);
+  m.catalogue.index = std::make_shared<const DestinationIndex>(*cat, m.local_names);
+  refresh_hits(m);
+}
+void step(Model& m, action::PreferencesLoaded& p, std::vector<Effect>&) {  // already stored: nothing to store again
+  const EmbedSettings& partner = m.embed.applied;  // a partner's choice holds for the visit
+  if (p.language && !(partner.lang && parse_language(*partner.lang))) change_language(m, *p.language);
+  if (p.currency && !(partner.currency && parse_currency(*partner.currency))) change_currency(m, *p.currency);
+}
+void step(Model& m, action::Embedded& e, std::vector<Effect>& fx) { embedded(m, e, fx); }
+void step(Model& m, action::EmbedAttributes& e, std::vector<Effect>& fx) {
+  if (m.embed.on) apply_embed(m, std::move(e.settings), false, fx);
+}
+void step(Model& m, action::CatalogueShown, std::vector<Effect>& fx) {
+  if (m.embed.ready_sent) return;
+  m.embed.ready_sent = true;
+  fx.push_back(effect::Announce{kReady, "{}"});
+}
+void step(Model& m, action::RegionChosen& r, std::vector<Effect>&) {
+  if (!m.catalogue.catalogue || !valid_region(*m.catalogue.catalogue, r.region)) return;
+  m.destination.reset();
+  m.region = r.region;
+  m.open_plan.clear();
+  m.query.clear();
+  refresh_hits(m);
+  refresh_plans(m);
+}
+void step(Model& m, action::ConnectivityChanged c, std::vector<Effect>& fx) {
+  m.online = c.online;
+  const bool stale = !m.catalogue.confirmed || m.catalogue.error == LoadError::Network;
+  if (c.online && stale && m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
+}
+void step(Model& m, action::CurrencyChosen c, std::vector<Effect>& fx) {
+  if (c.currency == Currency::Unknown) return;
+  m.currency = c.currency;
+  fx.push_back(effect::Store{StorageKind::Preference, kCurrencyKey, std::string(currency_code(c.currency))});
+  refresh_plans(m);
+}
+void step(Model& m, action::FilterChanged& f, std::vector<Effect>&) {
+  m.filter = f.filter;
+  refresh_plans(m);
+}
+void step(Model& m, action::SortChanged s, std::vector<Effect>&) {
+  m.sort = s.sort;
+  refresh_plans(m);
+}
+void step(Model& m, action::LanguageChosen l, std::vector<Effect>& fx) {
+  if (l.language == Language::Unknown) return;
+  if (l.language != m.language) drop_local_names(m);
+  m.language = l.language;
+  refresh_hits(m);
+  fx.push_back(effect::Store{StorageKind::Preference, kLanguageKey, std::string(language_code(l.language))});
+}
+void step(Model& m, action::BuyPlan& b, std::vector<Effect>& fx) { buy(m, b, fx); }
+void step(Model& m, checkout::Action& c, std::vector<Effect>& fx) { forward(m, std::move(c), fx); }
+// My eSIMs (core/account.hpp): its own update; its effects join the store's.
+void step(Model& m, account::Action& a, std::vector<Effect>& fx) {
+  account::Update u = account::update(std::move(m.account), std::move(a));
+  m.account = std::move(u.model);
+  for (account::Effect& e : u.effects) fx.push_back(std::move(e));
+}
+}  // namespace
+
 Update update(Model m, Action a) {
   std::vector<Effect> fx;
   const Watch was = watch(m);
-  std::visit(overloaded{
-                 [&](action::Start& s) {
-                   if (m.catalogue.state == LoadState::Idle) start(m, s, fx);
-                 },
-                 [&](action::RetryCatalogue) {
-                   if (m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
-                 },
-                 [&](action::CatalogueResponse& r) { on_response(m, std::move(r), fx); },
-                 [&](action::QueryChanged& q) {
-                   m.query = std::move(q.text);
-                   refresh_hits(m);
-                 },
-                 [&](action::DestinationChosen d) {
-                   if (!m.catalogue.catalogue || !m.catalogue.catalogue->find_destination(d.code)) return;
-                   m.destination = d.code;
-                   m.region.clear();
-                   m.open_plan.clear();
-                   refresh_plans(m);
-                 },
-                 [&](action::DestinationCleared) {
-                   m.destination.reset();
-                   m.region.clear();
-                   m.open_plan.clear();
-                   refresh_plans(m);
-                 },
-                 [&](action::RouteChanged& r) { apply_route(m, r.route); },
-                 [&](action::PlanOpened& p) {
-                   if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
-                 },
-                 [&](action::PlanClosed) { m.open_plan.clear(); },
-                 [&](action::PrivacyOpened) { fx.push_back(effect::ReadConsent{}); },
-                 [&](action::ConsentRead& r) { m.privacy = std::move(r.snapshot); },
-                 [&](action::PrivacyClosed) { m.privacy.reset(); },
-                 [&](action::CookieSettingsAsked) {
-                   m.privacy.reset();
-                   fx.push_back(effect::OpenCookieSettings{});
-                 },
-                 [&](action::LocalNames& n) {
-                   const Catalogue* cat = m.catalogue.catalogue.get();
-                   if (!cat || n.language != m.language || n.names.size() != cat->destinations.size()) return;
-                   m.local_names = std::move(n.names);
-                   m.catalogue.index = std::make_shared<const DestinationIndex>(*cat, m.local_names);
-                   refresh_hits(m);
-                 },
-                 [&](action::PreferencesLoaded& p) {  // already stored: nothing to store again
-                   const EmbedSettings& partner = m.embed.applied;  // a partner's choice holds for the visit
-                   if (p.language && !(partner.lang && parse_language(*partner.lang))) change_language(m, *p.language);
-                   if (p.currency && !(partner.currency && parse_currency(*partner.currency)))
-                     change_currency(m, *p.currency);
-                 },
-                 [&](action::Embedded& e) { embedded(m, e, fx); },
-                 [&](action::EmbedAttributes& e) {
-                   if (m.embed.on) apply_embed(m, std::move(e.settings), false, fx);
-                 },
-                 [&](action::CatalogueShown) {
-                   if (m.embed.ready_sent) return;
-                   m.embed.ready_sent = true;
-                   fx.push_back(effect::Announce{kReady, "{}"});
-                 },
-                 [&](action::RegionChosen& r) {
-                   if (!m.catalogue.catalogue || !valid_region(*m.catalogue.catalogue, r.region)) return;
-                   m.destination.reset();
-                   m.region = r.region;
-                   m.open_plan.clear();
-                   m.query.clear();
-                   refresh_hits(m);
-                   refresh_plans(m);
-                 },
-                 [&](action::ConnectivityChanged c) {
-                   m.online = c.online;
-                   const bool stale = !m.catalogue.confirmed || m.catalogue.error == LoadError::Network;
-                   if (c.online && stale && m.catalogue.state != LoadState::Loading) start_fetch(m, fx);
-                 },
-                 [&](action::CurrencyChosen c) {
-                   if (c.currency == Currency::Unknown) return;
-                   m.currency = c.currency;
-                   fx.push_back(effect::Store{StorageKind::Preference, kCurrencyKey, std::string(currency_code(c.currency))});
-                   refresh_plans(m);
-                 },
-                 [&](action::FilterChanged& f) {
-                   m.filter = f.filter;
-                   refresh_plans(m);
-                 },
-                 [&](action::SortChanged s) {
-                   m.sort = s.sort;
-                   refresh_plans(m);
-                 },
-                 [&](action::LanguageChosen l) {
-                   if (l.language == Language::Unknown) return;
-                   if (l.language != m.language) drop_local_names(m);
-                   m.language = l.language;
-                   refresh_hits(m);
-                   fx.push_back(effect::Store{StorageKind::Preference, kLanguageKey, std::string(language_code(l.language))});
-                 },
-                 [&](action::BuyPlan& b) { buy(m, b, fx); },
-                 [&](checkout::Action& c) { forward(m, std::move(c), fx); },
-             },
-             a);
+  std::visit([&](auto& x) { step(m, x, fx); }, a);
   announce_changes(was, m, fx);
   return {std::move(m), std::move(fx)};
 }

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/account.hpp"
 #include "core/catalogue.hpp"
 #include "core/checkout.hpp"
 #include "core/embed.hpp"
@@ -113,6 +114,7 @@ struct Model {
   std::string partner;                     // attribution for this visit (embed config or ?partner=), never stored
   EmbedState embed;
   std::optional<ConsentSnapshot> privacy;  // the privacy screen is open, showing the choices read when it opened
+  account::Model account;                  // My eSIMs (issue 15): shown instead of the store unless Closed
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -178,7 +180,8 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::ConnectivityChanged, action::PreferencesLoaded,
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
-                            action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action>;
+                            action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
+                            account::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -218,7 +221,8 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 }  // namespace effect
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
-                            effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect>;
+                            effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
+                            account::Effect>;
 
 struct Update {
   Model model;

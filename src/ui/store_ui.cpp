@@ -20,6 +20,7 @@
 #include "core/plan_name.hpp"
 #include "core/plan_query.hpp"
 #include "ui/i18n.hpp"
+#include "ui/account_ui.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -141,6 +142,8 @@ void draw_header(const Model& m, const Context& ctx, std::vector<Action>& out) {
   }
   TextColored(Muted(), tr("store.tagline"));
   privacy_header_button(out);  // the privacy screen (issue 6): choices read through the consent core
+  if (!m.embed.on) ImGui::SameLine();
+  account_header_button(m, out);  // My eSIMs (issue 15): sign in, the account's orders
   draw_privacy_popup(m, ctx.heading, out);
   ImGui::Spacing();
 }
