@@ -4,6 +4,7 @@
 // Startup order: data dir -> database + migrations -> catalogue import (when the file changed) -> catalogue
 // body (encoded once) -> bind -> "listening on http://HOST:PORT" on stdout -> serve.
 // Exit status: 0 after a clean stop, 1 when it cannot start or run, 2 for a bad command line.
+// `jupiter-server purge [--dry-run] ...` applies the retention periods once and exits (retention.hpp).
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -42,6 +43,7 @@
 #include "server/partners.hpp"
 #include "server/payment_processor.hpp"
 #include "server/provisioning.hpp"
+#include "server/retention.hpp"
 #include "server/router.hpp"
 #include "server/store.hpp"
 
@@ -253,6 +255,10 @@ bool serve_until_stopped(HttpServer& server, const Options& o, int port) {
 
 // The startup order in the file comment: database, catalogue, bind, commerce and partners, serve.
 int run(const Options& o) {
+  std::string retention_source;
+  const RetentionParse retention = load_retention(o.catalogue, retention_source);
+  if (!retention.periods) return fail("retention: " + retention.error);
+  log::info("retention: periods from " + retention_source);
   const auto database = open_database(o);
   if (!database) return 1;
   ApiState api;
@@ -282,9 +288,12 @@ int run(const Options& o) {
     log::info("partners: " + did.value());
   }
   commerce.start();
+  RetentionWorker purger(*database, *retention.periods, fs::path(o.data_dir) / "outbox");
+  purger.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.config.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
   const bool ok = serve_until_stopped(server, o, port);
+  purger.stop();
   commerce.stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");
@@ -295,6 +304,7 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   const std::string program = argc > 0 ? fs::path(argv[0]).filename().string() : "jupiter-server";
+  if (argc > 1 && std::string(argv[1]) == "purge") return purge_command(std::vector<std::string>(argv + 2, argv + argc));
   const OptionsParse parsed = parse_options(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
   switch (parsed.outcome) {
     case OptionsParse::Outcome::Help:

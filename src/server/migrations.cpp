@@ -357,6 +357,37 @@ CREATE INDEX account_sessions_email ON account_sessions(email);
 CREATE INDEX orders_email ON orders(lower(email));
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] retention
+// The purge of retention.hpp (issue 16). rights_requests logs each privacy-rights request with its outcome and
+// date, under a random request id and nothing personal. retention_gate lets the purge, and only the purge, delete
+// expired consent receipts: the append-only trigger now refuses a DELETE unless the row is older than
+// receipts_before_ms, which the purge sets to its cutoff inside its transaction and puts back to 0 before commit.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kRetention = R"sql(
+CREATE TABLE rights_requests (
+  request_id  TEXT PRIMARY KEY CHECK (length(request_id) BETWEEN 8 AND 64),
+  kind        TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32),
+  outcome     TEXT NOT NULL CHECK (length(outcome) BETWEEN 1 AND 32),
+  at_ms       INTEGER NOT NULL
+);
+CREATE INDEX rights_requests_at ON rights_requests(at_ms);
+
+CREATE TABLE retention_gate (
+  id                  INTEGER PRIMARY KEY CHECK (id = 1),
+  receipts_before_ms  INTEGER NOT NULL
+);
+INSERT INTO retention_gate(id, receipts_before_ms) VALUES (1, 0);
+
+DROP TRIGGER consent_receipts_no_delete;
+CREATE TRIGGER consent_receipts_no_delete BEFORE DELETE ON consent_receipts
+WHEN OLD.received_ms >= (SELECT receipts_before_ms FROM retention_gate WHERE id = 1)
+BEGIN SELECT RAISE(ABORT, 'consent_receipts is append-only'); END;
+CREATE INDEX consent_receipts_received ON consent_receipts(received_ms);
+CREATE INDEX webhook_events_received ON webhook_events(received_at);
+CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -369,6 +400,7 @@ const std::vector<Migration>& migrations() {
       {6, "money follow-ups, installed eSIMs", kMoneyFollowups},
       {7, "consent keys", kConsentKeys},
       {8, "accounts", kAccounts},
+      {9, "retention", kRetention},
   };
   return all;
 }

@@ -193,6 +193,9 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
              .each([&files](const db::Row& r) { files.push_back(r.text(0)); }));
   DB_TRY(c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id));
   DB_TRY(c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id));
+  // The key's request hash is an unsalted SHA-256 of a request that held the e-mail: a guessable address would
+  // match it. A replay of the key already finds the token revoked; it now finds another request too (409).
+  DB_TRY(c.exec("UPDATE idempotency_keys SET request_sha256 = 'erased' WHERE order_id = ?", id));
   DB_TRY(touch(c, id));
   DB_TRY(note(c, id, "customer request: personal data erased"));
   DB_TRY(revoke_token(c, id));

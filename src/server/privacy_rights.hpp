@@ -7,7 +7,8 @@
 //                                  rules; {"marketing": false} withdraws the marketing opt-in (recorded as a
 //                                  consent receipt, like the opt-in was)
 //   POST /api/orders/:id/erase     deletion: name, e-mail and phone blanked, marketing off, the order's e-mails
-//                                  deleted from the outbox. What contract and law need kept stays: plan, price,
+//                                  deleted from the outbox, the Idempotency-Key's request hash (an unsalted
+//                                  SHA-256 of a request that held the e-mail) replaced. What contract and law need kept stays: plan, price,
 //                                  dates, state history, the processor's transaction id and card brand/last 4, the
 //                                  eSIM's ICCID (the partner's records refer to it), and consent receipts (proof,
 //                                  which hold no personal data). Refused (409) while the order is being paid or
