@@ -237,7 +237,11 @@ void Accounts::verify_page(const httplib::Request& req, httplib::Response& res) 
 }
 
 void Accounts::verify_form(const httplib::Request& req, httplib::Response& res) {
-  if (req.has_header("Origin") && req.get_header_value("Origin") != origin_of(config_.public_url))
+  // The verify page's no-referrer policy makes browsers send "Origin: null" with its own form; Sec-Fetch-Site
+  // (which the page cannot change) still says whether the form was ours.
+  const std::string origin = req.get_header_value("Origin");
+  const bool own_form = origin == "null" && req.get_header_value("Sec-Fetch-Site") == "same-origin";
+  if (req.has_header("Origin") && origin != origin_of(config_.public_url) && !own_form)
     return send_page(res, 403, "This link does not work", "<p>Open the link from your e-mail directly.</p>");
   if (req.body.size() > kMaxSmallBody) return send_page(res, 413, "This link does not work", "<p>Too long.</p>");
   const Redeemed r = redeem(req, form_value(req.body, "token"));
