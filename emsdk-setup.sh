@@ -37,6 +37,7 @@ export DEBIAN_FRONTEND=noninteractive
 PKGS=(
   build-essential cmake ninja-build pkg-config git ca-certificates xz-utils dpkg-dev
   nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libbrotli-dev libssl-dev
+  postgresql libpq-dev
   chromium
   fonts-inter fonts-noto-core fonts-dejavu-core
   zbar-tools brotli gzip curl python3 python3-fonttools

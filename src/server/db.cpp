@@ -1,74 +1,39 @@
-// db.cpp: see db.hpp.
+// db.cpp: see db.hpp. The engine-neutral half: URL dispatch, Statement/Connection forwarding, transactions.
 #include "server/db.hpp"
 
-#include <sqlite3.h>
-
-#include <climits>
+#include "server/db_engine.hpp"
 
 namespace jupiter::db {
-
-namespace {
-
-Error make_error(sqlite3* db, int rc, std::string_view what) {
-  std::string message(what);
-  message += ": ";
-  message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return Error{rc, std::move(message)};
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Statement
 // ---------------------------------------------------------------------------------------------------------
-Statement::Statement(Statement&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)),
-      stmt_(std::exchange(other.stmt_, nullptr)),
-      bind_error_(std::move(other.bind_error_)) {}
-
-Statement& Statement::operator=(Statement&& other) noexcept {
-  if (this != &other) {
-    sqlite3_finalize(stmt_);
-    db_ = std::exchange(other.db_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
-    bind_error_ = std::move(other.bind_error_);
-  }
-  return *this;
-}
-
-Statement::~Statement() { sqlite3_finalize(stmt_); }
-
-void Statement::note_bind(int rc, int index) {
-  if (rc != SQLITE_OK && !bind_error_)
-    bind_error_ = make_error(db_, rc, "bind parameter " + std::to_string(index));
-}
+Statement::Statement(std::unique_ptr<engine::StatementImpl> impl) : impl_(std::move(impl)) {}
+Statement::Statement(Statement&& other) noexcept = default;
+Statement& Statement::operator=(Statement&& other) noexcept = default;
+Statement::~Statement() = default;
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  note_bind(sqlite3_bind_int64(stmt_, index, value), index);
+  impl_->bind_int64(index, value);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  if (text.size() > static_cast<std::size_t>(INT_MAX)) {
-    note_bind(SQLITE_TOOBIG, index);
-    return *this;
-  }
-  note_bind(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT), index);
+  impl_->bind_text(index, text);
+  return *this;
+}
+
+Statement& Statement::bind(int index, Blob blob) {
+  impl_->bind_blob(index, blob.bytes);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::nullptr_t) {
-  note_bind(sqlite3_bind_null(stmt_, index), index);
+  impl_->bind_null(index);
   return *this;
 }
 
-Result<bool> Statement::step() {
-  if (bind_error_) return *bind_error_;
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return make_error(db_, rc, std::string("step \"") + sqlite3_sql(stmt_) + "\"");
-}
+Result<bool> Statement::step() { return impl_->step(); }
 
 Status Statement::run() {
   for (;;) {
@@ -84,83 +49,41 @@ Status Statement::run() {
   return {};
 }
 
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-  bind_error_.reset();
-}
-
-std::int64_t Statement::column_int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-std::string Statement::column_text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  const int bytes = sqlite3_column_bytes(stmt_, column);
-  if (!text || bytes <= 0) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(bytes));
-}
-
-bool Statement::column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+void Statement::reset() { impl_->reset(); }
+std::int64_t Statement::column_int64(int column) const { return impl_->column_int64(column); }
+std::string Statement::column_text(int column) const { return impl_->column_text(column); }
+bool Statement::column_is_null(int column) const { return impl_->column_is_null(column); }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] Connection
 // ---------------------------------------------------------------------------------------------------------
-Result<Connection> Connection::open(const std::string& path) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  Connection c(raw);  // owns raw even when opening failed (SQLite allocates a handle to carry the message)
-  if (rc != SQLITE_OK) return make_error(raw, rc, "open " + path);
-  sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);
-
-  auto mode = c.query_text("PRAGMA journal_mode = WAL");
-  if (!mode) return mode.error();
-  if (mode.value().value_or("") != "wal")
-    return Error{SQLITE_ERROR, "open " + path + ": cannot switch to WAL journal mode (got \"" +
-                                   mode.value().value_or("") + "\")"};
-  if (Status s = c.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"); !s) return s.error();
-  auto fk = c.query_int64("PRAGMA foreign_keys");
-  if (!fk) return fk.error();
-  if (fk.value().value_or(0) != 1) return Error{SQLITE_ERROR, "open " + path + ": foreign keys are unavailable"};
-  return c;
+Result<Connection> Connection::open(const std::string& url) {
+  auto starts = [&](std::string_view prefix) { return url.compare(0, prefix.size(), prefix) == 0; };
+  Result<std::unique_ptr<engine::ConnectionImpl>> impl =
+      starts("postgresql://") || starts("postgres://") ? engine::open_postgres(url)
+      : starts("sqlite:")                               ? engine::open_sqlite(url.substr(7))
+      : url.find("://") == std::string::npos && !url.empty()
+          ? engine::open_sqlite(url)
+          : Result<std::unique_ptr<engine::ConnectionImpl>>(
+                Error{engine::kCantOpen, "database URL \"" + url +
+                                             "\": expected sqlite:PATH or postgresql://user@host:port/db"});
+  if (!impl) return impl.error();
+  return Connection(std::move(impl).value());
 }
 
-Connection::Connection(Connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Connection::Connection(std::unique_ptr<engine::ConnectionImpl> impl) : impl_(std::move(impl)) {}
+Connection::Connection(Connection&& other) noexcept = default;
+Connection& Connection::operator=(Connection&& other) noexcept = default;
+Connection::~Connection() = default;
 
-Connection& Connection::operator=(Connection&& other) noexcept {
-  if (this != &other) {
-    sqlite3_close_v2(db_);
-    db_ = std::exchange(other.db_, nullptr);
-  }
-  return *this;
-}
-
-Connection::~Connection() { sqlite3_close_v2(db_); }
-
-Error Connection::error(std::string_view what) const {
-  return make_error(db_, db_ ? sqlite3_extended_errcode(db_) : SQLITE_MISUSE, what);
-}
-
-int Connection::changes() const { return sqlite3_changes(db_); }
-
-Status Connection::exec(const std::string& sql) {
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
-  if (rc == SQLITE_OK) return {};
-  std::string text = message ? message : sqlite3_errstr(rc);
-  sqlite3_free(message);
-  const std::string head = sql.substr(0, 60);
-  return Error{rc, "exec \"" + head + (sql.size() > 60 ? "...\": " : "\": ") + text};
-}
+int Connection::changes() const { return impl_->changes(); }
+Engine Connection::engine() const { return impl_->engine(); }
+const char* Connection::begin_sql() const { return impl_->begin_sql(); }
+Status Connection::exec(const std::string& sql) { return impl_->exec(sql); }
 
 Result<Statement> Connection::prepare(std::string_view sql) {
-  if (sql.size() > static_cast<std::size_t>(INT_MAX)) return Error{SQLITE_TOOBIG, "prepare: statement too long"};
-  sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return make_error(db_, rc, "prepare \"" + std::string(sql.substr(0, 80)) + "\"");
-  }
-  return Statement(db_, stmt);
+  DB_TRY_LET(auto impl, impl_->prepare(sql));
+  return Statement(std::move(impl));
 }
 
 namespace {
@@ -186,7 +109,7 @@ Result<std::optional<std::string>> Connection::query_text(std::string_view sql) 
 // [SECTION] Transaction
 // ---------------------------------------------------------------------------------------------------------
 Result<Transaction> Transaction::begin(Connection& c) {
-  if (Status s = c.exec("BEGIN IMMEDIATE"); !s) return s.error();
+  if (Status s = c.exec(c.begin_sql()); !s) return s.error();
   return Transaction(&c);
 }
 

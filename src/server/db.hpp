@@ -1,18 +1,26 @@
-// db.hpp: a small RAII wrapper over SQLite: connections, prepared statements, transactions. Errors are values.
+// db.hpp: a small RAII wrapper over SQLite or PostgreSQL: connections, prepared statements, transactions. Errors
+// are values.
 //
-// [X] Connection: opened in WAL mode with foreign keys on and a busy timeout.
-// [X] Statement: prepared once, bound by 1-based index (as SQLite counts), stepped row by row.
-// [X] Transaction: BEGIN IMMEDIATE; rolls back on destruction unless committed.
+// Files: db.hpp/db.cpp (this API), db_engine.hpp (the engine interface, internal), db_sqlite.cpp (SQLite),
+// db_postgres.cpp (PostgreSQL through libpq), db_pg_dialect.cpp (the SQLite schema text as PostgreSQL runs it).
+// No engine type appears in this header.
+// [X] Connection::open(url): "sqlite:PATH" (or a bare path), or "postgresql://user@host:port/db".
+// [X] SQLite: WAL mode, foreign keys on, busy timeout. PostgreSQL: `?` placeholders rewritten to $1..$n outside
+//     string literals; int64/text/null binds sent as text (the server infers their type), blobs as bytea.
+// [X] Statement: prepared once, bound by 1-based index, stepped row by row.
+// [X] Transaction: BEGIN IMMEDIATE (SQLite) or BEGIN (PostgreSQL); rolls back on destruction unless committed.
 // [X] Database: one connection shared by the HTTP worker threads behind a mutex (see Database::with).
 // [X] Query: one statement with typed binds whose rows are read by a function (each/all/one/run), errors kept
 //     until the end: `c.query(sql, a, b).all([](const db::Row& r) { return T{r.text(0), r.int64(1)}; })`.
 // [X] exec(sql, binds...) for statements without rows; in_transaction(c, f) commits when f succeeds.
 // [X] DB_TRY(expr) / DB_TRY_LET(decl, expr): the one idiom for a chain of fallible steps (see the end of the file).
-// Callers see Row, Query, Status and Result only (no SQLite type), so a second engine can sit behind them.
-// Nothing here throws: failures come back as Error values carrying SQLite's result code and message.
+// Callers see Row, Query, Status and Result only (no engine type), so either engine sits behind them.
+// Nothing here throws: failures come back as Error values carrying a SQLite primary result code (a PostgreSQL
+// SQLSTATE is mapped to the nearest one: 23xxx CONSTRAINT, 40001/40P01/55P03 BUSY, 53100 FULL, ...) and a message.
 #pragma once
 #include <cassert>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <type_traits>
@@ -22,12 +30,21 @@
 #include <utility>
 #include <variant>
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace jupiter::db {
 
-// A failed SQLite call: the extended result code (SQLITE_* constants) and a message naming what failed.
+namespace engine {
+class StatementImpl;
+class ConnectionImpl;
+}  // namespace engine
+
+enum class Engine { Sqlite, Postgres };
+
+// Bytes bound as a BLOB (SQLite) or bytea (PostgreSQL); read back with Row::text.
+struct Blob {
+  std::string_view bytes;
+};
+
+// A failed database call: a SQLite result code (SQLITE_* values, on either engine) and a message naming what failed.
 struct Error {
   int code = 0;
   std::string message;
@@ -89,7 +106,8 @@ class Statement {
   // Bind parameter `index` (1-based). A failed bind is remembered and reported by the next step()/run().
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
-  Statement& bind(int index, std::string_view text);  // copied by SQLite
+  Statement& bind(int index, std::string_view text);  // copied
+  Statement& bind(int index, Blob blob);               // copied
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, std::nullptr_t);
@@ -112,19 +130,17 @@ class Statement {
   // Back to the start with every binding cleared.
   void reset();
 
-  // Columns of the current row, 0-based. Text is copied out (SQLite's buffer dies with the next step).
+  // Columns of the current row, 0-based. Text is copied out (the engine's buffer dies with the next step).
+  // column_int64 reads PostgreSQL's booleans as 1/0, like SQLite's.
   std::int64_t column_int64(int column) const;
   std::string column_text(int column) const;
   bool column_is_null(int column) const;
 
  private:
   friend class Connection;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  void note_bind(int rc, int index);
+  explicit Statement(std::unique_ptr<engine::StatementImpl> impl);
 
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* stmt_ = nullptr;
-  std::optional<Error> bind_error_;
+  std::unique_ptr<engine::StatementImpl> impl_;
 };
 
 // The current row of a statement, read by 0-based column. Valid only inside the callback it is passed to.
@@ -190,12 +206,13 @@ class Query {
   Result<Statement> stmt_;
 };
 
-// One SQLite connection. Move-only; closed on destruction. Not thread-safe: share it through Database.
+// One database connection. Move-only; closed on destruction. Not thread-safe: share it through Database.
 class Connection {
  public:
-  // Opens (creating when missing) the database file at `path`, then: WAL journal, foreign keys on,
-  // synchronous=NORMAL (safe with WAL), busy timeout 5 s.
-  static Result<Connection> open(const std::string& path);
+  // `url`: "sqlite:PATH" or a bare PATH opens (creating when missing) that SQLite file with a WAL journal, foreign
+  // keys on, synchronous=NORMAL (safe with WAL) and a 5 s busy timeout; "postgresql://..." or "postgres://..."
+  // connects with libpq (any libpq URI). Anything else is an Error naming the accepted forms.
+  static Result<Connection> open(const std::string& url);
 
   Connection(Connection&& other) noexcept;
   Connection& operator=(Connection&& other) noexcept;
@@ -203,7 +220,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Runs one or more ';'-separated statements that return no rows (schema changes, pragmas).
+  // Runs one or more ';'-separated statements that return no rows (schema changes, pragmas). The text is SQLite's;
+  // on PostgreSQL it runs as db_pg_dialect.cpp rewrites it (types, triggers, GLOB checks; PRAGMAs are no-ops).
   Status exec(const std::string& sql);
   Result<Statement> prepare(std::string_view sql);
   // One statement with `args` bound to parameters 1..N; read its rows with each/all/one, or run() it.
@@ -225,19 +243,20 @@ class Connection {
   // The first column of the first row as text; nullopt when there is no row or it is NULL.
   Result<std::optional<std::string>> query_text(std::string_view sql);
 
-  // Rows changed by the last INSERT/UPDATE/DELETE on this connection (0 after an INSERT OR IGNORE that ignored).
+  // Rows changed by the last INSERT/UPDATE/DELETE on this connection (0 after an ON CONFLICT DO NOTHING that
+  // ignored); rows written by triggers are not counted, on either engine.
   int changes() const;
-
-  sqlite3* handle() const { return db_; }
+  Engine engine() const;
+  // The statement that starts a write transaction: "BEGIN IMMEDIATE" (SQLite) or "BEGIN" (PostgreSQL).
+  const char* begin_sql() const;
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
-  Error error(std::string_view what) const;
+  explicit Connection(std::unique_ptr<engine::ConnectionImpl> impl);
 
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<engine::ConnectionImpl> impl_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT. Destroying an uncommitted transaction rolls it back, so an early `return` on
+// BEGIN IMMEDIATE (or BEGIN) ... COMMIT. Destroying an uncommitted transaction rolls it back, so an early `return` on
 // an error never leaves half an import behind.
 class Transaction {
  public:
@@ -256,7 +275,7 @@ class Transaction {
   Connection* conn_ = nullptr;  // null once committed or rolled back
 };
 
-// Runs f(c) inside BEGIN IMMEDIATE ... COMMIT. f returns a Status or a Result<T>; on success the transaction
+// Runs f(c) inside BEGIN [IMMEDIATE] ... COMMIT. f returns a Status or a Result<T>; on success the transaction
 // commits (a failed COMMIT becomes the result), on an error it rolls back and the error is returned as is.
 template <class F>
 auto in_transaction(Connection& c, F&& f) -> std::invoke_result_t<F&, Connection&> {

@@ -107,7 +107,27 @@ std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// Step 1: the data folder (0700) and the database in it, migrated; nullptr after logging why not.
+// The database URL: --database, or the SQLite file in the data folder.
+std::string database_url(const Options& o) {
+  return o.database.empty() ? "sqlite:" + (fs::path(o.data_dir) / kDatabaseFile).string() : o.database;
+}
+
+// A connection to `url`. A PostgreSQL server that does not answer yet is tried 5 times over about 8 s (waits of
+// 0.5, 1, 2, 4 s); a malformed URL or a SQLite failure is not retried.
+db::Result<db::Connection> connect(const std::string& url) {
+  const bool remote = url.rfind("postgres", 0) == 0;
+  auto conn = db::Connection::open(url);
+  for (int attempt = 1; !conn && remote && attempt < 5; ++attempt) {
+    const int wait_ms = 250 << attempt;
+    log::info("database: " + conn.error().message + "; retrying in " + std::to_string(wait_ms) + " ms");
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    conn = db::Connection::open(url);
+  }
+  return conn;
+}
+
+// Step 1: the data folder (0700) and the database (in it, unless --database names another), migrated; nullptr
+// after logging why not.
 std::unique_ptr<db::Database> open_database(const Options& o) {
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
@@ -116,19 +136,19 @@ std::unique_ptr<db::Database> open_database(const Options& o) {
     fail("cannot create data directory " + o.data_dir + ": " + ec.message());
     return nullptr;
   }
-  const std::string db_path = (fs::path(o.data_dir) / kDatabaseFile).string();
-  const bool existed = fs::exists(db_path);
-  auto conn = db::Connection::open(db_path);
+  const std::string url = database_url(o);
+  const bool existed = url.rfind("sqlite:", 0) != 0 || fs::exists(url.substr(7));
+  auto conn = connect(url);
   if (!conn) {
     fail("database: " + conn.error().message);
     return nullptr;
   }
   auto applied = migrate(conn.value());
   if (!applied) {
-    fail("database " + db_path + ": " + applied.error().message);
+    fail("database " + url + ": " + applied.error().message);
     return nullptr;
   }
-  if (!existed) log::info("database: created " + db_path);
+  if (!existed) log::info("database: created " + url.substr(7));
   for (int v : applied.value())
     log::info("database: applied migration " + std::to_string(v) + " (" + migrations()[static_cast<std::size_t>(v - 1)].name + ")");
   return std::make_unique<db::Database>(std::move(conn).value());

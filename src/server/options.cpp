@@ -21,6 +21,7 @@ bool normalize_demo_partner(Options& o) {
 std::string* text_option(Options& o, const std::string& name) {
   if (name == "--host") return &o.host;
   if (name == "--data") return &o.data_dir;
+  if (name == "--database") return &o.database;
   if (name == "--web") return &o.web_dir;
   if (name == "--catalogue") return &o.catalogue;
   if (name == "--processor-url") return &o.processor_url;
@@ -115,6 +116,7 @@ std::string usage(const std::string& program) {
          "  --port N          port, 0 for any free one (default " + std::to_string(d.port) + ")\n"
          "  --data DIR        where the database and other state live, created when missing (default " +
          d.data_dir + ")\n"
+         "  --database URL    sqlite:PATH or postgresql://user@host:port/db (default sqlite:DATA/jupiter.sqlite3)\n"
          "  --web DIR         the built web files (default " + d.web_dir + ")\n"
          "  --catalogue PATH  catalogue JSON, imported when its content changes (default " + d.catalogue + ")\n"
          "  --processor-url URL     the payment processor (default " + d.processor_url + ")\n"

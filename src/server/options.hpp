@@ -9,6 +9,7 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;                             // 0: any free port
   std::string data_dir = "data";               // jupiter.sqlite3 and later state; created when missing
+  std::string database;  // a db::Connection::open URL; '' means sqlite:<data_dir>/jupiter.sqlite3
   std::string web_dir = "build/web/site";      // the built web files
   std::string catalogue = "assets/catalogue.json";
   // Commerce (issues 4 and 5). Secrets not given here are read from (or created in) the data dir:

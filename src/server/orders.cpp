@@ -575,8 +575,8 @@ db::Result<std::optional<EventOutcome>> Orders::apply_event(const std::string& e
   // answered 5xx, sends the event again).
   auto applied = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<EventOutcome>> {
-      DB_TRY(t.exec("INSERT OR IGNORE INTO webhook_events(event_id, type, order_id, received_at) "
-                    "VALUES (?, ?, ?, ?)", event_id, e.type, e.order_id, rfc3339(now_ms())));
+      DB_TRY(t.exec("INSERT INTO webhook_events(event_id, type, order_id, received_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", event_id, e.type, e.order_id, rfc3339(now_ms())));
       if (t.changes() == 0) return std::optional<EventOutcome>();
       DB_TRY_LET(const EventOutcome out, apply_payment_event(t, e));
       return std::optional<EventOutcome>(out);

@@ -71,8 +71,8 @@ db::Result<std::optional<OrderRow>> read_order(db::Connection& c, const std::str
 db::Status queue(db::Connection& c, const std::string& kind, const PaymentEvent& e, const std::string& session,
                  const std::string& reason) {
   const bool refund = kind == "refund";
-  return c.exec("INSERT OR IGNORE INTO payment_followups(kind, order_id, session_id, payment_intent, amount_minor, "
-                "currency, reason, created_at, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  return c.exec("INSERT INTO payment_followups(kind, order_id, session_id, payment_intent, amount_minor, "
+                "currency, reason, created_at, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 kind, e.order_id, session, refund ? e.intent : std::string(),
                 refund ? std::max<std::int64_t>(e.amount, 0) : 0, refund ? e.currency : std::string(), reason,
                 rfc3339(now_ms()), now_ms());

@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "server/clock.hpp"
 #include "server/encoding.hpp"
 #include "server/file_io.hpp"
 
@@ -89,10 +90,14 @@ db::Status import_rows(db::Connection& c, const Catalogue& cat, const std::strin
   DB_TRY(import_regions(c, cat.regions));
   DB_TRY(import_destinations(c, cat.destinations));
   DB_TRY(import_plans(c, cat.plans));
-  return c.exec("INSERT OR REPLACE INTO catalogue_meta(id, schema, version, notice, source_path, source_sha256,"
+  return c.exec("INSERT INTO catalogue_meta(id, schema, version, notice, source_path, source_sha256,"
                 "  skipped, imported_at)"
-                " VALUES (1, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                cat.schema, cat.version, cat.notice, source_path, sha256, static_cast<std::int64_t>(skipped));
+                " VALUES (1, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET schema = excluded.schema, version = excluded.version,"
+                "   notice = excluded.notice, source_path = excluded.source_path,"
+                "   source_sha256 = excluded.source_sha256, skipped = excluded.skipped, imported_at = excluded.imported_at",
+                cat.schema, cat.version, cat.notice, source_path, sha256, static_cast<std::int64_t>(skipped),
+                rfc3339(now_ms()));
 }
 
 db::Status import_catalogue(db::Connection& c, const Catalogue& cat, const std::string& source_path,

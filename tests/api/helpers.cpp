@@ -14,6 +14,8 @@
 #include <climits>
 #include <nlohmann/json.hpp>
 
+#include "server/db.hpp"
+
 namespace jupiter::test {
 
 // ---------------------------------------------------------------------------------------------------------
@@ -157,6 +159,12 @@ std::string raw_request(int port, const std::string& bytes) {
 }
 
 std::optional<std::int64_t> sqlite_int(const fs::path& path, const std::string& sql) {
+  if (auto url = path.filename() == "jupiter.sqlite3" ? test_database(path.parent_path()) : std::nullopt) {
+    auto c = db::Connection::open(*url);
+    if (!c) return std::nullopt;
+    auto v = c.value().query_int64(sql);
+    return v ? v.value() : std::nullopt;
+  }
   sqlite3* db = nullptr;
   std::optional<std::int64_t> out;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {

@@ -38,7 +38,8 @@ std::optional<std::string> unbrotli(const std::string& data);
 // Content-Length bytes of body), or whatever arrived before the server closed the connection or 2 s passed.
 std::string raw_request(int port, const std::string& bytes);
 
-// A single integer from the SQLite database at `path` (opened read-only), e.g. "SELECT count(*) FROM plans".
+// A single integer from the SQLite database at `path` (opened read-only), e.g. "SELECT count(*) FROM plans". When
+// the tests run on PostgreSQL, a `path` of DATA/jupiter.sqlite3 reads that data folder's database instead.
 std::optional<std::int64_t> sqlite_int(const fs::path& path, const std::string& sql);
 
 // The error code of a JSON error body ({"error":{"code":...}}); "" when the body is not one.

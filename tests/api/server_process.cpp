@@ -14,7 +14,11 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
+#include <functional>
+#include <sstream>
 #include <stdexcept>
+
+#include "server/db.hpp"
 
 extern char** environ;
 
@@ -44,16 +48,70 @@ void write_file(const fs::path& path, const std::string& bytes) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// [SECTION] test database
+// ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// "postgresql://u@h:p/admin" with the database part replaced by `name`.
+std::string with_database(const std::string& admin_url, const std::string& name) {
+  const std::size_t slash = admin_url.rfind('/');
+  return admin_url.substr(0, slash + 1) + name;
+}
+
+}  // namespace
+
+std::optional<std::string> test_database(const fs::path& data_dir) {
+  const char* admin = std::getenv("JUPITER_TEST_DATABASE");
+  if (!admin || !*admin) return std::nullopt;
+  std::ostringstream name;
+  name << "jt_" << std::hex << std::hash<std::string>{}(fs::absolute(data_dir).lexically_normal().string());
+  auto c = db::Connection::open(admin);
+  if (!c) throw std::runtime_error("JUPITER_TEST_DATABASE: " + c.error().message);
+  auto found = c.value().query("SELECT count(*) FROM pg_database WHERE datname = ?", name.str())
+                   .one([](const db::Row& r) { return r.int64(0); });
+  if (!found) throw std::runtime_error("JUPITER_TEST_DATABASE: " + found.error().message);
+  if (found.value().value_or(0) == 0) {
+    if (db::Status s = c.value().exec("CREATE DATABASE " + name.str()); !s)
+      throw std::runtime_error("JUPITER_TEST_DATABASE: " + s.error().message);
+  }
+  return with_database(admin, name.str());
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // [SECTION] process
 // ---------------------------------------------------------------------------------------------------------
+namespace {
+
+// `args` plus --database for the --data folder they name, when the tests run on PostgreSQL and `args` do not
+// choose a database themselves.
+std::vector<std::string> on_test_database(std::vector<std::string> args) {
+  std::optional<fs::path> data;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--database" || args[i].rfind("--database=", 0) == 0) return args;
+    if (args[i] == "--data") data = args[i + 1];
+  }
+  for (const std::string& a : args) {
+    if (a.rfind("--database=", 0) == 0) return args;
+    if (a.rfind("--data=", 0) == 0) data = a.substr(7);
+  }
+  if (!data) return args;
+  if (auto url = test_database(*data)) {
+    args.push_back("--database");
+    args.push_back(*url);
+  }
+  return args;
+}
+
+}  // namespace
+
 ServerProcess::ServerProcess(const ServerConfig& c) {
   std::vector<std::string> args = {"--port", "0", "--data", c.data_dir.string(), "--web", c.web_dir.string(),
                                    "--catalogue", c.catalogue.string()};
   args.insert(args.end(), c.extra_args.begin(), c.extra_args.end());
-  spawn(args);
+  spawn(on_test_database(std::move(args)));
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args) { spawn(args); }
+ServerProcess::ServerProcess(std::vector<std::string> args) { spawn(on_test_database(std::move(args))); }
 
 ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args) : binary_(std::move(binary)) {
   spawn(args);

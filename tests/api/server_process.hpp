@@ -10,6 +10,9 @@
 // time (a full pipe would block the server's access log); output() returns everything so far. The destructor
 // sends SIGTERM and, if the server has not exited 5 s later, SIGKILL. JUPITER_TEST_SERVER_BINARY in the
 // environment names another jupiter-server to run (an older build, to see a regression test fail on it).
+// JUPITER_TEST_DATABASE (a postgresql:// URL of an administrative database, tests/pg/cluster.sh sets it) runs every
+// server on PostgreSQL: each --data folder gets its own database there (created on first use, so a restarted
+// server finds its data), passed as --database unless the test chose one.
 #pragma once
 #include <sys/types.h>
 
@@ -44,6 +47,10 @@ class TempDir {
  private:
   fs::path path_;
 };
+
+// The PostgreSQL database URL for the server whose data folder is `data_dir` (created when missing), or nullopt when
+// JUPITER_TEST_DATABASE is unset (the tests run on SQLite). Throws when the cluster cannot be reached.
+std::optional<std::string> test_database(const fs::path& data_dir);
 
 // A file under tests/api/fixtures.
 fs::path fixture(const std::string& name);
