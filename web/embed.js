@@ -2,7 +2,8 @@
 //   <script src="STORE/embed.js" async></script>
 //   <jupiter-store partner="demo" destination="JP" lang="fr" currency="EUR"></jupiter-store>
 // [X] attributes checked (a bad value is dropped with a console warning; no partner: a short notice, no frame)
-// [X] lazy: the frame is made when the element comes near the viewport (IntersectionObserver + loading=lazy)
+// [X] lazy: the frame is made when the element comes near the viewport (IntersectionObserver + loading=lazy);
+//     an element in the first screen gets its frame at once, loading=eager (no lazy-load wait: issue 12's 1.2x)
 // [X] the host's consent signals (GPC, IAB TCF v2.2, Google Consent Mode) read first, at most 300 ms, and passed
 //     to the frame as hc=a0m0 (analytics/marketing refused: 0, granted: 1, absent: the host said nothing)
 // [X] live: a later answer of the host's CMP (TCF event, Consent Mode update) is posted to the open frames
@@ -128,11 +129,12 @@
       }
       var self = this;
       var near = false, hc;
-      var go = function () { if (near && hc !== undefined && self.isConnected && !self.iframe) self.frame(hc); };
+      var go = function () { if (near && hc !== undefined && self.isConnected && !self.iframe) self.frame(hc, eager); };
       // An element already near the viewport gets its frame at once; the observer (its first callback comes a
       // frame later) is for the ones further down the page, which stay lazy.
       var r = this.getBoundingClientRect();
       near = r.bottom > -600 && r.top < innerHeight + 600;
+      var eager = r.bottom > 0 && r.top < innerHeight;  // in the first screen: no lazy-load wait for the frame
       hostConsent(function (v) { hc = v; go(); });
       if (near) return;
       this.io = new IntersectionObserver(function (entries) {
@@ -178,7 +180,7 @@
       return out;
     }
 
-    frame(hc) {
+    frame(hc, eager) {
       var a = this.attrs(), q = new URLSearchParams({ parent: location.origin });
       ATTRS.forEach(function (k) { if (k !== "partner" && a[k]) q.set(k, a[k]); });
       if (hc) q.set("hc", hc);
@@ -187,7 +189,7 @@
       this.timer = setTimeout(this.fallback.bind(this), READY_MS);
       var f = (this.iframe = d.createElement("iframe"));
       f.title = "JupiterEsims eSIM store";
-      f.loading = "lazy";
+      f.loading = eager ? "eager" : "lazy";
       f.referrerPolicy = "strict-origin";
       f.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms allow-popups " +
         "allow-popups-to-escape-sandbox allow-downloads");

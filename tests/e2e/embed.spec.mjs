@@ -415,6 +415,17 @@ test("theme=\"dark\": the frame's consent banner is dark, and turns light when t
   expect(lum(light.body), light.body).toBeGreaterThan(200);
 });
 
+test("an element in the first screen gets its frame at once, loaded eagerly; one further down stays lazy", async ({ page }) => {
+  await page.goto(host.origin + host.page("/first-screen",
+    `<jupiter-store id="top" partner="e2e" test></jupiter-store><p style="height:3000px">A long article.</p>` +
+    `<jupiter-store id="below" partner="e2e" test></jupiter-store>`));
+  await expect(iframeOf(page, "#top")).toHaveAttribute("loading", "eager");
+  await storeFrame(page, "#top");
+  await expect(iframeOf(page, "#below")).toHaveCount(0);
+  await page.locator("#below").scrollIntoViewIfNeeded();
+  await expect(iframeOf(page, "#below")).toHaveAttribute("loading", "lazy");
+});
+
 test("no partner: a short visible message instead of a frame", async ({ page }) => {
   const warnings = [];
   page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });
