@@ -45,12 +45,15 @@ struct Field {
   std::size_t offset = 0;
 };
 
-ActivationCodeResult fail(Kind kind, std::string message) {
-  ActivationCodeResult r;
-  r.error.kind = kind;
-  r.error.message = std::move(message);
-  return r;
+// The first problem found: one kind and its English message.
+ActivationCodeError problem(Kind kind, std::string message) {
+  ActivationCodeError e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
 }
+
+constexpr std::string_view kPrefix = "lpa:";  // compared without case
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] field validators (each returns "" when valid, else the reason)
@@ -150,82 +153,105 @@ std::string_view activation_code_error_name(ActivationCodeError::Kind k) {
   return "none";
 }
 
-ActivationCodeResult parse_activation_code(std::string_view text) {
-  if (text.empty()) return fail(Kind::Empty, "the activation code is empty");
+namespace {
+
+// The checks on the whole text, in the documented order: Empty, TooLong, the byte checks, MissingPrefix.
+ActivationCodeError text_problem(std::string_view text) {
+  if (text.empty()) return problem(Kind::Empty, "the activation code is empty");
   if (text.size() > kMaxActivationCodeBytes)
-    return fail(Kind::TooLong, "the activation code is " + std::to_string(text.size()) + " characters long (at most " +
-                                   std::to_string(kMaxActivationCodeBytes) + ", \"LPA:\" included)");
+    return problem(Kind::TooLong, "the activation code is " + std::to_string(text.size()) + " characters long (at most " +
+                                      std::to_string(kMaxActivationCodeBytes) + ", \"LPA:\" included)");
 
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (is_whitespace(c))
-      return fail(Kind::Whitespace, "whitespace (" + hex_byte(c) + ") " + at(i) + " (codes are never trimmed)");
-    if (c < 0x20 || c == 0x7F) return fail(Kind::ControlCharacter, "control character " + hex_byte(c) + " " + at(i));
-    if (c >= 0x80) return fail(Kind::NonAscii, "non-ASCII byte " + hex_byte(c) + " " + at(i));
+      return problem(Kind::Whitespace, "whitespace (" + hex_byte(c) + ") " + at(i) + " (codes are never trimmed)");
+    if (c < 0x20 || c == 0x7F) return problem(Kind::ControlCharacter, "control character " + hex_byte(c) + " " + at(i));
+    if (c >= 0x80) return problem(Kind::NonAscii, "non-ASCII byte " + hex_byte(c) + " " + at(i));
   }
 
-  constexpr std::string_view kPrefix = "lpa:";
   bool has_prefix = text.size() >= kPrefix.size();
   for (std::size_t i = 0; has_prefix && i < kPrefix.size(); ++i) has_prefix = ascii_lower(text[i]) == kPrefix[i];
-  if (!has_prefix) return fail(Kind::MissingPrefix, "the activation code does not start with \"LPA:\"");
+  if (!has_prefix) return problem(Kind::MissingPrefix, "the activation code does not start with \"LPA:\"");
+  return {};
+}
 
-  // Split what follows the prefix at every '$'; n separators give n + 1 fields, empty ones included.
+// What follows the prefix split at every '$': n separators give n + 1 fields (at least one), empty ones included.
+std::vector<Field> split_fields(std::string_view text) {
   std::vector<Field> fields;
   std::size_t start = kPrefix.size();
   while (true) {
     const std::size_t sep = text.find('$', start);
     const std::size_t end = sep == std::string_view::npos ? text.size() : sep;
     fields.push_back({text.substr(start, end - start), start});
-    if (sep == std::string_view::npos) break;
+    if (sep == std::string_view::npos) return fields;
     start = sep + 1;
   }
+}
 
+// The format version, the SM-DP+ address and the matching ID, in that order.
+ActivationCodeError required_fields_problem(const std::vector<Field>& fields) {
   const Field& version = fields[0];
   if (version.text != "1")
-    return fail(Kind::UnknownFormatVersion,
-                version.text.empty() ? "unknown format version: the version is empty (expected \"1\")"
-                                     : "unknown format version " + quoted(version.text) + " (expected \"1\")");
+    return problem(Kind::UnknownFormatVersion,
+                   version.text.empty() ? "unknown format version: the version is empty (expected \"1\")"
+                                        : "unknown format version " + quoted(version.text) + " (expected \"1\")");
 
   if (fields.size() < 2)
-    return fail(Kind::MissingSmdpAddress, "the SM-DP+ address is missing (no '$' after \"LPA:1\")");
+    return problem(Kind::MissingSmdpAddress, "the SM-DP+ address is missing (no '$' after \"LPA:1\")");
   const Field& address = fields[1];
-  if (address.text.empty()) return fail(Kind::MissingSmdpAddress, "the SM-DP+ address is empty " + at(address.offset));
-  if (std::string problem = fqdn_problem(address); !problem.empty())
-    return fail(Kind::BadSmdpAddress, "the SM-DP+ address " + problem);
+  if (address.text.empty())
+    return problem(Kind::MissingSmdpAddress, "the SM-DP+ address is empty " + at(address.offset));
+  if (std::string why = fqdn_problem(address); !why.empty())
+    return problem(Kind::BadSmdpAddress, "the SM-DP+ address " + why);
 
   if (fields.size() < 3)
-    return fail(Kind::MissingMatchingId, "the matching ID is missing (no '$' after the SM-DP+ address)");
+    return problem(Kind::MissingMatchingId, "the matching ID is missing (no '$' after the SM-DP+ address)");
   const Field& matching_id = fields[2];
   if (matching_id.text.empty())
-    return fail(Kind::MissingMatchingId, "the matching ID is empty " + at(matching_id.offset));
-  if (std::string problem = matching_id_problem(matching_id); !problem.empty())
-    return fail(Kind::BadMatchingId, "the matching ID " + problem);
+    return problem(Kind::MissingMatchingId, "the matching ID is empty " + at(matching_id.offset));
+  if (std::string why = matching_id_problem(matching_id); !why.empty())
+    return problem(Kind::BadMatchingId, "the matching ID " + why);
+  return {};
+}
 
+// TooManyFields, TrailingSeparator, then the optional OID and confirmation flag.
+ActivationCodeError optional_fields_problem(const std::vector<Field>& fields) {
   if (fields.size() > 5)
-    return fail(Kind::TooManyFields, "the activation code has " + std::to_string(fields.size()) +
-                                         " '$'-separated fields (at most 5: format version, SM-DP+ address, "
-                                         "matching ID, SM-DP+ OID, confirmation code flag)");
+    return problem(Kind::TooManyFields, "the activation code has " + std::to_string(fields.size()) +
+                                            " '$'-separated fields (at most 5: format version, SM-DP+ address, "
+                                            "matching ID, SM-DP+ OID, confirmation code flag)");
   if (fields.back().text.empty())
-    return fail(Kind::TrailingSeparator,
-                "the activation code ends with '$' (an empty last field " + at(fields.back().offset) + ")");
+    return problem(Kind::TrailingSeparator,
+                   "the activation code ends with '$' (an empty last field " + at(fields.back().offset) + ")");
+  if (fields.size() >= 4 && !fields[3].text.empty())  // empty only when a flag follows (the last is non-empty)
+    if (std::string why = oid_problem(fields[3]); !why.empty()) return problem(Kind::BadOid, "the SM-DP+ OID " + why);
+  if (fields.size() == 5 && fields[4].text != "1")
+    return problem(Kind::BadConfirmationFlag, "the confirmation code required flag is " + quoted(fields[4].text) +
+                                                  " " + at(fields[4].offset) + " (it must be \"1\", or be left out)");
+  return {};
+}
 
+// The code of fields that passed both checks above (3 to 5 fields).
+ActivationCode code_of(const std::vector<Field>& fields) {
   ActivationCode code;
-  code.smdp_address = std::string(address.text);
-  code.matching_id = std::string(matching_id.text);
-  if (fields.size() >= 4 && !fields[3].text.empty()) {  // empty only when a flag follows (the last is non-empty)
-    if (std::string problem = oid_problem(fields[3]); !problem.empty())
-      return fail(Kind::BadOid, "the SM-DP+ OID " + problem);
-    code.smdp_oid = std::string(fields[3].text);
-  }
-  if (fields.size() == 5) {
-    if (fields[4].text != "1")
-      return fail(Kind::BadConfirmationFlag, "the confirmation code required flag is " + quoted(fields[4].text) + " " +
-                                                 at(fields[4].offset) + " (it must be \"1\", or be left out)");
-    code.confirmation_code_required = true;
-  }
+  code.smdp_address = std::string(fields[1].text);
+  code.matching_id = std::string(fields[2].text);
+  if (fields.size() >= 4) code.smdp_oid = std::string(fields[3].text);
+  code.confirmation_code_required = fields.size() == 5;
+  return code;
+}
 
+}  // namespace
+
+ActivationCodeResult parse_activation_code(std::string_view text) {
   ActivationCodeResult r;
-  r.code = std::move(code);
+  r.error = text_problem(text);
+  if (r.error.kind != Kind::None) return r;
+  const std::vector<Field> fields = split_fields(text);
+  r.error = required_fields_problem(fields);
+  if (r.error.kind == Kind::None) r.error = optional_fields_problem(fields);
+  if (r.error.kind == Kind::None) r.code = code_of(fields);
   return r;
 }
 

@@ -592,81 +592,109 @@ void on_payment_window(Model& m, const action::PaymentWindow& w, Effects& fx) {
 // The order page shows a delivered eSIM (its copy, install-link and resend actions apply).
 bool delivered(const Model& m) { return m.step == Step::Order && m.order && m.order->state == OrderState::Delivered; }
 
+// Opens the review step for a plan; keeps the details already typed (none for an unknown plan or currency).
+void on_open(Model& m, action::Open& o, Effects& fx) {
+  if (o.plan_id.empty() || o.currency == Currency::Unknown) return;
+  Model fresh = fresh_from(m);
+  fresh.details = m.details;
+  fresh.step = Step::Review;
+  fresh.plan_id = std::move(o.plan_id);
+  fresh.currency = o.currency;
+  fresh.language = known_language(o.language) ? o.language : "en";
+  m = std::move(fresh);
+  save(m, fx);
+}
+
+// A text field or a box of the details form changed (while the checkout is open); errors shown are re-checked.
+void on_details_changed(Model& m, Effects& fx) {
+  if (m.show_errors) m.errors = validate(m.details);
+  save(m, fx);
+}
+
+void on_field(Model& m, action::FieldChanged& f, Effects& fx) {
+  if (!m.open()) return;
+  std::string* target[] = {&m.details.email, &m.details.email_confirm, &m.details.name, &m.details.phone};
+  *target[static_cast<int>(f.field)] = std::move(f.value);
+  on_details_changed(m, fx);
+}
+
+void on_toggled(Model& m, action::Toggled t, Effects& fx) {
+  if (!m.open()) return;
+  bool* target[] = {&m.details.adult, &m.details.terms, &m.details.marketing};
+  *target[static_cast<int>(t.box)] = t.on;
+  on_details_changed(m, fx);
+}
+
+void on_reload(Model& m, Effects& fx) {
+  if (m.step != Step::Order || m.busy != Busy::Idle || m.order_id.empty() || m.token.empty()) return;
+  m.polls = 0;
+  load_order(m, fx);
+}
+
+void on_resend(Model& m, Effects& fx) {
+  if (!delivered(m) || m.busy != Busy::Idle) return;
+  m.resend = Resend::None;
+  resend(m, fx);
+}
+
+void on_poll_due(Model& m, action::PollDue p, Effects& fx) {
+  if (p.timer != m.poll_timer || m.busy != Busy::Idle || !should_poll(m)) return;
+  load_order(m, fx);
+}
+
+void on_connectivity(Model& m, action::Connectivity c) {
+  m.offline = !c.online;
+  if (c.online && m.problem == Problem::Offline) clear_problem(m);
+}
+
+// Embedded, an order still waiting for payment: the processor's page again (a real click, never blocked).
+void on_open_payment_again(const Model& m, Effects& fx) {
+  if (!m.embedded || m.payment_url.empty() || m.busy != Busy::Idle || !m.order ||
+      m.order->state != OrderState::PendingPayment)
+    return;
+  fx.push_back(effect::OpenPayment{m.payment_url});
+}
+
+// Copy and open-link apply to a delivered order only; the copy's outcome comes back as action::Copied.
+void on_copy(Model& m, action::Copy& c, Effects& fx) {
+  if (!delivered(m) || c.field.empty()) return;
+  m.copied.clear();
+  fx.push_back(effect::CopyText{std::move(c.field), std::move(c.text)});
+}
+
+void on_copied(Model& m, action::Copied& c) {
+  m.copied = std::move(c.field);
+  m.copy_ok = c.ok;
+}
+
+void on_open_link(const Model& m, action::OpenLink& l, Effects& fx) {
+  if (delivered(m) && !l.url.empty()) fx.push_back(effect::OpenUrl{std::move(l.url)});
+}
+
 }  // namespace
 
 Update update(Model m, Action a) {
   Effects fx;
   std::visit(overloaded{
-                 [&](action::Open& o) {
-                   if (o.plan_id.empty() || o.currency == Currency::Unknown) return;
-                   Model fresh = fresh_from(m);
-                   fresh.details = m.details;
-                   fresh.step = Step::Review;
-                   fresh.plan_id = std::move(o.plan_id);
-                   fresh.currency = o.currency;
-                   fresh.language = known_language(o.language) ? o.language : "en";
-                   m = std::move(fresh);
-                   save(m, fx);
-                 },
+                 [&](action::Open& o) { on_open(m, o, fx); },
                  [&](action::Resume& r) { on_resume(m, r, fx); },
                  [&](action::Next) { on_next(m, fx); },
                  [&](action::Back) { on_back(m, fx); },
                  [&](action::Close) { close(m, fx); },
-                 [&](action::FieldChanged& f) {
-                   if (!m.open()) return;
-                   std::string* target[] = {&m.details.email, &m.details.email_confirm, &m.details.name,
-                                            &m.details.phone};
-                   *target[static_cast<int>(f.field)] = std::move(f.value);
-                   if (m.show_errors) m.errors = validate(m.details);
-                   save(m, fx);
-                 },
-                 [&](action::Toggled t) {
-                   if (!m.open()) return;
-                   bool* target[] = {&m.details.adult, &m.details.terms, &m.details.marketing};
-                   *target[static_cast<int>(t.box)] = t.on;
-                   if (m.show_errors) m.errors = validate(m.details);
-                   save(m, fx);
-                 },
+                 [&](action::FieldChanged& f) { on_field(m, f, fx); },
+                 [&](action::Toggled t) { on_toggled(m, t, fx); },
                  [&](action::Pay& p) { on_pay(m, p, fx); },
-                 [&](action::Reload) {
-                   if (m.step != Step::Order || m.busy != Busy::Idle || m.order_id.empty() || m.token.empty()) return;
-                   m.polls = 0;
-                   load_order(m, fx);
-                 },
-                 [&](action::ResendEmail) {
-                   if (!delivered(m) || m.busy != Busy::Idle) return;
-                   m.resend = Resend::None;
-                   resend(m, fx);
-                 },
+                 [&](action::Reload) { on_reload(m, fx); },
+                 [&](action::ResendEmail) { on_resend(m, fx); },
                  [&](action::Data& d) { data_request(m, d.request, fx); },
-                 [&](action::PollDue p) {
-                   if (p.timer != m.poll_timer || m.busy != Busy::Idle || !should_poll(m)) return;
-                   load_order(m, fx);
-                 },
-                 [&](action::Connectivity c) {
-                   m.offline = !c.online;
-                   if (c.online && m.problem == Problem::Offline) clear_problem(m);
-                 },
+                 [&](action::PollDue p) { on_poll_due(m, p, fx); },
+                 [&](action::Connectivity c) { on_connectivity(m, c); },
                  [&](action::Response& r) { on_response(m, r, fx); },
                  [&](action::PaymentWindow w) { on_payment_window(m, w, fx); },
-                 [&](action::OpenPaymentAgain) {
-                   if (!m.embedded || m.payment_url.empty() || m.busy != Busy::Idle || !m.order ||
-                       m.order->state != OrderState::PendingPayment)
-                     return;
-                   fx.push_back(effect::OpenPayment{m.payment_url});
-                 },
-                 [&](action::Copy& c) {
-                   if (!delivered(m) || c.field.empty()) return;
-                   m.copied.clear();
-                   fx.push_back(effect::CopyText{std::move(c.field), std::move(c.text)});
-                 },
-                 [&](action::Copied& c) {
-                   m.copied = std::move(c.field);
-                   m.copy_ok = c.ok;
-                 },
-                 [&](action::OpenLink& l) {
-                   if (delivered(m) && !l.url.empty()) fx.push_back(effect::OpenUrl{std::move(l.url)});
-                 },
+                 [&](action::OpenPaymentAgain) { on_open_payment_again(m, fx); },
+                 [&](action::Copy& c) { on_copy(m, c, fx); },
+                 [&](action::Copied& c) { on_copied(m, c); },
+                 [&](action::OpenLink& l) { on_open_link(m, l, fx); },
              },
              a);
   return {std::move(m), std::move(fx)};

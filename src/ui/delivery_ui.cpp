@@ -132,6 +132,78 @@ void draw_qr(const char* label, const std::string& payload, const qr::Matrix& m,
   }
 }
 
+namespace {
+
+// A QR code fitted to the width left (min_css..max_css CSS pixels), snapped to device pixels.
+void draw_fitted_qr(const char* label, const std::string& payload, const qr::Matrix& m, float max_css,
+                    const DeliveryEnv& env) {
+  const float avail = ImGui::GetContentRegionAvail().x;
+  draw_qr(label, payload, m, qr::fit_modules(m.size, kQrMinCss, max_css, avail, env.pixel_ratio), env.pixel_ratio);
+}
+
+// The install paths: the iOS one-tap link (when the device has it), then the activation code's QR.
+void draw_install(const Order& order, const delivery::DeliveryView& v, const DeliveryEnv& env,
+                  const DeliveryScratch& s, Asked& asked) {
+  if (!v.ios_link.empty()) {
+    TextWrapped(tr("delivery.ios.intro"));
+    link_button(tr("delivery.ios.install"), v.ios_link, asked);
+    ImGui::Spacing();
+  }
+  TextWrapped(env.device.mobile() ? tr("delivery.qr.mobile") : tr("delivery.qr.desktop"));
+  if (s.qr) {
+    draw_fitted_qr(tr("delivery.qr.label"), v.activation_code, *s.qr, kQrMaxCss, env);
+  } else {
+    TextColored(kProblem, tr_fmt("delivery.problem.body", {{"order", order.id}}), "alert");
+    TextColored(Muted(), s.qr_error, "text");
+  }
+}
+
+// The notes, then the fields for typing the code by hand, each with its Copy button.
+void draw_manual(const delivery::DeliveryView& v, const DeliveryEnv& env, Asked& asked) {
+  ImGui::Spacing();
+  Heading(tr("delivery.notes.title"), nullptr);
+  bullet("delivery.notes.once");
+  bullet(validity_key(v.validity_start));
+  bullet("delivery.notes.keep");
+
+  ImGui::Spacing();
+  Heading(tr("delivery.manual.title"), nullptr);
+  copy_field(tr("delivery.manual.smdp"), "smdp", v.smdp_address, env, asked);
+  copy_field(tr("delivery.manual.code"), "code", v.activation_code, env, asked);
+  if (!v.confirmation_code.empty()) {
+    TextWrapped(tr("delivery.manual.confirmation_note"));
+    copy_field(tr("delivery.manual.confirmation"), "confirmation", v.confirmation_code, env, asked);
+  }
+  copy_field(tr("delivery.manual.iccid"), "iccid", v.iccid, env, asked);
+}
+
+// Android's install-link setting, and the order page's QR for opening it on a phone.
+void draw_other_devices(const delivery::DeliveryView& v, const DeliveryEnv& env, DeliveryScratch& s, Asked& asked) {
+  if (env.device.platform == delivery::Platform::Android) {
+    ImGui::Spacing();
+    Checkbox(tr("delivery.android.setting"), &s.android_link);
+    if (!v.android_link.empty()) link_button(tr("delivery.android.install"), v.android_link, asked);
+  }
+  if (v.order_qr_url.empty()) return;
+  ensure_qr(v.order_qr_url, s.order_qr_payload, s.order_qr, s.qr_error);
+  if (!s.order_qr) return;
+  ImGui::Spacing();
+  Heading(tr("delivery.phone.title"), nullptr);
+  TextWrapped(tr("delivery.phone.body"));
+  draw_fitted_qr(tr("delivery.phone.label"), v.order_qr_url, *s.order_qr, kOrderQrMaxCss, env);
+}
+
+// The e-mail again (none after the customer had their personal data erased).
+void draw_resend(const Order& order, const DeliveryEnv& env, Asked& asked) {
+  if (order.customer.email.empty()) return;
+  ImGui::Spacing();
+  TextWrapped(tr_fmt("delivery.resend.body", {{"email", order.customer.email}}));
+  if (Button(tr("delivery.resend.button"), !env.resend_busy)) asked = co::action::ResendEmail{};
+  if (!env.resend_message.empty()) TextWrapped(env.resend_message, "status");
+}
+
+}  // namespace
+
 Asked draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& s) {
   Asked asked;
   if (order.esim && order.esim->details_expired) {  // installed a while ago: the server no longer gives out the code
@@ -149,65 +221,12 @@ Asked draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScr
   ensure_qr(v.activation_code, s.qr_payload, s.qr, s.qr_error);
 
   // The order page above this section already says the eSIM is ready (its heading); no second title here.
-  if (!v.ios_link.empty()) {
-    TextWrapped(tr("delivery.ios.intro"));
-    link_button(tr("delivery.ios.install"), v.ios_link, asked);
-    ImGui::Spacing();
-  }
-
-  TextWrapped(env.device.mobile() ? tr("delivery.qr.mobile") : tr("delivery.qr.desktop"));
-  if (s.qr) {
-    const float avail = ImGui::GetContentRegionAvail().x;
-    const qr::Fit fit = qr::fit_modules(s.qr->size, kQrMinCss, kQrMaxCss, avail, env.pixel_ratio);
-    draw_qr(tr("delivery.qr.label"), v.activation_code, *s.qr, fit, env.pixel_ratio);
-  } else {
-    TextColored(kProblem, tr_fmt("delivery.problem.body", {{"order", order.id}}), "alert");
-    TextColored(Muted(), s.qr_error, "text");
-  }
-
-  ImGui::Spacing();
-  Heading(tr("delivery.notes.title"), nullptr);
-  bullet("delivery.notes.once");
-  bullet(validity_key(v.validity_start));
-  bullet("delivery.notes.keep");
-
-  ImGui::Spacing();
-  Heading(tr("delivery.manual.title"), nullptr);
-  copy_field(tr("delivery.manual.smdp"), "smdp", v.smdp_address, env, asked);
-  copy_field(tr("delivery.manual.code"), "code", v.activation_code, env, asked);
-  if (!v.confirmation_code.empty()) {
-    TextWrapped(tr("delivery.manual.confirmation_note"));
-    copy_field(tr("delivery.manual.confirmation"), "confirmation", v.confirmation_code, env, asked);
-  }
-  copy_field(tr("delivery.manual.iccid"), "iccid", v.iccid, env, asked);
-
-  if (env.device.platform == delivery::Platform::Android) {
-    ImGui::Spacing();
-    Checkbox(tr("delivery.android.setting"), &s.android_link);
-    if (!v.android_link.empty()) link_button(tr("delivery.android.install"), v.android_link, asked);
-  }
-
-  if (!v.order_qr_url.empty()) {
-    ensure_qr(v.order_qr_url, s.order_qr_payload, s.order_qr, s.qr_error);
-    if (s.order_qr) {
-      ImGui::Spacing();
-      Heading(tr("delivery.phone.title"), nullptr);
-      TextWrapped(tr("delivery.phone.body"));
-      const float avail = ImGui::GetContentRegionAvail().x;
-      const qr::Fit fit = qr::fit_modules(s.order_qr->size, kQrMinCss, kOrderQrMaxCss, avail, env.pixel_ratio);
-      draw_qr(tr("delivery.phone.label"), v.order_qr_url, *s.order_qr, fit, env.pixel_ratio);
-    }
-  }
-
+  draw_install(order, v, env, s, asked);
+  draw_manual(v, env, asked);
+  draw_other_devices(v, env, s, asked);
   ImGui::Spacing();
   draw_guides(v.guide);
-
-  if (!order.customer.email.empty()) {  // none after the customer had their personal data erased
-    ImGui::Spacing();
-    TextWrapped(tr_fmt("delivery.resend.body", {{"email", order.customer.email}}));
-    if (Button(tr("delivery.resend.button"), !env.resend_busy)) asked = co::action::ResendEmail{};
-    if (!env.resend_message.empty()) TextWrapped(env.resend_message, "status");
-  }
+  draw_resend(order, env, asked);
   return asked;
 }
 
