@@ -46,6 +46,7 @@
 #include "server/retention.hpp"
 #include "server/router.hpp"
 #include "server/store.hpp"
+#include "server/unsubscribe.hpp"
 
 namespace fs = std::filesystem;
 using namespace jupiter;
@@ -302,6 +303,8 @@ int run(const Options& o) {
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 
   Commerce commerce(*database, o, commerce_config(o, port), router);
+  Unsubscribe unsubscribe(*database, commerce.config.token_secret);
+  unsubscribe.add_routes(router);
   if (!o.demo_partner.empty()) {
     auto did = database->with([&o](db::Connection& c) { return ensure_demo_partner(c, o.demo_partner); });
     if (!did) return fail("partners: " + did.error().message);

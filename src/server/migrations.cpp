@@ -388,6 +388,33 @@ CREATE INDEX webhook_events_received ON webhook_events(received_at);
 CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] marketing preferences
+// One marketing opt-in per person (issue 16, unsubscribe.hpp), keyed by the lower-cased address. An order made with
+// the opt-in sets it (the trigger); a withdrawal on any order, the one-click unsubscribe or an erase clears it in the
+// same transaction as the orders' own opt-in. Existing addresses start with the opt-in of their newest order.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kMarketingPreferences = R"sql(
+CREATE TABLE marketing_preferences (
+  email       TEXT PRIMARY KEY,
+  opted_in    INTEGER NOT NULL CHECK (opted_in IN (0, 1)),
+  changed_ms  INTEGER NOT NULL,
+  source      TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 32)
+);
+INSERT INTO marketing_preferences(email, opted_in, changed_ms, source)
+SELECT lower(o.email), o.marketing, 0, 'order' FROM orders o
+WHERE o.email <> '' AND o.created_at = (SELECT max(x.created_at) FROM orders x WHERE lower(x.email) = lower(o.email))
+GROUP BY lower(o.email);
+
+CREATE TRIGGER orders_marketing_opt_in AFTER INSERT ON orders
+WHEN NEW.marketing = 1 AND NEW.email <> ''
+BEGIN
+  INSERT INTO marketing_preferences(email, opted_in, changed_ms, source)
+  VALUES (lower(NEW.email), 1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), 'order')
+  ON CONFLICT(email) DO UPDATE SET opted_in = 1, changed_ms = excluded.changed_ms, source = 'order';
+END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -401,6 +428,7 @@ const std::vector<Migration>& migrations() {
       {7, "consent keys", kConsentKeys},
       {8, "accounts", kAccounts},
       {9, "retention", kRetention},
+      {10, "marketing preferences", kMarketingPreferences},
   };
   return all;
 }

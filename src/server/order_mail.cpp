@@ -4,6 +4,8 @@
 //   delivery      when the eSIM is ready: the QR code as an attached PNG (also inline), the manual details
 //   resend        the same as delivery, the same profile (never a new one)
 //   refund        when the eSIM could not be delivered in time and the payment was refunded
+// Confirmation, delivery and resend are marketing-capable: while the address opts in (unsubscribe.hpp) they carry a
+// short marketing block, a visible unsubscribe link and the RFC 8058 headers; otherwise none of the three.
 #include <nlohmann/json.hpp>
 
 #include "core/money.hpp"
@@ -13,6 +15,7 @@
 #include "server/log.hpp"
 #include "server/orders.hpp"
 #include "server/png.hpp"
+#include "server/unsubscribe.hpp"
 
 namespace jupiter::server {
 
@@ -111,6 +114,13 @@ void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& conf
   else if (kind == "refund") m = refund(*typed, links);
   else m = delivery(*typed, links);
   m.to = typed->customer.email;
+  // Marketing rides only on the e-mails the customer gets anyway, and only while the address opts in.
+  if (kind != "refund") {
+    const MarketingFooter footer = marketing_footer(db, config.public_url, config.token_secret, m.to);
+    m.text += footer.text;
+    m.html += footer.html;
+    m.unsubscribe_url = footer.url;
+  }
   const auto file = outbox.write(m, id + "-" + kind);
   if (!file) {
     log::error("mail: cannot write the " + kind + " e-mail of " + id + " to " + outbox.dir().string());

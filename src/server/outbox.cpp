@@ -40,6 +40,10 @@ std::string to_mime(const Mail& mail, const std::string& date, const std::string
   m += "Subject: " + header_text(mail.subject) + "\r\n";
   m += "Date: " + date + "\r\n";
   m += "Message-ID: <" + boundary + "@jupiteresims.example>\r\n";
+  if (!mail.unsubscribe_url.empty()) {
+    m += "List-Unsubscribe: <" + mail.unsubscribe_url + ">\r\n";
+    m += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+  }
   m += "MIME-Version: 1.0\r\n";
   m += "Content-Type: multipart/mixed; boundary=\"" + mixed + "\"\r\n\r\n";
   m += "--" + mixed + "\r\nContent-Type: multipart/related; boundary=\"" + related + "\"\r\n\r\n";

@@ -25,6 +25,9 @@ struct Mail {
   std::string text;     // UTF-8
   std::string html;     // UTF-8
   std::vector<MailAttachment> attachments;
+  // A marketing-capable e-mail's one-click unsubscribe URL (unsubscribe.hpp): when set, the message carries
+  // List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). "" for an e-mail without marketing.
+  std::string unsubscribe_url;
 };
 
 inline constexpr const char* kMailFrom = "JupiterEsims <orders@jupiteresims.example>";

@@ -13,6 +13,7 @@
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
+#include "server/unsubscribe.hpp"
 
 namespace jupiter::server {
 
@@ -39,6 +40,11 @@ db::Status touch(db::Connection& c, const std::string& id) {
 }
 
 }  // namespace
+
+db::Status log_rights_request(db::Connection& c, const std::string& kind, const std::string& outcome) {
+  return c.exec("INSERT INTO rights_requests(request_id, kind, outcome, at_ms) VALUES (?, ?, ?, ?)",
+                random_id("rr_", 12), kind, outcome, now_ms());
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] access and portability
@@ -90,6 +96,8 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
       {"not_stored", "Card numbers, expiry dates and security codes never reach JupiterEsims: the payment processor "
                      "keeps them. We keep only its transaction id, the card brand and the last 4 digits."},
   };
+  auto logged = db_.with([](db::Connection& c) { return log_rights_request(c, "access", "done"); });
+  if (!logged) return internal(res, logged.error().message);
   res.set_header("Content-Disposition", "attachment; filename=\"jupiteresims-" + id + ".json\"");
   res.set_header("Cache-Control", "no-store");
   send_json(res, 200, out.dump(2));
@@ -144,12 +152,16 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
   for (std::size_t i = 0; i < what.size(); ++i) reason += (i ? ", " : "") + what[i];
   auto done = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Status {
+      // The opt-in is per person: withdrawn on this order, it is withdrawn for every order of the address.
+      if (body.contains("marketing"))
+        DB_TRY(withdraw_marketing(t, (*order)["customer"]["email"].get<std::string>(), "order_withdrawal"));
       for (const auto& [column, value] : sets) {
         // column is one of four fixed names (checked above), never user text.
         const std::string sql = "UPDATE orders SET " + column + " = ? WHERE id = ?";
         DB_TRY(column == "marketing" ? t.exec(sql, std::int64_t{0}, id) : t.exec(sql, value, id));
       }
       DB_TRY(touch(t, id));
+      DB_TRY(log_rights_request(t, "correction", "done"));
       return note(t, id, reason);
     });
   });
@@ -191,7 +203,13 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
                       std::optional<json>& erased) {
   DB_TRY(c.query("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''", id)
              .each([&files](const db::Row& r) { files.push_back(r.text(0)); }));
+  DB_TRY_LET(const std::optional<std::string> email,
+             c.query("SELECT lower(email) FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.text(0); }));
+  if (email && !email->empty()) DB_TRY(withdraw_marketing(c, *email, "erase"));
   DB_TRY(c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id));
+  // The person's marketing row names the address: it goes with the address's last order.
+  if (email) DB_TRY(c.exec("DELETE FROM marketing_preferences WHERE email = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM orders WHERE lower(email) = ?)", *email, *email));
   DB_TRY(c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id));
   // The key's request hash is an unsalted SHA-256 of a request that held the e-mail: a guessable address would
   // match it. A replay of the key already finds the token revoked; it now finds another request too (409).
@@ -199,6 +217,7 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
   DB_TRY(touch(c, id));
   DB_TRY(note(c, id, "customer request: personal data erased"));
   DB_TRY(revoke_token(c, id));
+  DB_TRY(log_rights_request(c, "erasure", "done"));
   DB_TRY_LET(erased, load_order(c, id));
   return {};
 }

@@ -24,6 +24,10 @@
 
 namespace jupiter::server {
 
+// Logs a rights request (kind: access, correction, erasure, unsubscribe; outcome: done, refused) under a fresh random
+// request id with the time: nothing else, no personal data (table rights_requests; kept as retention.json says).
+db::Status log_rights_request(db::Connection& c, const std::string& kind, const std::string& outcome);
+
 class PrivacyRights {
  public:
   PrivacyRights(db::Database& db, Orders& orders, Outbox& outbox) : db_(db), orders_(orders), outbox_(outbox) {}
