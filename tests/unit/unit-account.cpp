@@ -2,10 +2,13 @@
 // (sign in, the list, cancel with a confirmation, sign out), and its place in the store's update.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "core/account.hpp"
 #include "core/app.hpp"
+#include "core/i18n.hpp"
 
 using namespace jupiter;
 using namespace jupiter::account;
@@ -61,7 +64,38 @@ account::Model signed_in(std::vector<AccountOrder> list) {
   return m;
 }
 
+std::string read_texts(const std::string& lang) {
+  std::ifstream in(std::string(JUPITER_SOURCE_DIR) + "/assets/i18n/account/" + lang + ".json", std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
 }  // namespace
+
+TEST_CASE("the account texts are complete in every language, with a word for every order state, none left in English") {
+  TextTable en;
+  REQUIRE(en.add_file(read_texts("en"), "account").empty());
+  for (OrderState s : {OrderState::PendingPayment, OrderState::Paid, OrderState::Provisioning, OrderState::Delivered,
+                       OrderState::Failed, OrderState::Refunded, OrderState::Cancelled})
+    CHECK_MESSAGE(en.find("account.state." + std::string(order_state_name(s))), order_state_name(s));
+  for (Language l : kLanguages) {
+    if (l == Language::En) continue;
+    const std::string lang(language_code(l));
+    CAPTURE(lang);
+    TextTable t;
+    CHECK(t.add_file(read_texts(lang), "account").empty());
+    CHECK(check_translation(en, t, "account").empty());
+    CHECK(t.size() == en.size());
+    const std::string text = read_texts(lang);
+    for (const char* key : {"account.sign_in.send", "account.sent.body", "account.order.cancel", "account.sign_out",
+                            "account.state.pending_payment", "account.problem.not_cancellable"}) {
+      CAPTURE(key);
+      REQUIRE((t.find(key) && en.find(key)));
+      CHECK(*t.find(key) != *en.find(key));  // translated, not copied
+    }
+  }
+}
 
 TEST_CASE("the server's orders list decodes with plans, prices, states and links") {
   const OrdersDecode d = decode_orders(kServerList);
