@@ -95,14 +95,15 @@
     setTimeout(release, 400); // a slow backend gets the loading screen instead
   };
 
-  // The accessible mirror (src/ui/a11y.hpp): the module calls upsert/rects/order/focus/live after each rendered
-  // frame with what changed; this keeps one real element per widget in <main id="a11y-mirror">, in drawing order,
-  // each over its widget's rectangle (opacity 0), and sends clicks, focus and Escape back by widget id.
+  // The accessible mirror (src/ui/a11y.hpp): after each rendered frame the module calls frame() once with what
+  // changed (upserts, rects, scroll, order, live texts) and focus() when the keyboard's focus moved; this keeps one
+  // real element per widget in <main id="a11y-mirror">, in drawing order, each over its widget's rectangle
+  // (opacity 0), and sends clicks, focus and Escape back by widget id.
   function makeMirror(root) {
     if (!root) {  // not parsed yet: asked again next frame; a page without the container: nothing to keep
       if (document.readyState === "loading") return null;
       var nothing = function () {};
-      return { upsert: nothing, rects: nothing, scroll: nothing, order: nothing, focus: nothing, live: nothing };
+      return { frame: nothing, focus: nothing };
     }
     var els = new Map();  // key -> element
     var groups = new Map();  // first item's key -> its role=list / role=listbox wrapper (a run of items / options)
@@ -174,15 +175,13 @@
       if (act) setAttr(el, "aria-disabled", enabled ? null : "true");
     }
     var scrollY = 0;
-    function rects(f) {
-      for (var i = 0; i + 4 < f.length; i += 5) {
-        var el = els.get(f[i]);
-        if (!el || el.jTag === "field") continue;
-        var s = el.style;
-        s.transform = "translate(" + f[i + 1] + "px," + f[i + 2] + "px)";
-        if (el.jW !== f[i + 3]) s.width = (el.jW = f[i + 3]) + "px";
-        if (el.jH !== f[i + 4]) s.height = (el.jH = f[i + 4]) + "px";
-      }
+    function rect(key, x, y, w, h) {
+      var el = els.get(key);
+      if (!el || el.jTag === "field") return;
+      var s = el.style;
+      s.transform = "translate(" + x + "px," + y + "px)";
+      if (el.jW !== w) s.width = (el.jW = w) + "px";
+      if (el.jH !== h) s.height = (el.jH = h) + "px";
     }
     // Elements sit at page y (y + scroll); the whole mirror moves with the page's scroll. The real text fields
     // are placed by platform/text_input in viewport pixels: they move back by the same amount.
@@ -263,6 +262,26 @@
       if (statusEl && statusEl.textContent !== status) statusEl.textContent = status;
       if (alertEl && alertEl.textContent !== alert) alertEl.textContent = alert;
     }
+    // One frame's writes, packed by src/platform/mirror_web.cpp: 32-bit words (an op code, then its fields; floats
+    // as their bits, strings as indexes into `text`'s NUL-ended UTF-8 strings). Read before anything calls the
+    // module (the views are on its memory). An unknown op ends the frame.
+    var decoder = typeof TextDecoder === "function" ? new TextDecoder() : null;
+    function frame(w, text) {
+      var f = new Float32Array(w.buffer, w.byteOffset, w.length);
+      var s = text.length && decoder ? decoder.decode(text).split("\0") : [];
+      for (var i = 0; i < w.length;) {
+        var op = w[i];
+        if (op === 1) {
+          upsert(w[i + 1], w[i + 2], s[w[i + 5]] || "", s[w[i + 6]] || "", s[w[i + 7]] || "", w[i + 3] | 0, w[i + 4] | 0,
+                 s[w[i + 8]] || "");
+          i += 9;
+        } else if (op === 2) { rect(w[i + 1], f[i + 2], f[i + 3], f[i + 4], f[i + 5]); i += 6; }
+        else if (op === 3) { scroll(f[i + 1]); i += 2; }
+        else if (op === 4) { order(w.subarray(i + 2, i + 2 + w[i + 1])); i += 2 + w[i + 1]; }
+        else if (op === 5) { live(s[w[i + 1]] || "", s[w[i + 2]] || ""); i += 3; }
+        else return;
+      }
+    }
     function owner(el) { return el && el.jAct ? el : null; }
     function siblingOption(el, step) {
       var n = step > 0 ? el.nextElementSibling : el.previousElementSibling;
@@ -303,7 +322,7 @@
     root.addEventListener("focusout", function (e) {
       if (!e.relatedTarget || !root.contains(e.relatedTarget)) call("focus", 0);
     });
-    return { upsert: upsert, rects: rects, scroll: scroll, order: order, focus: focus, live: live };
+    return { frame: frame, focus: focus };
   }
 
   var Module = (window.Module = {

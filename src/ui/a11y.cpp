@@ -47,8 +47,8 @@ int flags_of(const TestItem& it) {
   return f;
 }
 
-// Writes `it` when it is new or changed; queues its rectangle when it moved.
-void write(const TestItem& it, std::vector<double>& rects) {
+// Writes `it` when it is new or changed; its rectangle when it moved.
+void write(const TestItem& it) {
   auto [pos, fresh] = g_sent.try_emplace(it.key);
   Sent& s = pos->second;
   s.gen = g_gen;
@@ -71,7 +71,7 @@ void write(const TestItem& it, std::vector<double>& rects) {
     s.y = y;
     s.w = it.w;
     s.h = it.h;
-    rects.insert(rects.end(), {static_cast<double>(it.key), it.x, y, it.w, it.h});
+    platform::mirror::rect(it.key, it.x, y, it.w, it.h);
   }
 }
 
@@ -182,23 +182,22 @@ bool sync(const std::vector<TestItem>& items) {
     g_resync = false;
   }
   ++g_gen;
-  std::vector<double> rects;
   std::vector<std::uint32_t> keys;
   keys.reserve(items.size());
   for (const TestItem& it : items) {
     if (!it.mirrored) continue;
     keys.push_back(it.key);
-    write(it, rects);
+    write(it);
   }
   const float scroll = items.empty() ? 0.0f : items.front().scroll;
   if (scroll != g_scroll) platform::mirror::scroll(g_scroll = scroll);
-  platform::mirror::rects(rects);
   if (keys != g_order) {
     platform::mirror::order(keys);
     g_order.swap(keys);
     for (auto it = g_sent.begin(); it != g_sent.end();) it = it->second.gen == g_gen ? std::next(it) : g_sent.erase(it);
   }
   sync_live(items);
+  platform::mirror::flush();  // the frame's writes in one call, before focus moves to what they made
   send_dom_request();
   follow_nav();
   bool more = g_more;

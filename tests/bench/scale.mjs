@@ -45,7 +45,7 @@ function stats(values) {
 }
 const fmt = (s) => `n=${s.n}  p50 ${s.p50.toFixed(3)} ms  p95 ${s.p95.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  ` +
                    `max ${s.max.toFixed(3)} ms`;
-const verdict = (ok) => (ok ? "ok" : "MISS");
+const verdict = (ok) => (ok ? "PASS" : "MISS");
 
 async function testApi(page, expr) {
   return page.evaluate(expr);
