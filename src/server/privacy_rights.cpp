@@ -22,6 +22,12 @@ namespace {
 using json = nlohmann::json;
 constexpr std::size_t kMaxBody = 4 * 1024;
 
+std::string lower_ascii(std::string s) {
+  for (char& ch : s)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return s;
+}
+
 void internal(httplib::Response& res, const std::string& why) {
   log::error("privacy: " + why);
   send_error(res, 500, "internal", "the request could not be completed");
@@ -37,6 +43,36 @@ db::Status note(db::Connection& c, const std::string& id, const std::string& rea
 
 db::Status touch(db::Connection& c, const std::string& id) {
   return c.exec("UPDATE orders SET updated_at = ? WHERE id = ?", rfc3339(now_ms()), id);
+}
+
+// What the person's address holds besides its orders: the account's sessions and sign-in links (times only: their
+// ids are kept as hashes nobody can use) and the per-person marketing state (unsubscribe.hpp).
+db::Result<json> person_data(db::Connection& c, const std::string& email) {
+  json p = {{"account_sessions", json::array()}, {"sign_in_links", json::array()}, {"marketing", nullptr}};
+  DB_TRY(c.query("SELECT created_s, expires_s FROM account_sessions WHERE lower(email) = ? ORDER BY created_s", email)
+             .each([&p](const db::Row& r) {
+               p["account_sessions"].push_back({{"created_at", rfc3339(r.int64(0) * 1000)},
+                                                {"expires_at", rfc3339(r.int64(1) * 1000)}});
+             }));
+  DB_TRY(c.query("SELECT created_s, expires_s, used_s FROM account_links WHERE lower(email) = ? ORDER BY created_s",
+                 email)
+             .each([&p](const db::Row& r) {
+               p["sign_in_links"].push_back({{"created_at", rfc3339(r.int64(0) * 1000)},
+                                             {"expires_at", rfc3339(r.int64(1) * 1000)},
+                                             {"used", !r.is_null(2)}});
+             }));
+  DB_TRY(c.query("SELECT opted_in, changed_ms, source FROM marketing_preferences WHERE email = ?", email)
+             .each([&p](const db::Row& r) {
+               p["marketing"] = {{"opted_in", r.boolean(0)}, {"changed_at", rfc3339(r.int64(1))},
+                                 {"source", r.text(2)}};
+             }));
+  return p;
+}
+
+// The address's account: its sessions end and its sign-in links go (part of the erase's transaction).
+db::Status erase_account(db::Connection& c, const std::string& email) {
+  DB_TRY(c.exec("DELETE FROM account_sessions WHERE lower(email) = ?", email));
+  return c.exec("DELETE FROM account_links WHERE lower(email) = ?", email);
 }
 
 }  // namespace
@@ -55,6 +91,7 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
   struct Extra {
     std::string consent_id, language, terms_version, partner;
     json emails = json::array();
+    json person;
   };
   auto extra = db_.with([&](db::Connection& c) -> db::Result<Extra> {
     Extra e;
@@ -69,6 +106,7 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
                .each([&e](const db::Row& r) {
                  e.emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
                }));
+    DB_TRY_LET(e.person, person_data(c, lower_ascii((*order)["customer"]["email"].get<std::string>())));
     return e;
   });
   if (!extra) return internal(res, extra.error().message);
@@ -93,6 +131,9 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
                           {"partner", extra.value().partner}, {"consent_id", extra.value().consent_id}}},
       {"emails", extra.value().emails},
       {"consent_receipts", receipts},
+      {"account", {{"sessions", extra.value().person["account_sessions"]},
+                   {"sign_in_links", extra.value().person["sign_in_links"]}}},
+      {"marketing", extra.value().person["marketing"]},
       {"not_stored", "Card numbers, expiry dates and security codes never reach JupiterEsims: the payment processor "
                      "keeps them. We keep only its transaction id, the card brand and the last 4 digits."},
   };
@@ -205,7 +246,10 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
              .each([&files](const db::Row& r) { files.push_back(r.text(0)); }));
   DB_TRY_LET(const std::optional<std::string> email,
              c.query("SELECT lower(email) FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.text(0); }));
-  if (email && !email->empty()) DB_TRY(withdraw_marketing(c, *email, "erase"));
+  if (email && !email->empty()) {
+    DB_TRY(withdraw_marketing(c, *email, "erase"));
+    DB_TRY(erase_account(c, *email));
+  }
   DB_TRY(c.exec("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE id = ?", id));
   // The person's marketing row names the address: it goes with the address's last order.
   if (email) DB_TRY(c.exec("DELETE FROM marketing_preferences WHERE email = ? AND NOT EXISTS "

@@ -2,11 +2,14 @@
 // self-service with the order's secret (the same Bearer token as GET /api/orders/:id; a wrong one is the same 404):
 //
 //   GET  /api/orders/:id/data      access + portability: everything stored about the customer of this order, as
-//                                  a JSON download (the order, its history, its consent receipts, its e-mails)
+//                                  a JSON download (the order, its history, its consent receipts, its e-mails,
+//                                  the address's account sessions and sign-in links, its marketing state)
 //   POST /api/orders/:id/customer  correct or update: {"email"?, "name"?, "phone"?} checked by the core's contact
 //                                  rules; {"marketing": false} withdraws the marketing opt-in (recorded as a
 //                                  consent receipt, like the opt-in was)
-//   POST /api/orders/:id/erase     deletion: name, e-mail and phone blanked, marketing off, the order's e-mails
+//   POST /api/orders/:id/erase     deletion: name, e-mail and phone blanked, marketing off for the address (its
+//                                  row gone with its last order), the address's sessions and sign-in links
+//                                  deleted (signed out everywhere), the order's e-mails
 //                                  deleted from the outbox, the Idempotency-Key's request hash (an unsalted
 //                                  SHA-256 of a request that held the e-mail) replaced. What contract and law need kept stays: plan, price,
 //                                  dates, state history, the processor's transaction id and card brand/last 4, the

@@ -3,6 +3,7 @@
 // rule that no marketing e-mail is ever written for an address without a current opt-in.
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <set>
@@ -190,4 +191,53 @@ TEST_CASE("withdrawing marketing on one order withdraws it for the person, on ev
   CHECK(opted_in(shop, "ada@example.com") == 0);
   CHECK(shop.order(first)["marketing"] == false);
   CHECK(shop.order(second)["marketing"] == false);
+}
+
+TEST_CASE("two orders under one e-mail: the export shows the account and marketing state, the erase removes them") {
+  Shop shop;
+  const Created first = paid(shop, "ada@example.com", true);
+  const Created second = paid(shop, "Ada@example.com", false);
+  const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  const long long now = unix_now();
+  // A signed-in session and a used sign-in link of the address (as accounts.cpp writes them).
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  sqlite3_busy_timeout(raw, 5000);
+  const std::string insert = "INSERT INTO account_sessions VALUES ('" + std::string(64, 'a') + "', 'ada@example.com', " +
+                             std::to_string(now) + ", " + std::to_string(now + 3600) + "); INSERT INTO account_links "
+                             "VALUES ('" + std::string(64, 'b') + "', 'ada@example.com', 'k', 'c', " +
+                             std::to_string(now) + ", " + std::to_string(now + 900) + ", " + std::to_string(now) + ")";
+  REQUIRE(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+
+  auto data = shop.store->client().Get(("/api/orders/" + first.id + "/data").c_str(),
+                                       {{"Authorization", "Bearer " + first.token}});
+  REQUIRE(data);
+  REQUIRE(data->status == 200);
+  const json d = json::parse(data->body);
+  REQUIRE(d["account"]["sessions"].size() == 1);
+  CHECK(d["account"]["sessions"][0]["expires_at"].is_string());
+  REQUIRE(d["account"]["sign_in_links"].size() == 1);
+  CHECK(d["account"]["sign_in_links"][0]["used"] == true);
+  CHECK(d["marketing"]["opted_in"] == true);
+  CHECK(d["marketing"]["source"] == "order");
+  CHECK(data->body.find(std::string(64, 'a')) == std::string::npos);  // never the session's hash
+
+  auto erase = shop.store->client().Post(("/api/orders/" + first.id + "/erase").c_str(),
+                                         {{"Authorization", "Bearer " + first.token}}, "", "application/json");
+  REQUIRE(erase);
+  REQUIRE(erase->status == 200);
+  CHECK(sqlite_int(db, "SELECT count(*) FROM account_sessions") == 0);
+  CHECK(sqlite_int(db, "SELECT count(*) FROM account_links") == 0);
+  CHECK(opted_in(shop, "ada@example.com") == 0);  // the second order still names the address: off, not gone
+  CHECK(shop.order(second)["marketing"] == false);
+
+  erase = shop.store->client().Post(("/api/orders/" + second.id + "/erase").c_str(),
+                                    {{"Authorization", "Bearer " + second.token}}, "", "application/json");
+  REQUIRE(erase);
+  REQUIRE(erase->status == 200);
+  CHECK(opted_in(shop, "ada@example.com") == -1);  // with the address's last order, its row is gone
+  CHECK(sqlite_int(db, "SELECT count(*) FROM rights_requests WHERE kind IN ('access', 'erasure')") == 3);
+  const std::string bytes = read_all(db) + read_all(fs::path(db.string() + "-wal"));
+  CHECK(bytes.find("ada@example.com") == std::string::npos);
 }
