@@ -364,7 +364,7 @@ void render_frame() {
   web::ImplWeb_NewFrame();
   ImGui::NewFrame();
   std::vector<Action> out;
-  std::vector<platform::TextField> fields;  // checkout text fields: real <input> elements go over them
+  std::vector<TextField> fields;  // checkout text fields: real <input> elements go over them
   ui::widget_fields().clear();              // and the store's search fields
   ui::FrameInfo info;
   if (g_app.model.account.screen != account::Screen::Closed && !g_app.model.checkout.open()) {

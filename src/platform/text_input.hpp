@@ -15,26 +15,13 @@
 //  [X] Wheel events over an element go to the canvas, so the page scrolls the same with the pointer on a field.
 //  [X] Elements not listed in a frame are hidden (and lose focus).
 #pragma once
-#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/text_field.hpp"
+
 namespace jupiter::platform {
-
-enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel, Search };
-
-// One field of one frame, in CSS pixels relative to the viewport.
-struct TextField {
-  int tag = 0;           // the caller's field number, passed back with changes
-  TextKind kind = TextKind::Text;
-  std::string name;      // the element's name and id suffix ("email", "email-confirm"): stable for autofill
-  std::string label;     // accessible name (the visible label's text)
-  std::string value;     // the model's value
-  float x = 0, y = 0, w = 0, h = 0;
-  bool invalid = false;  // the field shows an error: aria-invalid and a red border
-  std::string placeholder;
-};
 
 // Where changes go: (tag, new value). Called from browser events; the callee queues an action and asks a frame.
 void text_fields_init(std::function<void(int tag, std::string value)> changed);

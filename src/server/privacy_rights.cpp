@@ -75,6 +75,21 @@ db::Status erase_account(db::Connection& c, const std::string& email) {
   return c.exec("DELETE FROM account_links WHERE lower(email) = ?", email);
 }
 
+// Normalizes one typed contact field ("email", "name" or "phone") into normalized and checks it; an empty phone is
+// allowed (it removes the number).
+ContactCheck normalize_contact_field(const std::string& key, const std::string& typed, std::string& normalized) {
+  if (key == "email") {
+    normalized = normalize_email(typed);
+    return validate_email(normalized);
+  }
+  if (key == "name") {
+    normalized = normalize_name(typed);
+    return validate_name(normalized);
+  }
+  normalized = normalize_phone(typed);
+  return normalized.empty() ? ContactCheck{} : validate_phone(normalized);
+}
+
 }  // namespace
 
 db::Status log_rights_request(db::Connection& c, const std::string& kind, const std::string& outcome) {
@@ -170,19 +185,8 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
       return send_error(res, 400, "unknown_field", "unknown field: " + log::printable(key));
     if (!value.is_string() || value.get_ref<const std::string&>().size() > 320)
       return send_error(res, 400, "invalid_" + key, key + " must be a string");
-    const std::string& typed = value.get_ref<const std::string&>();
     std::string normalized;
-    ContactCheck check;
-    if (key == "email") {
-      normalized = normalize_email(typed);
-      check = validate_email(normalized);
-    } else if (key == "name") {
-      normalized = normalize_name(typed);
-      check = validate_name(normalized);
-    } else {
-      normalized = normalize_phone(typed);
-      if (!normalized.empty()) check = validate_phone(normalized);
-    }
+    const ContactCheck check = normalize_contact_field(key, value.get_ref<const std::string&>(), normalized);
     if (!check.ok()) return send_error(res, 400, "invalid_" + key, check.message);
     sets.emplace_back(key, normalized);
     what.emplace_back(key + " corrected");

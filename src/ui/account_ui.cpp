@@ -74,7 +74,7 @@ void draw_problem(const acc::Model& a) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] sign-in and "check your e-mail"
 // ---------------------------------------------------------------------------------------------------------
-void email_field(const acc::Model& a, std::vector<platform::TextField>& fields) {
+void email_field(const acc::Model& a, std::vector<TextField>& fields) {
   const char* label = tr("account.sign_in.email");
   Text(label);
   const float w = std::min(ImGui::GetContentRegionAvail().x, 420.0f);
@@ -89,11 +89,11 @@ void email_field(const acc::Model& a, std::vector<platform::TextField>& fields) 
               st.FrameRounding);
   test_items().add_last(std::string(label) + "##account-email", "textbox", true, -1, a.email);
   if (ImGui::IsItemVisible())
-    fields.push_back({kAccountEmailTag, platform::TextKind::Email, "account-email", label, a.email, pos.x, pos.y, w, h,
+    fields.push_back({kAccountEmailTag, TextKind::Email, "account-email", label, a.email, pos.x, pos.y, w, h,
                       invalid, "name@example.com"});
 }
 
-void draw_sign_in(const acc::Model& a, std::vector<Action>& out, std::vector<platform::TextField>& fields) {
+void draw_sign_in(const acc::Model& a, std::vector<Action>& out, std::vector<TextField>& fields) {
   TextWrapped(tr("account.sign_in.intro"));
   ImGui::Spacing();
   email_field(a, fields);
@@ -190,7 +190,7 @@ void account_header_button(const Model& m, std::vector<Action>& out) {
 // [SECTION] draw_account
 // ---------------------------------------------------------------------------------------------------------
 float draw_account(const Model& m, const Context& ctx, std::vector<Action>& out,
-                   std::vector<platform::TextField>& fields) {
+                   std::vector<TextField>& fields) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
   ImGui::SetNextWindowSize(vp->WorkSize);

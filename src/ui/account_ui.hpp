@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/app.hpp"
-#include "platform/text_input.hpp"
+#include "core/text_field.hpp"
 #include "ui/store_ui.hpp"
 
 namespace jupiter::ui {
@@ -32,6 +32,6 @@ void account_header_button(const Model& m, std::vector<Action>& out);
 
 // Draws the open screen over the whole window; returns the content height in CSS px.
 float draw_account(const Model& m, const Context& ctx, std::vector<Action>& out,
-                   std::vector<platform::TextField>& fields);
+                   std::vector<TextField>& fields);
 
 }  // namespace jupiter::ui

@@ -139,8 +139,8 @@ void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& 
 // [SECTION] details (text fields backed by real <input> elements)
 // ---------------------------------------------------------------------------------------------------------
 // Draws the field's frame and label and lists it for the platform, which keeps a real <input> over the frame.
-void text_field(co::Field field, platform::TextKind kind, const char* name, const char* label, const std::string& value,
-                const std::string& error, std::vector<platform::TextField>& fields) {
+void text_field(co::Field field, TextKind kind, const char* name, const char* label, const std::string& value,
+                const std::string& error, std::vector<TextField>& fields) {
   Text(label);
   const float w = field_width();
   const float h = ImGui::GetFrameHeight();
@@ -170,19 +170,19 @@ std::string name_error(const co::FieldErrors& e) {
 }
 
 void draw_details(const co::Model& m, const CheckoutEnv& env, std::vector<Action>& out,
-                  std::vector<platform::TextField>& fields) {
+                  std::vector<TextField>& fields) {
   step_header(env, 2, "checkout.details.title");
   TextColored(Muted(), tr("checkout.details.why"));
   const co::FieldErrors none;
   const co::FieldErrors& e = m.show_errors ? m.errors : none;
   const co::Details& d = m.details;
-  text_field(co::Field::Email, platform::TextKind::Email, "email", tr("checkout.details.email"), d.email,
+  text_field(co::Field::Email, TextKind::Email, "email", tr("checkout.details.email"), d.email,
              email_error(e), fields);
-  text_field(co::Field::EmailConfirm, platform::TextKind::Email, "email-confirm", tr("checkout.details.email_confirm"),
+  text_field(co::Field::EmailConfirm, TextKind::Email, "email-confirm", tr("checkout.details.email_confirm"),
              d.email_confirm, e.email_mismatch ? tr("checkout.details.email_mismatch") : "", fields);
-  text_field(co::Field::Name, platform::TextKind::Name, "name", tr("checkout.details.name"), d.name, name_error(e),
+  text_field(co::Field::Name, TextKind::Name, "name", tr("checkout.details.name"), d.name, name_error(e),
              fields);
-  text_field(co::Field::Phone, platform::TextKind::Tel, "phone", tr("checkout.details.phone"), d.phone,
+  text_field(co::Field::Phone, TextKind::Tel, "phone", tr("checkout.details.phone"), d.phone,
              e.phone != ContactProblem::None ? tr("checkout.details.phone_invalid") : "", fields);
   TextColored(Muted(), tr("checkout.details.phone_hint"));
   draw_problem(m);
@@ -478,7 +478,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
 // [SECTION] draw_checkout
 // ---------------------------------------------------------------------------------------------------------
 float draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out,
-                    std::vector<platform::TextField>& fields) {
+                    std::vector<TextField>& fields) {
   const co::Model& m = app.checkout;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/app.hpp"
-#include "platform/text_input.hpp"
+#include "core/text_field.hpp"
 #include "ui/delivery_ui.hpp"
 
 namespace jupiter::ui {
@@ -37,6 +37,6 @@ struct CheckoutScratch {
 // Draws the checkout window (call instead of the store's screens while model.checkout.open()). Returns the
 // window's content height in CSS px, padding included.
 float draw_checkout(const Model& model, const CheckoutEnv& env, CheckoutScratch& scratch, std::vector<Action>& out,
-                   std::vector<platform::TextField>& fields);
+                   std::vector<TextField>& fields);
 
 }  // namespace jupiter::ui

@@ -84,7 +84,7 @@ std::string TestItems::to_json() const {
 namespace {
 bool g_button_text_set = false;
 ImVec4 g_button_text;
-std::vector<platform::TextField> g_fields;
+std::vector<TextField> g_fields;
 std::map<std::string, int> g_field_tags;             // field name -> tag, stable for the visit
 std::map<int, std::string> g_field_pending;          // tag -> value typed in the DOM, not yet in the buffer
 std::vector<ImGuiID> g_combos_focused;               // open combos whose popup holds the keyboard's focus
@@ -118,7 +118,7 @@ void copy_utf8(const std::string& value, char* buf, std::size_t size) {
 }
 }  // namespace
 
-std::vector<platform::TextField>& widget_fields() { return g_fields; }
+std::vector<TextField>& widget_fields() { return g_fields; }
 
 void widget_field_changed(int tag, std::string value) { g_field_pending[tag] = std::move(value); }
 
@@ -195,9 +195,9 @@ bool InputTextWithHint(const char* label_id, const char* hint, char* buf, std::s
   if (TestItem* it = test_items().add_last(accessible + "##" + std::string(label_id), "textbox", true, -1, buf))
     it->field = name;
   if (ImGui::IsItemVisible() && !under_popup(pos, ImVec2(pos.x + w, pos.y + h))) {
-    platform::TextField f;
+    TextField f;
     f.tag = tag;
-    f.kind = platform::TextKind::Search;
+    f.kind = TextKind::Search;
     f.name = name;
     f.label = accessible;
     f.placeholder = hint;

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "platform/text_input.hpp"
+#include "core/text_field.hpp"
 
 namespace jupiter::ui {
 
@@ -85,7 +85,7 @@ void Heading(std::string_view text, ImFont* font);
 // The real <input> fields of this frame's InputTextWithHint widgets (main.cpp syncs them with the checkout's),
 // and where their DOM changes go (tags from kWidgetFieldTag up).
 constexpr int kWidgetFieldTag = 1000;
-std::vector<platform::TextField>& widget_fields();
+std::vector<TextField>& widget_fields();
 void widget_field_changed(int tag, std::string value);
 
 // Buttons' label colour when the buttons have a colour of their own (a partner's accent); nullptr: the text colour.

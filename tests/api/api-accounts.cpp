@@ -447,12 +447,26 @@ TEST_CASE("bad input to the account routes: clear 4xx JSON errors, nothing store
   auto csrf = redeem_form(shop, token, {{"Origin", "https://evil.example"}});
   REQUIRE(csrf);
   CHECK(csrf->status == 403);
+  // "Origin: null" (the verify page's own form under its no-referrer policy) passes only when the browser says
+  // the form was same-origin; from a sandboxed or cross-site context, or with no Sec-Fetch-Site, it is refused.
+  for (const char* site : {"cross-site", "same-site", "none", ""}) {
+    httplib::Headers h{{"Origin", "null"}};
+    if (*site) h.emplace("Sec-Fetch-Site", site);
+    auto null_origin = redeem_form(shop, token, h);
+    REQUIRE(null_origin);
+    CHECK_MESSAGE(null_origin->status == 403, "Sec-Fetch-Site: ", site);
+  }
   const std::string origin = "http://127.0.0.1:" + std::to_string(shop.store->port());
   auto own = redeem_form(shop, token, {{"Origin", origin}});
   REQUIRE(own);
   CHECK(own->status == 303);
   const std::string session = set_cookie_value(own);
   CHECK(account_orders(shop, session).size() == 1);
+  auto own_null = redeem_form(shop, link_token(shop, "bea@example.com"),
+                              {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
+  REQUIRE(own_null);
+  CHECK(own_null->status == 303);
+  CHECK_FALSE(set_cookie_value(own_null).empty());
   CHECK(post_json(shop, "/api/account/sign-out", "", {{"Cookie", cookie(session).begin()->second},
                                                       {"Origin", "https://evil.example"}})->status == 403);
   CHECK(get(shop, "/api/account", session)->status == 200);
