@@ -4,7 +4,7 @@
 # Sources, all from the two registries this project may use (Debian's archive and the npm registry):
 #   - Emscripten 3.1.6, nlohmann/json 3.11.2, doctest 2.4.9, cpp-httplib 0.11, SQLite 3.40,
 #     Chromium, fonts, zbar (QR decoder for tests), brotli           -> Debian binary packages
-#   - Dear ImGui 1.86 and qrcodegen 1.8.0 C++ sources                   -> Debian *source* packages,
+#   - Dear ImGui 1.86 and qrcodegen 1.8.0 (C) sources                   -> Debian *source* packages,
 #     unpacked into third_party/ (git-ignored, never committed)
 #   - Playwright, axe-core (test tooling)                               -> npm, pinned by tests/package-lock.json
 #
@@ -139,10 +139,11 @@ else
   say "Dear ImGui $IMGUI_VERSION sources: present"
 fi
 
-if [ ! -f "$TP/qrcodegen/cpp/qrcodegen.cpp" ]; then
+# The build uses its C version (c/qrcodegen.{h,c}: no exceptions or iostream in the store module, issue 14).
+if [ ! -f "$TP/qrcodegen/c/qrcodegen.c" ] || [ ! -f "$TP/qrcodegen/c/qrcodegen.h" ]; then
   mkdir -p "$TP"
   fetch_orig qr-code-generator "$QRCODEGEN_VERSION" "$TP/qrcodegen"
-  [ -f "$TP/qrcodegen/cpp/qrcodegen.cpp" ] || die "third_party/qrcodegen has no cpp/qrcodegen.cpp"
+  [ -f "$TP/qrcodegen/c/qrcodegen.c" ] || die "third_party/qrcodegen has no c/qrcodegen.c"
 else
   say "qrcodegen $QRCODEGEN_VERSION sources: present"
 fi

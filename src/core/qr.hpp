@@ -1,7 +1,7 @@
 // qr.hpp: QR code matrices for activation codes and links, and how to draw them sharply.
 //
-// Wraps Nayuki's qrcodegen (fetched by emsdk-setup.sh into third_party/) behind a value type, so the rest of the
-// code never sees its exceptions or classes. Pure: the same matrix in the browser, in the e-mail PNG and in tests.
+// Wraps Nayuki's qrcodegen, its C API (fetched by emsdk-setup.sh into third_party/), behind a value type, so the
+// rest of the code never sees its buffers. Pure: the same matrix in the browser, in the e-mail PNG and in tests.
 //
 // Rules the eSIM delivery needs (issue 5):
 // - error correction level exactly M (no "boost": the level is part of what support and the tests expect);
