@@ -50,23 +50,6 @@ void internal(httplib::Response& res, const std::string& why) {
   send_error(res, 500, "internal", "the request could not be completed");
 }
 
-// A small page with no script: the verify step and its errors.
-void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
-                 "base-uri 'none'");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("X-Robots-Tag", "noindex");
-  res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                  "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
-                      "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
-                      "padding:0 1rem}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>" +
-                      html_escape(title) + "</h1>" + body_html + "</body></html>",
-                  "text/html; charset=utf-8");
-}
-
 // The value of `name` in an application/x-www-form-urlencoded body; "" when absent. Only for values made of
 // base64url characters and '.', which a browser never escapes ('+' and '%' are kept as they are: they then fail
 // the token's shape check).

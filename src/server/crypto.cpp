@@ -60,6 +60,25 @@ std::string base64url(std::string_view bytes) {
   return encode64(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
 }
 
+std::optional<std::string> from_base64url(std::string_view text) {
+  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  unsigned buffer = 0;
+  int bits = 0;
+  for (char ch : text) {
+    const std::size_t v = alphabet.find(ch);
+    if (v == std::string_view::npos) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
 std::string base64(std::string_view bytes) {
   return encode64(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
 }

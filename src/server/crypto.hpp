@@ -2,6 +2,7 @@
 // base64, and a comparison that takes the same time wherever two strings differ.
 #pragma once
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,9 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string to_hex(std::string_view bytes);
 
 std::string base64url(std::string_view bytes);  // RFC 4648 section 5, no padding
+// base64url (no padding) back to bytes; nullopt for a character outside the alphabet or a length that no
+// encoding has (4n+1). from_base64url(base64url(b)) == b for every b.
+std::optional<std::string> from_base64url(std::string_view text);
 std::string base64(std::string_view bytes);     // RFC 4648 section 4, padded, one line
 
 // `bytes` bytes from the operating system's CSPRNG, as base64url; "" when the generator failed.

@@ -12,9 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace httplib {
-struct Response;
-}
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server::http1 {
 

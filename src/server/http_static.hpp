@@ -22,11 +22,7 @@
 #include <string_view>
 
 #include "server/encoding.hpp"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server {
 

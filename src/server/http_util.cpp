@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/html_escape.hpp"
+
 namespace jupiter::server {
 
 std::string_view error_code_for(int status) {
@@ -47,6 +49,22 @@ void send_error(httplib::Response& res, int status, std::string_view code, std::
 
 void send_error(httplib::Response& res, int status, std::string_view message) {
   send_error(res, status, error_code_for(status), message);
+}
+
+void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
+                 "base-uri 'none'");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Robots-Tag", "noindex");
+  res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                  "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
+                      "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
+                      "padding:0 1rem}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>" +
+                      html_escape(title) + "</h1>" + body_html + "</body></html>",
+                  "text/html; charset=utf-8");
 }
 
 void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body, const std::string& content_type) {

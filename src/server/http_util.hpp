@@ -10,11 +10,7 @@
 #include <string_view>
 
 #include "server/encoding.hpp"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server {
 
@@ -32,6 +28,11 @@ void send_error(httplib::Response& res, int status, std::string_view code, std::
 void send_error(httplib::Response& res, int status, std::string_view message);
 // A JSON document the caller built, with `status`.
 void send_json(httplib::Response& res, int status, std::string body);
+
+// A small HTML page with no script (title as <h1>, then body_html, which the caller escaped), with `status`:
+// no-store, a CSP that allows only inline style and forms to this origin, no referrer, not indexed. The account's
+// verify page and the unsubscribe page use it.
+void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html);
 
 // `body` as is (no compression by httplib), shared rather than copied.
 void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body, const std::string& content_type);

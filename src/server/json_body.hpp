@@ -13,10 +13,7 @@
 #include <cstddef>
 #include <optional>
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server {
 

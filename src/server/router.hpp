@@ -11,10 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server {
 

@@ -14,11 +14,7 @@
 #include <string_view>
 
 #include "server/db.hpp"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "server/httplib_fwd.hpp"
 
 namespace jupiter::server {
 

@@ -6,6 +6,7 @@
 #include "server/clock.hpp"
 #include "server/crypto.hpp"
 #include "server/html_escape.hpp"
+#include "server/http_util.hpp"
 #include "server/log.hpp"
 #include "server/privacy_rights.hpp"
 
@@ -23,43 +24,6 @@ std::string lower_ascii(std::string s) {
 
 std::string signature(const std::string& secret, const std::string& address) {
   return base64url(hmac_sha256(secret, "unsubscribe-v1\n" + address));
-}
-
-// base64url without padding back to bytes; nullopt for any other character or an impossible length.
-std::optional<std::string> from_base64url(const std::string& s) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  if (s.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char ch : s) {
-    const std::size_t v = alphabet.find(ch);
-    if (v == std::string::npos) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  return out;
-}
-
-// A small page with no script: the button and the answers.
-void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; "
-                 "base-uri 'none'");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("X-Robots-Tag", "noindex");
-  res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                  "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
-                      "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
-                      "padding:0 1rem}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>" +
-                      html_escape(title) + "</h1>" + body_html + "</body></html>",
-                  "text/html; charset=utf-8");
 }
 
 void invalid_link(httplib::Response& res) {
