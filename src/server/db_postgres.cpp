@@ -1,11 +1,12 @@
 // db_postgres.cpp: the PostgreSQL engine behind db.hpp (see db_engine.hpp), through libpq. The only file that
 // calls PQ*. A statement runs on its first step() with PQexecParams (every parameter sent as text of unknown type,
-// so the server infers it from the context, as SQLite's affinity does; blobs as binary bytea) and its rows are
-// then read from the whole result. exec(sql) takes the SQLite schema text of migrations.cpp and runs it as
+// so the server infers it from the context, as SQLite's affinity does; integers beyond 32 bits declared bigint;
+// blobs as binary bytea) and its rows are then read from the whole result. exec(sql) takes the SQLite schema text of migrations.cpp and runs it as
 // postgres_ddl rewrites it (db_pg_dialect.cpp). A lost connection is reset once before the next statement.
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -18,6 +19,7 @@ namespace {
 
 constexpr Oid kByteaOid = 17;
 constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
 
 // SQLSTATE (PostgreSQL's error class) as the nearest SQLite primary result code.
 int code_for(const char* sqlstate) {
@@ -64,9 +66,16 @@ class PgStatement final : public StatementImpl {
  public:
   PgStatement(PgConnection& conn, std::string sql, int params)
       : conn_(conn), sql_(std::move(sql)), values_(static_cast<std::size_t>(params)),
-        set_(values_.size(), false), null_(values_.size(), true), binary_(values_.size(), 0) {}
+        set_(values_.size(), false), null_(values_.size(), true), binary_(values_.size(), 0),
+        types_(values_.size(), 0) {}
 
-  void bind_int64(int index, std::int64_t value) override { put(index, std::to_string(value), false); }
+  // An integer goes as text of unknown type, resolved from its context like a literal, unless it does not fit in
+  // 32 bits: then it is declared bigint, so that a context that would make it an integer (`nullif(?, 0)`, `? + 1`)
+  // takes a millisecond time instead of failing with "out of range for type integer".
+  void bind_int64(int index, std::int64_t value) override {
+    const bool wide = value < INT32_MIN || value > INT32_MAX;
+    put(index, std::to_string(value), false, wide ? kInt8Oid : 0);
+  }
   void bind_text(int index, std::string_view text) override { put(index, std::string(text), false); }
   void bind_blob(int index, std::string_view bytes) override { put(index, std::string(bytes), true); }
   void bind_null(int index) override {
@@ -82,6 +91,7 @@ class PgStatement final : public StatementImpl {
     bind_error_.reset();
     std::fill(set_.begin(), set_.end(), false);
     std::fill(null_.begin(), null_.end(), true);
+    std::fill(types_.begin(), types_.end(), 0);
   }
 
   std::int64_t column_int64(int column) const override {
@@ -109,13 +119,14 @@ class PgStatement final : public StatementImpl {
     if (!bind_error_) bind_error_ = Error{kError, "bind parameter " + std::to_string(index) + ": out of range"};
     return false;
   }
-  void put(int index, std::string value, bool binary) {
+  void put(int index, std::string value, bool binary, Oid type = 0) {
     if (!in_range(index)) return;
     const auto i = static_cast<std::size_t>(index - 1);
     values_[i] = std::move(value);
     set_[i] = true;
     null_[i] = false;
     binary_[i] = binary ? 1 : 0;
+    types_[i] = type;
   }
   Result<bool> execute();
 
@@ -124,6 +135,7 @@ class PgStatement final : public StatementImpl {
   std::vector<std::string> values_;
   std::vector<bool> set_, null_;
   std::vector<int> binary_;
+  std::vector<Oid> types_;  // 0: unknown, the server infers it
   std::optional<Error> bind_error_;
   ResultPtr result_{nullptr, &PQclear};
   int row_ = -1;  // -1: not run yet
@@ -155,9 +167,9 @@ class PgConnection final : public ConnectionImpl {
 
   // Runs `sql` with `values`; the result, or an Error (then the result is discarded).
   Result<ResultPtr> run(const std::string& sql, const std::vector<const char*>& values, const std::vector<int>& lengths,
-                        const std::vector<int>& binary) {
+                        const std::vector<int>& binary, const std::vector<Oid>& types) {
     ensure_connected();
-    ResultPtr res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+    ResultPtr res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), types.data(), values.data(),
                                lengths.data(), binary.data(), 0),
                   &PQclear);
     if (Status s = finish(res.get(), sql); !s) return s.error();
@@ -189,7 +201,7 @@ Result<bool> PgStatement::execute() {
     values[i] = null_[i] ? nullptr : values_[i].c_str();
     lengths[i] = static_cast<int>(values_[i].size());
   }
-  DB_TRY_LET(result_, conn_.run(sql_, values, lengths, binary_));
+  DB_TRY_LET(result_, conn_.run(sql_, values, lengths, binary_, types_));
   row_ = 0;
   return PQntuples(result_.get()) > 0;
 }
@@ -245,7 +257,9 @@ Result<std::unique_ptr<ConnectionImpl>> open_postgres(const std::string& url) {
     return Error{kCantOpen, "connect to PostgreSQL: " + why};
   }
   PQsetNoticeProcessor(raw, ignore_notice, nullptr);
-  DB_TRY(c->exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
+  // lock_timeout: a lock held by another session is waited for as long as SQLite's busy timeout, then the statement
+  // fails with 55P03 (kBusy), which callers answer as SQLite's SQLITE_BUSY (503 storage_unavailable).
+  DB_TRY(c->exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET lock_timeout = '5s'"));
   return std::unique_ptr<ConnectionImpl>(std::move(c));
 }
 

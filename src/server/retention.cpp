@@ -284,7 +284,7 @@ std::optional<std::int64_t> parse_instant(const std::string& s) {
 
 struct PurgeArgs {
   bool dry_run = false;
-  std::string data_dir = "data", catalogue = "assets/catalogue.json", retention, error;
+  std::string data_dir = "data", database, catalogue = "assets/catalogue.json", retention, error;
   std::int64_t now_ms = 0;
 };
 
@@ -297,12 +297,14 @@ PurgeArgs parse_purge_args(const std::vector<std::string>& args) {
       a.dry_run = true;
       continue;
     }
-    if (i + 1 >= args.size() || (name != "--data" && name != "--catalogue" && name != "--retention" && name != "--now")) {
+    if (i + 1 >= args.size() || (name != "--data" && name != "--database" && name != "--catalogue" &&
+                                 name != "--retention" && name != "--now")) {
       a.error = "purge: unknown option or missing value: " + log::printable(name);
       break;
     }
     const std::string& value = args[++i];
     if (name == "--data") a.data_dir = value;
+    else if (name == "--database") a.database = value;
     else if (name == "--catalogue") a.catalogue = value;
     else if (name == "--retention") a.retention = value;
     else if (auto t = parse_instant(value)) a.now_ms = *t;
@@ -321,8 +323,8 @@ int command_failed(const std::string& why) {
 int purge_command(const std::vector<std::string>& args) {
   const PurgeArgs a = parse_purge_args(args);
   if (!a.error.empty()) {
-    std::fprintf(stderr, "%s\nusage: jupiter-server purge [--dry-run] [--data DIR] [--catalogue PATH | --retention FILE] "
-                 "[--now TIME]\n",
+    std::fprintf(stderr, "%s\nusage: jupiter-server purge [--dry-run] [--data DIR] [--database URL] "
+                 "[--catalogue PATH | --retention FILE] [--now TIME]\n",
                  a.error.c_str());
     return 2;
   }
@@ -332,8 +334,8 @@ int purge_command(const std::vector<std::string>& args) {
   if (!config.periods) return command_failed("retention: " + config.error);
   const fs::path db_path = fs::path(a.data_dir) / "jupiter.sqlite3";
   std::error_code ec;
-  if (!fs::exists(db_path, ec)) return command_failed("purge: no database at " + db_path.string());
-  auto conn = db::Connection::open(db_path.string());
+  if (a.database.empty() && !fs::exists(db_path, ec)) return command_failed("purge: no database at " + db_path.string());
+  auto conn = db::Connection::open(a.database.empty() ? db_path.string() : a.database);
   if (!conn) return command_failed("purge: " + conn.error().message);
   if (auto m = migrate(conn.value()); !m) return command_failed("purge: " + m.error().message);
   auto report = purge(conn.value(), *config.periods, a.now_ms, fs::path(a.data_dir) / "outbox", a.dry_run);

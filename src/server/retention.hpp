@@ -81,10 +81,11 @@ struct PurgeReport {
 db::Result<PurgeReport> purge(db::Connection& c, const RetentionPeriods& p, std::int64_t now_ms,
                               const std::filesystem::path& outbox_dir, bool dry_run);
 
-// `jupiter-server purge [--dry-run] [--data DIR] [--catalogue PATH | --retention FILE] [--now RFC3339]`: prints the
-// report; the exit status is 0, 1 (bad retention file, cannot open or purge) or 2 (bad command line). The periods
-// come from FILE, else from retention.json beside PATH as for the server. --now is the test clock (default: the
-// wall clock), e.g. --now 2027-06-01T00:00:00Z.
+// `jupiter-server purge [--dry-run] [--data DIR] [--database URL] [--catalogue PATH | --retention FILE]
+// [--now RFC3339]`: prints the report; the exit status is 0, 1 (bad retention file, cannot open or purge) or 2 (bad
+// command line). The database is URL (as the server's --database), else DIR's SQLite file, which must exist. The
+// periods come from FILE, else from retention.json beside PATH as for the server. --now is the test clock (default:
+// the wall clock), e.g. --now 2027-06-01T00:00:00Z.
 int purge_command(const std::vector<std::string>& args);
 
 // The scheduled purge inside the server: at start, then every `period`.
