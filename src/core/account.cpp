@@ -9,6 +9,7 @@
 
 #include "core/contact.hpp"
 #include "core/json_reader.hpp"
+#include "core/order_codec.hpp"
 #include "core/overloaded.hpp"
 
 namespace jupiter::account {
@@ -18,9 +19,7 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::size_t kShort = 128;  // ids, states, codes, region ids
-constexpr std::size_t kText = 1024;  // names
 constexpr std::size_t kUrl = 2048;   // links
-constexpr std::size_t kMaxCountries = 300;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] codec: decode_orders / encode_orders, side by side
@@ -41,32 +40,6 @@ const json* object_field(JsonReader& r, const char* name, bool required) {
     return nullptr;
   }
   return v;
-}
-
-void read_plan(JsonReader& outer, const json& obj, SoldPlan& p) {
-  JsonReader r(obj, "plan");
-  p.id = r.string("id", true, kShort);
-  p.name = r.string("name", false, kText);
-  const std::string kind = r.string("kind", true, kShort);
-  p.kind = parse_scope(kind).value_or(Scope::Unknown);
-  if (r.ok() && p.kind == Scope::Unknown) r.fail("kind \"" + kind + "\" is not a known value");
-  p.region = r.string("region", false, kShort);
-  p.countries = r.strings("countries", false, kMaxCountries, 8);
-  p.data_mb = r.integer("data_mb", 0, std::int64_t{1} << 40);
-  p.validity_days = static_cast<int>(r.integer("validity_days", 1, 3650));
-  if (const json* u = r.field("unlimited", false); u && (!u->is_boolean() || u->get<bool>() != (p.data_mb == 0)))
-    r.fail("unlimited does not agree with data_mb");
-  if (!r.ok()) outer.fail(r.error());
-}
-
-void read_price(JsonReader& outer, const json& obj, Money& m) {
-  JsonReader r(obj, "price");
-  m.minor = r.integer("amount_minor", 0, std::int64_t{1} << 40);
-  const std::string code = r.string("currency", true, 3);
-  const auto c = parse_currency(code);
-  if (r.ok() && !c) r.fail("currency \"" + code + "\" is not one the store sells in");
-  m.currency = c.value_or(Currency::Unknown);
-  if (!r.ok()) outer.fail(r.error());
 }
 
 void read_links(JsonReader& outer, const json* obj, AccountOrder& o) {
@@ -93,19 +66,12 @@ AccountOrder read_order(JsonReader& outer, const json& obj, const std::string& w
   if (r.ok() && o.state == OrderState::Unknown) r.fail("state \"" + state + "\" is not a known value");
   o.created_at = r.string("created_at", true, 40);
   o.paid_at = r.string("paid_at", false, 40);
-  if (const json* v = object_field(r, "plan", true)) read_plan(r, *v, o.plan);
+  if (const json* v = object_field(r, "plan", true)) read_order_plan(r, *v, o.plan);
+  o.region = r.string("region", false, kShort);
   if (const json* v = object_field(r, "price", true)) read_price(r, *v, o.price);
   read_links(r, object_field(r, "links", false), o);
   if (!r.ok()) outer.fail(r.error());
   return o;
-}
-
-json plan_json(const SoldPlan& p) {
-  return {{"id", p.id},           {"name", p.name},
-          {"kind", std::string(scope_name(p.kind))},
-          {"region", p.region},   {"countries", p.countries},
-          {"unlimited", p.data_mb == 0},
-          {"data_mb", p.data_mb}, {"validity_days", p.validity_days}};
 }
 
 json order_json(const AccountOrder& o) {
@@ -114,8 +80,9 @@ json order_json(const AccountOrder& o) {
           {"state", std::string(order_state_name(o.state))},
           {"created_at", o.created_at},
           {"paid_at", o.paid_at.empty() ? json(nullptr) : json(o.paid_at)},
-          {"plan", plan_json(o.plan)},
-          {"price", {{"currency", std::string(currency_code(o.price.currency))}, {"amount_minor", o.price.minor}}},
+          {"plan", order_plan_json(o.plan)},
+          {"region", o.region},
+          {"price", price_json(o.price)},
           {"links", links}};
 }
 
@@ -152,6 +119,10 @@ std::string encode_orders(const OrderList& list) {
   json orders = json::array();
   for (const AccountOrder& o : list.orders) orders.push_back(order_json(o));
   return json{{"orders", std::move(orders)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string encode_order(const AccountOrder& o) {
+  return order_json(o).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool cancellable(const AccountOrder& o) { return o.state == OrderState::PendingPayment; }

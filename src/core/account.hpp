@@ -23,26 +23,16 @@ namespace jupiter::account {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] the orders list (GET /api/account/orders -> {"orders": [ACCOUNT_ORDER, ...]})
 // ---------------------------------------------------------------------------------------------------------
-// The plan as sold (a snapshot taken with the order).
-struct SoldPlan {
-  std::string id;                      // [a-z0-9-], 1..128 bytes
-  std::string name;                    // the catalogue's English name ("" allowed: the UI names it from its parts)
-  Scope kind = Scope::Unknown;         // never Unknown once decoded
-  std::string region;                  // region id for regional plans, else ""
-  std::vector<std::string> countries;  // ISO codes as sent, at most 300
-  std::int64_t data_mb = 0;            // 0: unlimited ("unlimited" in the JSON is derived from it)
-  int validity_days = 0;               // 1..3650
-};
-
-// One order of the account. Links are absolute URLs (the order's page with its secret, the receipt); both are ""
+// One order of the account: plan and price as in ORDER (one shape, one codec). Links are absolute URLs (the order's page with its secret, the receipt); both are ""
 // when the server has none to give (an order made without an idempotency key).
 struct AccountOrder {
   std::string id;                          // "ord_...": [A-Za-z0-9_-], 1..128 bytes
   OrderState state = OrderState::Unknown;  // never Unknown once decoded
   std::string created_at;                  // RFC 3339 UTC as sent ("2026-12-05T10:00:00Z")
   std::string paid_at;                     // "" when never paid
-  SoldPlan plan;
-  Money price;                             // currency never Unknown once decoded; minor >= 0
+  OrderPlan plan;                          // the plan as sold, in ORDER's shape (core/order_codec.hpp)
+  std::string region;                      // the plan's region id for regional plans, else ""
+  Money price;                             // ORDER's price shape; currency never Unknown once decoded; minor >= 0
   std::string order_link;
   std::string receipt_link;
 };
@@ -65,6 +55,8 @@ struct OrdersDecode {
 OrdersDecode decode_orders(std::string_view json_text);
 // The JSON the server sends for `list` (decode_orders(encode_orders(l)) gives l back).
 std::string encode_orders(const OrderList& list);
+// One ACCOUNT_ORDER as the server answers a cancel (an element of encode_orders' list).
+std::string encode_order(const AccountOrder& o);
 
 // An order may be cancelled by its owner only while it waits for its payment.
 bool cancellable(const AccountOrder& o);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/json_reader.hpp"
+#include "core/order_codec.hpp"
 
 namespace jupiter {
 namespace {
@@ -76,7 +77,22 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-void read_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] plan and price (order_codec.hpp): encoder and decoder side by side
+// ---------------------------------------------------------------------------------------------------------
+json order_plan_json(const OrderPlan& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"kind", std::string(scope_name(p.kind))},
+          {"coverage", p.coverage},
+          {"data_mb", p.data_mb},
+          {"validity_days", p.validity_days},
+          {"validity_start", std::string(validity_start_name(p.validity_start))}};
+}
+
+void read_order_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
   JsonReader r(obj, "plan");
   p.id = r.string("id", true, kShort);
   p.name = r.string("name", true, kText);
@@ -91,6 +107,10 @@ void read_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
   if (!r.ok()) outer.fail(r.error());
 }
 
+json price_json(const Money& m) {
+  return {{"amount", m.minor}, {"currency", std::string(currency_code(m.currency))}};
+}
+
 void read_price(JsonReader& outer, const json& obj, Money& m) {
   JsonReader r(obj, "price");
   m.minor = r.integer("amount", 0, std::int64_t{1} << 40);
@@ -100,6 +120,8 @@ void read_price(JsonReader& outer, const json& obj, Money& m) {
   m.currency = c.value_or(Currency::Unknown);
   if (!r.ok()) outer.fail(r.error());
 }
+
+namespace {
 
 void read_customer(JsonReader& outer, const json& obj, OrderCustomer& c) {
   JsonReader r(obj, "customer");
@@ -184,7 +206,7 @@ Order read_order(JsonReader& outer, const json& obj) {
   o.state = enum_field(r, "state", parse_order_state);
   o.created_at = r.string("created_at", true, 40);
   o.updated_at = r.string("updated_at", false, 40);
-  if (const json* v = object_field(r, "plan", true)) read_plan(r, *v, o.plan);
+  if (const json* v = object_field(r, "plan", true)) read_order_plan(r, *v, o.plan);
   if (const json* v = object_field(r, "price", true)) read_price(r, *v, o.price);
   if (const json* v = object_field(r, "customer", true)) read_customer(r, *v, o.customer);
   o.marketing = boolean(r, "marketing");

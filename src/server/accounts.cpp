@@ -12,7 +12,10 @@
 
 #include <chrono>
 
+#include "core/account.hpp"
 #include "core/contact.hpp"
+#include "core/json_reader.hpp"
+#include "core/order_codec.hpp"
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
 #include "server/crypto.hpp"
@@ -306,9 +309,31 @@ void Accounts::sign_out(const httplib::Request& req, httplib::Response& res, boo
 // ---------------------------------------------------------------------------------------------------------
 namespace {
 
-// The orders of `email` (all, or the one with id `only`), newest first, as ACCOUNT_ORDERs.
-db::Result<std::vector<json>> account_orders(db::Connection& c, const AccountsConfig& config, const std::string& email,
-                                             const std::string& only) {
+// One row of account_orders as the core's AccountOrder: the plan as sold read back from the order's plan_json
+// with the order codec (the same reader the store uses), the price from its columns.
+account::AccountOrder account_order(const AccountsConfig& config, const db::Row& r) {
+  account::AccountOrder o;
+  o.id = r.text(0);
+  o.state = parse_order_state(r.text(1)).value_or(OrderState::Unknown);
+  o.created_at = r.text(2);
+  o.paid_at = r.is_null(3) ? "" : rfc3339(r.int64(3));
+  const json sold = json::parse(r.text(5), nullptr, false);
+  JsonReader reader(sold, o.id);
+  if (sold.is_object()) read_order_plan(reader, sold, o.plan);
+  if (!sold.is_object() || !reader.ok()) log::error("accounts: stored plan of " + o.id + ": " + reader.error());
+  o.region = r.text(8);
+  o.price = Money{r.int64(6), parse_currency(r.text(7)).value_or(Currency::Unknown)};
+  const std::string token = r.text(9).empty() ? "" : order_token(config.order_token_secret, o.id, r.text(9));
+  if (!token.empty()) {
+    o.order_link = config.public_url + "/?order=" + o.id + "#t=" + token;
+    o.receipt_link = config.public_url + "/orders/" + o.id + "/receipt?token=" + token;
+  }
+  return o;
+}
+
+// The orders of `email` (all, or the one with id `only`), newest first.
+db::Result<std::vector<account::AccountOrder>> account_orders(db::Connection& c, const AccountsConfig& config,
+                                                              const std::string& email, const std::string& only) {
   return c
       .query("SELECT o.id, o.state, o.created_at, o.paid_ms, o.plan_id, o.plan_json, o.amount_minor, o.currency, "
              "coalesce(p.region, ''), coalesce(k.key, '') FROM orders o LEFT JOIN plans p ON p.id = o.plan_id "
@@ -316,31 +341,7 @@ db::Result<std::vector<json>> account_orders(db::Connection& c, const AccountsCo
              "WHERE lower(o.email) = lower(?) AND o.email <> '' AND (? = '' OR o.id = ?) "
              "ORDER BY o.created_at DESC, o.id DESC",
              email, only, only)
-      .all([&config](const db::Row& r) {
-        const std::string id = r.text(0);
-        const json sold = json::parse(r.text(5), nullptr, false);
-        const json plan = sold.is_object() ? sold : json::object();
-        const std::int64_t data_mb = plan.value("data_mb", std::int64_t{0});
-        const std::string token = r.text(9).empty() ? "" : order_token(config.order_token_secret, id, r.text(9));
-        const json links = token.empty() ? json(nullptr)
-                                         : json{{"order", config.public_url + "/?order=" + id + "#t=" + token},
-                                                {"receipt", config.public_url + "/orders/" + id + "/receipt?token=" + token}};
-        return json{{"id", id},
-                    {"state", r.text(1)},
-                    {"created_at", r.text(2)},
-                    {"paid_at", r.is_null(3) ? json(nullptr) : json(rfc3339(r.int64(3)))},
-                    {"plan",
-                     {{"id", r.text(4)},
-                      {"name", plan.value("name", std::string())},
-                      {"kind", plan.value("kind", std::string())},
-                      {"region", r.text(8)},
-                      {"countries", plan.value("coverage", json::array())},
-                      {"unlimited", data_mb == 0},
-                      {"data_mb", data_mb},
-                      {"validity_days", plan.value("validity_days", std::int64_t{0})}}},
-                    {"price", {{"currency", r.text(7)}, {"amount_minor", r.int64(6)}}},
-                    {"links", links}};
-      });
+      .all([&config](const db::Row& r) { return account_order(config, r); });
 }
 
 // The owner's cancel inside its transaction: the HTTP status and error code ("" when cancelled).
@@ -364,7 +365,7 @@ void Accounts::orders(const httplib::Request& req, httplib::Response& res) {
   if (!s) return;
   auto list = db_.with([&](db::Connection& c) { return account_orders(c, config_, s->email, ""); });
   if (!list) return internal(res, list.error().message);
-  send_json(res, 200, json{{"orders", list.value()}}.dump());
+  send_json(res, 200, account::encode_orders({std::move(list).value()}));
 }
 
 void Accounts::cancel(const httplib::Request& req, httplib::Response& res, const std::string& id) {
@@ -374,7 +375,7 @@ void Accounts::cancel(const httplib::Request& req, httplib::Response& res, const
   struct Cancelled {
     int status = 0;
     std::string code;
-    std::vector<json> order;  // the ACCOUNT_ORDER after a cancel
+    std::vector<account::AccountOrder> order;  // the ACCOUNT_ORDER after a cancel
   };
   auto done = db_.with([&](db::Connection& c) -> db::Result<Cancelled> {
     auto out = db::in_transaction(c, [&](db::Connection& t) { return cancel_row(t, id, s->email); });
@@ -392,7 +393,7 @@ void Accounts::cancel(const httplib::Request& req, httplib::Response& res, const
     return send_error(res, 409, d.code, "only an order waiting for payment can be cancelled");
   if (d.order.empty()) return internal(res, "order " + id + " vanished after its cancel");
   log::info("accounts: " + id + " cancelled by its owner");
-  send_json(res, 200, d.order.front().dump());
+  send_json(res, 200, account::encode_order(d.order.front()));
 }
 
 // ---------------------------------------------------------------------------------------------------------

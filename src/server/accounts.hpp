@@ -14,8 +14,9 @@
 //   GET  /api/account/orders              200 {"orders": [ACCOUNT_ORDER...]}, newest first
 //   POST /api/account/orders/:id/cancel   a pending_payment order of the account -> cancelled: 200 ACCOUNT_ORDER;
 //                                         409 already_cancelled / not_cancellable; 404 for an order not the account's
-// ACCOUNT_ORDER: {"id", "state", "created_at", "paid_at"|null, "plan": {"id", "name", "kind", "region", "countries",
-//   "unlimited", "data_mb", "validity_days"}, "price": {"currency", "amount_minor"}, "links": {"order", "receipt"}}.
+// ACCOUNT_ORDER: {"id", "state", "created_at", "paid_at"|null, "plan": the plan as sold, "region", "price",
+//   "links": {"order", "receipt"}|null}; plan and price in ORDER's shape (core/order_codec.hpp), the whole written by
+//   core/account's encoder, which the store decodes.
 //   links.order is the order's secret page as in its e-mails (the token in the fragment), links.receipt the receipt.
 //
 // Errors are JSON {"error":{"code","message"}}: 400 invalid_email / invalid_link / invalid_json, 401 not_signed_in /

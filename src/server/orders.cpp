@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "core/order_codec.hpp"
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
 #include "server/consent_store.hpp"
@@ -45,16 +46,17 @@ struct PricedPlan {
 };
 
 db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::string& id, Currency currency) {
-  DB_TRY_LET(std::optional<json> plan,
+  DB_TRY_LET(std::optional<OrderPlan> plan,
              c.query("SELECT name, scope, unlimited, data_mb, validity_days, validity_start FROM plans "
                      "WHERE id = ? AND retired = 0", id)
                  .one([&id](const db::Row& r) {
-                   return json{{"id", id},
-                               {"name", r.text(0)},
-                               {"kind", r.text(1)},
-                               {"data_mb", r.boolean(2) ? 0 : r.int64(3)},
-                               {"validity_days", r.int64(4)},
-                               {"validity_start", r.text(5)}};
+                   return OrderPlan{id,
+                                    r.text(0),
+                                    parse_scope(r.text(1)).value_or(Scope::Unknown),
+                                    {},
+                                    r.boolean(2) ? 0 : r.int64(3),
+                                    static_cast<int>(r.int64(4)),
+                                    parse_validity_start(r.text(5)).value_or(ValidityStart::Unknown)};
                  }));
   if (!plan) return std::optional<PricedPlan>();
   DB_TRY_LET(std::vector<std::string> coverage,
@@ -64,9 +66,9 @@ db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::st
              c.query("SELECT amount_minor FROM plan_prices WHERE plan_id = ? AND currency = ?", id,
                      currency_code(currency))
                  .one([](const db::Row& r) { return r.int64(0); }));
+  plan->coverage = std::move(coverage);
   PricedPlan p;
-  p.plan = std::move(*plan);
-  p.plan["coverage"] = coverage;
+  p.plan = order_plan_json(*plan);  // the plan as sold, kept as the order's plan_json
   p.sold_in_currency = price.has_value();
   p.amount = price.value_or(0);
   return std::optional<PricedPlan>(std::move(p));
@@ -126,7 +128,7 @@ json order_json(const std::string& id, const db::Row& r) {
       {"created_at", r.text(1)},
       {"updated_at", r.text(2)},
       {"plan", plan.is_object() ? plan : json::object()},
-      {"price", {{"amount", r.int64(4)}, {"currency", r.text(5)}}},
+      {"price", price_json(Money{r.int64(4), parse_currency(r.text(5)).value_or(Currency::Unknown)})},
       {"customer", {{"email", r.text(6)}, {"name", r.text(7)}, {"phone", r.text(8)}}},
       {"marketing", r.boolean(9)},
       {"payment",

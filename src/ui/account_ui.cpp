@@ -26,13 +26,13 @@ void emit(std::vector<Action>& out, acc::Action a) { out.push_back(std::move(a))
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] words: plan names, states, problems
 // ---------------------------------------------------------------------------------------------------------
-Plan as_plan(const acc::SoldPlan& s) {
+Plan as_plan(const OrderPlan& s, const std::string& region) {
   Plan p;
   p.id = s.id;
   p.name = s.name;
   p.scope = s.kind;
-  p.region = s.region;
-  for (const std::string& c : s.countries)
+  p.region = region;
+  for (const std::string& c : s.coverage)
     if (auto code = parse_country_code(c)) p.coverage.push_back(*code);
   p.unlimited = s.data_mb == 0;
   p.data_mb = s.data_mb;
@@ -141,7 +141,7 @@ void order_buttons(const acc::Model& a, const acc::AccountOrder& o, const std::s
 }
 
 void draw_order(const Model& m, const Context& ctx, const acc::AccountOrder& o, std::vector<Action>& out) {
-  const SoldPlanWords words = sold_plan_words(m, o.plan);
+  const SoldPlanWords words = sold_plan_words(m, o);
   ImGui::PushID(o.id.c_str());
   ImGui::Separator();
   Text(words.title, "listitem");
@@ -170,10 +170,10 @@ void draw_orders(const Model& m, const Context& ctx, std::vector<Action>& out) {
 
 }  // namespace
 
-SoldPlanWords sold_plan_words(const Model& m, const acc::SoldPlan& s) {
-  const Plan p = as_plan(s);
+SoldPlanWords sold_plan_words(const Model& m, const acc::AccountOrder& o) {
+  const Plan p = as_plan(o.plan, o.region);
   std::string country = p.scope == Scope::Local ? country_name(m, p) : std::string();
-  if (country.empty() && !s.countries.empty()) country = s.countries[0];  // a country the catalogue lost: its code
+  if (country.empty() && !o.plan.coverage.empty()) country = o.plan.coverage[0];  // a country the catalogue lost: its code
   const Catalogue* cat = m.catalogue.catalogue.get();
   const Region* r = cat ? cat->find_region(p.region) : nullptr;
   const std::string place = plan_place(p, m.language, country, r ? r->name : p.region);

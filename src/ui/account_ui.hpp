@@ -19,13 +19,13 @@ namespace jupiter::ui {
 // The sign-in field's tag for platform::text_fields_init (between the checkout's fields and kWidgetFieldTag).
 constexpr int kAccountEmailTag = 900;
 
-// The plan of an account order as the store names it in the model's language ("Japon 5 Go, 30 jours"), and its
+// The plan of an account order (its plan as sold and region) as the store names it in the model's language ("Japon 5 Go, 30 jours"), and its
 // destination (the country, the region's name, or the word for worldwide plans).
 struct SoldPlanWords {
   std::string title;
   std::string destination;
 };
-SoldPlanWords sold_plan_words(const Model& m, const account::SoldPlan& p);
+SoldPlanWords sold_plan_words(const Model& m, const account::AccountOrder& o);
 
 // "My eSIMs" in the header (nothing inside a partner's frame: the session cookie is the store's own).
 void account_header_button(const Model& m, std::vector<Action>& out);

@@ -38,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(again.ok && again.list.orders.size() == d.list.orders.size());
   for (std::size_t i = 0; i < d.list.orders.size(); ++i)
     check(again.list.orders[i].id == d.list.orders[i].id && again.list.orders[i].price == d.list.orders[i].price &&
-          again.list.orders[i].plan.countries == d.list.orders[i].plan.countries);
+          again.list.orders[i].plan.coverage == d.list.orders[i].plan.coverage &&
+          again.list.orders[i].region == d.list.orders[i].region);
   return 0;
 }

@@ -32,8 +32,8 @@ shared=(src/core/money.cpp src/core/country.cpp src/core/json_lite.cpp src/core/
         src/core/embed.cpp src/core/contact.cpp src/core/account.cpp src/server/http1_parser.cpp
         src/server/webhooks.cpp src/server/crypto.cpp)
 all_targets=(http1 catalogue order consent_record json_lite json_reader activation_code webhook_signature
-             embed_config account)
-declare -A libs=([webhook_signature]="-lcrypto")
+             embed_config account base64url)
+declare -A libs=([webhook_signature]="-lcrypto" [base64url]="-lcrypto")
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for name in "${targets[@]}"; do

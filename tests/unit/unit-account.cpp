@@ -20,21 +20,21 @@ namespace {
 // What GET /api/account/orders sends (src/server/accounts.cpp), one paid and one unpaid order.
 const char* kServerList = R"J({"orders":[
   {"id":"ord_new","state":"pending_payment","created_at":"2026-12-05T10:00:00Z","paid_at":null,
-   "plan":{"id":"fr-1gb-7d","name":"France 1 GB","kind":"local","region":"europe","countries":["FR"],
-           "unlimited":false,"data_mb":1024,"validity_days":7},
-   "price":{"currency":"EUR","amount_minor":450},
+   "plan":{"id":"fr-1gb-7d","name":"France 1 GB","kind":"local","coverage":["FR"],"data_mb":1024,
+           "validity_days":7,"validity_start":"first_connection"},"region":"",
+   "price":{"amount":450,"currency":"EUR"},
    "links":{"order":"http://127.0.0.1:8080/?order=ord_new#t=abc","receipt":"http://127.0.0.1:8080/orders/ord_new/receipt?token=abc"}},
   {"id":"ord_old","state":"delivered","created_at":"2026-12-01T09:00:00Z","paid_at":"2026-12-01T09:01:00Z",
-   "plan":{"id":"eu-unl","name":"Europe unlimited","kind":"regional","region":"europe","countries":["FR","DE"],
-           "unlimited":true,"data_mb":0,"validity_days":30},
-   "price":{"currency":"USD","amount_minor":2999},"links":null}]})J";
+   "plan":{"id":"eu-unl","name":"Europe unlimited","kind":"regional","coverage":["DE","FR"],"data_mb":0,
+           "validity_days":30,"validity_start":"installation"},"region":"europe",
+   "price":{"amount":2999,"currency":"USD"},"links":null}]})J";
 
 AccountOrder sample(std::string id, OrderState state, std::string created) {
   AccountOrder o;
   o.id = std::move(id);
   o.state = state;
   o.created_at = std::move(created);
-  o.plan = {"jp-5gb-30d", "Japan 5 GB", Scope::Local, "", {"JP"}, 5120, 30};
+  o.plan = {"jp-5gb-30d", "Japan 5 GB", Scope::Local, {"JP"}, 5120, 30, ValidityStart::FirstConnection};
   o.price = {1299, Currency::USD};
   o.order_link = "http://shop.example/?order=" + o.id + "#t=tok";
   o.receipt_link = "http://shop.example/orders/" + o.id + "/receipt?token=tok";
@@ -42,10 +42,11 @@ AccountOrder sample(std::string id, OrderState state, std::string created) {
 }
 
 bool same(const AccountOrder& a, const AccountOrder& b) {
-  const SoldPlan &p = a.plan, &q = b.plan;
+  const OrderPlan &p = a.plan, &q = b.plan;
   return a.id == b.id && a.state == b.state && a.created_at == b.created_at && a.paid_at == b.paid_at &&
-         p.id == q.id && p.name == q.name && p.kind == q.kind && p.region == q.region && p.countries == q.countries &&
-         p.data_mb == q.data_mb && p.validity_days == q.validity_days && a.price == b.price &&
+         p.id == q.id && p.name == q.name && p.kind == q.kind && a.region == b.region && p.coverage == q.coverage &&
+         p.data_mb == q.data_mb && p.validity_days == q.validity_days && p.validity_start == q.validity_start &&
+         a.price == b.price &&
          a.order_link == b.order_link && a.receipt_link == b.receipt_link;
 }
 
@@ -106,12 +107,15 @@ TEST_CASE("the server's orders list decodes with plans, prices, states and links
   CHECK(cancellable(unpaid));
   CHECK(unpaid.paid_at.empty());
   CHECK(unpaid.plan.kind == Scope::Local);
-  CHECK(unpaid.plan.countries == std::vector<std::string>{"FR"});
+  CHECK(unpaid.plan.coverage == std::vector<std::string>{"FR"});
+  CHECK(unpaid.plan.validity_start == ValidityStart::FirstConnection);
+  CHECK(unpaid.region.empty());
   CHECK(unpaid.price == Money{450, Currency::EUR});
   CHECK(unpaid.order_link == "http://127.0.0.1:8080/?order=ord_new#t=abc");
   const AccountOrder& paid = d.list.orders[1];
   CHECK_FALSE(cancellable(paid));
   CHECK(paid.plan.data_mb == 0);
+  CHECK(paid.region == "europe");
   CHECK(paid.paid_at == "2026-12-01T09:01:00Z");
   CHECK(paid.order_link.empty());
   CHECK(paid.receipt_link.empty());
@@ -122,7 +126,8 @@ TEST_CASE("encode_orders and decode_orders round-trip every field") {
   list.orders = {sample("ord_a", OrderState::PendingPayment, "2026-12-05T10:00:00Z"),
                  sample("ord_b", OrderState::Refunded, "2026-12-04T10:00:00Z")};
   list.orders[1].paid_at = "2026-12-04T10:02:00Z";
-  list.orders[1].plan = {"eu-unl", "", Scope::Regional, "europe", {"DE", "FR"}, 0, 15};
+  list.orders[1].plan = {"eu-unl", "Europe unlimited", Scope::Regional, {"DE", "FR"}, 0, 15, ValidityStart::Unknown};
+  list.orders[1].region = "europe";
   list.orders[1].order_link.clear();
   list.orders[1].receipt_link.clear();
   const OrdersDecode back = decode_orders(encode_orders(list));
@@ -149,9 +154,9 @@ TEST_CASE("bad orders bodies give a clear error, never a partial list") {
   std::string bad_currency = kServerList;
   bad_currency.replace(bad_currency.find("EUR"), 3, "XYZ");
   CHECK(error_of(bad_currency) == "orders[0]: price: currency \"XYZ\" is not one the store sells in");
-  std::string liar = kServerList;
-  liar.replace(liar.find("\"unlimited\":true"), 16, "\"unlimited\":false");
-  CHECK(error_of(liar) == "orders[1]: plan: unlimited does not agree with data_mb");
+  std::string bad_kind = kServerList;
+  bad_kind.replace(bad_kind.find("regional"), 8, "galactic");
+  CHECK(error_of(bad_kind) == "orders[1]: plan: kind \"galactic\" is not a known value");
   std::string script_link = kServerList;
   script_link.replace(script_link.find("http://127.0.0.1:8080/?order"), 7, "javascript:");
   CHECK(error_of(script_link) == "orders[0]: links: a link is not an http(s) address");

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/order.hpp"
+#include "core/order_codec.hpp"
 
 using namespace jupiter;
 
@@ -237,4 +238,29 @@ TEST_CASE("a NUL byte after the object does not hide trailing bytes (found by te
   CHECK(decode_payment_session("{\"checkout_url\":\"http://127.0.0.1:9100/pay/cs_1\"}\0\0\0"s).error == "not JSON");
   CHECK(decode_api_error("{\"error\":{\"code\":\"x\"}}\0junk"s).code.empty());
   CHECK(decode_order(order_json()).ok);  // the same order without the NUL still decodes
+}
+
+TEST_CASE("an order's plan and price: encoder and decoder side by side, one shape for the order and the account") {
+  const OrderPlan plan{"eu-unl", "Europe unlimited", Scope::Regional, {"DE", "FR"}, 0, 15, ValidityStart::Installation};
+  const Money price{2999, Currency::EUR};
+  const nlohmann::json doc = {{"plan", order_plan_json(plan)}, {"price", price_json(price)}};
+  CHECK(doc["price"] == nlohmann::json{{"amount", 2999}, {"currency", "EUR"}});
+  CHECK(doc["plan"]["coverage"] == nlohmann::json{"DE", "FR"});
+  JsonReader r(doc);
+  OrderPlan plan_back;
+  Money price_back;
+  read_order_plan(r, doc["plan"], plan_back);
+  read_price(r, doc["price"], price_back);
+  REQUIRE_MESSAGE(r.ok(), r.error());
+  CHECK((plan_back.id == plan.id && plan_back.name == plan.name && plan_back.kind == plan.kind &&
+         plan_back.coverage == plan.coverage && plan_back.data_mb == plan.data_mb &&
+         plan_back.validity_days == plan.validity_days && plan_back.validity_start == plan.validity_start));
+  CHECK(price_back == price);
+
+  nlohmann::json bad = doc;
+  bad["price"]["amount"] = -1;
+  JsonReader rb(bad);
+  read_price(rb, bad["price"], price_back);
+  CHECK_FALSE(rb.ok());
+  CHECK(rb.error().rfind("price: ", 0) == 0);
 }
