@@ -33,6 +33,7 @@ run "unit tests, native" ctest --preset native -V --no-tests=error -R '^unit_tes
 run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error -R '^unit_tests_wasm$'
 run "consent module (WebAssembly) with bad input, under Node" ctest --preset web -V --no-tests=error -R '^consent_module_wasm$'
 run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
+run "API tests against PostgreSQL (a throwaway PG 15 cluster, removed after)" tests/pg/cluster.sh run build/native/tests/api/api_tests
 run "unit tests under ASan + UBSan" ctest --preset native-asan -V --no-tests=error -R '^unit_tests$'
 run "API tests under ASan + UBSan (server and sandboxes instrumented too)" ctest --preset native-asan -V --no-tests=error -R '^api_tests$'
 run "parsers under libFuzzer with ASan + UBSan (each target 15 s)" tests/fuzz/run.sh --ci

@@ -2,7 +2,6 @@
 // cancelling unpaid orders, and the bad input around them. Real processes, real HTTP, the server's own SQLite file.
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <regex>
 #include <set>
@@ -21,15 +20,8 @@ const httplib::Headers kNoHeaders;
 
 // Runs `sql` on the server's database (read-write, waiting for the server's lock): the tests' way to move time.
 void sqlite_exec(const fs::path& db, const std::string& sql) {
-  sqlite3* c = nullptr;
-  REQUIRE(sqlite3_open_v2(db.string().c_str(), &c, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  sqlite3_busy_timeout(c, 5000);
-  char* message = nullptr;
-  const int rc = sqlite3_exec(c, sql.c_str(), nullptr, nullptr, &message);
-  const std::string why = message ? message : "";
-  sqlite3_free(message);
-  sqlite3_close(c);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, why);
+  const std::string why = db_exec(db, sql);
+  REQUIRE_MESSAGE(why.empty(), why);
 }
 
 fs::path database(const Shop& shop) { return shop.data_dir / "jupiter.sqlite3"; }
@@ -128,7 +120,7 @@ TEST_CASE("signing in by link: the same answer with or without orders; opening t
   CHECK(token.find("ada") == std::string::npos);
   CHECK(sqlite_int(database(shop), "SELECT count(*) FROM account_links WHERE token_sha256 = '" +
                                        jupiter::server::sha256_hex(token) + "'") == 1);
-  CHECK(read_all(database(shop)).find(token) == std::string::npos);
+  CHECK(stored_data(database(shop)).find(token) == std::string::npos);
 
   // Opening the link (what a mail scanner does) twice uses nothing up: a page with a form.
   for (int i = 0; i < 2; ++i) {

@@ -13,10 +13,12 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "commerce.hpp"
+#include "server/db.hpp"
 
 using namespace jupiter::test;
 
@@ -175,13 +177,45 @@ TEST_CASE("the eSIM partner down while an order is provisioned: retried until de
   }
 }
 
+// Another process holding the database's write lock: SQLite's file locked by BEGIN EXCLUSIVE, or on PostgreSQL the
+// orders table locked by a transaction (the server's lock_timeout is SQLite's busy timeout, 5 s).
+class OtherWriter {
+ public:
+  explicit OtherWriter(const fs::path& db) {
+    if (auto url = test_database(db.parent_path())) {
+      auto c = jupiter::db::Connection::open(*url);
+      REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+      pg_.emplace(std::move(c.value()));
+      jupiter::db::Status s = pg_->exec("BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+      REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+      return;
+    }
+    REQUIRE(sqlite3_open(db.string().c_str(), &sqlite_) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(sqlite_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  ~OtherWriter() { sqlite3_close(sqlite_); }
+  OtherWriter(const OtherWriter&) = delete;
+  OtherWriter& operator=(const OtherWriter&) = delete;
+  void commit() {
+    if (pg_) {
+      jupiter::db::Status s = pg_->exec("COMMIT");
+      REQUIRE_MESSAGE(s, (s ? "" : s.error().message));
+      pg_.reset();
+    } else {
+      REQUIRE(sqlite3_exec(sqlite_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+  }
+
+ private:
+  sqlite3* sqlite_ = nullptr;
+  std::optional<jupiter::db::Connection> pg_;
+};
+
 TEST_CASE("the database locked by another process: a clear 503 after a bounded wait, then recovery") {
   Shop shop;
   const fs::path db = shop.data_dir / "jupiter.sqlite3";
-  sqlite3* other = nullptr;
-  REQUIRE(sqlite3_open(db.string().c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
-  const std::string before = counts(db);
+  const std::string before = counts(db);  // (PostgreSQL's lock keeps readers of orders out too)
+  OtherWriter other(db);
   const auto t0 = std::chrono::steady_clock::now();
   auto res = patient(*shop.store).Post("/api/orders", {{"Idempotency-Key", new_key()}}, order_body(), "application/json");
   const auto took = std::chrono::steady_clock::now() - t0;
@@ -193,13 +227,17 @@ TEST_CASE("the database locked by another process: a clear 503 after a bounded w
   auto health = shop.store->client().Get("/healthz");  // the server itself kept answering
   REQUIRE(health);
   CHECK(health->status == 200);
-  REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(other);
+  other.commit();
   CHECK(counts(db) == before);
   shop.create();  // recovered
 }
 
 TEST_CASE("the data folder's disk full: the order answer is a clear 503, nothing half-written, then recovery") {
+  if (on_postgres()) {
+    skipped_on_postgres("the data folder's disk full: the database lives in the PostgreSQL cluster, not in the data "
+                        "folder that this test puts on a full tmpfs");
+    return;
+  }
   TempDir mount_point;
   const fs::path root = mount_point.path();
   if (mount("tmpfs", root.c_str(), "tmpfs", 0, "size=4m,mode=0700") != 0) {

@@ -44,11 +44,16 @@ TEST_CASE("the database is created on first start and reused on restart without 
   {
     ServerProcess server(config);
     REQUIRE_MESSAGE(server.wait_until_listening(), server.output());
-    CHECK(fs::exists(db));
-    CHECK(server.output().find("database: created") != std::string::npos);
+    CHECK(server.output().find("database: applied migration 1 (catalogue)") != std::string::npos);
     CHECK(server.output().find("catalogue: imported") != std::string::npos);
     first_etag = etag_of(server);
-    CHECK(fs::exists(data / "jupiter.sqlite3-wal"));  // WAL mode: the log sits next to the open database
+    if (on_postgres()) {  // the harness made an empty database for this data folder; the server migrated it
+      skipped_on_postgres("the SQLite file, its 'database: created' line and its WAL (the database is the cluster's)");
+    } else {
+      CHECK(fs::exists(db));
+      CHECK(server.output().find("database: created") != std::string::npos);
+      CHECK(fs::exists(data / "jupiter.sqlite3-wal"));  // WAL mode: the log sits next to the open database
+    }
     CHECK(server.stop() == 0);
   }
   CHECK(sqlite_int(db, "SELECT count(*) FROM schema_migrations") == kMigrations);
@@ -62,6 +67,7 @@ TEST_CASE("the database is created on first start and reused on restart without 
   ServerProcess again(config);
   REQUIRE_MESSAGE(again.wait_until_listening(), again.output());
   CHECK(again.output().find("database: created") == std::string::npos);
+  CHECK(again.output().find("database: applied migration") == std::string::npos);
   CHECK(again.output().find("catalogue: imported") == std::string::npos);
   CHECK(again.output().find("unchanged") != std::string::npos);
   CHECK(etag_of(again) == first_etag);

@@ -4,7 +4,6 @@
 // report; order tokens revoked by an erase; activation details that expire after installation.
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <thread>
 
@@ -47,15 +46,8 @@ bool followups_ended(const json& o) {
 
 // Runs `sql` on the store's database file from outside (as another process would).
 void sqlite_exec(const fs::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.string().c_str(), &h) == SQLITE_OK);
-  sqlite3_busy_timeout(h, 5000);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(h);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, message);
+  const std::string message = db_exec(db, sql);  // SQLite's file, or that data folder's PostgreSQL database
+  REQUIRE_MESSAGE(message.empty(), message);
 }
 
 httplib::Headers admin(const Shop& shop) {

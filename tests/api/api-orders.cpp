@@ -33,8 +33,7 @@ TEST_CASE("a new order is created pending payment, priced from the catalogue, wi
   SUBCASE("only the token's hash is stored") {
     const fs::path db = shop.data_dir / "jupiter.sqlite3";
     CHECK(sqlite_int(db, "SELECT count(*) FROM orders WHERE token_sha256 = '" + token + "'") == 0);
-    CHECK(read_all(db).find(token) == std::string::npos);
-    CHECK(read_all(fs::path(db.string() + "-wal")).find(token) == std::string::npos);
+    CHECK(stored_data(db).find(token) == std::string::npos);
   }
 }
 
@@ -42,14 +41,25 @@ TEST_CASE("the checkout's confirmations are kept as a consent receipt without th
   Shop shop;
   const Created c = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", true}, {"consent_id", "cid_0123456789"}, {"consent_key", "key_0123456789abcdef"}}));
   const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  // The choices are read as JSON here, not with an engine's JSON functions, so both engines answer alike.
+  const auto choices_of = [&](const std::string& order_id) {
+    const std::string text = db_text(db, "SELECT choices FROM consent_receipts WHERE source = 'checkout' AND "
+                                         "choices LIKE '%\"" + order_id + "\"%'");
+    return json::parse(text.empty() ? "null" : text);
+  };
   CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE source = 'checkout' AND consent_id = 'cid_0123456789' "
-                       "AND json_extract(choices, '$.age_18_plus') = 1 AND json_extract(choices, '$.marketing_opt_in') = 1 "
-                       "AND json_extract(choices, '$.order') = '" + c.id + "' AND policy_version = '1.0'") == 1);
-  CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE instr(choices, 'ada@') > 0") == 0);
+                       "AND policy_version = '1.0' AND choices LIKE '%\"" + c.id + "\"%'") == 1);
+  const json yes = choices_of(c.id);
+  CHECK(yes.value("age_18_plus", json()) == true);
+  CHECK(yes.value("marketing_opt_in", json()) == true);
+  CHECK(yes.value("order", json()) == c.id);
+  CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE choices LIKE '%ada@%'") == 0);
   SUBCASE("a refusal of marketing is recorded too") {
     const Created no = shop.create(order_body("jp-5gb-30d", "USD", {{"marketing", false}}));
-    CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE json_extract(choices, '$.marketing_opt_in') = 0 "
-                         "AND json_extract(choices, '$.order') = '" + no.id + "'") == 1);
+    CHECK(sqlite_int(db, "SELECT count(*) FROM consent_receipts WHERE choices LIKE '%\"" + no.id + "\"%'") == 1);
+    const json refused = choices_of(no.id);
+    CHECK(refused.value("marketing_opt_in", json()) == false);
+    CHECK(refused.value("order", json()) == no.id);
   }
 }
 

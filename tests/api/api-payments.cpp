@@ -277,6 +277,7 @@ TEST_CASE("no card number reaches the store: not its database, its outbox or its
   std::vector<std::string> places = {shop.store->output(), shop.processor->output()};
   for (const auto& e : fs::recursive_directory_iterator(shop.data_dir))
     if (e.is_regular_file()) places.push_back(read_all(e.path()));
+  if (on_postgres()) places.push_back(stored_data(shop.data_dir / "jupiter.sqlite3"));  // the database is not a file there
   CHECK(places.size() >= 5);  // log, processor log, database (+ WAL), e-mails
   for (const char* number : {"4242424242424242", "4242 4242 4242 4242", "4000000000000002",
                                     "4000 0000 0000 0002", "4000000000003220", "4000 0000 0000 3220"})

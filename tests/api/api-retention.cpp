@@ -3,7 +3,6 @@
 // the server's own scheduled purge, and an erase that leaves no unsalted request hash behind.
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <cstdio>
 #include <ctime>
@@ -52,31 +51,19 @@ Run purge(const std::vector<std::string>& args) {
 }
 
 void sql_exec(const fs::path& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  const std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, message);
+  const std::string message = db_exec(db_path, sql);  // SQLite's file, or that data folder's PostgreSQL database
+  REQUIRE_MESSAGE(message.empty(), message);
 }
 
-std::string sql_text(const fs::path& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::string out;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return out;
+std::string sql_text(const fs::path& db_path, const std::string& sql) { return db_text(db_path, sql); }
+
+// `args` and, on PostgreSQL, --database for `data_dir`'s database (on SQLite purge finds DATA/jupiter.sqlite3).
+std::vector<std::string> with_database(const fs::path& data_dir, std::vector<std::string> args) {
+  for (std::string& a : database_args(data_dir)) args.push_back(std::move(a));
+  return args;
 }
 
-long long count(const fs::path& db_path, const std::string& table, const std::string& where = "1") {
+long long count(const fs::path& db_path, const std::string& table, const std::string& where = "1 = 1") {
   return sqlite_int(db_path, "SELECT count(*) FROM " + table + " WHERE " + where).value_or(-1);
 }
 
@@ -157,8 +144,8 @@ TEST_CASE("purge deletes each table's rows at its period and keeps them before i
   TempDir config;
   const fs::path retention = write_retention(config, kPeriods);
   auto at = [&](long long days_later) {
-    const Run r = purge({"--data", shop.data_dir.string(), "--retention", retention.string(), "--now",
-                         iso(now + days_later * kDay + 120)});
+    const Run r = purge(with_database(shop.data_dir, {"--data", shop.data_dir.string(), "--retention",
+                                                      retention.string(), "--now", iso(now + days_later * kDay + 120)}));
     CAPTURE(r.output);
     REQUIRE(r.status == 0);
     return r.output;
@@ -219,10 +206,7 @@ TEST_CASE("purge deletes each table's rows at its period and keeps them before i
                "policy_version, revision, text_hash, ui_version, language, gpc) VALUES ('c_12345678', 1, 1, 'banner', "
                "'accept_all', '{}', '1.0', 0, 'h', 'u', 'en', 0)");
   CHECK(sqlite_int(db, "SELECT receipts_before_ms FROM retention_gate") == 0);
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  CHECK(sqlite3_exec(raw, "DELETE FROM consent_receipts", nullptr, nullptr, nullptr) != SQLITE_OK);
-  sqlite3_close(raw);
+  CHECK(db_exec(db, "DELETE FROM consent_receipts").find("append-only") != std::string::npos);
   CHECK(count(db, "consent_receipts") == 1);
 }
 
@@ -241,8 +225,8 @@ TEST_CASE("purge --dry-run reports what it would delete and deletes nothing; a c
   };
   const auto before = snapshot();
 
-  const Run dry = purge({"--dry-run", "--data", shop.data_dir.string(), "--retention", retention.string(), "--now",
-                         iso(unix_now() + 500 * kDay)});
+  const Run dry = purge(with_database(shop.data_dir, {"--dry-run", "--data", shop.data_dir.string(), "--retention",
+                                                     retention.string(), "--now", iso(unix_now() + 500 * kDay)}));
   CAPTURE(dry.output);
   REQUIRE(dry.status == 0);
   CHECK(dry.output.find("dry run: nothing deleted") != std::string::npos);
@@ -251,15 +235,15 @@ TEST_CASE("purge --dry-run reports what it would delete and deletes nothing; a c
   CHECK(snapshot() == before);
 
   // A clock a year behind: every cutoff lies before every row, so nothing goes.
-  const Run back = purge({"--data", shop.data_dir.string(), "--retention", retention.string(), "--now",
-                          iso(unix_now() - 365 * kDay)});
+  const Run back = purge(with_database(shop.data_dir, {"--data", shop.data_dir.string(), "--retention",
+                                                      retention.string(), "--now", iso(unix_now() - 365 * kDay)}));
   CAPTURE(back.output);
   REQUIRE(back.status == 0);
   CHECK(back.output.find("orders: 0 deleted") != std::string::npos);
   CHECK(snapshot() == before);
 
   // A bad command line or clock is refused, with the usage.
-  const Run bad = purge({"--data", shop.data_dir.string(), "--now", "yesterday"});
+  const Run bad = purge(with_database(shop.data_dir, {"--data", shop.data_dir.string(), "--now", "yesterday"}));
   CHECK(bad.status == 2);
   CHECK(bad.output.find("--now needs a UTC time like 2027-06-01T00:00:00Z") != std::string::npos);
   CHECK(snapshot() == before);

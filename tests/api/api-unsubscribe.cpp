@@ -3,7 +3,6 @@
 // rule that no marketing e-mail is ever written for an address without a current opt-in.
 #include <doctest/doctest.h>
 #include <httplib.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <set>
@@ -200,15 +199,12 @@ TEST_CASE("two orders under one e-mail: the export shows the account and marketi
   const fs::path db = shop.data_dir / "jupiter.sqlite3";
   const long long now = unix_now();
   // A signed-in session and a used sign-in link of the address (as accounts.cpp writes them).
-  sqlite3* raw = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
-  sqlite3_busy_timeout(raw, 5000);
   const std::string insert = "INSERT INTO account_sessions VALUES ('" + std::string(64, 'a') + "', 'ada@example.com', " +
                              std::to_string(now) + ", " + std::to_string(now + 3600) + "); INSERT INTO account_links "
                              "VALUES ('" + std::string(64, 'b') + "', 'ada@example.com', 'k', 'c', " +
                              std::to_string(now) + ", " + std::to_string(now + 900) + ", " + std::to_string(now) + ")";
-  REQUIRE(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(raw);
+  const std::string why = db_exec(db, insert);  // SQLite's file, or that data folder's PostgreSQL database
+  REQUIRE_MESSAGE(why.empty(), why);
 
   auto data = shop.store->client().Get(("/api/orders/" + first.id + "/data").c_str(),
                                        {{"Authorization", "Bearer " + first.token}});
@@ -238,6 +234,6 @@ TEST_CASE("two orders under one e-mail: the export shows the account and marketi
   REQUIRE(erase->status == 200);
   CHECK(opted_in(shop, "ada@example.com") == -1);  // with the address's last order, its row is gone
   CHECK(sqlite_int(db, "SELECT count(*) FROM rights_requests WHERE kind IN ('access', 'erasure')") == 3);
-  const std::string bytes = read_all(db) + read_all(fs::path(db.string() + "-wal"));
+  const std::string bytes = stored_data(db);
   CHECK(bytes.find("ada@example.com") == std::string::npos);
 }

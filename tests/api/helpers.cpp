@@ -12,6 +12,9 @@
 #include <zlib.h>
 
 #include <climits>
+#include <fstream>
+#include <iterator>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "server/db.hpp"
@@ -175,6 +178,94 @@ std::optional<std::int64_t> sqlite_int(const fs::path& path, const std::string& 
   }
   sqlite3_close(db);
   return out;
+}
+
+namespace {
+
+std::string file_bytes(const fs::path& p) {  // "" when missing
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The PostgreSQL URL of the database behind DATA/jupiter.sqlite3, when the tests run there.
+std::optional<std::string> postgres_for(const fs::path& path) {
+  return path.filename() == "jupiter.sqlite3" ? test_database(path.parent_path()) : std::nullopt;
+}
+
+}  // namespace
+
+std::string db_exec(const fs::path& path, const std::string& sql) {
+  if (auto url = postgres_for(path)) {
+    auto c = db::Connection::open(*url);
+    if (!c) return c.error().message;
+    db::Status s = c.value().exec(sql);
+    return s ? "" : s.error().message;
+  }
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return "cannot open " + path.string();
+  }
+  sqlite3_busy_timeout(h, 5000);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &error);
+  const std::string message = rc == SQLITE_OK ? "" : (error ? error : "error " + std::to_string(rc));
+  sqlite3_free(error);
+  sqlite3_close(h);
+  return message;
+}
+
+std::string db_text(const fs::path& path, const std::string& sql) {
+  if (auto url = postgres_for(path)) {
+    auto c = db::Connection::open(*url);
+    if (!c) return "";
+    auto v = c.value().query_text(sql);
+    return v && v.value() ? *v.value() : "";
+  }
+  sqlite3* h = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW &&
+        sqlite3_column_text(stmt, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+std::string stored_data(const fs::path& path) {
+  auto url = postgres_for(path);
+  if (!url) {
+    REQUIRE_MESSAGE(fs::exists(path), path.string() << " does not exist");
+    return file_bytes(path) + file_bytes(fs::path(path.string() + "-wal"));
+  }
+  auto c = db::Connection::open(*url);
+  REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+  auto tables = c.value()
+                    .query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                           "AND table_type = 'BASE TABLE' ORDER BY table_name")
+                    .all([](const db::Row& r) { return r.text(0); });
+  REQUIRE_MESSAGE(tables, (tables ? "" : tables.error().message));
+  std::string out;
+  for (const std::string& t : tables.value()) {
+    auto rows = c.value().query_text("SELECT string_agg(x::text, chr(10)) FROM \"" + t + "\" x");
+    REQUIRE_MESSAGE(rows, (rows ? "" : rows.error().message));
+    out += t + ":\n" + rows.value().value_or("") + "\n";
+  }
+  return out;
+}
+
+bool on_postgres() { return std::getenv("JUPITER_TEST_DATABASE") != nullptr; }
+
+void skipped_on_postgres(const std::string& what) {
+  MESSAGE("skipped on PostgreSQL: " << what);  // doctest prints it with the test case's name and this line
+}
+
+std::vector<std::string> database_args(const fs::path& data_dir) {
+  if (auto url = test_database(data_dir)) return {"--database", *url};
+  return {};
 }
 
 std::string json_error_code(const std::string& body) {

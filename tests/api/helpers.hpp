@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server_process.hpp"
 
@@ -41,6 +42,26 @@ std::string raw_request(int port, const std::string& bytes);
 // A single integer from the SQLite database at `path` (opened read-only), e.g. "SELECT count(*) FROM plans". When
 // the tests run on PostgreSQL, a `path` of DATA/jupiter.sqlite3 reads that data folder's database instead.
 std::optional<std::int64_t> sqlite_int(const fs::path& path, const std::string& sql);
+
+// The same database seen through the engine the tests run on (DATA/jupiter.sqlite3 on PostgreSQL: that data folder's
+// database). db_exec runs one or more statements and returns "" or the error message; db_text reads one text value
+// ("" when there is no row or it fails).
+std::string db_exec(const fs::path& path, const std::string& sql);
+std::string db_text(const fs::path& path, const std::string& sql);
+
+// What DATA/jupiter.sqlite3's database holds, to search for a string that must not be stored: SQLite's file and its
+// WAL as bytes; on PostgreSQL every row of every table as text (the rows SQL can reach: its data files are not the
+// test's to read, and an erased row's dead version is vacuumed, not overwritten, there).
+std::string stored_data(const fs::path& path);
+
+// True when the tests run on PostgreSQL (JUPITER_TEST_DATABASE set). A check that only SQLite can make (its file,
+// its WAL) is skipped there with skipped_on_postgres(why), which prints why.
+bool on_postgres();
+void skipped_on_postgres(const std::string& what);
+
+// The arguments that point a `jupiter-server` subcommand at the data folder's database: {"--database", URL} on
+// PostgreSQL, none on SQLite (it finds DATA/jupiter.sqlite3 itself).
+std::vector<std::string> database_args(const fs::path& data_dir);
 
 // The error code of a JSON error body ({"error":{"code":...}}); "" when the body is not one.
 std::string json_error_code(const std::string& body);
