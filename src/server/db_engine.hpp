@@ -53,7 +53,9 @@ std::string numbered_placeholders(std::string_view sql, int* count = nullptr);
 // SQLite schema text (migrations.cpp) as PostgreSQL takes it: INTEGER -> BIGINT (INTEGER PRIMARY KEY -> an
 // identity column), WITHOUT ROWID dropped, GLOB '*[..]*' checks -> regular expressions, INSERT OR IGNORE -> ON
 // CONFLICT DO NOTHING, json_object/strftime/julianday -> PostgreSQL's, triggers -> PL/pgSQL functions, PRAGMAs
-// dropped. Text without any of these is returned as is (BEGIN, COMMIT, plain DML).
+// dropped, migration 10's bare column beside GROUP BY -> max(), and orders gets an explicit `rowid` identity column
+// (SQLite's implicit one, which the partners' report orders ties by). Text without any of these is returned as is
+// (BEGIN, COMMIT, plain DML).
 std::string postgres_ddl(std::string_view sqlite_sql);
 
 }  // namespace jupiter::db::engine
