@@ -32,16 +32,6 @@ bool id_chars(std::string_view s) {
 
 bool is_http_url(std::string_view s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
-// A nested object the reader requires (nullptr and a problem when absent or not an object).
-const json* object_field(JsonReader& r, const char* name, bool required) {
-  const json* v = r.field(name, required);
-  if (v && !v->is_object()) {
-    r.fail(std::string(name) + " is not an object");
-    return nullptr;
-  }
-  return v;
-}
-
 void read_links(JsonReader& outer, const json* obj, AccountOrder& o) {
   if (!obj) return;  // null: no links for this order
   JsonReader r(*obj, "links");
@@ -66,10 +56,10 @@ AccountOrder read_order(JsonReader& outer, const json& obj, const std::string& w
   if (r.ok() && o.state == OrderState::Unknown) r.fail("state \"" + state + "\" is not a known value");
   o.created_at = r.string("created_at", true, 40);
   o.paid_at = r.string("paid_at", false, 40);
-  if (const json* v = object_field(r, "plan", true)) read_order_plan(r, *v, o.plan);
+  if (const json* v = r.object("plan", true)) read_order_plan(r, *v, o.plan);
   o.region = r.string("region", false, kShort);
-  if (const json* v = object_field(r, "price", true)) read_price(r, *v, o.price);
-  read_links(r, object_field(r, "links", false), o);
+  if (const json* v = r.object("price", true)) read_price(r, *v, o.price);
+  read_links(r, r.object("links", false), o);
   if (!r.ok()) outer.fail(r.error());
   return o;
 }

@@ -161,13 +161,9 @@ class Fields {
     if (v.is(Type::Missing)) return {};
     if (!v.is(Type::String)) return fail(std::string(name) + " is not a string"), std::string();
     std::string s = v.text();
-    if (s.size() > max_len) {
-      fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
-           std::to_string(max_len) + ")");
-      return {};
-    }
-    if (required && s.empty()) fail(std::string(name) + " is empty");
-    return s;
+    const std::string problem = string_value_problem(name, s.size(), max_len, required);
+    if (!problem.empty()) fail(problem);
+    return s.size() > max_len ? std::string() : s;
   }
   // An integer in lo..hi (|lo|, |hi| < 2^62: json_lite saturates larger ones, which then fall outside).
   std::int64_t integer(const char* name, std::int64_t lo, std::int64_t hi) {

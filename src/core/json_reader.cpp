@@ -1,3 +1,4 @@
+// json_reader.cpp: see json_reader.hpp.
 #include "core/json_reader.hpp"
 
 namespace jupiter {
@@ -20,6 +21,16 @@ JsonObjectParse parse_json_object(std::string_view text, std::size_t max_bytes) 
   return out;
 }
 
+std::string_view parse_problem(JsonObjectParse::Status s) {
+  switch (s) {
+    case JsonObjectParse::Status::Ok: return "";
+    case JsonObjectParse::Status::TooLarge: return "too large";
+    case JsonObjectParse::Status::NotJson: return "not JSON";
+    case JsonObjectParse::Status::NotObject: return "not a JSON object";
+  }
+  return "not JSON";
+}
+
 void JsonReader::fail(const std::string& why) {
   if (error_.empty()) error_ = where_.empty() ? why : where_ + ": " + why;
 }
@@ -33,6 +44,23 @@ const JsonReader::json* JsonReader::field(const char* name, bool required) {
   return &*it;
 }
 
+std::string string_value_problem(const char* name, std::size_t size, std::size_t max_len, bool required) {
+  if (size > max_len)
+    return std::string(name) + " is too long (" + std::to_string(size) + " bytes, at most " +
+           std::to_string(max_len) + ")";
+  if (required && size == 0) return std::string(name) + " is empty";
+  return {};
+}
+
+const nlohmann::json* JsonReader::object(const char* name, bool required) {
+  const json* v = field(name, required);
+  if (v && !v->is_object()) {
+    fail(std::string(name) + " is not an object");
+    return nullptr;
+  }
+  return v;
+}
+
 std::string JsonReader::string(const char* name, bool required, std::size_t max_len) {
   const json* v = field(name, required);
   if (!v) return {};
@@ -41,13 +69,9 @@ std::string JsonReader::string(const char* name, bool required, std::size_t max_
     return {};
   }
   const auto& s = v->get_ref<const std::string&>();
-  if (s.size() > max_len) {
-    fail(std::string(name) + " is too long (" + std::to_string(s.size()) + " bytes, at most " +
-         std::to_string(max_len) + ")");
-    return {};
-  }
-  if (required && s.empty()) fail(std::string(name) + " is empty");
-  return s;
+  const std::string problem = string_value_problem(name, s.size(), max_len, required);
+  if (!problem.empty()) fail(problem);
+  return s.size() > max_len ? std::string() : s;
 }
 
 std::int64_t JsonReader::integer(const char* name, std::int64_t lo, std::int64_t hi,

@@ -21,6 +21,13 @@ struct JsonObjectParse {
 };
 JsonObjectParse parse_json_object(std::string_view text, std::size_t max_bytes);
 
+// What went wrong in words ("too large", "not JSON", "not a JSON object"); "" for Ok.
+std::string_view parse_problem(JsonObjectParse::Status s);
+
+// The problem with a string field `name` whose value has `size` bytes: too long (over max_len), or empty when
+// required; "" when neither. One rule for every reader of JSON strings (JsonReader here, the catalogue's fields).
+std::string string_value_problem(const char* name, std::size_t size, std::size_t max_len, bool required);
+
 class JsonReader {
  public:
   using json = nlohmann::json;
@@ -32,6 +39,8 @@ class JsonReader {
 
   // The field, or nullptr when absent or null (a problem when required).
   const json* field(const char* name, bool required);
+  // A nested object, or nullptr when absent or null (a problem when required) or not an object (a problem).
+  const json* object(const char* name, bool required);
   // A string of at most max_len bytes; a required one must not be empty.
   std::string string(const char* name, bool required, std::size_t max_len);
   // An integer in lo..hi. Required unless a fallback is given, which is returned when the field is absent.
@@ -45,5 +54,22 @@ class JsonReader {
   std::string where_;
   std::string error_;
 };
+
+// A decoder's common frame: parses `text` (at most max_bytes) as one JSON object, lets
+// read(JsonReader&, const nlohmann::json& doc, Out&) fill `out`, and sets out.ok / out.error from the parse or the
+// reader's first problem. Out has `bool ok` and `std::string error`; on failure the rest of `out` is as `read`
+// left it (the caller clears what must not be seen half read).
+template <class Out, class Read>
+Out decode_object(std::string_view text, std::size_t max_bytes, Read read) {
+  Out out;
+  const JsonObjectParse doc = parse_json_object(text, max_bytes);
+  out.error = std::string(parse_problem(doc.status));
+  if (doc.status != JsonObjectParse::Status::Ok) return out;
+  JsonReader r(doc.doc);
+  read(r, doc.doc, out);
+  out.ok = r.ok();
+  out.error = r.error();
+  return out;
+}
 
 }  // namespace jupiter

@@ -45,16 +45,6 @@ constexpr std::array<std::pair<DeliveryStatus, const char*>, 5> kDeliveryStatuse
     {DeliveryStatus::Failed, "failed"}, {DeliveryStatus::Flagged, "flagged"},
 }};
 
-// A nested object (nullptr when absent, null or not an object; the last two are reported when required).
-const json* object_field(JsonReader& r, const char* name, bool required) {
-  const json* v = r.field(name, required);
-  if (v && !v->is_object()) {
-    r.fail(std::string(name) + " is not an object");
-    return nullptr;
-  }
-  return v;
-}
-
 bool boolean(JsonReader& r, const char* name) {
   const json* v = r.field(name, false);
   if (!v) return false;
@@ -206,29 +196,17 @@ Order read_order(JsonReader& outer, const json& obj) {
   o.state = enum_field(r, "state", parse_order_state);
   o.created_at = r.string("created_at", true, 40);
   o.updated_at = r.string("updated_at", false, 40);
-  if (const json* v = object_field(r, "plan", true)) read_order_plan(r, *v, o.plan);
-  if (const json* v = object_field(r, "price", true)) read_price(r, *v, o.price);
-  if (const json* v = object_field(r, "customer", true)) read_customer(r, *v, o.customer);
+  if (const json* v = r.object("plan", true)) read_order_plan(r, *v, o.plan);
+  if (const json* v = r.object("price", true)) read_price(r, *v, o.price);
+  if (const json* v = r.object("customer", true)) read_customer(r, *v, o.customer);
   o.marketing = boolean(r, "marketing");
-  if (const json* v = object_field(r, "payment", true)) read_payment(r, *v, o.payment);
-  if (const json* v = object_field(r, "delivery", false)) read_delivery(r, *v, o.delivery);
-  if (const json* v = object_field(r, "esim", false)) read_esim(r, *v, o.esim.emplace());
-  if (const json* v = object_field(r, "support", false)) read_support(r, *v, o.support.emplace());
+  if (const json* v = r.object("payment", true)) read_payment(r, *v, o.payment);
+  if (const json* v = r.object("delivery", false)) read_delivery(r, *v, o.delivery);
+  if (const json* v = r.object("esim", false)) read_esim(r, *v, o.esim.emplace());
+  if (const json* v = r.object("support", false)) read_support(r, *v, o.support.emplace());
   read_history(r, r.field("history", false), o.history);
   if (!r.ok()) outer.fail(r.error());
   return o;
-}
-
-// Parses a bounded JSON object; on failure, sets `error` and returns false.
-bool parse_document(std::string_view text, JsonObjectParse& out, std::string& error) {
-  out = parse_json_object(text, kMaxOrderBytes);
-  switch (out.status) {
-    case JsonObjectParse::Status::Ok: return true;
-    case JsonObjectParse::Status::TooLarge: error = "too large"; return false;
-    case JsonObjectParse::Status::NotJson: error = "not JSON"; return false;
-    case JsonObjectParse::Status::NotObject: error = "not a JSON object"; return false;
-  }
-  return false;
 }
 
 bool is_http_url(std::string_view s) {
@@ -254,49 +232,33 @@ bool is_base64url(std::string_view s, std::size_t min_len, std::size_t max_len) 
 }
 
 OrderDecode decode_order(std::string_view text) {
-  OrderDecode out;
-  JsonObjectParse doc;
-  if (!parse_document(text, doc, out.error)) return out;
-  JsonReader r(doc.doc);
-  out.order = read_order(r, doc.doc);
-  out.ok = r.ok();
-  out.error = r.error();
-  return out;
+  return decode_object<OrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json& doc, OrderDecode& out) {
+    out.order = read_order(r, doc);
+  });
 }
 
 CreatedOrderDecode decode_created_order(std::string_view text) {
-  CreatedOrderDecode out;
-  JsonObjectParse doc;
-  if (!parse_document(text, doc, out.error)) return out;
-  JsonReader r(doc.doc);
-  if (const json* v = object_field(r, "order", true)) out.order = read_order(r, *v);
-  out.token = r.string("token", true, kMaxOrderToken);
-  if (r.ok() && !is_base64url(out.token, 16, kMaxOrderToken)) r.fail("token is not base64url");
-  out.ok = r.ok();
-  out.error = r.error();
-  return out;
+  return decode_object<CreatedOrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json&, auto& out) {
+    if (const json* v = r.object("order", true)) out.order = read_order(r, *v);
+    out.token = r.string("token", true, kMaxOrderToken);
+    if (r.ok() && !is_base64url(out.token, 16, kMaxOrderToken)) r.fail("token is not base64url");
+  });
 }
 
 PaymentSessionDecode decode_payment_session(std::string_view text) {
-  PaymentSessionDecode out;
-  JsonObjectParse doc;
-  if (!parse_document(text, doc, out.error)) return out;
-  JsonReader r(doc.doc);
-  out.checkout_url = r.string("checkout_url", true, kUrl);
-  out.session = r.string("session", false, kShort);
-  if (r.ok() && !is_http_url(out.checkout_url)) r.fail("checkout_url is not an http(s) address");
-  out.ok = r.ok();
-  out.error = r.error();
-  return out;
+  return decode_object<PaymentSessionDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json&, auto& out) {
+    out.checkout_url = r.string("checkout_url", true, kUrl);
+    out.session = r.string("session", false, kShort);
+    if (r.ok() && !is_http_url(out.checkout_url)) r.fail("checkout_url is not an http(s) address");
+  });
 }
 
 ApiError decode_api_error(std::string_view text) {
   ApiError out;
-  JsonObjectParse doc;
-  std::string ignored;
-  if (!parse_document(text, doc, ignored)) return out;
+  const JsonObjectParse doc = parse_json_object(text, kMaxOrderBytes);
+  if (doc.status != JsonObjectParse::Status::Ok) return out;
   JsonReader r(doc.doc);
-  const json* e = object_field(r, "error", true);
+  const json* e = r.object("error", true);
   if (!e) return out;
   JsonReader er(*e, "error");
   out.code = er.string("code", true, kShort);
