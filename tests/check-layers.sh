@@ -23,7 +23,7 @@ core_libraries=" nlohmann/json.hpp nlohmann/json_fwd.hpp qrcodegen.h "  # qrcode
 
 # ui/ -> platform/ includes that exist today and may only disappear (issue 18: effects, not calls from the UI).
 ui_platform_allowed=" ui/a11y.cpp:platform/mirror.hpp "
-server_common_headers=" server/log.hpp server/crypto.hpp server/encoding.hpp server/webhooks.hpp server/html_escape.hpp "
+server_common_headers=" server/log.hpp server/crypto.hpp server/encoding.hpp server/webhooks.hpp server/html_escape.hpp server/stop_signals.hpp "
 
 bad=0
 fail() { echo "check-layers: src/$1: $2" >&2; bad=1; }

@@ -234,15 +234,10 @@ Parser::Status Parser::next() {
 Parser::Status Parser::parse() {
   switch (phase_) {
     case Phase::Head: return parse_head_phase();
-    case Phase::Length: {
-      const std::size_t n = std::min(remaining_, buffer_.size());
-      body_.append(buffer_, 0, n);
-      buffer_.erase(0, n);
-      remaining_ -= n;
-      if (remaining_ > 0) return status_ = Status::NeedMore;
+    case Phase::Length:
+      if (!take_body()) return status_ = Status::NeedMore;
       phase_ = Phase::Done;
       return status_ = Status::Complete;
-    }
     case Phase::ChunkSize:
     case Phase::ChunkData:
     case Phase::ChunkDataEnd:
@@ -282,6 +277,15 @@ Parser::Status Parser::parse_head_phase() {
   return status_ = Status::HeadReady;
 }
 
+// Moves up to remaining_ buffered bytes into the body; true when none remain.
+bool Parser::take_body() {
+  const std::size_t n = std::min(remaining_, buffer_.size());
+  body_.append(buffer_, 0, n);
+  buffer_.erase(0, n);
+  remaining_ -= n;
+  return remaining_ == 0;
+}
+
 // Takes one CRLF-terminated line off the buffer into `line` (without CRLF). False when there is none yet;
 // then `too_long` says whether the buffered part already exceeds `limit`.
 bool Parser::take_line(std::string& line, std::size_t limit, bool& too_long) {
@@ -308,11 +312,7 @@ Parser::Status Parser::parse_chunked() {
         return fail(413, "the request body is too large");
       phase_ = remaining_ == 0 ? Phase::Trailers : Phase::ChunkData;
     } else if (phase_ == Phase::ChunkData) {
-      const std::size_t n = std::min(remaining_, buffer_.size());
-      body_.append(buffer_, 0, n);
-      buffer_.erase(0, n);
-      remaining_ -= n;
-      if (remaining_ > 0) return status_ = Status::NeedMore;
+      if (!take_body()) return status_ = Status::NeedMore;
       phase_ = Phase::ChunkDataEnd;
     } else if (phase_ == Phase::ChunkDataEnd) {
       if (buffer_.size() < 2) return status_ = Status::NeedMore;

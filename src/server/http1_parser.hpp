@@ -80,6 +80,7 @@ class Parser {
   Status parse_chunked();
   Status fail(int status, std::string message);
   bool take_line(std::string& line, std::size_t limit, bool& too_long);
+  bool take_body();
 
   Limits limits_;
   std::string buffer_;        // received, not yet consumed

@@ -45,6 +45,7 @@
 #include "server/provisioning.hpp"
 #include "server/retention.hpp"
 #include "server/router.hpp"
+#include "server/stop_signals.hpp"
 #include "server/store.hpp"
 #include "server/unsubscribe.hpp"
 
@@ -255,23 +256,11 @@ struct Commerce {
 // Step 4: serves until SIGINT/SIGTERM (blocked in every thread, see main; one thread here waits for them and stops
 // the server) or until listen() fails; true after a clean stop.
 bool serve_until_stopped(HttpServer& server, const Options& o, int port) {
-  std::atomic<bool> finished{false};
-  std::thread signals([&server, &finished] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (!finished) log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+  log::info("listening on http://" + url_host(o.host) + ":" + std::to_string(port));
+  return serve_until_stop_signal([&server] { return server.listen(); }, [&server](int sig) {
+    log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
     server.stop();
   });
-  log::info("listening on http://" + url_host(o.host) + ":" + std::to_string(port));
-  const bool ok = server.listen();
-  finished = true;
-  pthread_kill(signals.native_handle(), SIGTERM);  // wakes the waiter when listen() ended on its own
-  signals.join();
-  return ok;
 }
 
 // The startup order in the file comment: database, catalogue, bind, commerce and partners, serve.
@@ -342,12 +331,7 @@ int main(int argc, char** argv) {
 
   // Block the stop signals before any thread starts, so that they all inherit the mask and only the waiter
   // in run() sees them. A client hanging up mid-response must not kill the process.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  block_stop_signals();
   // Everything the server writes (database, WAL, outbox e-mails, secrets, caches) holds personal data or keys:
   // readable and writable by the server's user alone.
   umask(077);

@@ -43,12 +43,7 @@ PaymentEvent read_payment_event(const std::string& type, const json& data) {
   e.currency = json_string(data, "currency");
   e.amount = int_field(data, "amount");
   e.decline_reason = json_string(data, "decline_reason");
-  const auto method = data.find("payment_method");
-  if (method != data.end() && method->is_object()) {
-    e.method_type = json_string(*method, "type");
-    e.brand = json_string(*method, "brand");
-    e.last4 = json_string(*method, "last4");
-  }
+  e.method = read_payment_method(data);
   return e;
 }
 
@@ -89,7 +84,7 @@ db::Status note(db::Connection& c, const std::string& id, const std::string& rea
 }
 
 bool matches(const PaymentEvent& e, const OrderRow& o) {
-  return e.amount == o.amount && e.currency == o.currency && e.method_type == "card" && four_digits(e.last4);
+  return e.amount == o.amount && e.currency == o.currency && e.method.type == "card" && four_digits(e.method.last4);
 }
 
 // A pending order is failed and flagged; any other gets a note.
@@ -100,7 +95,7 @@ db::Status flag_mismatch(db::Connection& c, const PaymentEvent& e, const OrderRo
                     "pay_brand = nullif(?, ''), pay_last4 = nullif(?, ''), pay_transaction = ?, "
                     "session_id = ?, delivery_status = 'flagged', delivery_message = ?, "
                     "support_reason = coalesce(support_reason || '; ', '') || ?",
-                    {e.method_type, e.brand, four_digits(e.last4) ? e.last4 : std::string(), e.intent,
+                    {e.method.type, e.method.brand, four_digits(e.method.last4) ? e.method.last4 : std::string(), e.intent,
                      e.session, "the payment did not match this order; it is being refunded", why});
 }
 
@@ -119,7 +114,7 @@ db::Result<EventOutcome> complete(db::Connection& c, const PaymentEvent& e, cons
                     "payment_status = 'succeeded', decline_reason = NULL, pay_method = ?, pay_brand = ?, "
                     "pay_last4 = ?, pay_transaction = ?, paid_ms = ?, next_attempt_ms = ?, "
                     "delivery_status = 'pending', session_id = ?",
-                    {e.method_type, e.brand, e.last4, e.intent, std::to_string(now_ms()), std::to_string(now_ms()),
+                    {e.method.type, e.method.brand, e.method.last4, e.intent, std::to_string(now_ms()), std::to_string(now_ms()),
                      e.session}));
   // The session the order pointed at must not take a second payment: expire it at the processor.
   if (replaced) DB_TRY(queue(c, "expire_session", e, o.session, "replaced_session"));

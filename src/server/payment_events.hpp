@@ -28,7 +28,8 @@ namespace jupiter::server {
 // The fields of a processor event's data that matter; "" / -1 when absent or of another type.
 struct PaymentEvent {
   std::string type;  // "checkout.session.completed", "payment.declined", ...
-  std::string order_id, session, intent, currency, method_type, brand, last4, decline_reason;
+  std::string order_id, session, intent, currency, decline_reason;
+  PaymentMethod method;
   std::int64_t amount = -1;
 };
 PaymentEvent read_payment_event(const std::string& type, const nlohmann::json& data);

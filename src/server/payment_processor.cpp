@@ -18,6 +18,15 @@ using json = nlohmann::json;
 // The answer of one call as JSON, or the failure (retryable for transport errors, 5xx and 429).
 Remote<json> call(const httplib::Result& res, const char* what) { return remote_json(res, what); }
 
+}  // namespace
+
+PaymentMethod read_payment_method(const json& parent) {
+  const auto m = parent.find("payment_method");
+  if (m == parent.end() || !m->is_object()) return {};
+  return PaymentMethod{json_string(*m, "type"), json_string(*m, "brand"), json_string(*m, "last4")};
+}
+
+namespace {
 
 // A session object as the processor writes it; nullopt when it has no id or url.
 std::optional<CheckoutSession> read_session(const json& doc) {
@@ -32,11 +41,7 @@ std::optional<CheckoutSession> read_session(const json& doc) {
   s.reference = json_string(doc, "reference");
   s.amount = Money{json_int(doc, "amount"), parse_currency(json_string(doc, "currency")).value_or(Currency::Unknown)};
   s.paid_at = json_int(doc, "paid_at");
-  if (const auto m = doc.find("payment_method"); m != doc.end() && m->is_object()) {
-    s.method_type = json_string(*m, "type");
-    s.brand = json_string(*m, "brand");
-    s.last4 = json_string(*m, "last4");
-  }
+  s.method = read_payment_method(doc);
   if (s.id.empty() || s.url.empty()) return std::nullopt;
   return s;
 }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/money.hpp"
 #include "server/remote.hpp"
 
@@ -26,6 +28,14 @@ struct CheckoutRequest {
   std::string notify_url;   // where the webhooks go
 };
 
+// The masked card a payment was made with, as the processor writes it under "payment_method" (in a session and
+// in an event's data): type "card", brand "visa", last4 "4242"; "" where not told.
+struct PaymentMethod {
+  std::string type, brand, last4;
+};
+// Reads parent["payment_method"]; all "" when absent or not an object.
+PaymentMethod read_payment_method(const nlohmann::json& parent);
+
 struct CheckoutSession {
   std::string id;      // "cs_..."
   std::string url;     // the hosted page
@@ -37,7 +47,7 @@ struct CheckoutSession {
   std::string reference;       // our order id
   Money amount;
   std::int64_t paid_at = 0;    // Unix seconds, 0 when unknown or unpaid
-  std::string method_type, brand, last4;  // the masked card once paid: "card", "visa", "4242"
+  PaymentMethod method;        // the masked card once paid
 };
 
 // One page of the processor's sessions, oldest id first.

@@ -157,9 +157,7 @@ PaymentEvent completed_event(const CheckoutSession& s) {
   e.intent = s.payment_intent;
   e.amount = s.amount.minor;
   e.currency = std::string(currency_code(s.amount.currency));
-  e.method_type = s.method_type;
-  e.brand = s.brand;
-  e.last4 = s.last4;
+  e.method = s.method;
   return e;
 }
 

@@ -191,15 +191,7 @@ void account_header_button(const Model& m, std::vector<Action>& out) {
 // ---------------------------------------------------------------------------------------------------------
 float draw_account(const Model& m, const Context& ctx, std::vector<Action>& out,
                    std::vector<TextField>& fields) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  const float margin = std::max(16.0f, (vp->WorkSize.x - 720.0f) * 0.5f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(margin, 20.0f));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("JupiterEsims account", nullptr, flags);
-  ImGui::PopStyleVar();
+  BeginPage("JupiterEsims account", 720.0f);
   Heading(tr("account.title"), ctx.heading);
   if (Button(tr("account.back"))) emit(out, aa::Closed{});
   ImGui::Spacing();

@@ -480,15 +480,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
 float draw_checkout(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out,
                     std::vector<TextField>& fields) {
   const co::Model& m = app.checkout;
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  const float margin = std::max(16.0f, (vp->WorkSize.x - 720.0f) * 0.5f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(margin, 20.0f));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("JupiterEsims checkout", nullptr, flags);
-  ImGui::PopStyleVar();
+  BeginPage("JupiterEsims checkout", 720.0f);
 
   Heading(tr("checkout.brand"), env.heading);
   ImGui::Spacing();

@@ -734,15 +734,7 @@ std::string wrap_label(std::string_view text, float width) {
 // ---------------------------------------------------------------------------------------------------------
 FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector<Action>& out) {
   FrameInfo info;
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
-  const float margin = std::max(16.0f, (vp->WorkSize.x - 920.0f) * 0.5f);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(margin, 20.0f));
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  ImGui::Begin("JupiterEsims store", nullptr, flags);
-  ImGui::PopStyleVar();
+  BeginPage("JupiterEsims store", 920.0f);
 
   draw_header(m, ctx, out);
   if (m.embed.notice == EmbedNotice::BadAttribute) TextColored(Muted(), tr("store.embed.bad_attribute"), "status");

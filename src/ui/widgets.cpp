@@ -273,6 +273,18 @@ void TextColored(const ImVec4& color, std::string_view text, const char* role) {
   test_items().add_last(text, role);
 }
 
+void BeginPage(const char* name, float column_width) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  const float margin = std::max(16.0f, (vp->WorkSize.x - column_width) * 0.5f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(margin, 20.0f));
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin(name, nullptr, flags);
+  ImGui::PopStyleVar();
+}
+
 void Heading(std::string_view text, ImFont* font) {
   if (font) ImGui::PushFont(font);
   ImGui::TextUnformatted(text.data(), text.data() + text.size());

@@ -79,6 +79,9 @@ bool BeginCombo(const char* label_id, const char* preview);
 void Text(std::string_view text, const char* role = "text");
 void TextWrapped(std::string_view text, const char* role = "text");
 void TextColored(const ImVec4& color, std::string_view text, const char* role = "text");  // wraps
+// Opens a screen's window: the whole viewport, undecorated, its content a centred column at most
+// column_width wide (side margins at least 16 px, top 20 px). Pair with ImGui::End().
+void BeginPage(const char* name, float column_width);
 // A heading: level 1 for the first one of a frame (the page's title), 2 after it.
 void Heading(std::string_view text, ImFont* font);
 

@@ -2,15 +2,11 @@
 #include "sandbox/common/service.hpp"
 
 #include <httplib.h>
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <charconv>
 #include <fstream>
-#include <thread>
 
 #include "server/log.hpp"
+#include "server/stop_signals.hpp"
 
 namespace jupiter::sandbox {
 
@@ -67,37 +63,18 @@ void reply_error(httplib::Response& res, int status, const std::string& code, co
   reply_json(res, status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
-void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-}
-
 int serve(httplib::Server& server, const CommandLine& cl, const std::string& name) {
   const int port = cl.port == 0 ? server.bind_to_any_port(cl.host) : (server.bind_to_port(cl.host, cl.port) ? cl.port : -1);
   if (port < 0) {
     server::log::error(name + ": cannot listen on " + cl.host + ":" + std::to_string(cl.port));
     return 1;
   }
-  std::atomic<bool> finished{false};
-  std::thread signals([&server, &finished, &name] {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (!finished) server::log::info(name + ": stopping");
-    server.stop();
-  });
   server::log::info(name + ": listening on http://" + cl.host + ":" + std::to_string(port));
-  const bool ok = server.listen_after_bind();
-  finished = true;
-  pthread_kill(signals.native_handle(), SIGTERM);
-  signals.join();
+  const bool ok = server::serve_until_stop_signal([&server] { return server.listen_after_bind(); },
+                                                  [&server, &name](int) {
+                                                    server::log::info(name + ": stopping");
+                                                    server.stop();
+                                                  });
   return ok ? 0 : 1;
 }
 

@@ -35,6 +35,5 @@ void reply_error(httplib::Response& res, int status, const std::string& code, co
 // Blocks SIGINT/SIGTERM (call before starting threads), binds, prints the listening line, serves until a signal.
 // `name` prefixes log lines. Returns the process exit status.
 int serve(httplib::Server& server, const CommandLine& cl, const std::string& name);
-void block_stop_signals();
 
 }  // namespace jupiter::sandbox

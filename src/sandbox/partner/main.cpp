@@ -22,6 +22,7 @@
 #include "sandbox/common/service.hpp"
 #include "server/crypto.hpp"
 #include "server/log.hpp"
+#include "server/stop_signals.hpp"
 
 using namespace jupiter;
 using namespace jupiter::sandbox;
@@ -194,7 +195,7 @@ int main(int argc, char** argv) {
                  cl.error.c_str());
     return 2;
   }
-  block_stop_signals();
+  server::block_stop_signals();
   Partner partner;
   httplib::Server server;
   server.set_payload_max_length(64 * 1024);

@@ -32,6 +32,7 @@
 #include "sandbox/processor/pages.hpp"
 #include "server/crypto.hpp"
 #include "server/log.hpp"
+#include "server/stop_signals.hpp"
 #include "server/webhooks.hpp"
 
 using namespace jupiter;
@@ -430,7 +431,7 @@ int main(int argc, char** argv) {
                                   : cl.error.c_str());
     return 2;
   }
-  block_stop_signals();
+  server::block_stop_signals();
   Processor processor(api_key, secret);
   httplib::Server server;
   server.set_payload_max_length(64 * 1024);
