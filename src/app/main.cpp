@@ -18,6 +18,7 @@
 #include "core/app.hpp"
 #include "core/locale.hpp"
 #include "core/overloaded.hpp"
+#include "platform/appearance.hpp"
 #include "platform/browser.hpp"
 #include "platform/browser_state.hpp"
 #include "platform/consent_bridge.hpp"
@@ -264,14 +265,23 @@ void apply_language() {
   platform::set_money_locale(language_code(lang));
 }
 
-// Installs the partner's theme (dark/light, accent) when it changed.
-void apply_embed_theme() {
+// Installs the look the page asks for when an input of it changed (`appearance`: the browser's colour scheme or
+// forced-colors mode; else the partner's theme): forced colors win (the user's system colours), then the
+// partner's theme and accent in a frame, then ?theme=, then prefers-color-scheme.
+void install_theme(bool appearance) {
   const EmbedState& e = g_app.model.embed;
-  if (!e.on || (g_app.themed && g_app.theme == e.theme && g_app.accent == e.accent)) return;
-  g_app.themed = true;
-  g_app.theme = e.theme;
-  g_app.accent = e.accent;
-  ui::apply_theme(ImGui::GetStyle(), e.theme == Theme::Dark, e.accent);
+  const bool embed_changed = e.on && !(g_app.themed && g_app.theme == e.theme && g_app.accent == e.accent);
+  if (!appearance && !embed_changed) return;
+  if (e.on) {
+    g_app.themed = true;
+    g_app.theme = e.theme;
+    g_app.accent = e.accent;
+  }
+  if (const std::optional<SystemColors> forced = platform::forced_colors())
+    return ui::apply_forced_theme(ImGui::GetStyle(), *forced);
+  const std::optional<bool> embed_dark = e.on ? std::optional<bool>(e.theme == Theme::Dark) : std::nullopt;
+  ui::apply_theme(ImGui::GetStyle(), ui::choose_dark(embed_dark, platform::query_param("theme"), platform::prefers_dark()),
+                  e.on ? e.accent : std::nullopt);
 }
 
 // In a partner's frame: the config at start, then the host's attribute changes as actions.
@@ -324,7 +334,7 @@ void drain_actions() {
     for (const Effect& e : u.effects) perform(e);
   }
   apply_language();
-  apply_embed_theme();
+  install_theme(false);
   sync_url();
   load_local_names();
 }
@@ -357,6 +367,7 @@ void render_frame() {
     platform::mark("jupiter:fonts-built");
   }
   g_app.ctx.now_ms = platform::now_ms();
+  if (platform::appearance_changed()) install_theme(true);
 
   ui::TestItems& items = ui::test_items();
   items.begin_frame();
@@ -516,8 +527,7 @@ int main() {
   io.IniFilename = nullptr;  // nothing stored in the browser without a reason
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ui::apply_theme(ImGui::GetStyle(), ui::choose_dark(std::nullopt, platform::query_param("theme"),  // LOOK: theme
-      EM_ASM_INT({ return matchMedia('(prefers-color-scheme: dark)').matches; }, 0) != 0), std::nullopt);
+  install_theme(true);
 
   platform::set_redraw_hook(request_frames);  // clipboard results and other browser callbacks redraw
   if (!web::ImplWeb_Init("#canvas", request_frames)) {

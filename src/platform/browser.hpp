@@ -15,6 +15,8 @@ namespace jupiter::platform {
 
 // Called whenever an asynchronous browser result arrived and the UI should draw again. Set once by main.
 void set_redraw_hook(void (*hook)(int frames));
+// Runs the redraw hook (for platform parts whose browser events arrive outside any input).
+void request_redraw(int frames);
 
 // Copies `text` to the clipboard; `done(true)` when the browser confirmed it. Call from a user gesture's frame.
 void copy_text(const std::string& text, std::function<void(bool ok)> done);

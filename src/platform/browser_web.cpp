@@ -95,6 +95,9 @@ std::string take(char* s) {
 }  // namespace
 
 void set_redraw_hook(void (*hook)(int frames)) { g_redraw = hook; }
+void request_redraw(int frames) {
+  if (g_redraw) g_redraw(frames);
+}
 
 void copy_text(const std::string& text, std::function<void(bool ok)> done) {
   const int id = g_next_copy++;

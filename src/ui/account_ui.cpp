@@ -19,7 +19,6 @@ namespace aa = account::action;
 
 namespace {
 
-const ImVec4 kError(0.70f, 0.10f, 0.10f, 1.0f);  // 6.1:1 on white, as the checkout's errors
 
 void emit(std::vector<Action>& out, acc::Action a) { out.push_back(std::move(a)); }
 
@@ -68,7 +67,7 @@ const char* problem_key(acc::Problem p) {
 }
 
 void draw_problem(const acc::Model& a) {
-  if (const char* key = problem_key(a.problem)) TextColored(kError, tr(key), "alert");
+  if (const char* key = problem_key(a.problem)) TextColored(ErrorInk(), tr(key), "alert");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -85,7 +84,7 @@ void email_field(const acc::Model& a, std::vector<TextField>& fields) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiStyle& st = ImGui::GetStyle();
   dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(invalid ? kError : st.Colors[ImGuiCol_Border]),
+  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(invalid ? ErrorInk() : st.Colors[ImGuiCol_Border]),
               st.FrameRounding);
   test_items().add_last(std::string(label) + "##account-email", "textbox", true, -1, a.email);
   if (ImGui::IsItemVisible())

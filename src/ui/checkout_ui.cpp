@@ -25,8 +25,6 @@ namespace co = jupiter::checkout;
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] helpers
 // ---------------------------------------------------------------------------------------------------------
-const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
-const ImVec4 kOk{0.05f, 0.45f, 0.20f, 1.0f};
 const ImVec4 kSandbox{0.60f, 0.32f, 0.00f, 1.0f};
 constexpr float kMaxWidth = 640.0f;
 
@@ -91,7 +89,7 @@ void draw_problem(const co::Model& m) {
     case co::Problem::NotFound: text = tr("checkout.problem.not_found"); break;
     case co::Problem::IncompleteLink: text = tr("checkout.problem.incomplete_link"); break;
   }
-  TextColored(kError, text, "alert");
+  TextColored(ErrorInk(), text, "alert");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -149,12 +147,12 @@ void text_field(co::Field field, TextKind kind, const char* name, const char* la
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImGuiStyle& st = ImGui::GetStyle();
   dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(error.empty() ? st.Colors[ImGuiCol_Border] : kError),
+  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(error.empty() ? st.Colors[ImGuiCol_Border] : ErrorInk()),
               st.FrameRounding);
   test_items().add_last(std::string(label) + "##" + name, "textbox", true, -1, value);
   if (ImGui::IsItemVisible())
     fields.push_back({static_cast<int>(field), kind, name, label, value, pos.x, pos.y, w, h, !error.empty(), {}});
-  if (!error.empty()) TextColored(kError, error, "alert");
+  if (!error.empty()) TextColored(ErrorInk(), error, "alert");
 }
 
 std::string email_error(const co::FieldErrors& e) {
@@ -207,11 +205,11 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   step_header(env, 3, "checkout.confirm.title");
   const co::Details& d = m.details;
   checkbox(co::Box::Adult, tr("checkout.confirm.adult"), d.adult, out);
-  if (m.show_errors && m.errors.adult_missing) TextColored(kError, tr("checkout.confirm.adult_required"), "alert");
+  if (m.show_errors && m.errors.adult_missing) TextColored(ErrorInk(), tr("checkout.confirm.adult_required"), "alert");
   checkbox(co::Box::Terms, tr_policy("checkout.confirm.terms").c_str(), d.terms, out);
   if (Button(tr_policy("checkout.confirm.read_policy").c_str())) s.policy_open = true;
   TextColored(Muted(), tr("checkout.confirm.terms_note"));
-  if (m.show_errors && m.errors.terms_missing) TextColored(kError, tr("checkout.confirm.terms_required"), "alert");
+  if (m.show_errors && m.errors.terms_missing) TextColored(ErrorInk(), tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
   ImGui::Separator();
   checkbox(co::Box::Marketing, tr("checkout.confirm.marketing"), d.marketing, out);
@@ -266,7 +264,7 @@ void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>&
   label_value(tr("checkout.details.email"), normalize_email(m.details.email));
   draw_sandbox_note();
   const bool offline = is_offline(app);  // the store's own view, current even before the checkout hears of it
-  if (offline) TextColored(kError, tr("checkout.problem.offline"), "alert");
+  if (offline) TextColored(ErrorInk(), tr("checkout.problem.offline"), "alert");
   else draw_problem(m);
   if (m.busy != co::Busy::Idle) Text(busy_text(m.busy), "status");
   ImGui::Spacing();
@@ -321,7 +319,7 @@ void draw_receipt_facts(const co::Model& m, const Order& o, const std::string& t
 void draw_payment_window(const co::Model& m, const Order& o, const std::string& title, const CheckoutEnv& env,
                          std::vector<Action>& out) {
   Heading(tr("checkout.order.pending_title"), env.heading);
-  if (m.popup == co::Popup::Blocked) TextColored(kError, tr("checkout.popup.blocked"), "alert");
+  if (m.popup == co::Popup::Blocked) TextColored(ErrorInk(), tr("checkout.popup.blocked"), "alert");
   else Text(tr("checkout.popup.complete"), "status");
   label_value(tr("checkout.plan.name"), title);
   label_value(tr("checkout.plan.total"), env.format_money(o.price));
@@ -337,7 +335,7 @@ void draw_pending(const co::Model& m, const Order& o, const std::string& title, 
     return draw_payment_window(m, o, title, env, out);
   if (o.payment.status == PaymentStatus::Declined) {
     Heading(tr("checkout.order.declined_title"), env.heading);
-    TextColored(kError, decline_text(o.payment.decline_reason), "alert");
+    TextColored(ErrorInk(), decline_text(o.payment.decline_reason), "alert");
     draw_sandbox_note();
     if (Button(tr("checkout.order.try_again"), idle && !m.offline)) emit(out, co::action::Pay{env.new_key()});
     return;
@@ -398,7 +396,7 @@ void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out
     if (Button(tr("checkout.data.erase"), idle)) emit(out, co::action::Data{co::DataRequest::AskErase});
   }
   if (m.confirming_erase) {
-    TextColored(kError, tr("checkout.data.erase_confirm_body"), "alert");
+    TextColored(ErrorInk(), tr("checkout.data.erase_confirm_body"), "alert");
     if (Button(tr("checkout.data.erase_confirm"), idle)) emit(out, co::action::Data{co::DataRequest::ConfirmErase});
     same_line_if_fits(tr("checkout.data.erase_cancel"));
     if (Button(tr("checkout.data.erase_cancel"), idle)) emit(out, co::action::Data{co::DataRequest::CancelErase});
@@ -407,7 +405,7 @@ void draw_your_data(const co::Model& m, const Order& o, std::vector<Action>& out
   const char* outcome = data_outcome_text(m.data);
   if (*outcome) {
     const bool bad = m.data == co::DataOutcome::Refused || m.data == co::DataOutcome::Failed;
-    TextColored(bad ? kError : kOk, outcome, bad ? "alert" : "status");
+    TextColored(bad ? ErrorInk() : OkInk(), outcome, bad ? "alert" : "status");
   }
 }
 
@@ -436,7 +434,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
     case OrderState::Paid:
     case OrderState::Provisioning:
       Heading(tr("checkout.order.paid_title"), env.heading);
-      TextColored(kOk, tr("checkout.order.preparing"), "status");
+      TextColored(OkInk(), tr("checkout.order.preparing"), "status");
       draw_receipt_facts(m, o, plan_name, env);
       break;
     case OrderState::Delivered: {
@@ -463,7 +461,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
                                                              : "checkout.order.failed_title";
       Heading(tr(title), env.heading);
       const std::string reason = end_reason(o);
-      if (!reason.empty()) TextColored(kError, tr_fmt("checkout.order.reason", {{"reason", reason}}), "alert");
+      if (!reason.empty()) TextColored(ErrorInk(), tr_fmt("checkout.order.reason", {{"reason", reason}}), "alert");
       TextColored(Muted(), tr_fmt("checkout.order.support", {{"id", o.id}}));
       break;
     }

@@ -32,8 +32,6 @@ namespace {
 // [SECTION] helpers
 // ---------------------------------------------------------------------------------------------------------
 const ImVec4 kInk{0.09f, 0.11f, 0.17f, 1.0f};
-const ImVec4 kAccent{0.75f, 0.30f, 0.05f, 1.0f};
-const ImVec4 kError{0.70f, 0.10f, 0.10f, 1.0f};
 
 std::string data_label(const Plan& p) {
   if (p.unlimited) return tr("store.plan.unlimited");
@@ -46,12 +44,8 @@ std::string region_label(const Catalogue& cat, const std::string& id) {
   return region_display_name(id, r ? r->name : id, active_language());
 }
 
-// The label colour on the accent ("Best value"): white or ink, whichever contrasts more with it.
-ImVec4 best_value_ink() {
-  const ImVec4 a = ImGui::GetStyleColorVec4(ImGuiCol_NavHighlight);
-  const float luminance = 0.2126f * a.x * a.x + 0.7152f * a.y * a.y + 0.0722f * a.z * a.z;
-  return luminance > 0.2f ? kInk : ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
-}
+// The label colour on the accent ("Best value"): the palette's ink for it.
+ImVec4 best_value_ink() { return Ink(ActivePalette().accent_ink); }
 
 std::string validity_label(const Plan& p) {
   if (p.validity_days == 1) return tr("store.plan.days_one");
@@ -498,17 +492,17 @@ void fact(const char* label_key, const std::string& value) {
 void draw_buy(const Model& m, const Plan& p, const Context& ctx, std::vector<Action>& out) {
   const auto price = p.prices.get(m.currency);
   if (!price) {
-    TextColored(kError, tr_fmt("store.detail.not_sold", {{"currency", currency_code(m.currency)}}), "alert");
+    TextColored(ErrorInk(), tr_fmt("store.detail.not_sold", {{"currency", currency_code(m.currency)}}), "alert");
     return;
   }
   Text(ctx.format_money(*price), "price");
   const bool allowed = buying_allowed(m);
   const std::string buy = tr_fmt("store.detail.buy", {{"price", ctx.format_money(*price)}}) + "##buy";
-  ImGui::PushStyleColor(ImGuiCol_Button, allowed ? ImVec4(0.99f, 0.86f, 0.74f, 1.0f) : ImVec4(0.90f, 0.90f, 0.92f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_Button, Ink(allowed ? ActivePalette().cta : ActivePalette().cta_off));
   const bool pressed = Button(buy.c_str(), allowed);
   ImGui::PopStyleColor();
   if (pressed && allowed) out.push_back(action::BuyPlan{p.id});
-  if (is_offline(m)) TextColored(kError, tr("store.detail.offline"), "alert");
+  if (is_offline(m)) TextColored(ErrorInk(), tr("store.detail.offline"), "alert");
   else if (!allowed) TextColored(Muted(), tr("store.cache.checking"), "status");
 }
 
@@ -649,7 +643,7 @@ std::string cache_age(double checked_at_ms, double now_ms) {
 void draw_freshness(const Model& m, const Context& ctx) {
   const CatalogueState& c = m.catalogue;
   if (!c.catalogue) return;
-  if (is_offline(m)) TextColored(kError, tr("store.offline.banner"), "alert");
+  if (is_offline(m)) TextColored(ErrorInk(), tr("store.offline.banner"), "alert");
   if (c.source == CatalogueSource::Cache && !c.confirmed) {
     TextColored(Muted(), cache_age(c.checked_at_ms, ctx.now_ms), "status");
     if (!is_offline(m) && c.state == LoadState::Loading) TextColored(Muted(), tr("store.cache.checking"));
@@ -673,7 +667,7 @@ std::string error_headline(const CatalogueState& s) {
 
 void draw_failed(const Model& m, std::vector<Action>& out) {
   ImGui::Spacing();
-  TextColored(kError, tr("store.error.title"), "alert");
+  TextColored(ErrorInk(), tr("store.error.title"), "alert");
   TextWrapped(error_headline(m.catalogue), "alert");
   TextColored(Muted(), tr_fmt("store.error.details", {{"detail", describe(m.catalogue)}}));
   if (Button((std::string(tr("store.error.retry")) + "##retry").c_str())) out.push_back(action::RetryCatalogue{});
@@ -852,6 +846,7 @@ void apply_theme(ImGuiStyle& st, bool dark, std::optional<std::uint32_t> accent)
     ImGui::StyleColorsDark(&st);
     dark_colours(st.Colors);
   }
+  SetActivePalette(dark ? dark_palette() : light_palette());
   if (!accent) return SetButtonTextColor(nullptr);
   ImVec4* c = st.Colors;
   c[ImGuiCol_Button] = rgb(*accent);
@@ -861,6 +856,29 @@ void apply_theme(ImGuiStyle& st, bool dark, std::optional<std::uint32_t> accent)
   const ImVec4 a = c[ImGuiCol_Button];
   const float luminance = 0.2126f * a.x * a.x + 0.7152f * a.y * a.y + 0.0722f * a.z * a.z;
   const ImVec4 label = luminance > 0.2f ? kInk : ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
+  SetButtonTextColor(&label);
+}
+
+void apply_forced_theme(ImGuiStyle& st, const SystemColors& colours) {
+  st = ImGuiStyle();
+  apply_style(st);
+  const Palette p = forced_palette(colours);
+  ImVec4* c = st.Colors;
+  for (int i = 0; i < ImGuiCol_COUNT; ++i) c[i] = Ink(p.background);  // no tint, gradient or shade of its own
+  set_palette(c, p);
+  for (ImGuiCol i : {ImGuiCol_ButtonHovered, ImGuiCol_ButtonActive, ImGuiCol_Header, ImGuiCol_HeaderHovered,
+                     ImGuiCol_HeaderActive})
+    c[i] = Ink(p.button);
+  for (ImGuiCol i : {ImGuiCol_CheckMark, ImGuiCol_ScrollbarGrab, ImGuiCol_ScrollbarGrabHovered,
+                     ImGuiCol_ScrollbarGrabActive, ImGuiCol_SliderGrab, ImGuiCol_SliderGrabActive})
+    c[i] = Ink(p.text);
+  c[ImGuiCol_FrameBgHovered] = c[ImGuiCol_FrameBgActive] = Ink(p.surface);
+  c[ImGuiCol_BorderShadow] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_ModalWindowDimBg] = c[ImGuiCol_NavWindowingDimBg] = ImVec4(0, 0, 0, 0);
+  c[ImGuiCol_TextSelectedBg] = Ink(p.accent);
+  st.PopupBorderSize = 1.0f;
+  SetActivePalette(p);
+  const ImVec4 label = Ink(rgb_hex(colours.button_text));
   SetButtonTextColor(&label);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/app.hpp"
+#include "core/system_colors.hpp"
 
 namespace jupiter::ui {
 
@@ -69,5 +70,7 @@ std::string wrap_label(std::string_view text, float width);
 void apply_style(ImGuiStyle& style);
 // The same metrics in a partner's theme: dark or light, and the partner's accent (0xRRGGBB) on the buttons.
 void apply_theme(ImGuiStyle& style, bool dark, std::optional<std::uint32_t> accent);
+// Forced-colors mode (it wins over dark/light and a partner's accent): the system colours only.
+void apply_forced_theme(ImGuiStyle& style, const SystemColors& colours);
 
 }  // namespace jupiter::ui

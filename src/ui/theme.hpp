@@ -1,8 +1,11 @@
 // theme.hpp: the store's light and dark palettes and which one a page shows (no ImGui here: the unit tests check
 // every text/background pair against WCAG AA without a GPU).
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string_view>
+
+#include "core/system_colors.hpp"
 
 namespace jupiter::ui {
 
@@ -20,11 +23,18 @@ struct Palette {
   Rgb border;      // card and field outlines (>= 3:1 on background: a UI component's edge)
   Rgb accent;      // focus ring, best-value outline and badge fill (>= 3:1 on background and surface)
   Rgb accent_ink;  // text on the accent (>= 4.5:1)
-  Rgb error;       // error text on background (>= 4.5:1)
+  Rgb error;       // error text (and an invalid field's outline) on background and surface (>= 4.5:1)
+  Rgb ok;          // success text on background and surface (>= 4.5:1)
+  Rgb cta;         // the buy button's fill, text on it (>= 4.5:1)
+  Rgb cta_off;     // the buy button's fill while buying is not yet allowed
 };
 
 const Palette& light_palette();
 const Palette& dark_palette();
+// The palette of forced-colors mode: the user's system colours only (text, errors and successes all in CanvasText,
+// focus in Highlight), so the canvas reads like the rest of the page in Windows High Contrast and similar modes.
+Palette forced_palette(const SystemColors& s);
+Rgb rgb_hex(std::uint32_t rrggbb);
 
 // WCAG 2 contrast ratio of two colours, 1..21.
 double contrast(Rgb a, Rgb b);

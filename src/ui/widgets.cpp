@@ -129,6 +129,16 @@ void SetButtonTextColor(const ImVec4* color) {
 
 ImVec4 Muted() { return ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled); }
 
+namespace {
+Palette g_palette = light_palette();
+}  // namespace
+
+void SetActivePalette(const Palette& p) { g_palette = p; }
+const Palette& ActivePalette() { return g_palette; }
+ImVec4 Ink(Rgb c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
+ImVec4 ErrorInk() { return Ink(g_palette.error); }
+ImVec4 OkInk() { return Ink(g_palette.ok); }
+
 bool Button(const char* label_id, bool enabled, ImVec2 size) { return NamedButton(label_id, {}, enabled, size); }
 
 bool NamedButton(const char* label_id, std::string_view name, bool enabled, ImVec2 size) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/text_field.hpp"
+#include "ui/theme.hpp"
 
 namespace jupiter::ui {
 
@@ -95,5 +96,12 @@ void widget_field_changed(int tag, std::string value);
 void SetButtonTextColor(const ImVec4* color);
 // Secondary text: the style's TextDisabled colour (so that it follows a dark theme).
 ImVec4 Muted();
+// The palette apply_theme installed, for the colours that are not ImGui style slots: errors, successes, the buy
+// button (light until a theme is applied).
+void SetActivePalette(const Palette& p);
+const Palette& ActivePalette();
+ImVec4 Ink(Rgb c);  // opaque
+ImVec4 ErrorInk();  // Ink(ActivePalette().error)
+ImVec4 OkInk();     // Ink(ActivePalette().ok)
 
 }  // namespace jupiter::ui

@@ -195,3 +195,52 @@ test.describe("the page with prefers-color-scheme: dark", () => {
     for (const k of ["body", "banner", "field"]) expect(lum(c[k]), `${k} ${c[k]}`).toBeLessThan(60);
   });
 });
+
+// Forced-colors mode (Windows High Contrast and the like): the browser recolours the DOM but not a canvas, so the
+// store draws itself in the system colours the page reports (platform/appearance), and follows a change at once.
+// Chromium's emulation reports Canvas black, CanvasText white, Highlight cyan under a dark scheme; Canvas white
+// under a light one.
+async function canvasColours(page) {
+  const png = await page.screenshot();
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = "data:image/png;base64," + b64;
+    await img.decode();
+    const c = document.createElement("canvas");
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext("2d");
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let warm = 0, coloured = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, gr, b] = [d[i], d[i + 1], d[i + 2]];
+      if (Math.max(r, gr, b) - Math.min(r, gr, b) > 24) ++coloured;  // not a grey (text edges are grey)
+      if (r > gr + 40 && r > b + 40) ++warm;                          // the normal theme's orange/peach/red
+    }
+    return { warm, coloured, total: d.length / 4 };
+  }, png.toString("base64"));
+}
+
+test("forced colors: the canvas is drawn in the system colours only, and follows a change without a reload", async ({ page }) => {
+  await page.emulateMedia({ forcedColors: "active", colorScheme: "dark" });
+  await openStore(page, server.url, "&dest=JP");
+  await rejectConsent(page);
+  await findItem(page, { role: "button", label: /^Details, / });
+  await page.waitForTimeout(300);
+  expect(await marginPixel(page)).toEqual([0, 0, 0]);  // Canvas
+  await page.screenshot({ path: path.join(shots, "plans-forced-dark-1280.png") });
+  const dark = await canvasColours(page);
+  expect(dark.warm, "pixels in the normal theme's warm colours").toBe(0);
+  expect(dark.coloured / dark.total, "share of non-grey pixels (Highlight only)").toBeLessThan(0.02);
+
+  await page.emulateMedia({ forcedColors: "active", colorScheme: "light" });  // the user switches their palette
+  await expect.poll(() => marginPixel(page)).toEqual([255, 255, 255]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(shots, "plans-forced-light-390.png") });
+  expect((await canvasColours(page)).warm).toBe(0);
+
+  await page.emulateMedia({ forcedColors: "none", colorScheme: "light" });  // and turns forced colors off
+  await expect.poll(() => marginPixel(page)).toEqual([250, 250, 252]);     // the store's own light background
+});
