@@ -7,6 +7,7 @@
 #   - Dear ImGui 1.86 and qrcodegen 1.8.0 (C) sources                   -> Debian *source* packages,
 #     unpacked into third_party/ (git-ignored, never committed)
 #   - Playwright, axe-core (test tooling)                               -> npm, pinned by tests/package-lock.json
+#   - flag-icons 7.5.0 (country flag SVGs, MIT)                        -> npm tarball, sha512-checked, into third_party/
 #
 # Idempotent: with everything present it only checks, and finishes in seconds.
 # An Emscripten that is already active (EMSDK set, or emcc on PATH at a supported version) is used as it is.
@@ -19,6 +20,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TP="$ROOT/third_party"
 IMGUI_VERSION="1.86"
 QRCODEGEN_VERSION="1.8.0"
+FLAG_ICONS_VERSION="7.5.0"
+FLAG_ICONS_SHA512="sha512-kd+MNXviFIg5hijH766tt+3x76ele1AXlo4zDdCxIvqWZhKt4T83bOtxUOOMlTx/EcFdUMH5yvQgYlFh1EqqFg=="
 EMSCRIPTEN_MIN="3.1.6"
 
 say()  { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -42,6 +45,7 @@ PKGS=(
   fonts-inter fonts-noto-core fonts-dejavu-core
   zbar-tools brotli gzip curl python3 python3-fonttools
   terser
+  librsvg2-bin pngquant             # the flag atlas: flag-icons' SVGs -> one PNG (src/ui/flags.py)
   clang libclang-rt-14-dev          # libFuzzer + ASan/UBSan for tests/fuzz/run.sh
   nginx-light apache2-utils         # the yardstick and the load generator of tests/bench/load.mjs (no service is started)
 )
@@ -158,6 +162,28 @@ fi
 if [ ! -e "$TP/include/doctest/doctest.h" ]; then
   ln -sfn /usr/include/doctest "$TP/include/doctest"
   [ -e "$TP/include/doctest/doctest.h" ] || die "doctest header not found at /usr/include/doctest"
+fi
+
+# Country flags: flag-icons (MIT), the npm tarball of one pinned version, checked against its published
+# sha512; only flags/4x3/*.svg and the LICENSE are kept (third_party/flag-icons). The build rasterizes them into
+# one atlas PNG (src/ui/flags.py).
+if [ ! -f "$TP/flag-icons/.version" ] || [ "$(cat "$TP/flag-icons/.version")" != "$FLAG_ICONS_VERSION" ]; then
+  say "fetching flag-icons $FLAG_ICONS_VERSION (npm registry)"
+  dl="$TP/.downloads"
+  mkdir -p "$dl"
+  tgz="$dl/flag-icons-$FLAG_ICONS_VERSION.tgz"
+  if [ ! -f "$tgz" ]; then
+    ( cd "$dl" && npm pack "flag-icons@$FLAG_ICONS_VERSION" --silent >/dev/null ) || die "npm pack flag-icons@$FLAG_ICONS_VERSION"
+  fi
+  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  [ "$got" = "$FLAG_ICONS_SHA512" ] || { rm -f "$tgz"; die "flag-icons tarball: sha512 mismatch ($got)"; }
+  rm -rf "$TP/flag-icons.tmp" && mkdir -p "$TP/flag-icons.tmp"
+  tar -xzf "$tgz" -C "$TP/flag-icons.tmp" --strip-components=1 package/LICENSE package/flags/4x3 \
+    || die "could not unpack $tgz"
+  echo "$FLAG_ICONS_VERSION" > "$TP/flag-icons.tmp/.version"
+  rm -rf "$TP/flag-icons" && mv "$TP/flag-icons.tmp" "$TP/flag-icons"
+else
+  say "flag-icons $FLAG_ICONS_VERSION: present"
 fi
 
 # ---------------------------------------------------------------------------------------------------------

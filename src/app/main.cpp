@@ -23,6 +23,7 @@
 #include "platform/browser_state.hpp"
 #include "platform/consent_bridge.hpp"
 #include "platform/embed_bridge.hpp"
+#include "platform/image.hpp"
 #include "platform/imgui_impl_web.h"
 #include "platform/mirror.hpp"
 #include "platform/platform.hpp"
@@ -33,6 +34,7 @@
 #include "ui/i18n.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/store_ui.hpp"
+#include "ui/flags.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
 
@@ -70,6 +72,7 @@ struct App {
   bool themed = false;               // the partner's theme below is installed
   Theme theme = Theme::Light;
   std::optional<std::uint32_t> accent;
+  bool flags_requested = false;      // the flag atlas was asked for
 };
 App g_app;
 // For the benchmark, with the test API on: update() times (ms) of the actions that change what is listed, and the
@@ -357,6 +360,18 @@ void build_fonts() {
   ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
+// The flag atlas, once, after the first screen with the catalogue is visible (it is not part of the first load:
+// until it arrives the flags' places stay empty).
+void load_flags() {
+  if (g_app.flags_requested) return;
+  g_app.flags_requested = true;
+  const std::string url = platform::page_meta("jupiter:flags");
+  if (url.empty()) return;
+  platform::load_texture(url, [](unsigned texture) {
+    if (texture) ui::set_flag_texture(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture)));
+  });
+}
+
 void render_frame() {
   const double frame_start = emscripten_get_now();
   drain_actions();
@@ -408,7 +423,10 @@ void render_frame() {
   if (ui::test_items().on && g_frame_ms.size() < 10000) g_frame_ms.push_back(emscripten_get_now() - frame_start);
 
   platform::mark("jupiter:first-frame");
-  if (info.catalogue_visible) platform::mark("jupiter:catalogue-visible");
+  if (info.catalogue_visible) {
+    platform::mark("jupiter:catalogue-visible");
+    load_flags();
+  }
   after_frame_embed(info);
   for (auto& a : out) dispatch(std::move(a));
   if (!out.empty()) request_frames(2);  // the result of a click shows in the next frames

@@ -30,5 +30,7 @@ void save_file(const std::string& name, const std::string& type, const std::stri
 std::string user_agent();
 int max_touch_points();
 std::string page_base_url();  // "https://store.example/" : origin + path, no query or fragment
+// The content of the page's <meta name="NAME">, "" when there is none (e.g. "jupiter:flags", the flag atlas).
+std::string page_meta(const char* name);
 
 }  // namespace jupiter::platform

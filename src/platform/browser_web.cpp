@@ -67,6 +67,14 @@ EM_JS(char*, jupiter_js_user_agent, (void), {
 
 EM_JS(int, jupiter_js_max_touch_points, (void), { return navigator.maxTouchPoints | 0; });
 
+EM_JS(char*, jupiter_js_page_meta, (const char* name), {
+  const el = document.querySelector('meta[name="' + UTF8ToString(name) + '"]');
+  const s = el ? el.content : "";
+  const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
 EM_JS(char*, jupiter_js_page_base_url, (void), {
   const s = location.origin + location.pathname;
   const n = lengthBytesUTF8(s) + 1, p = _malloc(n);
@@ -120,5 +128,6 @@ void save_file(const std::string& name, const std::string& type, const std::stri
 std::string user_agent() { return take(jupiter_js_user_agent()); }
 int max_touch_points() { return jupiter_js_max_touch_points(); }
 std::string page_base_url() { return take(jupiter_js_page_base_url()); }
+std::string page_meta(const char* name) { return take(jupiter_js_page_meta(name)); }
 
 }  // namespace jupiter::platform

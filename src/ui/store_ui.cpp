@@ -19,6 +19,7 @@
 
 #include "core/plan_name.hpp"
 #include "core/plan_query.hpp"
+#include "ui/flags.hpp"
 #include "ui/i18n.hpp"
 #include "ui/account_ui.hpp"
 #include "ui/privacy_ui.hpp"
@@ -167,6 +168,8 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
     return;
   }
   ImGui::PushID("hits");
+  const float flag_h = ImGui::GetTextLineHeight() * 0.8f, flag_gap = flag_width(flag_h) + 8.0f;
+  ImGui::Indent(flag_gap);  // each hit's flag sits left of its row
   for (const SearchHit& h : m.hits) {
     const Destination& d = cat->destinations[h.destination];
     // Similar names (Austria / Australia) are told apart by ISO code and region.
@@ -174,11 +177,15 @@ void draw_search(const Model& m, Scratch& s, std::vector<Action>& out) {
     std::string label = name + "  (" + to_string(d.code) + (cat->find_region(d.region) ? " · " + region_label(*cat, d.region) : "") + ")";
     if (h.matched != name && h.kind != MatchKind::Typo) label += "  " + tr_fmt("store.search.matches", {{"alias", h.matched}});
     label += "##" + to_string(d.code);
+    const ImVec2 row = ImGui::GetCursorScreenPos();
+    draw_flag(ImGui::GetWindowDrawList(), ImVec2(row.x - flag_gap, row.y + ImGui::GetTextLineHeight() * 0.1f), flag_h,
+              to_string(d.code));
     if (Selectable(label.c_str(), m.destination && *m.destination == d.code)) {
       out.push_back(action::DestinationChosen{d.code});
       out.push_back(action::QueryChanged{name});
     }
   }
+  ImGui::Unindent(flag_gap);
   ImGui::PopID();
 }
 
@@ -577,6 +584,11 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
   const float card_w = width < 560.0f ? width : (width - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
   int column = 0;
   bool drew_price = false;
+  // The label left-aligned after a flag slot (the slot stays while the flag atlas loads: nothing moves).
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const float flag_h = 24.0f;
+  ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(pad.x * 2.0f + flag_width(flag_h), pad.y));
   for (const Featured& f : m.featured) {
     const Destination& d = cat.destinations[f.destination];
     std::string label = destination_name(m, f.destination);
@@ -590,8 +602,12 @@ bool draw_home(const Model& m, const Context& ctx, std::vector<Action>& out) {
       out.push_back(action::DestinationChosen{d.code});
       out.push_back(action::QueryChanged{destination_name(m, f.destination)});
     }
+    draw_flag(ImGui::GetWindowDrawList(), ImVec2(ImGui::GetItemRectMin().x + pad.x * 1.5f,
+                                                 ImGui::GetItemRectMin().y + (64.0f - flag_h) * 0.5f),
+              flag_h, to_string(d.code));
     column = card_w < width ? (column + 1) % 3 : 0;
   }
+  ImGui::PopStyleVar(2);
   return drew_price;
 }
 

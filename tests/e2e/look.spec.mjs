@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
-import { findItem, items, openStore, repoRoot, sampleCatalogue, startServer } from "./helpers.mjs";
+import { findItem, items, openStore, repoRoot, sampleCatalogue, startServer, typeInto, click } from "./helpers.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/look");
 fs.mkdirSync(shots, { recursive: true });
@@ -46,9 +46,11 @@ function cheapestPerGB(plans, currency) {
   return priced.reduce((best, p) => (p.prices[currency] * best.data.mb < best.prices[currency] * p.data.mb ? p : best));
 }
 
-// The centre pixel of a strip of the page's left margin (the canvas's window background), as [r, g, b].
-async function marginPixel(page) {
-  const png = await page.screenshot({ clip: { x: 2, y: 300, width: 4, height: 4 } });
+// Counts over the pixels of a screenshot (of `clip`, or the whole page), decoded in the page: the first pixel's
+// [r, g, b]; "warm" pixels (the normal theme's orange, peach and red); "coloured" ones (not a grey: text edges are
+// grey); "red" ones (a flag's red).
+async function pixelStats(page, clip) {
+  const png = await page.screenshot(clip ? { clip } : {});
   return page.evaluate(async (b64) => {
     const img = new Image();
     img.src = "data:image/png;base64," + b64;
@@ -58,8 +60,21 @@ async function marginPixel(page) {
     c.height = img.height;
     const g = c.getContext("2d");
     g.drawImage(img, 0, 0);
-    return Array.from(g.getImageData(1, 1, 1, 1).data.slice(0, 3));
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const out = { first: Array.from(d.slice(0, 3)), warm: 0, coloured: 0, red: 0, total: d.length / 4 };
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, gr, b] = [d[i], d[i + 1], d[i + 2]];
+      if (Math.max(r, gr, b) - Math.min(r, gr, b) > 24) ++out.coloured;
+      if (r > gr + 40 && r > b + 40) ++out.warm;
+      if (r > 150 && gr < 60 && b < 90) ++out.red;
+    }
+    return out;
   }, png.toString("base64"));
+}
+
+// A pixel of the page's left margin (the canvas's window background), as [r, g, b].
+async function marginPixel(page) {
+  return (await pixelStats(page, { x: 3, y: 301, width: 1, height: 1 })).first;
 }
 
 test.describe("in French", () => {
@@ -200,28 +215,6 @@ test.describe("the page with prefers-color-scheme: dark", () => {
 // store draws itself in the system colours the page reports (platform/appearance), and follows a change at once.
 // Chromium's emulation reports Canvas black, CanvasText white, Highlight cyan under a dark scheme; Canvas white
 // under a light one.
-async function canvasColours(page) {
-  const png = await page.screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = "data:image/png;base64," + b64;
-    await img.decode();
-    const c = document.createElement("canvas");
-    c.width = img.width;
-    c.height = img.height;
-    const g = c.getContext("2d");
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    let warm = 0, coloured = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      const [r, gr, b] = [d[i], d[i + 1], d[i + 2]];
-      if (Math.max(r, gr, b) - Math.min(r, gr, b) > 24) ++coloured;  // not a grey (text edges are grey)
-      if (r > gr + 40 && r > b + 40) ++warm;                          // the normal theme's orange/peach/red
-    }
-    return { warm, coloured, total: d.length / 4 };
-  }, png.toString("base64"));
-}
-
 test("forced colors: the canvas is drawn in the system colours only, and follows a change without a reload", async ({ page }) => {
   await page.emulateMedia({ forcedColors: "active", colorScheme: "dark" });
   await openStore(page, server.url, "&dest=JP");
@@ -230,7 +223,7 @@ test("forced colors: the canvas is drawn in the system colours only, and follows
   await page.waitForTimeout(300);
   expect(await marginPixel(page)).toEqual([0, 0, 0]);  // Canvas
   await page.screenshot({ path: path.join(shots, "plans-forced-dark-1280.png") });
-  const dark = await canvasColours(page);
+  const dark = await pixelStats(page);
   expect(dark.warm, "pixels in the normal theme's warm colours").toBe(0);
   expect(dark.coloured / dark.total, "share of non-grey pixels (Highlight only)").toBeLessThan(0.02);
 
@@ -239,8 +232,45 @@ test("forced colors: the canvas is drawn in the system colours only, and follows
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(shots, "plans-forced-light-390.png") });
-  expect((await canvasColours(page)).warm).toBe(0);
+  expect((await pixelStats(page)).warm).toBe(0);
 
   await page.emulateMedia({ forcedColors: "none", colorScheme: "light" });  // and turns forced colors off
   await expect.poll(() => marginPixel(page)).toEqual([250, 250, 252]);     // the store's own light background
+});
+
+// Flags (issue 13): the popular destinations and the search's suggestions show their country's flag, from one atlas
+// image (flag-icons' SVGs rasterized at build time) that is fetched only after the catalogue is visible; without it
+// (a failed request) the store works and nothing moves.
+test("flags: Japan's card shows the red disc once the atlas loads, after the catalogue is visible", async ({ page }) => {
+  await openStore(page, server.url, "");
+  await rejectConsent(page);
+  const card = await findItem(page, { role: "button", label: /^Japan\b/ });
+  const flagArea = { x: card.x + 4, y: card.y + 4, width: 60, height: card.h - 8 };
+  await expect.poll(() => pixelStats(page, flagArea).then((p) => p.red), { timeout: 10_000 }).toBeGreaterThan(40);
+  const timing = await page.evaluate(() => {
+    const visible = performance.getEntriesByName("jupiter:catalogue-visible")[0];
+    const atlas = performance.getEntriesByType("resource").find((e) => /\/flags\.[0-9a-f]+\.png$/.test(e.name));
+    return { visible: visible?.startTime, atlas: atlas?.startTime };
+  });
+  expect(timing.atlas, "the atlas was fetched").toBeDefined();
+  expect(timing.atlas).toBeGreaterThanOrEqual(timing.visible);  // not part of the first load
+
+  // A suggestion row has its flag too: Australia's stars on blue, Austria's red-white-red (red pixels).
+  await typeInto(page, { role: "textbox" }, "austria");
+  const hit = await findItem(page, { role: "option", label: /^Austria\b/ });
+  await expect.poll(() => pixelStats(page, { x: Math.max(0, hit.x - 40), y: hit.y, width: 40, height: hit.h }).then((p) => p.red))
+    .toBeGreaterThan(20);
+  await page.screenshot({ path: path.join(shots, "search-flags-1280.png") });
+});
+
+test("flags: without the atlas (request failed) the store works and the cards keep their layout", async ({ page }) => {
+  await page.route(/\/flags\.[0-9a-f]+\.png$/, (route) => route.abort());
+  await openStore(page, server.url, "");
+  await rejectConsent(page);
+  const card = await findItem(page, { role: "button", label: /^Japan\b/ });
+  await page.waitForTimeout(500);
+  expect(await pixelStats(page, { x: card.x + 4, y: card.y + 4, width: 60, height: card.h - 8 }).then((p) => p.red)).toBe(0);
+  await findItem(page, { role: "button", label: /^France\b/ });
+  await click(page, { role: "button", label: /^Japan\b/ });
+  await findItem(page, { role: "heading", label: /Japan/ });
 });
