@@ -48,6 +48,7 @@ PKGS=(
   librsvg2-bin pngquant             # the flag atlas: flag-icons' SVGs -> one PNG (src/ui/flags.py)
   clang libclang-rt-14-dev          # libFuzzer + ASan/UBSan for tests/fuzz/run.sh
   nginx-light apache2-utils         # the yardstick and the load generator of tests/bench/load.mjs (no service is started)
+  prometheus                        # tests/metrics/scrape.sh: a real scrape of /metrics (started there, on a free port)
 )
 
 # Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and

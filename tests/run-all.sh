@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/run-all.sh: builds everything and runs every test: the layer check on includes (tests/check-layers.sh), core
 # unit tests (native and as WebAssembly under Node), the consent module's own WebAssembly build against bad input
-# (Node), backend API tests over real HTTP, unit and API tests again built with AddressSanitizer + UBSan (preset
-# native-asan), every parser under libFuzzer for a short bounded time (tests/fuzz/run.sh --ci), and end-to-end tests
-# in headless Chromium against the real backend.
+# (Node), backend API tests over real HTTP (on SQLite and on a throwaway PostgreSQL), a real Prometheus scrape of
+# /metrics, unit and API tests again built with AddressSanitizer + UBSan (preset native-asan), every parser under
+# libFuzzer for a short bounded time (tests/fuzz/run.sh --ci), and end-to-end tests in headless Chromium against the
+# real backend.
 # Run ./emsdk-setup.sh once before (the README's test command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,6 +35,7 @@ run "unit tests, WebAssembly under Node" ctest --preset web -V --no-tests=error 
 run "consent module (WebAssembly) with bad input, under Node" ctest --preset web -V --no-tests=error -R '^consent_module_wasm$'
 run "API tests against the real backend" ctest --preset native -V --no-tests=error -R '^api_tests$'
 run "API tests against PostgreSQL (a throwaway PG 15 cluster, removed after)" tests/pg/cluster.sh run build/native/tests/api/api_tests
+run "metrics: Debian's Prometheus scrapes the server's /metrics (free ports, removed after)" tests/metrics/scrape.sh build/native
 run "unit tests under ASan + UBSan" ctest --preset native-asan -V --no-tests=error -R '^unit_tests$'
 run "API tests under ASan + UBSan (server and sandboxes instrumented too)" ctest --preset native-asan -V --no-tests=error -R '^api_tests$'
 run "parsers under libFuzzer with ASan + UBSan (each target 15 s)" tests/fuzz/run.sh --ci

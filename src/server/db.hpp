@@ -18,7 +18,9 @@
 // Nothing here throws: failures come back as Error values carrying a SQLite primary result code (a PostgreSQL
 // SQLSTATE is mapped to the nearest one: 23xxx CONSTRAINT, 40001/40P01/55P03 BUSY, 53100 FULL, ...) and a message.
 #pragma once
+#include <atomic>
 #include <cassert>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -296,13 +298,38 @@ class Database {
 
   template <class F>
   auto with(F&& f) {
+    const auto asked = std::chrono::steady_clock::now();
+    waiters_.fetch_add(1);
     std::lock_guard<std::mutex> lock(mutex_);
+    waiters_.fetch_sub(1);
+    wait_ns_.fetch_add(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - asked).count()));
+    acquisitions_.fetch_add(1);
+    InUse in_use(in_use_);
     return std::forward<F>(f)(conn_);
   }
 
+  // The connection's use, for /metrics (a snapshot; each figure is read on its own).
+  struct Use {
+    bool in_use = false;            // a thread holds the connection now
+    std::uint64_t waiters = 0;      // threads waiting for it now
+    std::uint64_t acquisitions = 0; // with() calls so far
+    double wait_seconds = 0;        // time all callers spent waiting for it, in all
+  };
+  Use use() const {
+    return Use{in_use_.load(), waiters_.load(), acquisitions_.load(), static_cast<double>(wait_ns_.load()) / 1e9};
+  }
+
  private:
+  struct InUse {
+    explicit InUse(std::atomic<bool>& f) : flag(f) { flag = true; }
+    ~InUse() { flag = false; }
+    std::atomic<bool>& flag;
+  };
   std::mutex mutex_;
   Connection conn_;
+  std::atomic<bool> in_use_{false};
+  std::atomic<std::uint64_t> waiters_{0}, acquisitions_{0}, wait_ns_{0};
 };
 
 }  // namespace jupiter::db

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "server/http1_parser.hpp"
+#include "server/metrics.hpp"
 #include "server/http1_response.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
@@ -99,12 +100,13 @@ void answer_exception(const httplib::Request& req, httplib::Response& res, const
   send_error(res, 500, "internal_error", "the server failed to answer this request");
 }
 
-void access_log(std::string_view method, std::string_view path, int status, const Clock::time_point* start) {
+// Logs one answered request and counts it in `metrics` (when set) under its route label ("-": not routed).
+void access_log(std::string_view method, std::string_view path, std::string_view route, int status,
+                const Clock::time_point* start, HttpMetrics* metrics) {
   char duration[32] = "-";
-  if (start) {
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - *start).count();
-    std::snprintf(duration, sizeof duration, "%.1fms", ms);
-  }
+  const double ms = start ? std::chrono::duration<double, std::milli>(Clock::now() - *start).count() : -1.0;
+  if (start) std::snprintf(duration, sizeof duration, "%.1fms", ms);
+  if (metrics) metrics->observe(route, status, start ? ms / 1000.0 : -1.0);
   const std::string m = method.empty() ? "-" : log::printable(std::string(method), 16);
   const std::string p = path.empty() ? "-" : log::printable(std::string(path));
   log::info(m + " " + p + " " + std::to_string(status) + " " + duration);
@@ -157,7 +159,8 @@ struct Finished {
 // Handler threads. Jobs come from the I/O thread; results go back through `done` and a write to `wake_fd`.
 class Workers {
  public:
-  Workers(unsigned count, int wake_fd, bool hsts) : wake_fd_(wake_fd), hsts_(hsts) {
+  Workers(unsigned count, int wake_fd, bool hsts, HttpMetrics* metrics)
+      : wake_fd_(wake_fd), hsts_(hsts), metrics_(metrics) {
     for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { run(); });
   }
   ~Workers() {
@@ -204,7 +207,7 @@ class Workers {
       auto res = std::make_unique<httplib::Response>();
       run_handler(job.match, job.req, *res);
       http1::apply_default_headers(*res, hsts_);
-      access_log(job.req.method, job.req.path, res->status, &job.start);
+      access_log(job.req.method, job.req.path, job.match.route, res->status, &job.start, metrics_);
       bool first = false;
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -219,6 +222,7 @@ class Workers {
 
   int wake_fd_;
   bool hsts_;
+  HttpMetrics* metrics_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<Job> jobs_;
@@ -419,8 +423,8 @@ void HttpServer::Impl::process(Connection& c, http1::Parser::Status s) {
     case S::NeedMore: return;
     case S::Error: {
       const bool known = c.in_body;
-      access_log(known ? c.pending.method : "", known ? c.pending.path : "", c.parser.error_status(),
-                 known ? &c.start : nullptr);
+      access_log(known ? c.pending.method : "", known ? c.pending.path : "", known ? c.match.route : "-",
+                 c.parser.error_status(), known ? &c.start : nullptr, options.metrics);
       return respond_error(c, c.parser.error_status(), c.parser.error_message());
     }
     case S::HeadReady: return on_head(c);
@@ -461,7 +465,7 @@ void HttpServer::Impl::dispatch(Connection& c) {
     auto res = std::make_unique<httplib::Response>();
     run_handler(c.match, c.pending, *res);
     http1::apply_default_headers(*res, options.hsts);
-    access_log(c.pending.method, c.pending.path, res->status, &c.start);
+    access_log(c.pending.method, c.pending.path, c.match.route, res->status, &c.start, options.metrics);
     return respond(c, std::move(res));
   }
   jobs.push_back(Job{c.id, std::move(c.pending), std::move(c.match), c.start});
@@ -477,7 +481,7 @@ void HttpServer::Impl::flush_jobs() {
   for (Job& job : refused) {
     auto it = conns.find(job.conn);
     if (it == conns.end()) continue;
-    access_log(job.req.method, job.req.path, 503, &job.start);
+    access_log(job.req.method, job.req.path, job.match.route, 503, &job.start, options.metrics);
     Connection& c = *it->second;
     c.keep_alive = false;
     auto res = std::make_unique<httplib::Response>();
@@ -621,7 +625,8 @@ void HttpServer::Impl::sweep() {
     if (it == conns.end()) continue;
     Connection& c = *it->second;
     if (c.phase == Connection::Phase::Reading && c.request_started) {
-      access_log(c.in_body ? c.pending.method : "", c.in_body ? c.pending.path : "", 408, nullptr);
+      access_log(c.in_body ? c.pending.method : "", c.in_body ? c.pending.path : "", c.in_body ? c.match.route : "-",
+                 408, nullptr, options.metrics);
       respond_error(c, 408, "");
     } else {
       close(c);
@@ -724,7 +729,7 @@ bool HttpServer::listen() {
   if (s.epoll_fd < 0 || s.wake_fd < 0) return false;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const unsigned count = s.options.workers ? s.options.workers : std::max(8u, 2 * cores);
-  s.workers = std::make_unique<Workers>(count, s.wake_fd, s.options.hsts);
+  s.workers = std::make_unique<Workers>(count, s.wake_fd, s.options.hsts, s.options.metrics);
   const bool ok = s.run();
   s.workers.reset();  // finishes the requests being handled; their answers are dropped
   while (!s.conns.empty()) s.close(*s.conns.begin()->second);

@@ -35,6 +35,8 @@
 
 namespace jupiter::server {
 
+class HttpMetrics;
+
 class Router;
 
 inline constexpr std::size_t kMaxRequestBody = 1u << 20;  // 1 MiB: the API takes small JSON documents only
@@ -48,6 +50,7 @@ struct HttpServerOptions {
   double body_timeout_s = 30;          // end of the head to the end of the body
   double idle_timeout_s = 5;           // keep-alive: end of a response to the first byte of the next request
   double write_timeout_s = 30;         // a response making no progress
+  HttpMetrics* metrics = nullptr;      // when set, every answered request is counted there (must outlive the server)
 
   // The options for a store whose public URL is `public_url` (HSTS when it is https).
   static HttpServerOptions for_public_url(const std::string& public_url);

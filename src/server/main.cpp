@@ -30,6 +30,7 @@
 #include "server/http_server.hpp"
 #include "server/http_static.hpp"
 #include "server/log.hpp"
+#include "server/metrics.hpp"
 #include "server/crypto.hpp"
 #include "server/esim_partner.hpp"
 #include "server/migrations.hpp"
@@ -287,13 +288,17 @@ int run(const Options& o) {
   router.fallback([&files](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     files.serve(req, res);
   });
-  HttpServer server(router, HttpServerOptions::for_public_url(o.public_url));
+  HttpMetrics metrics;
+  HttpServerOptions http_options = HttpServerOptions::for_public_url(o.public_url);
+  http_options.metrics = &metrics;
+  HttpServer server(router, http_options);
   const int port = server.bind(o.host, o.port);
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 
   Commerce commerce(*database, o, commerce_config(o, port), router);
   Unsubscribe unsubscribe(*database, commerce.config.token_secret);
   unsubscribe.add_routes(router);
+  add_metrics_route(router, metrics, *database, commerce.admin);
   if (!o.demo_partner.empty()) {
     auto did = database->with([&o](db::Connection& c) { return ensure_demo_partner(c, o.demo_partner); });
     if (!did) return fail("partners: " + did.error().message);

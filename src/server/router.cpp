@@ -53,7 +53,7 @@ Router& Router::add(Method method, std::string pattern, Handler handler) {
   std::vector<std::string> segments;
   for (std::string_view s : split_path(pattern)) segments.emplace_back(s);
   auto it = std::find_if(routes_.begin(), routes_.end(), [&](const Route& r) { return r.segments == segments; });
-  if (it == routes_.end()) it = routes_.insert(routes_.end(), Route{std::move(segments), {}});
+  if (it == routes_.end()) it = routes_.insert(routes_.end(), Route{pattern, std::move(segments), {}});
   assert(std::none_of(it->handlers.begin(), it->handlers.end(), [&](const auto& h) { return h.first == method; }) &&
          "route registered twice for one method");
   it->handlers.emplace_back(method, std::move(handler));
@@ -98,6 +98,7 @@ Router::Match Router::match(std::string_view method_text, std::string_view path)
         m.kind = Match::Kind::Found;
         m.handler = &handler;
         m.params = std::move(params);
+        m.route = r.pattern;
         return m;
       }
     }
@@ -118,6 +119,7 @@ Router::Match Router::match(std::string_view method_text, std::string_view path)
   if (method == Method::Get || method == Method::Head) {
     m.kind = Match::Kind::Found;
     m.handler = &fallback_;
+    m.route = "static";
     return m;
   }
   m.kind = Match::Kind::MethodNotAllowed;

@@ -35,6 +35,9 @@ class Router {
     const Handler* handler = nullptr;  // when Found
     RouteParams params;                // when Found
     std::string allow;                 // when MethodNotAllowed: "GET, HEAD"
+    // For metrics and logs, a label of bounded cardinality: the matched pattern ("/api/orders/:id"), "static" for
+    // the fallback, "unrouted" for a 404 or 405. Points into the router, which is not changed while serving.
+    std::string_view route = "unrouted";
   };
 
   // Registers `handler` for `method` on `pattern`. GET routes answer HEAD too.
@@ -51,6 +54,7 @@ class Router {
 
  private:
   struct Route {
+    std::string pattern;                // "/api/orders/:id"
     std::vector<std::string> segments;  // "api", "orders", ":id"
     std::vector<std::pair<Method, Handler>> handlers;
   };
