@@ -396,7 +396,16 @@ void step(Model& m, action::DestinationCleared, std::vector<Effect>&) {
   m.open_plan.clear();
   refresh_plans(m);
 }
-void step(Model& m, action::RouteChanged& r, std::vector<Effect>&) { apply_route(m, r.route); }
+void step(Model& m, account::Action& a, std::vector<Effect>& fx);
+// Back/Forward: the store's view, and My eSIMs opened or closed as the entry says.
+void step(Model& m, action::RouteChanged& r, std::vector<Effect>& fx) {
+  if (r.route.account != (m.account.screen != account::Screen::Closed)) {
+    account::Action a = r.route.account ? account::Action{account::action::Opened{}}
+                                        : account::Action{account::action::Closed{}};
+    step(m, a, fx);
+  }
+  apply_route(m, r.route);
+}
 void step(Model& m, action::PlanOpened& p, std::vector<Effect>&) {
   if (m.catalogue.catalogue && m.catalogue.catalogue->find_plan(p.plan_id)) m.open_plan = p.plan_id;
 }
@@ -486,8 +495,10 @@ Update update(Model m, Action a) {
 // [SECTION] deep links
 // ---------------------------------------------------------------------------------------------------------
 Route route_of(const Model& m) {
-  if (m.requested) return *m.requested;
-  return Route{m.destination, m.destination ? std::string() : m.region, m.open_plan, m.filter, m.sort};
+  Route r = m.requested ? *m.requested
+                        : Route{m.destination, m.destination ? std::string() : m.region, m.open_plan, m.filter, m.sort};
+  r.account = m.account.screen != account::Screen::Closed;
+  return r;
 }
 
 std::string encode_route(const Route& r) {
@@ -524,6 +535,7 @@ std::string encode_route(const Route& r) {
     add("scope", scope.empty() ? "none" : scope);
   }
   if (r.sort != SortKey::Price) add("sort", sort_key_name(r.sort));
+  if (r.account) add(account::kQueryParam, "orders");
   return out;
 }
 
@@ -569,6 +581,7 @@ Route decode_route(std::string_view query) {
     else if (key == "validity") r.filter.validity = parse_validity_band(value).value_or(ValidityBand::Any);
     else if (key == "features") r.filter.required_features = parse_feature_list(value);
     else if (key == "sort") r.sort = parse_sort_key(value).value_or(SortKey::Price);
+    else if (key == account::kQueryParam) r.account = value == "orders" || value == "sign-in";
     else if (key == "scope") {
       const std::string list = "," + value + ",";
       r.filter.include_local = list.find(",local,") != std::string::npos;
@@ -581,7 +594,8 @@ Route decode_route(std::string_view query) {
 }
 
 bool is_new_place(const Route& from, const Route& to) {
-  return from.destination != to.destination || from.region != to.region || from.plan != to.plan;
+  return from.destination != to.destination || from.region != to.region || from.plan != to.plan ||
+         from.account != to.account;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -62,16 +62,18 @@ struct Featured {
 };
 
 // The view as the URL shows it: ?dest=JP&data=3-10gb&validity=8-15d&features=5g,hotspot&scope=local&sort=data
-// &plan=jp-5gb (or region=europe instead of dest). Defaults are left out of the URL.
+// &plan=jp-5gb (or region=europe instead of dest), and &account=orders while My eSIMs is open. Defaults are left out
+// of the URL.
 struct Route {
   std::optional<CountryCode> destination;
   std::string region;  // a region's (or kGlobalSelection's) plans, when there is no destination
   std::string plan;    // the open plan's id
   PlanFilter filter;
   SortKey sort = SortKey::Price;
+  bool account = false;  // My eSIMs is open (account::kQueryParam: "orders", or "sign-in" from the verify page)
   friend bool operator==(const Route& a, const Route& b) {
     return a.destination == b.destination && a.region == b.region && a.plan == b.plan && a.filter == b.filter &&
-           a.sort == b.sort;
+           a.sort == b.sort && a.account == b.account;
   }
   friend bool operator!=(const Route& a, const Route& b) { return !(a == b); }
 };
@@ -234,7 +236,7 @@ inline constexpr const char* kLanguageKey = "jupiter.prefs.language";  // prefer
 inline constexpr const char* kCurrencyKey = "jupiter.prefs.currency";
 inline constexpr const char* kCacheBodyKey = "jupiter.catalogue.body";  // strictly necessary (the offline store)
 inline constexpr const char* kCacheMetaKey = "jupiter.catalogue.meta";  // {"etag":..,"checked_at":ms}
-inline constexpr const char* kRouteKeys = "dest,region,plan,data,validity,features,scope,sort";  // URL params
+inline constexpr const char* kRouteKeys = "dest,region,plan,data,validity,features,scope,sort,account";  // URL params
 inline constexpr std::size_t kMaxSearchHits = 12;
 // Home-screen destinations, in this order, when the catalogue has them.
 inline constexpr const char* kFeaturedCodes[] = {"JP", "US", "GB", "FR", "IT", "ES", "TH", "TR", "DE", "MX", "AE", "AU"};

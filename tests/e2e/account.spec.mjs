@@ -157,3 +157,27 @@ test("sign in by the e-mailed link, see the paid order, cancel the unpaid one by
   expect(leaked, "URLs with the e-mail address").toEqual([]);
   expect(urls.length).toBeGreaterThan(3);
 });
+
+// My eSIMs is a place of its own in the address bar (issue 15): ?account=orders while it is open (a reload or a
+// shared link opens it again), nothing after its "Back to store", and the browser's Back and Forward close and open
+// it like any other place.
+test("?account=orders while My eSIMs is open, gone after Back to store; browser Back/Forward follow it", async ({ page }) => {
+  await openStore(page, stack.url, "&dest=JP");
+  const reject = page.getByRole("button", { name: "Reject all" });
+  if (await reject.isVisible().catch(() => false)) await reject.click();
+  await page.getByRole("button", { name: "My eSIMs" }).press("Enter");
+  await page.waitForURL(/[?&]account=orders(&|$)/);
+  await findItem(page, { role: "textbox", label: "E-mail address" });   // not signed in: the sign-in form
+  await page.getByRole("button", { name: "Back to store" }).press("Enter");
+  await expect.poll(() => new URL(page.url()).searchParams.has("account")).toBe(false);
+  expect(new URL(page.url()).searchParams.get("dest")).toBe("JP");       // the store's own place is kept
+  await findItem(page, { role: "button", label: /^Details, / });
+  await page.goBack();                                                     // onto the My eSIMs entry
+  await findItem(page, { role: "textbox", label: "E-mail address" });
+  expect(new URL(page.url()).searchParams.get("account")).toBe("orders");
+  await page.goBack();                                                     // off it: the store
+  await findItem(page, { role: "button", label: /^Details, / });
+  expect((await items(page)).some((i) => i.label === "E-mail address")).toBe(false);
+  await page.goForward();                                                  // and onto it again
+  await findItem(page, { role: "textbox", label: "E-mail address" });
+});

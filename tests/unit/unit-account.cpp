@@ -297,3 +297,27 @@ TEST_CASE("the store's update carries My eSIMs actions and effects") {
   u = jupiter::update(u.model, account::Action{aa::Answer{Call::Who, 401, ""}});
   CHECK(u.model.account.screen == Screen::Closed);
 }
+
+TEST_CASE("My eSIMs is a place in the URL: ?account=orders while open, gone after Back, and Back/Forward open or close it") {
+  jupiter::Model m;
+  CHECK_FALSE(jupiter::route_of(m).account);
+  jupiter::Update u = jupiter::update(m, account::Action{aa::Opened{}});
+  const jupiter::Route open = jupiter::route_of(u.model);
+  CHECK(open.account);
+  CHECK(jupiter::encode_route(open) == "account=orders");
+  CHECK(jupiter::is_new_place(jupiter::route_of(m), open));  // its own history entry
+  u = jupiter::update(u.model, account::Action{aa::Closed{}});  // the screen's own Back button
+  CHECK(jupiter::encode_route(jupiter::route_of(u.model)).empty());  // nothing left in the URL
+  // The verify page's two landings both mean "open"; anything else does not.
+  CHECK(jupiter::decode_route("account=orders").account);
+  CHECK(jupiter::decode_route("account=sign-in&dest=JP").account);
+  CHECK_FALSE(jupiter::decode_route("account=admin").account);
+  // Browser Forward onto the entry opens it (with the session check), Back off it closes it.
+  u = jupiter::update(u.model, jupiter::action::RouteChanged{jupiter::decode_route("account=orders")});
+  CHECK(u.model.account.screen == Screen::Checking);
+  REQUIRE(u.effects.size() == 1);
+  CHECK(std::holds_alternative<account::Effect>(u.effects[0]));
+  u = jupiter::update(u.model, jupiter::action::RouteChanged{jupiter::decode_route("")});
+  CHECK(u.model.account.screen == Screen::Closed);
+  CHECK(u.effects.empty());
+}
