@@ -49,9 +49,9 @@ std::string escape_label(std::string_view v) {
 // ---------------------------------------------------------------------------------------------------------
 void HttpMetrics::observe(std::string_view route, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ++requests_[{std::string(route), status}];
+  ++requests_[{route, status}];
   if (seconds < 0) return;
-  Histogram& h = latency_[std::string(route)];
+  Histogram& h = latency_[route];
   std::size_t i = 0;
   while (i < kLatencyBuckets.size() && seconds > kLatencyBuckets[i]) ++i;
   if (i < kLatencyBuckets.size()) ++h.buckets[i];

@@ -30,7 +30,8 @@ inline constexpr std::array<double, 11> kLatencyBuckets{0.001, 0.0025, 0.005, 0.
 class HttpMetrics {
  public:
   // One answered request. `route` is a Router::Match::route label ("-" when the request was refused before it
-  // was routed: malformed, timed out); `seconds` its time from first byte to handler end (< 0: not known).
+  // was routed: malformed, timed out), which must outlive this object; `seconds` its time from first byte to
+  // handler end (< 0: not known).
   void observe(std::string_view route, int status, double seconds);
   // The jupiter_http_requests_total counter and jupiter_http_request_duration_seconds histogram families.
   std::string render() const;
@@ -42,8 +43,10 @@ class HttpMetrics {
     double sum = 0;
   };
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  // Keyed by the route labels themselves: they point into the router or are literals, and live as long as the
+  // server, so counting a request allocates nothing.
+  std::map<std::pair<std::string_view, int>, std::uint64_t> requests_;
+  std::map<std::string_view, Histogram> latency_;
 };
 
 // A label value with \, " and newline escaped as the text format wants.

@@ -790,19 +790,18 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
 }
 
 namespace {
-ImVec4 vec(Rgb c) { return ImVec4(c.r, c.g, c.b, 1.0f); }
 
 // The palette's colours (ui/theme.hpp, held to WCAG AA by its unit test) into ImGui's slots.
 void set_palette(ImVec4* c, const Palette& p) {
-  c[ImGuiCol_Text] = vec(p.text);
-  c[ImGuiCol_TextDisabled] = vec(p.muted);  // secondary text (Muted())
-  c[ImGuiCol_WindowBg] = vec(p.background);
-  c[ImGuiCol_PopupBg] = vec(p.surface);
-  c[ImGuiCol_FrameBg] = vec(p.surface);
-  c[ImGuiCol_Border] = vec(p.border);
-  c[ImGuiCol_Separator] = vec(p.border);
-  c[ImGuiCol_Button] = vec(p.button);
-  c[ImGuiCol_NavHighlight] = vec(p.accent);
+  c[ImGuiCol_Text] = Ink(p.text);
+  c[ImGuiCol_TextDisabled] = Ink(p.muted);  // secondary text (Muted())
+  c[ImGuiCol_WindowBg] = Ink(p.background);
+  c[ImGuiCol_PopupBg] = Ink(p.surface);
+  c[ImGuiCol_FrameBg] = Ink(p.surface);
+  c[ImGuiCol_Border] = Ink(p.border);
+  c[ImGuiCol_Separator] = Ink(p.border);
+  c[ImGuiCol_Button] = Ink(p.button);
+  c[ImGuiCol_NavHighlight] = Ink(p.accent);
 }
 }  // namespace
 
