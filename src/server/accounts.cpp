@@ -22,6 +22,7 @@
 #include "server/html_escape.hpp"
 #include "server/http_util.hpp"
 #include "server/json_body.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/orders.hpp"
 
@@ -431,8 +432,10 @@ int Accounts::sweep() {
 }
 
 void Accounts::start() {
-  sweep();
-  sweeper_.start(std::chrono::seconds(config_.sweep_period_s), [this] { sweep(); });
+  sweep();  // at start-up in every process (cancelling and deleting what is due is idempotent); then one per period
+  sweeper_.start(std::chrono::seconds(config_.sweep_period_s), [this] {
+    if (take_turn(db_, "accounts sweep", config_.sweep_period_s * 1000)) sweep();
+  });
 }
 
 void Accounts::stop() { sweeper_.stop(); }

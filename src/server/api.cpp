@@ -12,7 +12,8 @@ namespace jupiter::server {
 namespace {
 
 void get_catalogue(const ApiState& state, const httplib::Request& req, httplib::Response& res) {
-  send_encoded(req, res, state.catalogue, kJsonType, "no-cache");
+  const std::shared_ptr<const EncodedBody> body = state.catalogue->body();
+  send_encoded(req, res, *body, kJsonType, "no-cache");
 }
 
 void get_health(const ApiState& state, httplib::Response& res) {

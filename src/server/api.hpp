@@ -1,20 +1,21 @@
 // api.hpp: the JSON API and health check.
 //
-//   GET /api/catalogue   the catalogue (canonical JSON from the database), ETag / 304, gzip or brotli
+//   GET /api/catalogue   the catalogue (canonical JSON from the database, served_catalogue.hpp), ETag / 304, gzip or
+//                        brotli
 //   GET /healthz         {"status":"ok"} when the database answers, 503 otherwise
 //
 // Unknown /api/... paths are 404 and wrong methods 405 (see Router); every error is JSON (see http_util.hpp).
 #pragma once
 #include "server/db.hpp"
-#include "server/encoding.hpp"
+#include "server/served_catalogue.hpp"
 #include "server/router.hpp"
 
 namespace jupiter::server {
 
-// What the API handlers share. Outlives the HTTP server; immutable after startup except through `db`.
+// What the API handlers share. Outlives the HTTP server; immutable after startup except through its members.
 struct ApiState {
   db::Database* db = nullptr;
-  EncodedBody catalogue;  // computed once at startup
+  const ServedCatalogue* catalogue = nullptr;
 };
 
 void add_api_routes(Router& router, const ApiState& state);

@@ -1,6 +1,8 @@
 // body_cache.cpp: see body_cache.hpp.
 #include "server/body_cache.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <optional>
 
@@ -21,9 +23,10 @@ std::optional<std::string> read_cached(const fs::path& p) {
   return std::move(r.data);
 }
 
-// Write to a temporary name, then rename: a reader never sees half a file.
+// Write to a temporary name of this process's own, then rename: a reader never sees half a file, also when several
+// processes share the data folder and refresh the same file at once.
 void write_cached(const fs::path& p, const std::string& data) {
-  const fs::path tmp = fs::path(p) += ".tmp";
+  const fs::path tmp = fs::path(p) += "." + std::to_string(getpid()) + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));

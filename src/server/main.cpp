@@ -2,7 +2,9 @@
 // until SIGINT/SIGTERM.
 //
 // Startup order: data dir -> database + migrations -> catalogue import (when the file changed) -> catalogue
-// body (encoded once) -> bind -> "listening on http://HOST:PORT" on stdout -> serve.
+// body -> bind -> "listening on http://HOST:PORT" on stdout -> serve. Several processes may share one database:
+// migrations and the import take turns (migrations.hpp), and each process follows the catalogue another one
+// imported within kCatalogueRefresh (served_catalogue.hpp).
 // Exit status: 0 after a clean stop, 1 when it cannot start or run, 2 for a bad command line.
 // `jupiter-server purge [--dry-run] ...` applies the retention periods once and exits (retention.hpp).
 #include <pthread.h>
@@ -25,10 +27,12 @@
 #include "server/admin_api.hpp"
 #include "server/api.hpp"
 #include "server/body_cache.hpp"
+#include "server/clock.hpp"
 #include "server/db.hpp"
 #include "server/embed_page.hpp"
 #include "server/http_server.hpp"
 #include "server/http_static.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/crypto.hpp"
@@ -45,6 +49,7 @@
 #include "server/payment_processor.hpp"
 #include "server/provisioning.hpp"
 #include "server/retention.hpp"
+#include "server/served_catalogue.hpp"
 #include "server/router.hpp"
 #include "server/stop_signals.hpp"
 #include "server/store.hpp"
@@ -58,6 +63,7 @@ namespace {
 
 constexpr const char* kDatabaseFile = "jupiter.sqlite3";
 constexpr std::size_t kMaxSkippedLogged = 20;
+constexpr std::chrono::seconds kCatalogueRefresh{2};
 
 int fail(const std::string& message) {
   log::error("jupiter-server: " + message);
@@ -157,27 +163,47 @@ std::unique_ptr<db::Database> open_database(const Options& o) {
   return std::make_unique<db::Database>(std::move(conn).value());
 }
 
-// Step 2: the catalogue file imported when it changed, then encoded once into `api.catalogue`; false after logging.
-bool serve_catalogue(db::Database& database, const Options& o, ApiState& api) {
-  const CatalogueSync sync = sync_catalogue(database, o.catalogue);
+// f() holding the start-up lock (migrations.hpp) on the shared connection; a lock that cannot be had is logged and
+// f() runs anyway (an import racing another fails in its transaction and keeps the stored catalogue).
+template <class F>
+auto with_startup_lock(db::Database& database, F&& f) {
+  if (auto held = database.with([](db::Connection& c) { return hold_startup_lock(c); }); !held)
+    log::error("database: start-up lock: " + held.error().message);
+  auto out = f();
+  database.with([](db::Connection& c) { release_startup_lock(c); });
+  return out;
+}
+
+// Step 4's first move: the background jobs this worker had leased when it last stopped, due again now (a worker
+// killed mid-job does not wait for its own leases to run out).
+void resume_own_jobs(db::Database& database, const std::string& worker) {
+  auto taken = database.with([&](db::Connection& c) { return take_back_leases(c, worker, now_ms()); });
+  if (!taken) return log::error("jobs: " + taken.error().message);
+  if (taken.value() > 0)
+    log::info("jobs: took back " + std::to_string(taken.value()) + " unfinished job(s) leased by " + worker);
+}
+
+// Step 2: the catalogue file imported when it changed (one process at a time), then encoded into `served`; false
+// after logging.
+bool serve_catalogue(db::Database& database, const Options& o, ServedCatalogue& served) {
+  const CatalogueSync sync = with_startup_lock(database, [&] { return sync_catalogue(database, o.catalogue); });
   if (!sync.ok) {
     fail(sync.error);
     return false;
   }
   log_sync(sync, o.catalogue);
-  auto catalogue = load_catalogue(database);
-  if (!catalogue) {
-    fail("database: " + catalogue.error().message);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto plans = served.load();
+  if (!plans) {
+    fail("database: " + plans.error().message);
     return false;
   }
-  const auto t0 = std::chrono::steady_clock::now();
-  api.db = &database;
-  api.catalogue = make_cached_body(encode_catalogue(catalogue.value()), fs::path(o.data_dir) / "cache", "catalogue");
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-  log::info("catalogue: serving " + std::to_string(catalogue.value().plans.size()) + " plans, " +
-            std::to_string(api.catalogue.size(Coding::Identity)) + " bytes (gzip " +
-            std::to_string(api.catalogue.size(Coding::Gzip)) + ", br " +
-            std::to_string(api.catalogue.size(Coding::Brotli)) + ") encoded in " + std::to_string(ms.count()) + " ms");
+  const auto body = served.body();
+  log::info("catalogue: serving " + std::to_string(plans.value()) + " plans, " +
+            std::to_string(body->size(Coding::Identity)) + " bytes (gzip " + std::to_string(body->size(Coding::Gzip)) +
+            ", br " + std::to_string(body->size(Coding::Brotli)) + ") loaded and encoded in " +
+            std::to_string(ms.count()) + " ms");
   return true;
 }
 
@@ -191,6 +217,7 @@ OrdersConfig commerce_config(const Options& o, int port) {
   commerce.orders_per_minute = static_cast<std::size_t>(o.orders_per_minute);
   commerce.install_poll_s = o.install_poll;
   commerce.details_expiry_s = o.details_expiry;
+  commerce.worker = worker_name(port);
   return commerce;
 }
 
@@ -218,7 +245,7 @@ struct Commerce {
         admin(database, secret_from("", fs::path(o.data_dir) / "admin-token")),
         reconciler(database, *processor, admin, orders, o.reconcile_interval),
         embed(database, o.web_dir),
-        partner_webhooks(database),
+        partner_webhooks(database, this->config.worker),
         accounts(database, outbox, account_config(this->config)) {
     orders.add_routes(router);
     rights.add_routes(router);
@@ -272,8 +299,9 @@ int run(const Options& o) {
   log::info("retention: periods from " + retention_source);
   const auto database = open_database(o);
   if (!database) return 1;
-  ApiState api;
-  if (!serve_catalogue(*database, o, api)) return 1;
+  ServedCatalogue served(*database, fs::path(o.data_dir) / "cache");
+  if (!serve_catalogue(*database, o, served)) return 1;
+  const ApiState api{database.get(), &served};
 
   std::error_code ec;
   if (!fs::is_directory(o.web_dir, ec))
@@ -304,13 +332,16 @@ int run(const Options& o) {
     if (!did) return fail("partners: " + did.error().message);
     log::info("partners: " + did.value());
   }
+  resume_own_jobs(*database, commerce.config.worker);
   commerce.start();
+  served.start(kCatalogueRefresh);
   RetentionWorker purger(*database, *retention.periods, fs::path(o.data_dir) / "outbox");
   purger.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.config.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
   const bool ok = serve_until_stopped(server, o, port);
   purger.stop();
+  served.stop();
   commerce.stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");

@@ -415,6 +415,24 @@ BEGIN
 END;
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] job leases
+// Background work shared by several processes (job_claims.hpp): who holds the lease on a queue row and until when
+// (next_attempt_ms equal to lease_until_ms: the job has not ended yet), and the next turn of each periodic job.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kJobs = R"sql(
+ALTER TABLE orders ADD COLUMN lease_owner TEXT;
+ALTER TABLE orders ADD COLUMN lease_until_ms INTEGER;
+ALTER TABLE payment_followups ADD COLUMN lease_owner TEXT;
+ALTER TABLE payment_followups ADD COLUMN lease_until_ms INTEGER;
+ALTER TABLE partner_webhooks ADD COLUMN lease_owner TEXT;
+ALTER TABLE partner_webhooks ADD COLUMN lease_until_ms INTEGER;
+CREATE TABLE job_schedule (
+  job           TEXT PRIMARY KEY CHECK (length(job) BETWEEN 1 AND 64),
+  next_turn_ms  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -429,11 +447,16 @@ const std::vector<Migration>& migrations() {
       {8, "accounts", kAccounts},
       {9, "retention", kRetention},
       {10, "marketing preferences", kMarketingPreferences},
+      {11, "job leases", kJobs},
   };
   return all;
 }
 
-db::Result<std::vector<int>> migrate(db::Connection& c) {
+namespace {
+
+constexpr const char* kStartupLockKey = "7250017";  // any constant: the processes of one store agree on it
+
+db::Result<std::vector<int>> migrate_locked(db::Connection& c) {
   if (db::Status s = c.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                             "  version INTEGER PRIMARY KEY,"
                             "  name TEXT NOT NULL,"
@@ -463,6 +486,26 @@ db::Result<std::vector<int>> migrate(db::Connection& c) {
     if (db::Status s = tx.value().commit(); !s) return s.error();
     applied.push_back(m.version);
   }
+  return applied;
+}
+
+}  // namespace
+
+db::Status hold_startup_lock(db::Connection& c) {
+  if (c.engine() != db::Engine::Postgres) return {};
+  DB_TRY(c.query_text(std::string("SELECT pg_advisory_lock(") + kStartupLockKey + ")::text"));
+  return {};
+}
+
+void release_startup_lock(db::Connection& c) {
+  if (c.engine() == db::Engine::Postgres)
+    (void)c.query_text(std::string("SELECT pg_advisory_unlock(") + kStartupLockKey + ")::text");
+}
+
+db::Result<std::vector<int>> migrate(db::Connection& c) {
+  DB_TRY(hold_startup_lock(c));
+  auto applied = migrate_locked(c);
+  release_startup_lock(c);
   return applied;
 }
 

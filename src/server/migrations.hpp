@@ -18,8 +18,14 @@ struct Migration {
 // Every migration this binary knows, oldest first.
 const std::vector<Migration>& migrations();
 
-// Applies the missing migrations in order (each in its own transaction). Refuses a database written by a newer
-// binary (a version above the last one known here). Returns the versions applied, in order.
+// Applies the missing migrations in order (each in its own transaction), holding the start-up lock. Refuses a
+// database written by a newer binary (a version above the last one known here). Returns the versions applied.
 db::Result<std::vector<int>> migrate(db::Connection& c);
+
+// The start-up lock serialises what processes starting at once on one database must not do together (migrations,
+// the catalogue import): on PostgreSQL a session advisory lock (waited for up to the connection's lock_timeout);
+// on SQLite nothing, as its write transactions already serialise. Release what you hold, also after a failure.
+db::Status hold_startup_lock(db::Connection& c);
+void release_startup_lock(db::Connection& c);
 
 }  // namespace jupiter::server

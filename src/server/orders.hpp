@@ -43,6 +43,7 @@ struct OrdersConfig {
   std::size_t orders_per_minute = 10;  // per client address
   std::int64_t install_poll_s = 300;   // how often the partner is asked whether a delivered eSIM was installed
   std::int64_t details_expiry_s = 7 * 24 * 3600;  // activation details kept this long after installation
+  std::string worker;  // this process among several on one database: "<host>:<port>" (job_claims.hpp)
 };
 
 // Moves order `id` from `from` to `to` (refused unless transition_allowed) with its history row; part of the

@@ -8,6 +8,7 @@
 
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/remote_json.hpp"
 #include "server/webhooks.hpp"
@@ -21,13 +22,13 @@ constexpr std::int64_t kPollMs = 500;
 // Rows due at ?1 with their partner's URL and secret (URL "" when the partner is disabled or has no URL now).
 constexpr const char* kDueSql =
     "SELECT w.id, w.partner_id, w.order_id, w.body, coalesce(p.webhook_secret, ''), w.attempts, "
-    "CASE WHEN p.disabled_at IS NULL THEN coalesce(p.webhook_url, '') ELSE '' END "
+    "CASE WHEN p.disabled_at IS NULL THEN coalesce(p.webhook_url, '') ELSE '' END, w.next_attempt_ms "
     "FROM partner_webhooks w JOIN partners p ON p.id = w.partner_id "
     "WHERE w.next_attempt_ms IS NOT NULL AND w.next_attempt_ms <= ? ORDER BY w.next_attempt_ms LIMIT 20";
 
 }  // namespace
 
-PartnerWebhooks::PartnerWebhooks(db::Database& db) : db_(db) {}
+PartnerWebhooks::PartnerWebhooks(db::Database& db, std::string worker) : db_(db), worker_(std::move(worker)) {}
 
 PartnerWebhooks::~PartnerWebhooks() { stop(); }
 
@@ -38,11 +39,20 @@ void PartnerWebhooks::stop() { loop_.stop(); }
 void PartnerWebhooks::round() {
   auto due = db_.with([](db::Connection& c) {
     return c.query(kDueSql, now_ms()).all([](const db::Row& r) {
-      return Due{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(6), r.text(4), r.integer(5)};
+      return Due{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(6), r.text(4), r.integer(5), r.int64(7)};
     });
   });
   if (!due) return log::error("partner webhooks: " + due.error().message);
-  for (const Due& d : due.value()) send(d);
+  for (const Due& d : due.value())
+    if (claimed(d)) send(d);
+}
+
+bool PartnerWebhooks::claimed(const Due& d) {
+  auto won = db_.with([&](db::Connection& c) {
+    return claim_row(c, "partner_webhooks", d.id, d.next_attempt_ms, now_ms(), worker_);
+  });
+  if (!won) log::error("partner webhooks: " + won.error().message);
+  return won && won.value();
 }
 
 void PartnerWebhooks::send(const Due& d) {

@@ -1,6 +1,6 @@
 // partner_webhooks.hpp: the background worker that sends partners their signed order-paid webhooks (issue 12).
 //
-// The queue is the table partner_webhooks (migration 5): a trigger adds one row, in the same transaction that moves
+// The queue is the table partner_webhooks (migration 5; several processes share it, job_claims.hpp): a trigger adds one row, in the same transaction that moves
 // an attributed order to paid, when its partner is enabled and has a webhook URL. The body is fixed then:
 //   {"type":"order.paid","order":ID,"plan":PLAN,"currency":"EUR","amount_minor":1199,"created":RFC3339}
 // (no personal data). Each attempt POSTs it to the partner's current webhook_url with
@@ -20,7 +20,8 @@ inline constexpr int kMaxPartnerWebhookAttempts = 12;
 
 class PartnerWebhooks {
  public:
-  explicit PartnerWebhooks(db::Database& db);
+  // `worker` names this process (job_claims.hpp worker_name).
+  PartnerWebhooks(db::Database& db, std::string worker);
   ~PartnerWebhooks();  // stops the worker
   PartnerWebhooks(const PartnerWebhooks&) = delete;
   PartnerWebhooks& operator=(const PartnerWebhooks&) = delete;
@@ -33,12 +34,15 @@ class PartnerWebhooks {
     std::int64_t id = 0;
     std::string partner, order, body, url, secret;
     int attempts = 0;
+    std::int64_t next_attempt_ms = 0;  // as read: the claim's compare-and-set value
   };
   void round();
+  bool claimed(const Due& d);  // this process now holds the row's lease (job_claims.hpp)
   void send(const Due& d);
   void record(const Due& d, bool delivered, const std::string& error);
 
   db::Database& db_;
+  const std::string worker_;
   Background loop_;
 };
 

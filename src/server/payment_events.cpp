@@ -159,10 +159,10 @@ db::Result<EventOutcome> apply_payment_event(db::Connection& c, const PaymentEve
 // [SECTION] performing follow-ups (outside any transaction)
 // ---------------------------------------------------------------------------------------------------------
 db::Result<std::vector<Followup>> due_followups(db::Connection& c, std::int64_t now) {
-  return c.query("SELECT id, kind, order_id, session_id, payment_intent, reason, attempts FROM payment_followups "
+  return c.query("SELECT id, kind, order_id, session_id, payment_intent, reason, attempts, next_attempt_ms FROM payment_followups "
                  "WHERE next_attempt_ms IS NOT NULL AND next_attempt_ms <= ? ORDER BY next_attempt_ms LIMIT 20", now)
       .all([](const db::Row& r) {
-        return Followup{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.integer(6)};
+        return Followup{r.int64(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5), r.integer(6), r.int64(7)};
       });
 }
 

@@ -47,6 +47,7 @@ struct Followup {
   std::int64_t id = 0;
   std::string kind, order_id, session, intent, reason;
   int attempts = 0;
+  std::int64_t next_attempt_ms = 0;  // as read: the claim's compare-and-set value (job_claims.hpp)
 };
 
 // Follow-ups due at `now` (at most 20), oldest first.

@@ -8,6 +8,7 @@
 #include "core/activation_code.hpp"
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/payment_events.hpp"
 
@@ -21,14 +22,15 @@ struct Due {
   std::string id, state, plan, profile, transaction;
   std::int64_t paid_ms = 0;
   int attempts = 0;
+  std::int64_t next_attempt_ms = 0;  // as read: the claim's compare-and-set value
 };
 
 constexpr const char* kDueColumns =
     "SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), coalesce(paid_ms, 0), "
-    "delivery_attempts FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
+    "delivery_attempts, next_attempt_ms FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
 
 Due read_due(const db::Row& r) {
-  return Due{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5), r.integer(6)};
+  return Due{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5), r.integer(6), r.int64(7)};
 }
 
 // The orders whose next attempt is due at `now`, oldest first.
@@ -79,7 +81,8 @@ void Provisioner::wake() { loop_.wake(); }
 void Provisioner::round() {
   auto due = db_.with([](db::Connection& c) { return due_orders(c, now_ms()); });
   if (!due) return log::error("provisioning: " + due.error().message);
-  for (const Due& d : due.value()) process(d.id);
+  for (const Due& d : due.value())
+    if (claimed("orders", d.id, d.next_attempt_ms)) process(d.id);
   run_followups();
   if (now_ms() - last_install_round_ms_ >= 1000) {
     last_install_round_ms_ = now_ms();
@@ -91,31 +94,58 @@ void Provisioner::round() {
 void Provisioner::run_followups() {
   auto due = db_.with([](db::Connection& c) { return due_followups(c, now_ms()); });
   if (!due) return log::error("payments: " + due.error().message);
-  for (const Followup& f : due.value()) perform_followup(db_, processor_, outbox_, config_, f);
+  for (const Followup& f : due.value())
+    if (claimed("payment_followups", f.id, f.next_attempt_ms)) perform_followup(db_, processor_, outbox_, config_, f);
 }
 
+template <class Id>
+bool Provisioner::claimed(std::string_view table, const Id& id, std::int64_t seen_due) {
+  auto won = db_.with([&](db::Connection& c) { return claim_row(c, table, id, seen_due, now_ms(), config_.worker); });
+  if (!won) log::error("provisioning: " + won.error().message);
+  return won && won.value();
+}
+
+// Delivered eSIMs not yet known to be installed, whose last check is older than install_poll_s: (id, partner
+// profile, install_checked_ms as read).
+struct Provisioner::InstallCheck {
+  std::string id, profile;
+  std::int64_t checked_ms = 0;
+};
+
 void Provisioner::check_installs() {
-  using Row = std::pair<std::string, std::string>;  // order id, partner profile
   const std::int64_t now = now_ms();
   auto rows = db_.with([&](db::Connection& c) {
-    return c.query("SELECT id, partner_profile FROM orders WHERE state = 'delivered' AND installed_ms IS NULL "
-                   "AND partner_profile IS NOT NULL AND activation_code IS NOT NULL "
+    return c.query("SELECT id, partner_profile, coalesce(install_checked_ms, 0) FROM orders WHERE state = 'delivered' "
+                   "AND installed_ms IS NULL AND partner_profile IS NOT NULL AND activation_code IS NOT NULL "
                    "AND coalesce(install_checked_ms, 0) <= ? ORDER BY coalesce(install_checked_ms, 0) LIMIT 20",
                    now - config_.install_poll_s * 1000)
-        .all([](const db::Row& r) { return Row{r.text(0), r.text(1)}; });
+        .all([](const db::Row& r) { return InstallCheck{r.text(0), r.text(1), r.int64(2)}; });
   });
   if (!rows) return log::error("provisioning: " + rows.error().message);
-  for (const auto& [id, profile] : rows.value()) {
-    const Remote<EsimProfile> p = partner_.get_profile(profile);
-    const std::int64_t installed_ms = p.ok() ? p.value->installed_at * 1000 : 0;
-    auto s = db_.with([&](db::Connection& c) {
-      return c.exec("UPDATE orders SET install_checked_ms = ?, installed_ms = nullif(?, 0), "
-                    "details_expire_ms = nullif(?, 0) WHERE id = ? AND installed_ms IS NULL",
-                    now, installed_ms, installed_ms ? installed_ms + config_.details_expiry_s * 1000 : 0, id);
-    });
-    if (!s) return log::error("provisioning: " + s.error().message);
-    if (installed_ms) log::info("provisioning: the eSIM of " + id + " was installed");
-  }
+  for (const InstallCheck& row : rows.value())
+    if (!check_install(row)) return;
+}
+
+bool Provisioner::check_install(const InstallCheck& row) {
+  const std::int64_t now = now_ms();
+  // The check is this process's when it moves install_checked_ms first (compare-and-set, as job_claims.hpp).
+  auto won = db_.with([&](db::Connection& c) -> db::Result<bool> {
+    DB_TRY(c.exec("UPDATE orders SET install_checked_ms = ? WHERE id = ? AND coalesce(install_checked_ms, 0) = ?",
+                  now, row.id, row.checked_ms));
+    return c.changes() == 1;
+  });
+  if (!won) return log::error("provisioning: " + won.error().message), false;
+  if (!won.value()) return true;
+  const Remote<EsimProfile> p = partner_.get_profile(row.profile);
+  const std::int64_t installed_ms = p.ok() ? p.value->installed_at * 1000 : 0;
+  if (!installed_ms) return true;
+  auto s = db_.with([&](db::Connection& c) {
+    return c.exec("UPDATE orders SET installed_ms = ?, details_expire_ms = ? WHERE id = ? AND installed_ms IS NULL",
+                  installed_ms, installed_ms + config_.details_expiry_s * 1000, row.id);
+  });
+  if (!s) return log::error("provisioning: " + s.error().message), false;
+  log::info("provisioning: the eSIM of " + row.id + " was installed");
+  return true;
 }
 
 void Provisioner::clear_expired_details() {

@@ -10,7 +10,9 @@
 // install_poll_s whether delivered profiles were installed, and once details_expiry_s has passed since the
 // installation, clears the activation code, matching ID and confirmation code from the order.
 #pragma once
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "server/background.hpp"
 #include "server/db.hpp"
@@ -38,7 +40,12 @@ class Provisioner {
   void process(const std::string& id);
   void refund(const std::string& id, const std::string& from_state, const std::string& transaction);
   void run_followups();
+  // True when this process now holds the lease on the queue row (job_claims.hpp); false after logging a failure.
+  template <class Id>
+  bool claimed(std::string_view table, const Id& id, std::int64_t seen_due);
+  struct InstallCheck;
   void check_installs();
+  bool check_install(const InstallCheck& row);  // false after a database failure (ends the round)
   void clear_expired_details();
   void retry_later(const std::string& id, int attempts, std::int64_t delay_ms, const std::string& message,
                    const std::string& profile);

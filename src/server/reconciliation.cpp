@@ -15,6 +15,7 @@
 
 #include "server/clock.hpp"
 #include "server/http_util.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/payment_events.hpp"
 
@@ -178,7 +179,11 @@ Reconciler::Reconciler(db::Database& db, PaymentProcessor& processor, AdminApi& 
 
 Reconciler::~Reconciler() { stop(); }
 
-void Reconciler::start() { loop_.start(std::chrono::seconds(interval_s_), [this] { run_once(); }); }
+void Reconciler::start() {
+  loop_.start(std::chrono::seconds(interval_s_), [this] {
+    if (take_turn(db_, "reconciliation", interval_s_ * 1000)) run_once();
+  });
+}
 
 void Reconciler::stop() { loop_.stop(); }
 

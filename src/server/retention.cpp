@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "server/clock.hpp"
+#include "server/job_claims.hpp"
 #include "server/log.hpp"
 #include "server/migrations.hpp"
 
@@ -346,8 +347,10 @@ int purge_command(const std::vector<std::string>& args) {
 }
 
 void RetentionWorker::start(std::chrono::milliseconds period) {
-  round();
-  worker_.start(period, [this] { round(); });
+  round();  // at start-up in every process (the purge is idempotent); then one process per period
+  worker_.start(period, [this, period] {
+    if (take_turn(db_, "retention purge", period.count())) round();
+  });
 }
 
 void RetentionWorker::round() {

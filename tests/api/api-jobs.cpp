@@ -1,0 +1,210 @@
+// api-jobs.cpp: several server processes on one database (issue 17): a queue row claimed by exactly one of several
+// connections racing for it, the lease that a killed process leaves to the others, periodic turns taken by one
+// process per period (job_claims.hpp), two real jupiter-server processes delivering every paid order exactly once,
+// and a catalogue imported by one served by the other (served_catalogue.hpp). Runs on SQLite and, under
+// tests/pg/cluster.sh, on PostgreSQL.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "commerce.hpp"
+#include "server/db.hpp"
+#include "server/job_claims.hpp"
+#include "server/migrations.hpp"
+
+using namespace jupiter::test;
+namespace db = jupiter::db;
+namespace srv = jupiter::server;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000'000;
+
+// A migrated database for `dir` on the engine the tests run on, and the URL to open more connections to it.
+std::string fresh_database(const TempDir& dir) {
+  fs::create_directories(dir / "data");
+  const std::string url = test_database(dir / "data").value_or((dir / "data" / "jupiter.sqlite3").string());
+  auto c = db::Connection::open(url);
+  REQUIRE_MESSAGE(c.ok(), c.error().message);
+  auto m = srv::migrate(c.value());
+  REQUIRE_MESSAGE(m.ok(), m.error().message);
+  return url;
+}
+
+db::Connection connect(const std::string& url) {
+  auto c = db::Connection::open(url);
+  REQUIRE_MESSAGE(c.ok(), c.error().message);
+  return std::move(c.value());
+}
+
+// `n` payment follow-ups due at kNow - 1 (ids 1..n).
+void add_due_followups(db::Connection& c, int n) {
+  for (int i = 1; i <= n; ++i) {
+    const std::string s = "cs_" + std::to_string(i);
+    REQUIRE(c.exec("INSERT INTO payment_followups(id, kind, order_id, session_id, reason, created_at, next_attempt_ms) "
+                   "VALUES (?, 'expire_session', 'ord', ?, 'replaced_session', '2027-01-01T00:00:00Z', ?)",
+                   i, s, kNow - 1)
+                .ok());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a due queue row is claimed by exactly one of four connections racing for it") {
+  TempDir dir;
+  const std::string url = fresh_database(dir);
+  constexpr int kRows = 40;
+  {
+    db::Connection c = connect(url);
+    add_due_followups(c, kRows);
+  }
+  std::vector<std::atomic<int>> winners(kRows + 1);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      auto c = db::Connection::open(url);
+      if (!c) return void(++failures);
+      for (std::int64_t id = 1; id <= kRows; ++id) {
+        auto won = srv::claim_row(c.value(), "payment_followups", id, kNow - 1, kNow, "host:" + std::to_string(w));
+        if (!won) ++failures;
+        else if (won.value()) ++winners[id];
+      }
+    });
+  for (std::thread& t : workers) t.join();
+  CHECK(failures == 0);
+  int once = 0;
+  for (int id = 1; id <= kRows; ++id) once += winners[id] == 1;
+  CHECK(once == kRows);
+  // The winners' leases moved every row out of reach until kNow + the lease.
+  db::Connection c = connect(url);
+  auto leased = c.query("SELECT count(*) FROM payment_followups WHERE next_attempt_ms = ?", kNow + srv::kJobLeaseMs)
+                    .one([](const db::Row& r) { return r.int64(0); });
+  REQUIRE(leased.ok());
+  CHECK(leased.value() == std::optional<std::int64_t>(kRows));
+}
+
+TEST_CASE("a lease left by a process that died is taken up when it runs out, and only then") {
+  TempDir dir;
+  const std::string url = fresh_database(dir);
+  db::Connection a = connect(url);
+  db::Connection b = connect(url);
+  add_due_followups(a, 1);
+  REQUIRE(srv::claim_row(a, "payment_followups", std::int64_t{1}, kNow - 1, kNow, "a:1").value());  // then "dies"
+  // b reads the row again while the lease runs: not due yet, and a claim with the old value fails.
+  const std::int64_t lease_end = kNow + srv::kJobLeaseMs;
+  CHECK_FALSE(srv::claim_row(b, "payment_followups", std::int64_t{1}, kNow - 1, kNow + 1, "b:2").value());
+  // Once the lease has run out the row is due at its lease end, and b takes it with that value; a's late claim
+  // with its stale value loses.
+  CHECK(srv::claim_row(b, "payment_followups", std::int64_t{1}, lease_end, lease_end + 1, "b:2").value());
+  CHECK_FALSE(srv::claim_row(a, "payment_followups", std::int64_t{1}, lease_end, lease_end + 2, "a:1").value());
+  // The job's end (NULL: done) replaces the lease; nothing is due any more.
+  REQUIRE(b.exec("UPDATE payment_followups SET next_attempt_ms = NULL WHERE id = ?", 1).ok());
+  CHECK_FALSE(srv::claim_row(a, "payment_followups", std::int64_t{1}, lease_end + srv::kJobLeaseMs + 1,
+                             lease_end + 2 * srv::kJobLeaseMs, "a:1").value());
+}
+
+TEST_CASE("a worker restarted under its own name takes back at once the leases whose jobs never ended") {
+  TempDir dir;
+  const std::string url = fresh_database(dir);
+  db::Connection c = connect(url);
+  add_due_followups(c, 3);
+  for (std::int64_t id = 1; id <= 3; ++id)
+    REQUIRE(srv::claim_row(c, "payment_followups", id, kNow - 1, kNow, id == 3 ? "other:9" : "me:8").value());
+  // Job 2 ended with a retry in 5 s: its row is not a lease any more, and keeps its time.
+  REQUIRE(c.exec("UPDATE payment_followups SET next_attempt_ms = ? WHERE id = 2", kNow + 5000).ok());
+  auto taken = srv::take_back_leases(c, "me:8", kNow + 10);
+  REQUIRE(taken.ok());
+  CHECK(taken.value() == 1);
+  auto due = c.query("SELECT id, next_attempt_ms FROM payment_followups ORDER BY id").all([](const db::Row& r) {
+    return std::pair<std::int64_t, std::int64_t>{r.int64(0), r.int64(1)};
+  });
+  REQUIRE(due.ok());
+  CHECK(due.value() == std::vector<std::pair<std::int64_t, std::int64_t>>{
+                           {1, kNow + 10}, {2, kNow + 5000}, {3, kNow + srv::kJobLeaseMs}});
+  CHECK(srv::claim_row(c, "payment_followups", std::int64_t{1}, kNow + 10, kNow + 11, "me:8").value());
+}
+
+TEST_CASE("a periodic job's turn goes to one process per period") {
+  TempDir dir;
+  const std::string url = fresh_database(dir);
+  db::Connection a = connect(url);
+  db::Connection b = connect(url);
+  constexpr std::int64_t kPeriod = 3'600'000;
+  CHECK(srv::claim_turn(a, "retention purge", kNow, kPeriod).value());  // the first turn ever
+  CHECK_FALSE(srv::claim_turn(b, "retention purge", kNow + 5, kPeriod).value());
+  CHECK(srv::claim_turn(b, "accounts sweep", kNow + 5, kPeriod).value());  // another job has its own turns
+  CHECK_FALSE(srv::claim_turn(a, "retention purge", kNow + kPeriod - 1, kPeriod).value());
+  CHECK(srv::claim_turn(b, "retention purge", kNow + kPeriod, kPeriod).value());
+  CHECK_FALSE(srv::claim_turn(a, "retention purge", kNow + kPeriod, kPeriod).value());
+}
+
+TEST_CASE("two server processes on one database deliver every paid order exactly once") {
+  Shop shop({}, "delay", 2);  // each profile pending for 2 s: both processes poll the queue meanwhile
+  auto other = std::make_unique<ServerProcess>(
+      ServerConfig{shop.data_dir, shop.dir / "web", fixture("catalogue.json"), shop.store_argv});
+  REQUIRE_MESSAGE(other->wait_until_listening(), other->output());
+  // Every other order is created and paid through the second process (as a load balancer would send it), so its
+  // webhook arrives there and both processes have work; any process may take any row.
+  constexpr int kOrders = 6;
+  std::vector<Created> orders;
+  for (int i = 0; i < kOrders; ++i) {
+    std::swap(shop.store, other);
+    orders.push_back(shop.create());
+    REQUIRE(shop.submit_card(shop.checkout_path(orders.back()), kCardOk));
+  }
+  for (const Created& c : orders) {
+    const json o = shop.wait_for_state(c, "delivered", std::chrono::seconds(20));
+    std::vector<std::string> path;
+    for (const json& h : o["history"]) path.push_back(h["from"].get<std::string>() + ">" + h["to"].get<std::string>());
+    CHECK(path == std::vector<std::string>{"pending_payment>paid", "paid>provisioning", "provisioning>delivered"});
+    CHECK_FALSE(shop.wait_for_mail(c.id + "-delivery.eml").empty());  // written right after the state change
+    int deliveries = 0;
+    for (const auto& [name, mail] : shop.outbox()) deliveries += name.find(c.id + "-delivery.eml") != std::string::npos;
+    CHECK(deliveries == 1);
+  }
+  auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  const std::string first_log = shop.store->output(), second_log = other->output();
+  const int first = count(first_log, " delivered\n"), second = count(second_log, " delivered\n");
+  MESSAGE("deliveries by process: " << first << " and " << second);
+  CHECK(first + second == kOrders);
+  CHECK(first > 0);
+  CHECK(second > 0);
+  // A row processed by both would show as a transition that found the order already moved on (orders.cpp).
+  CHECK(count(first_log + second_log, " is not paid") == 0);
+  CHECK(count(first_log + second_log, " is not provisioning") == 0);
+}
+
+TEST_CASE("a catalogue one process imports is served by the others, with a new ETag") {
+  TempDir dir;
+  write_web_fixture(dir / "web");
+  ServerProcess first(ServerConfig{dir / "data", dir / "web", fixture("catalogue.json"), {}});
+  REQUIRE_MESSAGE(first.wait_until_listening(), first.output());
+  auto before = first.client().Get("/api/catalogue");
+  REQUIRE(before);
+  REQUIRE(before->status == 200);
+  const std::string old_etag = before->get_header_value("ETag");
+  json changed = json::parse(read_all(fixture("catalogue.json")));
+  changed["plans"][0]["prices"]["USD"] = 1199;  // a sale on the first plan
+  write_file(dir / "sale.json", changed.dump());
+  // A second process, started with the sale catalogue on the same database, imports it.
+  ServerProcess second(ServerConfig{dir / "data", dir / "web", dir / "sale.json", {}});
+  REQUIRE_MESSAGE(second.wait_until_listening(), second.output());
+  CHECK(second.output().find("catalogue: imported") != std::string::npos);
+  CHECK(first.wait_for_output("catalogue: another process imported version", std::chrono::seconds(5)));
+  for (const ServerProcess* p : {&first, &second}) {
+    auto now = p->client().Get("/api/catalogue", {{"If-None-Match", old_etag}});
+    REQUIRE(now);
+    CHECK(now->status == 200);  // the old ETag no longer matches
+    CHECK(now->get_header_value("ETag") != old_etag);
+    CHECK(json::parse(now->body)["plans"][0]["prices"]["USD"] == 1199);
+  }
+}
