@@ -128,7 +128,23 @@ void run_handler(const Router::Match& m, const httplib::Request& req, httplib::R
   answer_exception(req, res, what);
 }
 
-httplib::Request make_request(http1::Head& head, const std::string& addr, int port) {
+// The client's address: the peer's, or, when the peer is the trusted proxy (HttpServerOptions::trusted_proxy), the
+// address that proxy put in X-Forwarded-For (its last entry: the one the proxy itself saw), when it is one.
+std::string client_address(const httplib::Request& req, const std::string& peer, const std::string& trusted_proxy) {
+  if (trusted_proxy.empty() || peer != trusted_proxy) return peer;
+  std::string forwarded = req.get_header_value("X-Forwarded-For");
+  const std::size_t comma = forwarded.rfind(',');
+  if (comma != std::string::npos) forwarded.erase(0, comma + 1);
+  const std::size_t first = forwarded.find_first_not_of(" \t");
+  const std::size_t last = forwarded.find_last_not_of(" \t");
+  if (first == std::string::npos) return peer;
+  forwarded = forwarded.substr(first, last - first + 1);
+  unsigned char bytes[sizeof(in6_addr)];
+  const bool ip = inet_pton(AF_INET, forwarded.c_str(), bytes) == 1 || inet_pton(AF_INET6, forwarded.c_str(), bytes) == 1;
+  return ip ? forwarded : peer;
+}
+
+httplib::Request make_request(http1::Head& head, const std::string& addr, int port, const std::string& trusted_proxy) {
   httplib::Request req;
   req.method = std::move(head.method);
   req.path = std::move(head.path);
@@ -136,7 +152,7 @@ httplib::Request make_request(http1::Head& head, const std::string& addr, int po
   req.version = head.minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
   for (auto& [name, value] : head.headers) req.headers.emplace(std::move(name), std::move(value));
   for (auto& [name, value] : head.params) req.params.emplace(std::move(name), std::move(value));
-  req.remote_addr = addr;
+  req.remote_addr = client_address(req, addr, trusted_proxy);
   req.remote_port = port;
   return req;
 }
@@ -443,7 +459,7 @@ void HttpServer::Impl::on_head(Connection& c) {
   c.head_only = head.method == "HEAD";
   const bool has_body = head.has_body();
   const bool expect = head.expect_continue && c.http10 == false;
-  c.pending = make_request(head, c.addr, c.port);
+  c.pending = make_request(head, c.addr, c.port, options.trusted_proxy);
   c.match = router.match(c.pending.method, c.pending.path);
   if (has_body) {
     // A body follows: read it (the router's verdict on a body request comes after it, as before: 413 first).

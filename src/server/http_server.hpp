@@ -51,6 +51,7 @@ struct HttpServerOptions {
   double idle_timeout_s = 5;           // keep-alive: end of a response to the first byte of the next request
   double write_timeout_s = 30;         // a response making no progress
   HttpMetrics* metrics = nullptr;      // when set, every answered request is counted there (must outlive the server)
+  std::string trusted_proxy;           // a proxy's address ("127.0.0.1"): its requests' client is in X-Forwarded-For
 
   // The options for a store whose public URL is `public_url` (HSTS when it is https).
   static HttpServerOptions for_public_url(const std::string& public_url);

@@ -30,6 +30,7 @@ std::string* text_option(Options& o, const std::string& name) {
   if (name == "--processor-key") return &o.processor_key;
   if (name == "--public-url") return &o.public_url;
   if (name == "--demo-partner") return &o.demo_partner;
+  if (name == "--trust-proxy") return &o.trust_proxy;
   return nullptr;
 }
 
@@ -135,6 +136,8 @@ std::string usage(const std::string& program) {
          "  --details-expiry S      seconds after installation that the activation code stays readable (default " +
          std::to_string(d.details_expiry) + ")\n"
          "  --demo-partner ORIGIN   make sure partner \"demo\" exists and may frame the store on ORIGIN\n"
+         "  --trust-proxy ADDR      requests from ADDR (a load balancer such as nginx) carry the client's address in\n"
+         "                          X-Forwarded-For, which rate limits then count (default: none trusted)\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

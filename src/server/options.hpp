@@ -25,6 +25,7 @@ struct Options {
   long long install_poll = 300;         // seconds between asking the partner whether an eSIM was installed
   long long details_expiry = 7 * 24 * 3600;  // seconds after installation the activation details are kept
   std::string demo_partner;           // an origin: partner "demo" exists and allows it (normalized)
+  std::string trust_proxy;            // a load balancer's address: the client address of its requests is in X-Forwarded-For
 };
 
 struct OptionsParse {

@@ -192,6 +192,29 @@ TEST_CASE("order creation is rate-limited per client address") {
   CHECK(sqlite_int(shop.data_dir / "jupiter.sqlite3", "SELECT count(*) FROM orders") == 3);
 }
 
+TEST_CASE("behind a trusted load balancer the limit counts each client in X-Forwarded-For; elsewhere the header is ignored") {
+  auto post_from = [](const Shop& shop, const std::string& forwarded_for) {
+    auto res = shop.store->client().Post("/api/orders", {{"Idempotency-Key", new_key()}, {"X-Forwarded-For", forwarded_for}},
+                                         order_body(), "application/json");
+    REQUIRE(res);
+    return res->status;
+  };
+  {
+    Shop shop({"--orders-per-minute", "2", "--trust-proxy", "127.0.0.1"});
+    CHECK(post_from(shop, "203.0.113.7") == 201);
+    CHECK(post_from(shop, "198.51.100.1, 203.0.113.7") == 201);  // the proxy's own entry is the last one
+    CHECK(post_from(shop, "203.0.113.7") == 429);
+    CHECK(post_from(shop, "2001:db8::5") == 201);  // another traveller behind the same proxy
+    CHECK(post_from(shop, "not-an-address") == 201);  // no address: the proxy's own bucket, still empty
+  }
+  {
+    Shop shop({"--orders-per-minute", "2"});  // no proxy trusted: a client cannot pick its bucket
+    CHECK(post_from(shop, "203.0.113.1") == 201);
+    CHECK(post_from(shop, "203.0.113.2") == 201);
+    CHECK(post_from(shop, "203.0.113.3") == 429);
+  }
+}
+
 TEST_CASE("the receipt is printable HTML with the order, plan, price and masked card") {
   Shop shop;
   const Created c = shop.paid_order("delivered");
