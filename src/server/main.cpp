@@ -163,6 +163,18 @@ std::unique_ptr<db::Database> open_database(const Options& o) {
   return std::make_unique<db::Database>(std::move(conn).value());
 }
 
+// Step 1b: a second connection to the migrated database, for the background workers (provisioning, partner
+// webhooks, retention): a poll that waits for a lock held elsewhere (another process migrating, say) then holds
+// this one, while requests and /healthz go on over the first. nullptr after logging why not.
+std::unique_ptr<db::Database> open_work_database(const Options& o) {
+  auto conn = connect(database_url(o));
+  if (!conn) {
+    fail("database (background connection): " + conn.error().message);
+    return nullptr;
+  }
+  return std::make_unique<db::Database>(std::move(conn).value());
+}
+
 // f() holding the start-up lock (migrations.hpp) on the shared connection; a lock that cannot be had is logged and
 // f() runs anyway (an import racing another fails in its transaction and keeps the stored catalogue).
 template <class F>
@@ -231,21 +243,22 @@ AccountsConfig account_config(const OrdersConfig& commerce) {
 }
 
 // Step 3: orders, payments, provisioning, the outbox, privacy rights and partners, wired to each other and to the
-// routes. Members are built in declaration order and destroyed in reverse, so the workers stop before what they use.
+// routes; the workers that poll (provisioning, partner webhooks) use the background connection `work`. Members are
+// built in declaration order and destroyed in reverse, so the workers stop before what they use.
 struct Commerce {
-  Commerce(db::Database& database, const Options& o, OrdersConfig settings, Router& router)
+  Commerce(db::Database& database, db::Database& work, const Options& o, OrdersConfig settings, Router& router)
       : config(std::move(settings)),
         processor(make_sandbox_processor(o.processor_url,
                                          secret_from(o.processor_key, fs::path(o.data_dir) / "processor-api-key"))),
         partner(make_sandbox_partner(o.partner_url)),
         outbox(fs::path(o.data_dir) / "outbox"),
-        provisioner(database, *partner, *processor, outbox, this->config),
+        provisioner(work, *partner, *processor, outbox, this->config),
         orders(database, *processor, outbox, this->config, [this] { provisioner.wake(); }),
         rights(database, orders, outbox),
         admin(database, secret_from("", fs::path(o.data_dir) / "admin-token")),
         reconciler(database, *processor, admin, orders, o.reconcile_interval),
         embed(database, o.web_dir),
-        partner_webhooks(database, this->config.worker),
+        partner_webhooks(work, this->config.worker),
         accounts(database, outbox, account_config(this->config)) {
     orders.add_routes(router);
     rights.add_routes(router);
@@ -319,11 +332,14 @@ int run(const Options& o) {
   HttpMetrics metrics;
   HttpServerOptions http_options = HttpServerOptions::for_public_url(o.public_url);
   http_options.metrics = &metrics;
+  http_options.trusted_proxy = o.trust_proxy;
   HttpServer server(router, http_options);
   const int port = server.bind(o.host, o.port);
   if (port < 0) return fail("cannot listen on " + o.host + ":" + std::to_string(o.port) + " (address in use or unavailable)");
 
-  Commerce commerce(*database, o, commerce_config(o, port), router);
+  const auto work_database = open_work_database(o);
+  if (!work_database) return 1;
+  Commerce commerce(*database, *work_database, o, commerce_config(o, port), router);
   Unsubscribe unsubscribe(*database, commerce.config.token_secret);
   unsubscribe.add_routes(router);
   add_metrics_route(router, metrics, *database, commerce.admin);
@@ -335,7 +351,7 @@ int run(const Options& o) {
   resume_own_jobs(*database, commerce.config.worker);
   commerce.start();
   served.start(kCatalogueRefresh);
-  RetentionWorker purger(*database, *retention.periods, fs::path(o.data_dir) / "outbox");
+  RetentionWorker purger(*work_database, *retention.periods, fs::path(o.data_dir) / "outbox");
   purger.start();
   log::info("commerce: processor " + o.processor_url + ", partner " + o.partner_url + ", public " +
             commerce.config.public_url + ", provisioning deadline " + std::to_string(o.provision_deadline) + " s");
