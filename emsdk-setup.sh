@@ -48,6 +48,7 @@ PKGS=(
   librsvg2-bin pngquant             # the flag atlas: flag-icons' SVGs -> one PNG (src/ui/flags.py)
   clang libclang-rt-14-dev          # libFuzzer + ASan/UBSan for tests/fuzz/run.sh
   nginx-light apache2-utils         # the yardstick and the load generator of tests/bench/load.mjs (no service is started)
+  libnginx-mod-http-brotli-static   # start-cluster.sh: nginx sends the web build's .br files itself
   prometheus                        # tests/metrics/scrape.sh: a real scrape of /metrics (started there, on a free port)
 )
 

@@ -12,7 +12,6 @@
 # start command does both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-export NODE_PATH=/usr/share/nodejs
 processor_port=${JUPITER_PROCESSOR_PORT:-8081}
 partner_port=${JUPITER_PARTNER_PORT:-8082}
 demo_port=${JUPITER_DEMO_PORT:-8083}
@@ -27,23 +26,10 @@ done
 store="http://127.0.0.1:$store_port"
 demo="http://127.0.0.1:$demo_port"
 
-step() { printf '\n== %s\n' "$*"; }
-# Configure prints only warnings and errors (--log-level=NOTICE); the builds print every step as it runs, so a first
-# run on a fresh machine shows its progress (about 400 steps, several minutes on 2 cores) instead of sitting silent.
-step "configuring the native build in build/native (the first time checks the compilers)"
-cmake --preset native --log-level=NOTICE
-step "building the server and the sandboxes (native, build/native/src)"
-cmake --build --preset native --target jupiter-server jupiter-processor-sandbox jupiter-partner-sandbox
-step "configuring the web build in build/web (Emscripten)"
-emcmake cmake --preset web --log-level=NOTICE
-step "building the store's web files into build/web/site (WebAssembly; the first build takes a few minutes)"
-cmake --build --preset web --target site
+. src/server/start-common.sh
+build_store
 
 mkdir -p data && chmod 700 data   # personal data and secrets: the server's user alone
-secret() {  # secret FILE: the file's first line, created with 32 random bytes (hex) when missing
-  [ -s "$1" ] || (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$1" && echo >>"$1")
-  head -n1 "$1"
-}
 secret data/webhook-secret >/dev/null   # the sandbox and the store read both files; no secret on a command line
 secret data/processor-api-key >/dev/null
 bin=build/native/src
