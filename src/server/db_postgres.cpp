@@ -1,14 +1,17 @@
 // db_postgres.cpp: the PostgreSQL engine behind db.hpp (see db_engine.hpp), through libpq. The only file that
-// calls PQ*. A statement runs on its first step() with PQexecParams (every parameter sent as text of unknown type,
-// so the server infers it from the context, as SQLite's affinity does; integers beyond 32 bits declared bigint;
-// blobs as binary bytea) and its rows are then read from the whole result. exec(sql) takes the SQLite schema text of migrations.cpp and runs it as
-// postgres_ddl rewrites it (db_pg_dialect.cpp). A lost connection is reset once before the next statement.
+// calls PQ*. A statement runs on its first step(): prepared once per session (then executed by name) with every
+// parameter sent as text of unknown type, so the server infers it from the context as SQLite's affinity does
+// (integers beyond 32 bits declared bigint, blobs binary bytea); its rows are then read from the whole result.
+// exec(sql) takes the SQLite schema text of migrations.cpp and runs it as postgres_ddl rewrites it
+// (db_pg_dialect.cpp). A lost connection is reset once before the next statement (and prepares anew).
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/db_engine.hpp"
@@ -165,20 +168,43 @@ class PgConnection final : public ConnectionImpl {
     return std::unique_ptr<StatementImpl>(std::make_unique<PgStatement>(*this, std::move(numbered), params));
   }
 
-  // Runs `sql` with `values`; the result, or an Error (then the result is discarded).
+  // Runs `sql` with `values`; the result, or an Error (then the result is discarded). Each (sql, parameter types)
+  // is prepared once per connection session and executed by name after that, so PostgreSQL parses and plans it once.
   Result<ResultPtr> run(const std::string& sql, const std::vector<const char*>& values, const std::vector<int>& lengths,
                         const std::vector<int>& binary, const std::vector<Oid>& types) {
     ensure_connected();
-    ResultPtr res(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), types.data(), values.data(),
-                               lengths.data(), binary.data(), 0),
+    DB_TRY_LET(const std::string* name, prepared(sql, types));
+    ResultPtr res(PQexecPrepared(conn_, name->c_str(), static_cast<int>(values.size()), values.data(), lengths.data(),
+                                 binary.data(), 0),
                   &PQclear);
     if (Status s = finish(res.get(), sql); !s) return s.error();
     return Result<ResultPtr>(std::move(res));
   }
 
  private:
+  // At most this many statements stay prepared; past it they are all deallocated and prepared again as used.
+  static constexpr std::size_t kMaxPrepared = 512;
+
   void ensure_connected() {
-    if (PQstatus(conn_) == CONNECTION_BAD) PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_BAD) return;
+    PQreset(conn_);
+    prepared_.clear();  // a new session: its statements are gone
+  }
+
+  // The name `sql` with parameter `types` is prepared under in this session, preparing it first when needed.
+  Result<const std::string*> prepared(const std::string& sql, const std::vector<Oid>& types) {
+    std::string key(reinterpret_cast<const char*>(types.data()), types.size() * sizeof(Oid));
+    key += sql;
+    if (auto it = prepared_.find(key); it != prepared_.end()) return &it->second;
+    if (prepared_.size() >= kMaxPrepared) {
+      ResultPtr gone(PQexec(conn_, "DEALLOCATE ALL"), &PQclear);
+      if (Status s = finish(gone.get(), "DEALLOCATE ALL"); !s) return s.error();
+      prepared_.clear();
+    }
+    std::string name = "jt_" + std::to_string(++prepared_count_);
+    ResultPtr res(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data()), &PQclear);
+    if (Status s = finish(res.get(), sql); !s) return s.error();
+    return &prepared_.emplace(std::move(key), std::move(name)).first->second;
   }
 
   Status finish(const PGresult* res, std::string_view sql) {
@@ -191,6 +217,8 @@ class PgConnection final : public ConnectionImpl {
 
   PGconn* conn_;
   int changes_ = 0;
+  std::unordered_map<std::string, std::string> prepared_;  // parameter types + sql -> statement name
+  std::uint64_t prepared_count_ = 0;
 };
 
 Result<bool> PgStatement::execute() {

@@ -1,8 +1,8 @@
 // api-jobs.cpp: several server processes on one database (issue 17): a queue row claimed by exactly one of several
 // connections racing for it, the lease that a killed process leaves to the others, periodic turns taken by one
 // process per period (job_claims.hpp), two real jupiter-server processes delivering every paid order exactly once,
-// and a catalogue imported by one served by the other (served_catalogue.hpp). Runs on SQLite and, under
-// tests/pg/cluster.sh, on PostgreSQL.
+// and a catalogue imported by one served by the other (served_catalogue.hpp); on PostgreSQL, statements prepared
+// once per session. Runs on SQLite and, under tests/pg/cluster.sh, on PostgreSQL.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -207,4 +207,35 @@ TEST_CASE("a catalogue one process imports is served by the others, with a new E
     CHECK(now->get_header_value("ETag") != old_etag);
     CHECK(json::parse(now->body)["plans"][0]["prices"]["USD"] == 1199);
   }
+}
+
+// db_postgres.cpp prepares each statement once per session: PostgreSQL parses and plans it once, not on every run.
+TEST_CASE("on PostgreSQL a statement is prepared once per session, and prepared again after the session is lost") {
+  if (!on_postgres()) {
+    MESSAGE("skipped on SQLite: prepared statements are PostgreSQL's engine (SQLite's are prepared per Query)");
+    return;
+  }
+  TempDir dir;
+  const std::string url = fresh_database(dir);
+  db::Connection c = connect(url);
+  const auto count_paid = [&c] { return c.query("SELECT count(*) FROM orders WHERE state = ?", "paid").one(
+                                     [](const db::Row& r) { return r.int64(0); }); };
+  const auto prepared = [&c] { return c.query_int64("SELECT count(*) FROM pg_prepared_statements"); };
+  for (int i = 0; i < 5; ++i) REQUIRE(count_paid().ok());
+  auto first = prepared();
+  REQUIRE(first.ok());
+  CHECK(first.value() == 2);  // the count of paid orders (run 5 times) and this count itself
+  REQUIRE(prepared().ok());
+  CHECK(prepared().value() == 2);
+
+  db::Connection other = connect(url);
+  auto pid = c.query_int64("SELECT pg_backend_pid()");
+  REQUIRE(pid.ok());
+  REQUIRE(other.exec("SELECT pg_terminate_backend(?)", *pid.value()).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK_FALSE(count_paid().ok());  // the statement the session was lost under fails, clearly
+  REQUIRE(count_paid().ok());      // the next one runs on a new session, prepared there anew
+  auto again = prepared();
+  REQUIRE(again.ok());
+  CHECK(again.value() == 2);
 }
