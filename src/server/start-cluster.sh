@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # start-cluster.sh: the scaled-out store in one command (issue 17), everything on loopback:
-#   nginx, the store's address       127.0.0.1:8180  (JUPITER_CLUSTER_PORT) round robin over the three servers, with
-#                                    passive health checks (a server that refuses or times out is skipped for 5 s and
-#                                    the request goes to the next); the web build's content-hashed files sent by nginx
-#                                    itself (immutable for a year, the prebuilt .br/.gz), everything else proxied
+#   nginx, the store's address       127.0.0.1:8180  (JUPITER_CLUSTER_PORT) round robin over the three servers,
+#                                    as src/server/nginx-cluster.conf.in says (passive health checks, the web build's
+#                                    hashed files sent by nginx itself, the catalogue held for 1 s)
 #   jupiter-server x3                127.0.0.1:8181, 8182, 8183 (from JUPITER_CLUSTER_PORT + 1), all on PostgreSQL,
 #                                    sharing the data folder data-cluster/store (secrets, outbox, caches)
 #   processor sandbox                127.0.0.1:8184 (test mode: card 4242 4242 4242 4242 pays)
@@ -27,7 +26,7 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"
 
 build_store
 mkdir -p "$root" && chmod 711 "$root"  # traversable by PostgreSQL's user; each part below is its owner's alone
-mkdir -p "$root/store" "$root/nginx" && chmod 700 "$root/store" "$root/nginx"
+mkdir -p "$root/store" "$root/nginx" && chmod 700 "$root/store" && chmod 711 "$root/nginx"  # nginx's workers (nobody) reach their temp folders
 secret "$root/store/webhook-secret" >/dev/null
 secret "$root/store/processor-api-key" >/dev/null
 
@@ -80,7 +79,9 @@ for n in "${servers[@]}"; do  # each answers /healthz (its database answers) bef
 done
 
 step "nginx on $public"
-site=$PWD/build/web/site
+# nginx.conf: process, logs and temp folders; the front itself is nginx-cluster.conf.in, rendered next to it.
+sed -e "s|@PORT@|$base|g" -e "s|@SITE@|$PWD/build/web/site|g" -e "s|@CACHE@|$root/nginx/cache|g" \
+  -e "/@UPSTREAMS@/{r /dev/stdin" -e "d}" src/server/nginx-cluster.conf.in <<<"${upstreams%$'\n'}" >"$root/nginx/cluster.conf"
 cat >"$root/nginx/nginx.conf" <<CONF
 # Written by src/server/start-cluster.sh on each start.
 load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
@@ -92,43 +93,12 @@ events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
   access_log off;   # each jupiter-server logs the requests it answers
-  server_tokens off;
   client_body_temp_path $root/nginx/body;
   proxy_temp_path $root/nginx/proxy;
   fastcgi_temp_path $root/nginx/fastcgi;
   uwsgi_temp_path $root/nginx/uwsgi;
   scgi_temp_path $root/nginx/scgi;
-  upstream jupiter {
-$upstreams    keepalive 32;
-  }
-  server {
-    listen 127.0.0.1:$base;
-    # Content-hashed web files (name.<8+ hex>.ext), as jupiter-server sends them: immutable for a year, brotli or
-    # gzip from the files the web build wrote next to them. Anything else, and a hashed name nginx does not have,
-    # goes to the servers.
-    location ~ "^/[A-Za-z0-9_-]+\\.[0-9a-f]{8,}\\.[a-z0-9]+\$" {
-      root $site;
-      brotli_static on;
-      gzip_static on;
-      add_header Cache-Control "public, max-age=31536000, immutable";
-      add_header X-Content-Type-Options nosniff;
-      add_header Vary Accept-Encoding;
-      try_files \$uri @store;
-    }
-    location / { try_files /nonexistent @store; }
-    location @store {
-      proxy_pass http://jupiter;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-      # A server that refuses or times out: the request goes to the next one. Orders, payments and webhooks are
-      # idempotent (Idempotency-Key, event ids), so a POST may be sent again too.
-      proxy_next_upstream error timeout non_idempotent;
-      proxy_next_upstream_tries 3;
-      proxy_connect_timeout 2s;
-    }
-  }
+  include $root/nginx/cluster.conf;
 }
 CONF
 nginx -t -q -e "$root/nginx/error.log" -c "$root/nginx/nginx.conf"
@@ -136,7 +106,7 @@ nginx -e "$root/nginx/error.log" -c "$root/nginx/nginx.conf" &
 pids+=($!)
 cat <<EOT
 
-  store (nginx)          $public   (config: data-cluster/nginx/nginx.conf)
+  store (nginx)          $public   (config: data-cluster/nginx/nginx.conf, from src/server/nginx-cluster.conf.in)
   jupiter-server         http://127.0.0.1:$((base + 1)), :$((base + 2)), :$((base + 3))   (data-cluster/store, database
                          $database)
   processor sandbox      http://127.0.0.1:$processor_port   (card 4242 4242 4242 4242 pays)
