@@ -24,6 +24,7 @@
 #include "server/json_body.hpp"
 #include "server/job_claims.hpp"
 #include "server/log.hpp"
+#include "server/rate_counts.hpp"
 #include "server/orders.hpp"
 
 namespace jupiter::server {
@@ -424,6 +425,7 @@ int Accounts::sweep() {
   }
   auto purged = db_.with([&](db::Connection& c) -> db::Status {
     if (db::Status s = c.exec("DELETE FROM account_links WHERE created_s < ?", now - kLinkKeptS); !s) return s;
+    if (db::Status s = purge_rate_counts(c, now); !s) return s;
     return c.exec("DELETE FROM account_sessions WHERE expires_s <= ?", now);
   });
   if (!purged) log::error("accounts: sweep: " + purged.error().message);

@@ -37,7 +37,7 @@ void add_api_routes(Router& router, const ApiState& state) {
   router.get("/healthz", [&state](const httplib::Request&, httplib::Response& res, const RouteParams&) {
     get_health(state, res);
   });
-  add_consent_routes(router, *state.db);
+  add_consent_routes(router, *state.db, state.client_key);
 }
 
 }  // namespace jupiter::server

@@ -6,6 +6,8 @@
 //
 // Unknown /api/... paths are 404 and wrong methods 405 (see Router); every error is JSON (see http_util.hpp).
 #pragma once
+#include <string>
+
 #include "server/db.hpp"
 #include "server/served_catalogue.hpp"
 #include "server/router.hpp"
@@ -16,6 +18,7 @@ namespace jupiter::server {
 struct ApiState {
   db::Database* db = nullptr;
   const ServedCatalogue* catalogue = nullptr;
+  std::string client_key;  // HMACs client addresses for the rate limits kept in the database
 };
 
 void add_api_routes(Router& router, const ApiState& state);

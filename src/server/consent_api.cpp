@@ -13,10 +13,11 @@
 #include "core/consent.hpp"
 #include "core/consent_config.hpp"
 #include "server/consent_store.hpp"
+#include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
-#include "server/rate_limiter.hpp"
+#include "server/rate_counts.hpp"
 
 namespace jupiter::server {
 
@@ -177,9 +178,23 @@ bool proven(db::Database& db, const Parsed& p, httplib::Response& res) {
   return false;
 }
 
-void post_receipt(db::Database& db, RateLimiter& limiter, const httplib::Request& req, httplib::Response& res) {
-  if (const std::int64_t wait = limiter.take(req.remote_addr, now_ms() / 1000); wait > 0) {
-    res.set_header("Retry-After", std::to_string(wait));
+// Seconds the client at `address` must wait before another receipt (0: go on), counted once for all processes;
+// the client as an HMAC of its address under `client_key`.
+db::Result<std::int64_t> receipt_wait(db::Database& db, const std::string& client_key, const std::string& address) {
+  const std::string who = hmac_sha256_hex(client_key, "consent client\n" + address);
+  const RateLimit limit{"consent receipts", static_cast<std::int64_t>(kReceiptsPerMinute), 60};
+  return db.with([&](db::Connection& c) { return take_rate(c, limit, who, now_ms() / 1000); });
+}
+
+void post_receipt(db::Database& db, const std::string& client_key, const httplib::Request& req, httplib::Response& res) {
+  auto wait = receipt_wait(db, client_key, req.remote_addr);
+  if (!wait) {
+    log::error("consent receipt: " + wait.error().message);
+    res.set_header("Retry-After", "5");
+    return send_error(res, 503, "unavailable", "the receipt could not be stored; send it again later");
+  }
+  if (wait.value() > 0) {
+    res.set_header("Retry-After", std::to_string(wait.value()));
     return send_error(res, 429, "rate_limited", "too many consent receipts from this address; try again later");
   }
   const std::string type = req.get_header_value("Content-Type");
@@ -234,14 +249,13 @@ void get_gpc_support(const httplib::Request& req, httplib::Response& res) {
 
 }  // namespace
 
-void add_consent_routes(Router& router, db::Database& db) {
+void add_consent_routes(Router& router, db::Database& db, const std::string& client_key) {
   router.get("/.well-known/gpc.json", [](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     get_gpc_support(req, res);
   });
-  auto limiter = std::make_shared<RateLimiter>(kReceiptsPerMinute, 60);
   router.post("/api/consent/receipts",
-              [&db, limiter](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
-                post_receipt(db, *limiter, req, res);
+              [&db, client_key](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+                post_receipt(db, client_key, req, res);
               });
   router.get("/api/consent/receipts/:consent_id",
              [&db](const httplib::Request&, httplib::Response& res, const RouteParams& p) {

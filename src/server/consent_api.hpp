@@ -20,6 +20,8 @@
 // account id) is refused, not dropped, so nothing personal is stored by accident. Its choices are checked by the
 // core's record rules (accept_all grants every category, reject_all only necessary, ...).
 #pragma once
+
+#include <string>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -34,6 +36,7 @@ inline constexpr std::size_t kReceiptsPerMinute = 120;                       // 
 inline constexpr std::int64_t kReceiptMaxAgeMs = 30LL * 24 * 3600 * 1000;    // a queued receipt sent late
 inline constexpr std::int64_t kReceiptMaxSkewMs = 10LL * 60 * 1000;          // a browser clock running fast
 
-void add_consent_routes(Router& router, db::Database& db);
+// `client_key`: the secret that client addresses are HMACed with for the receipts' rate limit (rate_counts.hpp).
+void add_consent_routes(Router& router, db::Database& db, const std::string& client_key);
 
 }  // namespace jupiter::server

@@ -314,7 +314,7 @@ int run(const Options& o) {
   if (!database) return 1;
   ServedCatalogue served(*database, fs::path(o.data_dir) / "cache");
   if (!serve_catalogue(*database, o, served)) return 1;
-  const ApiState api{database.get(), &served};
+  const ApiState api{database.get(), &served, secret_from("", fs::path(o.data_dir) / "token-secret")};
 
   std::error_code ec;
   if (!fs::is_directory(o.web_dir, ec))

@@ -433,6 +433,17 @@ CREATE TABLE job_schedule (
 );
 )sql";
 
+// Per-client rate limits shared by every process (rate_counts.hpp); a client is an HMAC, never an address.
+constexpr const char* kRateCounts = R"sql(
+CREATE TABLE rate_counts (
+  scope         TEXT NOT NULL CHECK (length(scope) BETWEEN 1 AND 32),
+  client        TEXT NOT NULL CHECK (length(client) BETWEEN 1 AND 128),
+  window_start  INTEGER NOT NULL,
+  events        INTEGER NOT NULL CHECK (events >= 0),
+  PRIMARY KEY (scope, client, window_start)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -448,6 +459,7 @@ const std::vector<Migration>& migrations() {
       {9, "retention", kRetention},
       {10, "marketing preferences", kMarketingPreferences},
       {11, "job leases", kJobs},
+      {12, "rate counts", kRateCounts},
   };
   return all;
 }

@@ -22,6 +22,7 @@
 #include "server/log.hpp"
 #include "server/partners.hpp"
 #include "server/payment_events.hpp"
+#include "server/rate_counts.hpp"
 #include "server/receipt_page.hpp"
 #include "server/webhooks.hpp"
 
@@ -298,19 +299,12 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
   return found.value();
 }
 
-std::int64_t Orders::rate_wait(const std::string& client) {
-  std::lock_guard<std::mutex> lock(rate_mutex_);
-  const std::int64_t now = now_s();
-  if (recent_creates_.size() > 10000) {  // forget addresses that have been quiet for a minute
-    for (auto it = recent_creates_.begin(); it != recent_creates_.end();)
-      it = it->second.empty() || it->second.back() <= now - 60 ? recent_creates_.erase(it) : std::next(it);
-  }
-  std::vector<std::int64_t>& recent = recent_creates_[client];
-  recent.erase(std::remove_if(recent.begin(), recent.end(), [now](std::int64_t t) { return t <= now - 60; }),
-               recent.end());
-  const std::int64_t wait = rate_limit_wait(recent, now, config_.orders_per_minute, 60);
-  if (wait == 0) recent.push_back(now);
-  return wait;
+// Seconds `client` must wait before creating another order (0: go on), counted in the database so that every
+// process on it counts the same orders; the client as an HMAC of its address.
+db::Result<std::int64_t> Orders::rate_wait(const std::string& client) {
+  const std::string who = hmac_sha256_hex(config_.token_secret, "orders client\n" + client);
+  const RateLimit limit{"orders", static_cast<std::int64_t>(config_.orders_per_minute), 60};
+  return db_.with([&](db::Connection& c) { return take_rate(c, limit, who, now_s()); });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -404,9 +398,13 @@ bool Orders::within_rate(const httplib::Request& req, const std::string& key, ht
     return false;
   }
   if (known.value()) return true;
-  const std::int64_t wait = rate_wait(req.remote_addr);
-  if (wait == 0) return true;
-  res.set_header("Retry-After", std::to_string(wait));
+  auto wait = rate_wait(req.remote_addr);
+  if (!wait) {
+    failed = wait.error();
+    return false;
+  }
+  if (wait.value() == 0) return true;
+  res.set_header("Retry-After", std::to_string(wait.value()));
   send_error(res, 429, "rate_limited", "too many new orders from this address; try again later");
   return false;
 }

@@ -97,10 +97,9 @@ class Orders {
 
   // The ORDER when `token` opens order `id`; nullopt (answer 404) otherwise, in the same time either way.
   std::optional<nlohmann::json> authorize(const std::string& id, const std::string& token, httplib::Response& res);
-  std::int64_t rate_wait(const std::string& client);
+  db::Result<std::int64_t> rate_wait(const std::string& client);  // shared by all processes (rate_counts.hpp)
   // False when the request may not go on: the 429 was answered, or `failed` holds the database error to answer.
   bool within_rate(const httplib::Request& req, const std::string& key, httplib::Response& res, db::Status& failed);
-  // The checkout's 18+ confirmation and marketing choice as a consent receipt (no e-mail; the order id linked).
   // The checkout's confirmations as a consent receipt (source "checkout"); gpc_header: the request sent Sec-GPC: 1.
   void record_checkout_consent(const OrderRequest& r, const std::string& consent_id, const std::string& order_id,
                                bool gpc_header);
@@ -111,8 +110,6 @@ class Orders {
   OrdersConfig config_;
   std::function<void()> paid_;
   std::mutex payment_mutex_;  // one checkout session per order (a double click), one resend decision at a time
-  std::mutex rate_mutex_;
-  std::unordered_map<std::string, std::vector<std::int64_t>> recent_creates_;
 };
 
 }  // namespace jupiter::server

@@ -2,7 +2,7 @@
 // connections racing for it, the lease that a killed process leaves to the others, periodic turns taken by one
 // process per period (job_claims.hpp), two real jupiter-server processes delivering every paid order exactly once,
 // and a catalogue imported by one served by the other (served_catalogue.hpp); on PostgreSQL, statements prepared
-// once per session. Runs on SQLite and, under tests/pg/cluster.sh, on PostgreSQL.
+// once per session; rate limits counted once for all processes. Runs on SQLite and, under tests/pg/cluster.sh, on PostgreSQL.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -15,6 +15,7 @@
 #include "server/db.hpp"
 #include "server/job_claims.hpp"
 #include "server/migrations.hpp"
+#include "server/rate_counts.hpp"
 
 using namespace jupiter::test;
 namespace db = jupiter::db;
@@ -181,6 +182,41 @@ TEST_CASE("two server processes on one database deliver every paid order exactly
   // A row processed by both would show as a transition that found the order already moved on (orders.cpp).
   CHECK(count(first_log + second_log, " is not paid") == 0);
   CHECK(count(first_log + second_log, " is not provisioning") == 0);
+}
+
+TEST_CASE("the sliding-window estimate: this window's events plus the previous window's share still inside") {
+  const srv::RateLimit three{"orders", 3, 60};
+  CHECK(srv::sliding_window_wait(0, 3, 10, three) == 0);    // the third in a fresh window
+  CHECK(srv::sliding_window_wait(0, 4, 10, three) == 50);   // the fourth: until this window ends
+  CHECK(srv::sliding_window_wait(6, 1, 30, three) == 10);   // 6 x 30/60 + 1 = 4 > 3; at 40 s: 6 x 20/60 + 1 = 3
+  CHECK(srv::sliding_window_wait(6, 1, 40, three) == 0);
+  CHECK(srv::sliding_window_wait(3, 1, 0, three) == 20);    // the previous window wholly inside: 3 x 40/60 + 1 = 3
+  CHECK(srv::sliding_window_wait(1000, 1, 59, three) >= 1);
+  CHECK(srv::sliding_window_wait(1000, 1, 59, three) <= 60);
+}
+
+TEST_CASE("a client's order limit is counted once for all processes on the database, never by its address") {
+  Shop shop({"--orders-per-minute", "3"});
+  auto other = std::make_unique<ServerProcess>(
+      ServerConfig{shop.data_dir, shop.dir / "web", fixture("catalogue.json"), shop.store_argv});
+  REQUIRE_MESSAGE(other->wait_until_listening(), other->output());
+  shop.create();
+  shop.create();
+  std::swap(shop.store, other);  // the load balancer sends the next ones to the second process
+  shop.create();
+  auto limited = shop.post_order(order_body(), new_key());
+  REQUIRE(limited);
+  CHECK(limited->status == 429);
+  CHECK(json_error_code(limited->body) == "rate_limited");
+  std::swap(shop.store, other);
+  auto first_again = shop.post_order(order_body(), new_key());
+  REQUIRE(first_again);
+  CHECK(first_again->status == 429);  // the first process counts the second one's order too
+  const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  CHECK(sqlite_int(db, "SELECT count(*) FROM orders") == 3);
+  CHECK(sqlite_int(db, "SELECT sum(events) FROM rate_counts WHERE scope = 'orders'") == 3);  // refusals not counted
+  CHECK(sqlite_int(db, "SELECT count(*) FROM rate_counts WHERE client LIKE '%127.0.0.1%'") == 0);
+  CHECK(sqlite_int(db, "SELECT min(length(client)) FROM rate_counts") == 64);  // an HMAC-SHA-256, in hex
 }
 
 TEST_CASE("a catalogue one process imports is served by the others, with a new ETag") {
