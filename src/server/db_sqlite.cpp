@@ -1,7 +1,9 @@
 // db_sqlite.cpp: the SQLite engine behind db.hpp (see db_engine.hpp). The only file that calls sqlite3_*.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <climits>
+#include <thread>
 
 #include "server/db_engine.hpp"
 
@@ -105,6 +107,21 @@ class SqliteConnection final : public ConnectionImpl {
 
 }  // namespace
 
+// PRAGMA journal_mode = WAL: the mode it answers. Another process creating or migrating the same new file holds a
+// lock that this switch meets as SQLITE_BUSY at once (SQLite calls no busy handler for it), so it is retried for up
+// to the busy timeout.
+Result<std::string> switch_to_wal(ConnectionImpl& c) {
+  for (int attempt = 0;; ++attempt) {
+    DB_TRY_LET(auto stmt, c.prepare("PRAGMA journal_mode = WAL"));
+    Result<bool> row = stmt->step();
+    if (row) return row.value() ? stmt->column_text(0) : std::string();
+    const int primary = row.error().code & 0xff;  // the extended code's low byte
+    const bool busy = primary == kBusy || primary == kLocked;
+    if (!busy || attempt >= 100) return row.error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 Result<std::unique_ptr<ConnectionImpl>> open_sqlite(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -113,11 +130,7 @@ Result<std::unique_ptr<ConnectionImpl>> open_sqlite(const std::string& path) {
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
 
-  const char* wal = "PRAGMA journal_mode = WAL";
-  DB_TRY_LET(auto mode_stmt, c->prepare(wal));
-  DB_TRY_LET(const bool has_row, mode_stmt->step());
-  const std::string mode = has_row ? mode_stmt->column_text(0) : "";
-  mode_stmt.reset();
+  DB_TRY_LET(const std::string mode, switch_to_wal(*c));
   if (mode != "wal")
     return Error{kError, "open " + path + ": cannot switch to WAL journal mode (got \"" + mode + "\")"};
   DB_TRY(c->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"));

@@ -468,6 +468,22 @@ namespace {
 
 constexpr const char* kStartupLockKey = "7250017";  // any constant: the processes of one store agree on it
 
+// Migration `m` in its own write transaction, unless the database records it already (false): on SQLite two
+// processes starting together on a new file both see it missing, and the second one's check inside the write
+// transaction (BEGIN IMMEDIATE: the first one's has committed) finds it done.
+db::Result<bool> apply(db::Connection& c, const Migration& m) {
+  DB_TRY_LET(auto tx, db::Transaction::begin(c));
+  DB_TRY_LET(const auto done, c.query("SELECT 1 FROM schema_migrations WHERE version = ?", m.version)
+                                  .one([](const db::Row& r) { return r.int64(0); }));
+  if (done) return false;
+  if (db::Status s = c.exec(m.sql); !s)
+    return db::Error{s.error().code, "migration " + std::to_string(m.version) + " (" + m.name + "): " +
+                                         s.error().message};
+  DB_TRY(c.exec("INSERT INTO schema_migrations(version, name) VALUES (?, ?)", m.version, m.name));
+  DB_TRY(tx.commit());
+  return true;
+}
+
 db::Result<std::vector<int>> migrate_locked(db::Connection& c) {
   if (db::Status s = c.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
                             "  version INTEGER PRIMARY KEY,"
@@ -487,16 +503,8 @@ db::Result<std::vector<int>> migrate_locked(db::Connection& c) {
   std::vector<int> applied;
   for (const Migration& m : migrations()) {
     if (m.version <= have) continue;
-    auto tx = db::Transaction::begin(c);
-    if (!tx) return tx.error();
-    if (db::Status s = c.exec(m.sql); !s)
-      return db::Error{s.error().code, "migration " + std::to_string(m.version) + " (" + m.name + "): " +
-                                           s.error().message};
-    auto insert = c.prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
-    if (!insert) return insert.error();
-    if (db::Status s = insert.value().bind_all(m.version, m.name).run(); !s) return s.error();
-    if (db::Status s = tx.value().commit(); !s) return s.error();
-    applied.push_back(m.version);
+    DB_TRY_LET(const bool ran, apply(c, m));
+    if (ran) applied.push_back(m.version);
   }
   return applied;
 }

@@ -245,6 +245,40 @@ TEST_CASE("a catalogue one process imports is served by the others, with a new E
   }
 }
 
+TEST_CASE("two processes starting together with two catalogues: both serve one of them, whole, with one ETag") {
+  TempDir dir;
+  write_web_fixture(dir / "web");
+  json sale = json::parse(read_all(fixture("catalogue.json")));
+  sale["plans"][0]["prices"]["USD"] = 1199;
+  write_file(dir / "sale.json", sale.dump());
+  // Started at once: the imports race for the start-up lock (PostgreSQL) or the write lock (SQLite).
+  ServerProcess a(ServerConfig{dir / "data", dir / "web", fixture("catalogue.json"), {}});
+  ServerProcess b(ServerConfig{dir / "data", dir / "web", dir / "sale.json", {}});
+  REQUIRE_MESSAGE(a.wait_until_listening(), a.output());
+  REQUIRE_MESSAGE(b.wait_until_listening(), b.output());
+  // Within the refresh period (2 s) both serve the catalogue stored last, entire: one ETag, one first price.
+  std::string etag_a, etag_b;
+  json doc_a, doc_b;
+  for (int i = 0; i < 40; ++i) {
+    auto ra = a.client().Get("/api/catalogue"), rb = b.client().Get("/api/catalogue");
+    REQUIRE(ra);
+    REQUIRE(rb);
+    etag_a = ra->get_header_value("ETag");
+    etag_b = rb->get_header_value("ETag");
+    doc_a = json::parse(ra->body);
+    doc_b = json::parse(rb->body);
+    if (etag_a == etag_b) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(etag_a == etag_b);
+  CHECK(doc_a == doc_b);
+  const auto price = doc_a["plans"][0]["prices"]["USD"].get<int>();
+  CHECK((price == 1199 || price == json::parse(read_all(fixture("catalogue.json")))["plans"][0]["prices"]["USD"]));
+  CHECK(doc_a["plans"].size() == sale["plans"].size());
+  CHECK(sqlite_int(dir / "data" / "jupiter.sqlite3", "SELECT count(*) FROM plans WHERE retired = 0") ==
+        static_cast<std::int64_t>(sale["plans"].size()));
+}
+
 // db_postgres.cpp prepares each statement once per session: PostgreSQL parses and plans it once, not on every run.
 TEST_CASE("on PostgreSQL a statement is prepared once per session, and prepared again after the session is lost") {
   if (!on_postgres()) {
