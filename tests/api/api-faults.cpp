@@ -5,7 +5,10 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <sqlite3.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -230,6 +233,72 @@ TEST_CASE("the database locked by another process: a clear 503 after a bounded w
   other.commit();
   CHECK(counts(db) == before);
   shop.create();  // recovered
+}
+
+TEST_CASE("a PostgreSQL server that does not answer at start: tried with backoff, then a clear message and exit 1") {
+  TempDir dir;
+  write_web_fixture(dir / "web");
+  int port = 0;  // a loopback port nothing listens on: bound by a bare socket, read, closed
+  {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+    ::close(fd);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  ServerProcess server(std::vector<std::string>{
+      "--port", "0", "--data", (dir / "data").string(), "--web", (dir / "web").string(), "--catalogue",
+      fixture("catalogue.json").string(), "--database", "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/x"});
+  const auto status = server.wait_for_exit(30s);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(status == 1);
+  const std::string out = server.output();
+  for (const char* wait : {"retrying in 500 ms", "retrying in 1000 ms", "retrying in 2000 ms", "retrying in 4000 ms"})
+    CHECK_MESSAGE(out.find(wait) != std::string::npos, out);
+  CHECK(out.find("database: connect to PostgreSQL") != std::string::npos);
+  CHECK(out.find("listening on") == std::string::npos);
+  CHECK(took >= 7s);   // 0.5 + 1 + 2 + 4 s of waits
+  CHECK(took < 20s);   // and then it gives up
+}
+
+TEST_CASE("the database sessions lost during traffic: 503 with Retry-After or the order, never half of one; recovery") {
+  if (!on_postgres()) {
+    MESSAGE("skipped on SQLite: an embedded database has no session to lose (the lock and full-disk cases cover it)");
+    return;
+  }
+  Shop shop;
+  const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  shop.create();
+  const std::int64_t orders_before = sqlite_int(db, "SELECT count(*) FROM orders").value_or(-1);
+  // Every session the server holds ends, as in a failover or a database restart.
+  auto admin = jupiter::db::Connection::open(*test_database(shop.data_dir));
+  REQUIRE(admin.ok());
+  REQUIRE(admin.value().exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                             "AND pid <> pg_backend_pid()").ok());
+  int created = 0, refused = 0;
+  for (int i = 0; i < 5 && created < 2; ++i) {
+    auto res = shop.post_order(order_body(), new_key());
+    REQUIRE(res);
+    CAPTURE(res->body);
+    CHECK((res->status == 201 || res->status == 503));
+    if (res->status == 503) {
+      ++refused;
+      CHECK_FALSE(res->get_header_value("Retry-After").empty());
+    }
+    created += res->status == 201;
+  }
+  MESSAGE("after the sessions were cut: " << refused << " answered 503, then " << created << " created");
+  CHECK(created == 2);  // recovered without a restart
+  CHECK(sqlite_int(db, "SELECT count(*) FROM orders") == orders_before + created);
+  CHECK(sqlite_int(db, "SELECT count(*) FROM order_history WHERE seq = 0") == orders_before + created);
+  auto health = shop.store->client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
 }
 
 TEST_CASE("the data folder's disk full: the order answer is a clear 503, nothing half-written, then recovery") {
