@@ -49,6 +49,7 @@ PKGS=(
   clang libclang-rt-14-dev          # libFuzzer + ASan/UBSan for tests/fuzz/run.sh
   nginx-light apache2-utils         # the yardstick and the load generator of tests/bench/load.mjs (no service is started)
   libnginx-mod-http-brotli-static   # start-cluster.sh: nginx sends the web build's .br files itself
+  faketime                          # api-jobs: a server process whose clock runs a few seconds ahead
   wrk                               # tests/bench/scale-out.mjs: orders created per second (a Lua script per request)
   prometheus                        # tests/metrics/scrape.sh: a real scrape of /metrics (started there, on a free port)
 )

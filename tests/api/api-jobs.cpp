@@ -7,6 +7,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <map>
 #include <thread>
 #include <vector>
@@ -217,6 +220,51 @@ TEST_CASE("a client's order limit is counted once for all processes on the datab
   CHECK(sqlite_int(db, "SELECT sum(events) FROM rate_counts WHERE scope = 'orders'") == 3);  // refusals not counted
   CHECK(sqlite_int(db, "SELECT count(*) FROM rate_counts WHERE client LIKE '%127.0.0.1%'") == 0);
   CHECK(sqlite_int(db, "SELECT min(length(client)) FROM rate_counts") == 64);  // an HMAC-SHA-256, in hex
+}
+
+TEST_CASE("processes whose clocks differ by seconds: webhooks, order tokens and job leases still hold") {
+  REQUIRE_MESSAGE(fs::exists("/usr/bin/faketime"), "faketime (Debian's package, installed by emsdk-setup.sh) is needed");
+  Shop shop({}, "delay", 1);
+  // A second process whose clock runs 7 s ahead (Debian's libfaketime, preloaded into it alone), on the same database.
+  ::setenv("LD_PRELOAD", "/usr/$LIB/faketime/libfaketime.so.1", 1);
+  ::setenv("FAKETIME", "+7s", 1);
+  auto ahead = std::make_unique<ServerProcess>(
+      ServerConfig{shop.data_dir, shop.dir / "web", fixture("catalogue.json"), shop.store_argv});
+  ::unsetenv("LD_PRELOAD");
+  ::unsetenv("FAKETIME");
+  REQUIRE_MESSAGE(ahead->wait_until_listening(), ahead->output());
+  // Orders made by the process on time and paid through the one ahead (its webhook arrives there, signed with the
+  // processor's clock), and the other way round; each read back through the other process with its token.
+  std::vector<Created> orders;
+  for (int i = 0; i < 4; ++i) {
+    orders.push_back(shop.create());
+    std::swap(shop.store, ahead);
+    REQUIRE(shop.submit_card(shop.checkout_path(orders.back()), kCardOk));
+  }
+  for (const Created& c : orders) {
+    const json o = shop.wait_for_state(c, "delivered", std::chrono::seconds(20));
+    CHECK(o["state"] == "delivered");
+    std::swap(shop.store, ahead);
+    CHECK(shop.wait_for_state(c, "delivered", std::chrono::seconds(5))["state"] == "delivered");
+  }
+  int deliveries = 0;
+  for (const auto& [name, mail] : shop.outbox()) deliveries += name.find("-delivery.eml") != std::string::npos;
+  CHECK(deliveries == 4);  // once each, whichever clock claimed it
+  // The skew is real: the first order was created on time and marked paid by the process ahead (the history lists
+  // the steps after creation).
+  const auto seconds_of = [](const std::string& at) {
+    std::tm tm{};
+    REQUIRE(std::sscanf(at.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                        &tm.tm_sec) == 6);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&tm));
+  };
+  const json first = shop.wait_for_state(orders[0], "delivered");
+  CHECK_MESSAGE(seconds_of(first["history"][0]["at"]) - seconds_of(first["created_at"]) >= 6, first.dump());
+  const std::string logs = shop.store->output() + ahead->output();
+  CHECK(logs.find("webhook refused") == std::string::npos);  // none refused for its time (or anything else)
+  CHECK(logs.find(" is not provisioning") == std::string::npos);
 }
 
 TEST_CASE("a catalogue one process imports is served by the others, with a new ETag") {
