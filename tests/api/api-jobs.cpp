@@ -1,8 +1,9 @@
 // api-jobs.cpp: several server processes on one database (issue 17): a queue row claimed by exactly one of several
 // connections racing for it, the lease that a killed process leaves to the others, periodic turns taken by one
 // process per period (job_claims.hpp), two real jupiter-server processes delivering every paid order exactly once,
-// and a catalogue imported by one served by the other (served_catalogue.hpp); on PostgreSQL, statements prepared
-// once per session; rate limits counted once for all processes. Runs on SQLite and, under tests/pg/cluster.sh, on PostgreSQL.
+// a catalogue imported by one served by the other (served_catalogue.hpp), two starting together with two
+// catalogues, clocks 7 s apart, rate limits counted once for all processes, and on PostgreSQL statements prepared
+// once per session. Runs on SQLite and, under tests/pg/cluster.sh, on PostgreSQL.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
