@@ -13,7 +13,6 @@
 #include "core/consent.hpp"
 #include "core/consent_config.hpp"
 #include "server/consent_store.hpp"
-#include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
@@ -178,16 +177,9 @@ bool proven(db::Database& db, const Parsed& p, httplib::Response& res) {
   return false;
 }
 
-// Seconds the client at `address` must wait before another receipt (0: go on), counted once for all processes;
-// the client as an HMAC of its address under `client_key`.
-db::Result<std::int64_t> receipt_wait(db::Database& db, const std::string& client_key, const std::string& address) {
-  const std::string who = hmac_sha256_hex(client_key, "consent client\n" + address);
-  const RateLimit limit{"consent receipts", static_cast<std::int64_t>(kReceiptsPerMinute), 60};
-  return db.with([&](db::Connection& c) { return take_rate(c, limit, who, now_ms() / 1000); });
-}
-
 void post_receipt(db::Database& db, const std::string& client_key, const httplib::Request& req, httplib::Response& res) {
-  auto wait = receipt_wait(db, client_key, req.remote_addr);
+  const RateLimit limit{"consent receipts", static_cast<std::int64_t>(kReceiptsPerMinute), 60};
+  auto wait = take_client_rate(db, limit, client_key, req.remote_addr, now_ms() / 1000);
   if (!wait) {
     log::error("consent receipt: " + wait.error().message);
     res.set_header("Retry-After", "5");

@@ -300,11 +300,10 @@ std::optional<json> Orders::authorize(const std::string& id, const std::string& 
 }
 
 // Seconds `client` must wait before creating another order (0: go on), counted in the database so that every
-// process on it counts the same orders; the client as an HMAC of its address.
+// process on it counts the same orders.
 db::Result<std::int64_t> Orders::rate_wait(const std::string& client) {
-  const std::string who = hmac_sha256_hex(config_.token_secret, "orders client\n" + client);
   const RateLimit limit{"orders", static_cast<std::int64_t>(config_.orders_per_minute), 60};
-  return db_.with([&](db::Connection& c) { return take_rate(c, limit, who, now_s()); });
+  return take_client_rate(db_, limit, config_.token_secret, client, now_s());
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "server/crypto.hpp"
+
 namespace jupiter::server {
 
 std::int64_t sliding_window_wait(std::int64_t previous, std::int64_t current, std::int64_t elapsed, const RateLimit& l) {
@@ -34,6 +36,12 @@ db::Result<std::int64_t> take_rate(db::Connection& c, const RateLimit& l, const 
     DB_TRY(c.exec("UPDATE rate_counts SET events = events - 1 WHERE scope = ? AND client = ? AND window_start = ?", scope,
                   client, start));
   return wait;
+}
+
+db::Result<std::int64_t> take_client_rate(db::Database& db, const RateLimit& l, std::string_view key,
+                                          const std::string& address, std::int64_t now_s) {
+  const std::string client = hmac_sha256_hex(key, std::string(l.scope) + " client\n" + address);
+  return db.with([&](db::Connection& c) { return take_rate(c, l, client, now_s); });
 }
 
 db::Status purge_rate_counts(db::Connection& c, std::int64_t now_s) {

@@ -30,6 +30,11 @@ std::int64_t sliding_window_wait(std::int64_t previous, std::int64_t current, st
 // returns the seconds to wait (>= 1). Race-free across connections: the count is taken by one atomic upsert.
 db::Result<std::int64_t> take_rate(db::Connection& c, const RateLimit& l, const std::string& client, std::int64_t now_s);
 
+// take_rate for the client at `address` on `db`, the client stored as the HMAC of the scope and address under `key`
+// (a secret all processes share).
+db::Result<std::int64_t> take_client_rate(db::Database& db, const RateLimit& l, std::string_view key,
+                                          const std::string& address, std::int64_t now_s);
+
 // Removes the counts of windows that ended more than a day before `now_s`.
 db::Status purge_rate_counts(db::Connection& c, std::int64_t now_s);
 
