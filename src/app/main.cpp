@@ -32,6 +32,7 @@
 #include "ui/account_ui.hpp"
 #include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
+#include "ui/privacy_centre_ui.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/flags.hpp"
@@ -151,6 +152,31 @@ void perform_account(const account::Effect& e) {
              e);
 }
 
+// The privacy centre (core/privacy_centre.hpp): requests with the session cookie as My eSIMs', the data file saved
+// by the browser, and the consent manager's part (an analytics objection withdraws that category; its settings).
+void perform_privacy_centre(const privacy_centre::Effect& e) {
+  namespace pe = privacy_centre::effect;
+  std::visit(overloaded{
+                 [](const pe::Http& h) {
+                   platform::HttpRequest req{h.method, h.url, {}, h.body};
+                   if (!h.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+                   platform::request(req, [call = h.call](platform::HttpResponse r) {
+                     dispatch(privacy_centre::Action{privacy_centre::action::Answer{call, r.status, std::move(r.body)}});
+                   });
+                 },
+                 [](const pe::SaveFile& f) { platform::save_file(f.name, f.type, f.body); },
+                 [](const pe::WithdrawCookieCategory& w) { platform::withdraw_cookie_category(w.category); },
+                 [](const pe::OpenCookieSettings&) { platform::open_cookie_settings(); },
+                 [](const pe::OpenUrl& u) {  // a same-origin path: this page's origin before it
+                   const std::string base = platform::page_base_url();
+                   const std::size_t scheme = base.find("//");
+                   const std::size_t path = scheme == std::string::npos ? scheme : base.find('/', scheme + 2);
+                   platform::open_url(base.substr(0, path) + u.url, /*new_tab=*/true);
+                 },
+             },
+             e);
+}
+
 // A preference is kept only with the preferences consent; the model still holds it for this visit.
 void store(const effect::Store& st) {
   if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
@@ -162,6 +188,7 @@ void perform(const Effect& e) {
   std::visit(overloaded{
                  [](const checkout::Effect& c) { perform_checkout(c); },
                  [](const account::Effect& a) { perform_account(a); },
+                 [](const privacy_centre::Effect& p) { perform_privacy_centre(p); },
                  [](const effect::Fetch& f) {
                    platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
                      platform::mark("jupiter:catalogue-received");
@@ -372,6 +399,25 @@ void load_flags() {
   });
 }
 
+// The screen in front: the privacy centre or My eSIMs over the store unless a checkout is open, else the checkout,
+// else the store.
+ui::FrameInfo draw_screen(std::vector<Action>& out, std::vector<TextField>& fields) {
+  const Model& m = g_app.model;
+  ui::FrameInfo info;
+  if (m.privacy_centre.screen != privacy_centre::Screen::Closed && !m.checkout.open()) {
+    info.content_height = ui::draw_privacy_centre(m, g_app.ctx, out, fields);
+  } else if (m.account.screen != account::Screen::Closed && !m.checkout.open()) {
+    info.content_height = ui::draw_account(m, g_app.ctx, out, fields);
+  } else if (m.checkout.open()) {
+    g_app.checkout_env.heading = g_app.ctx.heading;
+    g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
+    info.content_height = ui::draw_checkout(m, g_app.checkout_env, g_app.checkout_scratch, out, fields);
+  } else {
+    info = ui::draw_store(m, g_app.scratch, g_app.ctx, out);
+  }
+  return info;
+}
+
 void render_frame() {
   const double frame_start = emscripten_get_now();
   drain_actions();
@@ -392,16 +438,7 @@ void render_frame() {
   std::vector<Action> out;
   std::vector<TextField> fields;  // checkout text fields: real <input> elements go over them
   ui::widget_fields().clear();              // and the store's search fields
-  ui::FrameInfo info;
-  if (g_app.model.account.screen != account::Screen::Closed && !g_app.model.checkout.open()) {
-    info.content_height = ui::draw_account(g_app.model, g_app.ctx, out, fields);
-  } else if (g_app.model.checkout.open()) {
-    g_app.checkout_env.heading = g_app.ctx.heading;
-    g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
-    info.content_height = ui::draw_checkout(g_app.model, g_app.checkout_env, g_app.checkout_scratch, out, fields);
-  } else {
-    info = ui::draw_store(g_app.model, g_app.scratch, g_app.ctx, out);
-  }
+  const ui::FrameInfo info = draw_screen(out, fields);
   ImGui::Render();
   platform::mark("jupiter:layout-done");
 
@@ -463,6 +500,9 @@ void init_checkout() {
       return request_frames(1);
     }
     if (tag == ui::kAccountEmailTag) return dispatch(account::Action{account::action::EmailChanged{std::move(value)}});
+    if (tag >= ui::kPrivacyFieldTag && tag < ui::kPrivacyFieldTag + ui::kPrivacyFieldCount)
+      return dispatch(privacy_centre::Action{privacy_centre::action::FieldChanged{
+          static_cast<privacy_centre::Field>(tag - ui::kPrivacyFieldTag), std::move(value)}});
     if (tag < 0 || tag > static_cast<int>(checkout::Field::Phone)) return;
     dispatch(checkout::action::FieldChanged{static_cast<checkout::Field>(tag), std::move(value)});
   });
@@ -590,6 +630,7 @@ int main() {
   // The verify page sends the browser to /?account=orders; its error pages to /?account=sign-in.
   const std::string account_param = platform::query_param(account::kQueryParam);
   if (account_param == "orders" || account_param == "sign-in") dispatch(account::Action{account::action::Opened{}});
+  // (account=privacy opens the privacy centre through the route above.)
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events

@@ -397,11 +397,17 @@ void step(Model& m, action::DestinationCleared, std::vector<Effect>&) {
   refresh_plans(m);
 }
 void step(Model& m, account::Action& a, std::vector<Effect>& fx);
-// Back/Forward: the store's view, and My eSIMs opened or closed as the entry says.
+void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx);
+// Back/Forward: the store's view, and My eSIMs or the privacy centre opened or closed as the entry says.
 void step(Model& m, action::RouteChanged& r, std::vector<Effect>& fx) {
   if (r.route.account != (m.account.screen != account::Screen::Closed)) {
     account::Action a = r.route.account ? account::Action{account::action::Opened{}}
                                         : account::Action{account::action::Closed{}};
+    step(m, a, fx);
+  }
+  if (r.route.privacy != (m.privacy_centre.screen != privacy_centre::Screen::Closed)) {
+    privacy_centre::Action a = r.route.privacy ? privacy_centre::Action{privacy_centre::action::Opened{}}
+                                               : privacy_centre::Action{privacy_centre::action::Closed{}};
     step(m, a, fx);
   }
   apply_route(m, r.route);
@@ -475,11 +481,25 @@ void step(Model& m, action::LanguageChosen l, std::vector<Effect>& fx) {
 }
 void step(Model& m, action::BuyPlan& b, std::vector<Effect>& fx) { buy(m, b, fx); }
 void step(Model& m, checkout::Action& c, std::vector<Effect>& fx) { forward(m, std::move(c), fx); }
-// My eSIMs (core/account.hpp): its own update; its effects join the store's.
+// My eSIMs (core/account.hpp): its own update; its effects join the store's. Opening it closes the privacy centre
+// (one screen over the store at a time).
 void step(Model& m, account::Action& a, std::vector<Effect>& fx) {
+  if (std::holds_alternative<account::action::Opened>(a) && m.privacy_centre.screen != privacy_centre::Screen::Closed)
+    m.privacy_centre = privacy_centre::update(std::move(m.privacy_centre), privacy_centre::action::Closed{}).model;
   account::Update u = account::update(std::move(m.account), std::move(a));
   m.account = std::move(u.model);
   for (account::Effect& e : u.effects) fx.push_back(std::move(e));
+}
+// The privacy centre (core/privacy_centre.hpp), the same way; opening it closes My eSIMs and the Privacy popup.
+void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx) {
+  if (std::holds_alternative<privacy_centre::action::Opened>(a)) {
+    m.privacy.reset();
+    if (m.account.screen != account::Screen::Closed)
+      m.account = account::update(std::move(m.account), account::action::Closed{}).model;
+  }
+  privacy_centre::Update u = privacy_centre::update(std::move(m.privacy_centre), std::move(a));
+  m.privacy_centre = std::move(u.model);
+  for (privacy_centre::Effect& e : u.effects) fx.push_back(std::move(e));
 }
 }  // namespace
 
@@ -498,6 +518,7 @@ Route route_of(const Model& m) {
   Route r = m.requested ? *m.requested
                         : Route{m.destination, m.destination ? std::string() : m.region, m.open_plan, m.filter, m.sort};
   r.account = m.account.screen != account::Screen::Closed;
+  r.privacy = m.privacy_centre.screen != privacy_centre::Screen::Closed;
   return r;
 }
 
@@ -535,7 +556,8 @@ std::string encode_route(const Route& r) {
     add("scope", scope.empty() ? "none" : scope);
   }
   if (r.sort != SortKey::Price) add("sort", sort_key_name(r.sort));
-  if (r.account) add(account::kQueryParam, "orders");
+  if (r.privacy) add(account::kQueryParam, privacy_centre::kQueryValue);
+  else if (r.account) add(account::kQueryParam, "orders");
   return out;
 }
 
@@ -581,7 +603,10 @@ Route decode_route(std::string_view query) {
     else if (key == "validity") r.filter.validity = parse_validity_band(value).value_or(ValidityBand::Any);
     else if (key == "features") r.filter.required_features = parse_feature_list(value);
     else if (key == "sort") r.sort = parse_sort_key(value).value_or(SortKey::Price);
-    else if (key == account::kQueryParam) r.account = value == "orders" || value == "sign-in";
+    else if (key == account::kQueryParam) {
+      r.account = value == "orders" || value == "sign-in";
+      r.privacy = value == privacy_centre::kQueryValue;
+    }
     else if (key == "scope") {
       const std::string list = "," + value + ",";
       r.filter.include_local = list.find(",local,") != std::string::npos;
@@ -595,7 +620,7 @@ Route decode_route(std::string_view query) {
 
 bool is_new_place(const Route& from, const Route& to) {
   return from.destination != to.destination || from.region != to.region || from.plan != to.plan ||
-         from.account != to.account;
+         from.account != to.account || from.privacy != to.privacy;
 }
 
 // ---------------------------------------------------------------------------------------------------------

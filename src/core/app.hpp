@@ -18,6 +18,7 @@
 #include "core/embed.hpp"
 #include "core/i18n.hpp"
 #include "core/plan_query.hpp"
+#include "core/privacy_centre.hpp"
 #include "core/search.hpp"
 
 namespace jupiter {
@@ -71,9 +72,10 @@ struct Route {
   PlanFilter filter;
   SortKey sort = SortKey::Price;
   bool account = false;  // My eSIMs is open (account::kQueryParam: "orders", or "sign-in" from the verify page)
+  bool privacy = false;  // the privacy centre is open (account=privacy; issue 16)
   friend bool operator==(const Route& a, const Route& b) {
     return a.destination == b.destination && a.region == b.region && a.plan == b.plan && a.filter == b.filter &&
-           a.sort == b.sort && a.account == b.account;
+           a.sort == b.sort && a.account == b.account && a.privacy == b.privacy;
   }
   friend bool operator!=(const Route& a, const Route& b) { return !(a == b); }
 };
@@ -117,6 +119,7 @@ struct Model {
   EmbedState embed;
   std::optional<ConsentSnapshot> privacy;  // the privacy screen is open, showing the choices read when it opened
   account::Model account;                  // My eSIMs (issue 15): shown instead of the store unless Closed
+  privacy_centre::Model privacy_centre;    // the privacy centre (issue 16): shown instead of the store unless Closed
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -183,7 +186,7 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
                             action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
-                            account::Action>;
+                            account::Action, privacy_centre::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -224,7 +227,7 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
                             effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
-                            account::Effect>;
+                            account::Effect, privacy_centre::Effect>;
 
 struct Update {
   Model model;

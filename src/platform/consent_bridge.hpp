@@ -6,6 +6,7 @@
 //      text is decoded by the core (consent::decode_record), never trusted here.
 //  [X] The Global Privacy Control signal (navigator.globalPrivacyControl).
 //  [X] Opening the consent manager's preferences (JupiterConsent.showPreferences()).
+//  [X] Withdrawing one category (JupiterConsent.withdraw(category)): the privacy centre's analytics objection.
 #pragma once
 #include <string>
 
@@ -17,5 +18,8 @@ std::string consent_record_text();
 bool gpc_signal();
 // Opens the consent manager's "Cookie settings" (a no-op when the manager is not on the page).
 void open_cookie_settings();
+// Turns one category off in the consent manager, the others as they are (a decision recorded with its receipt);
+// nothing when it is not granted or the manager is not on the page.
+void withdraw_cookie_category(const std::string& category);
 
 }  // namespace jupiter::platform

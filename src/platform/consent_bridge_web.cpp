@@ -29,6 +29,13 @@ EM_JS(void, jupiter_js_open_cookie_settings, (void), {
   try { if (window.JupiterConsent) window.JupiterConsent.showPreferences(); } catch (e) { console.warn(e); }
 });
 
+EM_JS(void, jupiter_js_withdraw_category, (const char* category), {
+  try {
+    const api = window.JupiterConsent;
+    if (api && typeof api.withdraw === "function") api.withdraw(UTF8ToString(category));
+  } catch (e) { console.warn(e); }
+});
+
 }  // namespace
 
 namespace jupiter::platform {
@@ -43,5 +50,7 @@ std::string consent_record_text() {
 bool gpc_signal() { return jupiter_js_gpc() != 0; }
 
 void open_cookie_settings() { jupiter_js_open_cookie_settings(); }
+
+void withdraw_cookie_category(const std::string& category) { jupiter_js_withdraw_category(category.c_str()); }
 
 }  // namespace jupiter::platform

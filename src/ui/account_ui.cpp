@@ -10,6 +10,7 @@
 
 #include "core/plan_name.hpp"
 #include "ui/i18n.hpp"
+#include "ui/privacy_centre_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -165,6 +166,8 @@ void draw_orders(const Model& m, const Context& ctx, std::vector<Action>& out) {
   if (Button(tr("account.sign_out"), a.pending == 0)) emit(out, aa::SignOutAsked{false});
   ImGui::SameLine();
   if (Button(tr("account.sign_out_everywhere"), a.pending == 0)) emit(out, aa::SignOutAsked{true});
+  ImGui::Spacing();
+  privacy_centre_button("##account-privacy-centre", out);  // issue 16: every right for this address
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <cstdio>
 
 #include "ui/i18n.hpp"
+#include "ui/privacy_centre_ui.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
@@ -208,6 +209,7 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   if (m.show_errors && m.errors.adult_missing) TextColored(ErrorInk(), tr("checkout.confirm.adult_required"), "alert");
   checkbox(co::Box::Terms, tr_policy("checkout.confirm.terms").c_str(), d.terms, out);
   if (Button(tr_policy("checkout.confirm.read_policy").c_str())) s.policy_open = true;
+  privacy_policy_link("##checkout-policy-page", out);  // issue 16: /privacy, its page (every version kept there)
   TextColored(Muted(), tr("checkout.confirm.terms_note"));
   if (m.show_errors && m.errors.terms_missing) TextColored(ErrorInk(), tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();

@@ -119,6 +119,11 @@ void draw_privacy_popup(const Model& m, ImFont* heading, std::vector<Action>& ou
     out.push_back(action::CookieSettingsAsked{});
   }
   ImGui::SameLine();
+  if (!m.embed.on && Button((std::string(tr("privacy.title")) + "##privacy-centre").c_str())) {
+    ImGui::CloseCurrentPopup();  // the centre's opening closes this screen (core/app.cpp)
+    out.push_back(privacy_centre::Action{privacy_centre::action::Opened{}});
+  }
+  if (!m.embed.on) ImGui::SameLine();
   if (Button(close.c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
     ImGui::CloseCurrentPopup();
     out.push_back(action::PrivacyClosed{});

@@ -22,6 +22,7 @@
 #include "ui/flags.hpp"
 #include "ui/i18n.hpp"
 #include "ui/account_ui.hpp"
+#include "ui/privacy_centre_ui.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/theme.hpp"
 #include "ui/widgets.hpp"
@@ -784,6 +785,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
       TextColored(Muted(), tr_fmt("store.footer.skipped", {{"n", std::to_string(m.catalogue.skipped.size())}}));
   }
   TextColored(Muted(), tr_policy("store.footer.taxes"));
+  if (!m.embed.on) privacy_centre_footer(out);  // issue 16 (in a partner's frame the session cookie is not ours)
   info.content_height = ImGui::GetCursorPosY() + 20.0f;  // 20: the bottom padding pushed above
   ImGui::End();
   return info;
