@@ -29,6 +29,7 @@
     acceptedService: function () { return false; },
     show: later("show"),
     showPreferences: later("showPreferences"),
+    withdraw: later("withdraw"),
     hide: later("hide"),
     on: later("on"),
     _queue: queue,

@@ -243,7 +243,7 @@
     return el("div", { class: "jc-banner", role: "dialog", "aria-modal": "false", "aria-labelledby": "jc-title",
                        "aria-describedby": "jc-body" }, [
       el("h2", { id: "jc-title", text: T.title }),
-      el("p", { id: "jc-body", text: T.body }),
+      el("p", { id: "jc-body", text: T.body + " " }, [el("a", { href: "/privacy", text: T.policy })]),
       gpcNote,
       actions,
     ]);
@@ -405,6 +405,10 @@
     api.acceptedService = function (id) { return state.services.indexOf(id) >= 0; };
     api.show = show;
     api.showPreferences = showPreferences;
+    api.withdraw = function (c) {  // one category off, the rest as decided (the store's privacy centre)
+      var cats = CATS.filter(function (k) { return k !== c && state.categories[k]; });
+      if (state.categories[c]) decideNow(cats.length < 2 ? "withdraw" : "custom", cats);
+    };
     api.hide = hideAll;
     api.on = function (ev, fn) { if (ev === "change") listeners.push(fn); };
     api.state = function () { return state; };

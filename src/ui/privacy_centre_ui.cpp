@@ -239,11 +239,27 @@ void draw_centre(const pc::Model& p, Steps focus, std::vector<Action>& out, std:
   draw_erase(p, focus.dialog, out);
 }
 
+// A kept item in the server's words ("card brand and last 4") in the active language when known, else as sent.
+std::string kept_words(const std::string& item) {
+  std::string key = "privacy.kept.";
+  for (char c : item) {
+    if (c == ' ') key += '_';
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) key += c;
+    else if (c >= 'A' && c <= 'Z') key += static_cast<char>(c - 'A' + 'a');
+  }
+  const char* text = tr_translated(key);
+  return text ? std::string(text) : item;
+}
+
 void draw_erased(const pc::Model& p, std::vector<Action>& out) {
   TextWrapped(tr_fmt("privacy.erased.done", {{"erased", std::to_string(p.erased.erased)}}), "status");
   if (p.erased.queued > 0) TextWrapped(tr_fmt("privacy.erased.queued", {{"queued", std::to_string(p.erased.queued)}}));
   TextWrapped(tr(p.erased.kept.empty() ? "privacy.erased.nothing_kept" : "privacy.erased.kept"));
-  for (const std::string& k : p.erased.kept) TextWrapped(k, "listitem");
+  for (const std::string& k : p.erased.kept) {
+    ImGui::Bullet();
+    ImGui::SameLine();
+    TextWrapped(kept_words(k), "listitem");
+  }
   TextWrapped(tr("privacy.erased.signed_out"));
   (void)out;
 }
