@@ -94,6 +94,14 @@ Decoded<EraseResult> decode_erase(std::string_view text) {
   return out;
 }
 
+std::string policy_url(std::string_view language) {
+  const bool two_letters = language.size() == 2 && std::all_of(language.begin(), language.end(), [](char c) {
+    return c >= 'a' && c <= 'z';
+  });
+  if (!two_letters || language == "en") return kPolicyUrl;
+  return std::string(kPolicyUrl) + "?lang=" + std::string(language);
+}
+
 std::string encode_erase(const EraseResult& e) {
   return dump({{"erased", e.erased}, {"queued", e.queued}, {"kept", e.kept}});
 }
@@ -327,7 +335,7 @@ Update update(Model m, Action a) {
                    if (may_send(m)) restrict(m, t, fx);
                  },
                  [&](action::CookieSettingsAsked) { fx.push_back(effect::OpenCookieSettings{}); },
-                 [&](action::PolicyAsked) { fx.push_back(effect::OpenUrl{kPolicyUrl}); },
+                 [&](action::PolicyAsked& p) { fx.push_back(effect::OpenUrl{policy_url(p.language)}); },
                  [&](action::EraseAsked) {
                    if (m.screen == Screen::Centre) m.confirming_erase = true, m.problem = Problem::None;
                  },

@@ -126,7 +126,7 @@ struct SaveDetailsAsked {};                        // name and/or phone
 struct ChangeEmailAsked {};                        // the new address: a link goes to it
 struct RestrictToggled { bool marketing = false; bool on = false; };  // marketing, else analytics
 struct CookieSettingsAsked {};                     // the consent manager's preferences
-struct PolicyAsked {};                             // "Privacy policy": /privacy
+struct PolicyAsked { std::string language; };      // "Privacy policy": /privacy in that language (policy_url)
 struct EraseAsked {};                              // opens the confirmation
 struct EraseConfirmed {};
 struct EraseDropped {};
@@ -177,6 +177,9 @@ inline constexpr const char* kRestrictUrl = "/api/account/restrict";
 inline constexpr const char* kEraseUrl = "/api/account/erase";
 inline constexpr const char* kSignInUrl = "/api/account/sign-in";
 inline constexpr const char* kPolicyUrl = "/privacy";
+// The policy's page for a language code: "/privacy" for English (authoritative) or anything not two letters a-z,
+// else "/privacy?lang=es" (the server's translation, marked as such, linking the English text).
+std::string policy_url(std::string_view language);
 inline constexpr const char* kDataFileName = "jupiteresims-my-data.json";
 // ?account=privacy opens the centre (the sign-in link's next), as ?account=orders opens My eSIMs.
 inline constexpr const char* kQueryValue = "privacy";

@@ -274,7 +274,8 @@ void privacy_centre_button(const char* id, std::vector<Action>& out) {
 }
 
 void privacy_policy_link(const char* id, std::vector<Action>& out) {
-  if (link(std::string(tr("privacy.policy")) + id, pc::kPolicyUrl)) emit(out, pa::PolicyAsked{});
+  const std::string language(language_code(active_language()));
+  if (link(std::string(tr("privacy.policy")) + id, pc::policy_url(language).c_str())) emit(out, pa::PolicyAsked{language});
 }
 
 void privacy_centre_footer(std::vector<Action>& out) {

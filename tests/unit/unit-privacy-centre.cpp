@@ -224,10 +224,15 @@ TEST_CASE("restricting analytics withdraws the analytics cookies; Cookie setting
   CHECK(update(u.model, pa::CookieSettingsAsked{}).effects.size() == 1);
   const privacy_centre::Update settings = update(u.model, pa::CookieSettingsAsked{});
   CHECK(only_effect<pe::OpenCookieSettings>(settings));
-  const privacy_centre::Update opened = update(u.model, pa::PolicyAsked{});
+  const privacy_centre::Update opened = update(u.model, pa::PolicyAsked{"en"});
   const auto* policy = only_effect<pe::OpenUrl>(opened);
   REQUIRE(policy);
   CHECK(policy->url == "/privacy");
+  const privacy_centre::Update in_german = update(u.model, pa::PolicyAsked{"de"});
+  REQUIRE(only_effect<pe::OpenUrl>(in_german));
+  CHECK(only_effect<pe::OpenUrl>(in_german)->url == "/privacy?lang=de");
+  CHECK(policy_url("") == "/privacy");
+  CHECK(policy_url("d&") == "/privacy");  // never anything but two letters in the URL
 }
 
 TEST_CASE("erase asks first, Keep drops it, and the result lists what was kept; the session is over") {
