@@ -26,6 +26,7 @@
 #include "server/log.hpp"
 #include "server/rate_counts.hpp"
 #include "server/orders.hpp"
+#include "server/privacy_centre.hpp"
 
 namespace jupiter::server {
 
@@ -42,33 +43,9 @@ constexpr std::size_t kMaxEmail = 254;           // RFC 5321's path limit
 // [SECTION] helpers: origins, pages, forms
 // ---------------------------------------------------------------------------------------------------------
 
-// "https://shop.example:8443/x" -> "https://shop.example:8443".
-std::string origin_of(const std::string& url) {
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const std::size_t path = url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 void internal(httplib::Response& res, const std::string& why) {
   log::error("accounts: " + why);
   send_error(res, 500, "internal", "the request could not be completed");
-}
-
-// The value of `name` in an application/x-www-form-urlencoded body; "" when absent. Only for values made of
-// base64url characters and '.', which a browser never escapes ('+' and '%' are kept as they are: they then fail
-// the token's shape check).
-std::string form_value(const std::string& body, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    std::size_t end = body.find('&', pos);
-    if (end == std::string::npos) end = body.size();
-    const std::string_view pair(body.data() + pos, end - pos);
-    const std::size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
-    pos = end + 1;
-  }
-  return "";
 }
 
 std::string lowercase_ascii(std::string s) {
@@ -101,7 +78,7 @@ db::Result<std::int64_t> link_wait(db::Connection& c, const char* column, const 
 
 // A new link's row and the limits it must pass; the seconds to wait (nothing stored) or 0 (stored).
 struct NewLink {
-  std::string token_sha256, email, email_key, client_key;
+  std::string token_sha256, email, email_key, client_key, next;
   std::int64_t now = 0, expires = 0;
 };
 
@@ -111,8 +88,8 @@ db::Result<std::int64_t> store_link(db::Connection& c, const NewLink& l, const A
   auto by_email = link_wait(c, "email_key", l.email_key, config.links_per_email, l.now);
   if (!by_email || by_email.value() > 0) return by_email;
   if (db::Status s = c.exec("INSERT INTO account_links (token_sha256, email, email_key, client_key, created_s, "
-                            "expires_s) VALUES (?, ?, ?, ?, ?, ?)",
-                            l.token_sha256, l.email, l.email_key, l.client_key, l.now, l.expires);
+                            "expires_s, next) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            l.token_sha256, l.email, l.email_key, l.client_key, l.now, l.expires, l.next);
       !s)
     return s.error();
   return std::int64_t{0};
@@ -135,16 +112,18 @@ Mail sign_in_mail(const std::string& email, const std::string& link, std::int64_
 }  // namespace
 
 Accounts::Accounts(db::Database& db, Outbox& outbox, AccountsConfig config)
-    : db_(db), outbox_(outbox), config_(std::move(config)), key_(hmac_sha256(config_.secret, "accounts-v1")) {}
+    : db_(db),
+      outbox_(outbox),
+      config_(std::move(config)),
+      key_(accounts_key(config_.secret)),
+      check_{db, config_.public_url, key_} {}
 
 Accounts::~Accounts() { stop(); }
 
-bool Accounts::secure() const { return config_.public_url.rfind("https://", 0) == 0; }
+bool Accounts::secure() const { return check_.secure(); }
 
 bool Accounts::same_origin(const httplib::Request& req, httplib::Response& res) const {
-  if (!req.has_header("Origin") || req.get_header_value("Origin") == origin_of(config_.public_url)) return true;
-  send_error(res, 403, "cross_origin", "this request must come from the store's own pages");
-  return false;
+  return server::same_origin(check_, req, res);
 }
 
 void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
@@ -155,10 +134,13 @@ void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
   const std::string email = normalize_email(typed);
   if (typed.size() > kMaxEmail || !validate_email(email).ok())
     return send_error(res, 400, "invalid_email", "an e-mail address like name@example.com is needed");
+  const std::string next = body->contains("next") ? string_field(*body, "next") : "orders";
+  if (next != "orders" && next != "privacy")
+    return send_error(res, 400, "invalid_next", "next must be \"orders\" or \"privacy\"");
   const std::string token = make_signed_secret(key_, SecretPurpose::SignInLink);
   if (token.empty()) return internal(res, "the random generator failed");
   NewLink l{sha256_hex(token), email, hmac_sha256_hex(key_, "email\n" + lowercase_ascii(email)),
-            hmac_sha256_hex(key_, "client\n" + req.remote_addr), now_s(), now_s() + config_.link_ttl_s};
+            hmac_sha256_hex(key_, "client\n" + req.remote_addr), next, now_s(), now_s() + config_.link_ttl_s};
   auto wait = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) { return store_link(t, l, config_); });
   });
@@ -178,20 +160,23 @@ void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
 
 Accounts::Redeemed Accounts::redeem(const httplib::Request& req, const std::string& token) {
   if (!signed_secret_valid(key_, SecretPurpose::SignInLink, token))
-    return {400, "invalid_link", "this sign-in link is not valid; ask for a new one", "", "", 0};
+    return {400, "invalid_link", "this sign-in link is not valid; ask for a new one", "", "", "", 0};
   const std::string session_id = make_signed_secret(key_, SecretPurpose::Session);
-  if (session_id.empty()) return {500, "internal", "the request could not be completed", "", "", 0};
+  if (session_id.empty()) return {500, "internal", "the request could not be completed", "", "", "", 0};
   const std::string previous = request_cookie(req, kSessionCookie);
   const std::int64_t now = now_s();
   auto done = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Result<Redeemed> {
-      auto link = t.query("SELECT email, expires_s, used_s FROM account_links WHERE token_sha256 = ?", sha256_hex(token))
-                      .one([](const db::Row& r) { return std::make_tuple(r.text(0), r.int64(1), r.is_null(2)); });
+      auto link = t.query("SELECT email, expires_s, used_s, next FROM account_links WHERE token_sha256 = ?",
+                          sha256_hex(token))
+                      .one([](const db::Row& r) {
+                        return std::make_tuple(r.text(0), r.int64(1), r.is_null(2), r.text(3));
+                      });
       if (!link) return link.error();
       if (!link.value() || std::get<1>(*link.value()) <= now)
-        return Redeemed{410, "link_expired", "this sign-in link has expired; ask for a new one", "", "", 0};
+        return Redeemed{410, "link_expired", "this sign-in link has expired; ask for a new one", "", "", "", 0};
       if (!std::get<2>(*link.value()))
-        return Redeemed{410, "link_used", "this sign-in link was already used; ask for a new one", "", "", 0};
+        return Redeemed{410, "link_used", "this sign-in link was already used; ask for a new one", "", "", "", 0};
       const std::string email = std::get<0>(*link.value());
       if (db::Status s = t.exec("UPDATE account_links SET used_s = ?, email = '' WHERE token_sha256 = ?", now,
                                 sha256_hex(token));
@@ -201,12 +186,12 @@ Accounts::Redeemed Accounts::redeem(const httplib::Request& req, const std::stri
       if (!previous.empty())
         if (db::Status s = delete_session(t, sha256_hex(previous)); !s) return s.error();
       if (db::Status s = insert_session(t, sha256_hex(session_id), email, now); !s) return s.error();
-      return Redeemed{200, "", "", session_id, email, now + kSessionTtlS};
+      return Redeemed{200, "", "", session_id, email, std::get<3>(*link.value()), now + kSessionTtlS};
     });
   });
   if (!done) {
     log::error("accounts: " + done.error().message);
-    return {500, "internal", "the request could not be completed", "", "", 0};
+    return {500, "internal", "the request could not be completed", "", "", "", 0};
   }
   return done.value();
 }
@@ -225,11 +210,7 @@ void Accounts::verify_page(const httplib::Request& req, httplib::Response& res) 
 }
 
 void Accounts::verify_form(const httplib::Request& req, httplib::Response& res) {
-  // The verify page's no-referrer policy makes browsers send "Origin: null" with its own form; Sec-Fetch-Site
-  // (which the page cannot change) still says whether the form was ours.
-  const std::string origin = req.get_header_value("Origin");
-  const bool own_form = origin == "null" && req.get_header_value("Sec-Fetch-Site") == "same-origin";
-  if (req.has_header("Origin") && origin != origin_of(config_.public_url) && !own_form)
+  if (!own_form_origin(check_, req))
     return send_page(res, 403, "This link does not work", "<p>Open the link from your e-mail directly.</p>");
   if (req.body.size() > kMaxSmallBody) return send_page(res, 413, "This link does not work", "<p>Too long.</p>");
   const Redeemed r = redeem(req, form_value(req.body, "token"));
@@ -238,8 +219,10 @@ void Accounts::verify_form(const httplib::Request& req, httplib::Response& res) 
                      "<p>" + html_escape(r.message) + ". <a href=\"/?account=sign-in\">Sign in again</a>.</p>");
   log::info("accounts: signed in with a link");
   res.set_header("Set-Cookie", session_cookie(r.cookie, kSessionTtlS, secure()));
-  res.set_header("Location", "/?account=orders");
-  send_page(res, 303, "Signed in", "<p><a href=\"/?account=orders\">Go to My eSIMs</a>.</p>");
+  // next is one of two fixed words (checked when the link was asked for).
+  const std::string landing = "/?account=" + (r.next == "privacy" ? std::string("privacy") : std::string("orders"));
+  res.set_header("Location", landing);
+  send_page(res, 303, "Signed in", "<p><a href=\"" + landing + "\">Go to My eSIMs</a>.</p>");
 }
 
 void Accounts::verify_api(const httplib::Request& req, httplib::Response& res) {
@@ -250,47 +233,24 @@ void Accounts::verify_api(const httplib::Request& req, httplib::Response& res) {
   if (r.status != 200) return send_error(res, r.status, r.code, r.message);
   log::info("accounts: signed in with a link");
   res.set_header("Set-Cookie", session_cookie(r.cookie, kSessionTtlS, secure()));
-  send_json(res, 200, json{{"email", r.email}, {"session_expires_at", rfc3339(r.expires_s * 1000)}}.dump());
+  send_json(res, 200, json{{"email", r.email}, {"session_expires_at", rfc3339(r.expires_s * 1000)},
+                           {"next", r.next == "privacy" ? "privacy" : "orders"}}.dump());
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] sessions and who is signed in
 // ---------------------------------------------------------------------------------------------------------
 std::optional<Session> Accounts::session(const httplib::Request& req, httplib::Response& res) {
-  const std::string cookie = request_cookie(req, kSessionCookie);
-  if (cookie.empty()) {
-    send_error(res, 401, "not_signed_in", "sign in with a link sent to your e-mail address");
-    return std::nullopt;
-  }
-  if (!signed_secret_valid(key_, SecretPurpose::Session, cookie)) {
-    res.set_header("Set-Cookie", session_cookie("", 0, secure()));
-    send_error(res, 401, "invalid_session", "this sign-in is not valid here; sign in again");
-    return std::nullopt;
-  }
-  const std::int64_t now = now_s();
-  auto found = db_.with([&](db::Connection& c) -> db::Result<std::optional<Session>> {
-    auto s = find_session(c, sha256_hex(cookie), now);
-    if (!s || !s.value()) return s;
-    auto slid = slide_session(c, *s.value(), now);
-    if (!slid) return slid.error();
-    if (slid.value()) res.set_header("Set-Cookie", session_cookie(cookie, kSessionTtlS, secure()));
-    return s;
-  });
-  if (!found) {
-    internal(res, found.error().message);
-    return std::nullopt;
-  }
-  if (!found.value()) {
-    res.set_header("Set-Cookie", session_cookie("", 0, secure()));
-    send_error(res, 401, "session_ended", "this sign-in has ended; sign in again");
-  }
-  return found.value();
+  return request_session(check_, req, res);
 }
 
 void Accounts::who(const httplib::Request& req, httplib::Response& res) {
   const auto s = session(req, res);
   if (!s) return;
-  send_json(res, 200, json{{"email", s->email}, {"session_expires_at", rfc3339(s->expires_s * 1000)}}.dump());
+  auto restrictions = db_.with([&](db::Connection& c) { return person_restrictions(c, s->email); });
+  if (!restrictions) return internal(res, restrictions.error().message);
+  send_json(res, 200, json{{"email", s->email}, {"session_expires_at", rfc3339(s->expires_s * 1000)},
+                           {"restrictions", restrictions_json(restrictions.value())}}.dump());
 }
 
 void Accounts::sign_out(const httplib::Request& req, httplib::Response& res, bool everywhere) {
@@ -425,6 +385,8 @@ int Accounts::sweep() {
   }
   auto purged = db_.with([&](db::Connection& c) -> db::Status {
     if (db::Status s = c.exec("DELETE FROM account_links WHERE created_s < ?", now - kLinkKeptS); !s) return s;
+    // The privacy centre's e-mail change links (privacy_centre.hpp) go the same way.
+    if (db::Status s = c.exec("DELETE FROM email_changes WHERE created_s < ?", now - kLinkKeptS); !s) return s;
     if (db::Status s = purge_rate_counts(c, now); !s) return s;
     return c.exec("DELETE FROM account_sessions WHERE expires_s <= ?", now);
   });

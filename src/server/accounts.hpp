@@ -1,14 +1,19 @@
 // accounts.hpp: "My eSIMs" on the server (issue 15): sign-in by an e-mailed link, the account's orders, cancelling
 // an unpaid order. An account is a proven e-mail address: every order placed with it, before or after, is its own.
 //
-//   POST /api/account/sign-in {"email"}   202 {"sent":true,...}, the same body whether or not the address has
+//   POST /api/account/sign-in {"email", "next"?}
+//                                         202 {"sent":true,...}, the same body whether or not the address has
 //                                         orders; a one-time link (15 min) goes to the outbox. 429 + Retry-After past
-//                                         5 links per address or 20 per client address in an hour
+//                                         5 links per address or 20 per client address in an hour. "next" (issue 16):
+//                                         "orders" (default) or "privacy", where the link lands; stored in the link's
+//                                         row, never in the link; anything else is 400 invalid_next
 //   GET  /account/verify?token=T          a small page with one button; opening the link does not sign in (link
 //                                         scanners and mail previews fetch links: they would use it up)
-//   POST /account/verify (form token=T)   the button: signs in (a new session), 303 to /?account=orders
-//   POST /api/account/verify {"token"}    the same for the store's own fetch: 200 {"email", "session_expires_at"}
-//   GET  /api/account                     200 {"email", "session_expires_at"}, or 401
+//   POST /account/verify (form token=T)   the button: signs in (a new session), 303 to /?account=<next>
+//   POST /api/account/verify {"token"}    the same for the store's own fetch: 200 {"email", "session_expires_at",
+//                                         "next"}
+//   GET  /api/account                     200 {"email", "session_expires_at", "restrictions": {"marketing",
+//                                         "analytics"}} (privacy_centre.hpp: the store keeps analytics off), or 401
 //   POST /api/account/sign-out            ends this session (204; the cookie is deleted)
 //   POST /api/account/sign-out-everywhere ends every session of the address (204)
 //   GET  /api/account/orders              200 {"orders": [ACCOUNT_ORDER...]}, newest first
@@ -24,7 +29,8 @@
 // Cookie-authenticated POSTs refuse another Origin (403): with SameSite=Lax that closes sign-in CSRF as well.
 // The e-mail address is never written to a log nor put in a URL; links and sessions are stored as SHA-256 hashes and
 // the rate limits count HMACs of the address and the client address. A background sweep cancels orders unpaid for
-// 24 hours (with no checkout page still open) and deletes links a day old and ended sessions.
+// 24 hours (with no checkout page still open) and deletes links (sign-in and e-mail change) a day old and ended
+// sessions.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -75,14 +81,13 @@ class Accounts {
   void orders(const httplib::Request& req, httplib::Response& res);
   void cancel(const httplib::Request& req, httplib::Response& res, const std::string& id);
 
-  // The request's session, slid forward (the cookie re-sent when it was); nullopt with the 401 answered.
+  // sessions.hpp's request_session and same_origin with this store's settings.
   std::optional<Session> session(const httplib::Request& req, httplib::Response& res);
-  // False (403 answered) when a browser says the request comes from another origin.
   bool same_origin(const httplib::Request& req, httplib::Response& res) const;
   // Redeems a sign-in link: the new session's cookie value and e-mail, or the error status and code.
   struct Redeemed {
     int status = 0;
-    std::string code, message, cookie, email;
+    std::string code, message, cookie, email, next;
     std::int64_t expires_s = 0;
   };
   Redeemed redeem(const httplib::Request& req, const std::string& token);
@@ -92,6 +97,7 @@ class Accounts {
   Outbox& outbox_;
   AccountsConfig config_;
   std::string key_;  // derived from config_.secret for the account's signatures
+  SessionCheck check_;
   Background sweeper_;
 };
 

@@ -43,6 +43,7 @@
 #include "server/orders.hpp"
 #include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
+#include "server/privacy_centre.hpp"
 #include "server/policy_pages.hpp"
 #include "server/partner_webhooks.hpp"
 #include "server/partners.hpp"
@@ -259,21 +260,25 @@ struct Commerce {
         reconciler(database, *processor, admin, orders, o.reconcile_interval),
         embed(database, o.web_dir),
         partner_webhooks(work, this->config.worker),
-        accounts(database, outbox, account_config(this->config)) {
+        accounts(database, outbox, account_config(this->config)),
+        centre(database, work, outbox, PrivacyCentreConfig{this->config.public_url, this->config.token_secret}) {
     orders.add_routes(router);
     rights.add_routes(router);
     admin.add_routes(router);
     reconciler.add_routes(router);
     embed.add_routes(router);
     accounts.add_routes(router);
+    centre.add_routes(router);
   }
   void start() {
     partner_webhooks.start();
     provisioner.start();
     reconciler.start();
     accounts.start();
+    centre.start();
   }
   void stop() {
+    centre.stop();
     accounts.stop();
     reconciler.stop();
     provisioner.stop();
@@ -292,6 +297,7 @@ struct Commerce {
   EmbedPage embed;
   PartnerWebhooks partner_webhooks;
   Accounts accounts;
+  PrivacyCentre centre;
 };
 
 // Step 4: serves until SIGINT/SIGTERM (blocked in every thread, see main; one thread here waits for them and stops

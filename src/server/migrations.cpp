@@ -444,6 +444,47 @@ CREATE TABLE rate_counts (
 );
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] privacy centre
+// The account-wide rights (issue 16, privacy_centre.hpp). account_links.next is where a sign-in link lands ("orders"
+// or "privacy"). privacy_restrictions holds one row per person (lower-cased address) who objected to marketing or
+// analytics; a later order made with the marketing opt-in is a new consent and lifts the marketing restriction (the
+// trigger). email_changes are the one-time links that prove a new address: hashes only, both addresses blanked once
+// used. erase_queue holds the ids (nothing else) of orders whose erase waits for them to reach a final state.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kPrivacyCentre = R"sql(
+ALTER TABLE account_links ADD COLUMN next TEXT NOT NULL DEFAULT 'orders' CHECK (next IN ('orders', 'privacy'));
+
+CREATE TABLE privacy_restrictions (
+  email       TEXT PRIMARY KEY,
+  marketing   INTEGER NOT NULL CHECK (marketing IN (0, 1)),
+  analytics   INTEGER NOT NULL CHECK (analytics IN (0, 1)),
+  changed_ms  INTEGER NOT NULL
+);
+
+CREATE TRIGGER orders_marketing_lifts_restriction AFTER INSERT ON orders
+WHEN NEW.marketing = 1 AND NEW.email <> ''
+BEGIN
+  UPDATE privacy_restrictions SET marketing = 0,
+    changed_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+  WHERE email = lower(NEW.email);
+END;
+
+CREATE TABLE email_changes (
+  token_sha256  TEXT PRIMARY KEY CHECK (length(token_sha256) = 64),
+  old_email     TEXT NOT NULL,      -- '' once used
+  new_email     TEXT NOT NULL,      -- '' once used
+  created_s     INTEGER NOT NULL,
+  expires_s     INTEGER NOT NULL,
+  used_s        INTEGER
+);
+
+CREATE TABLE erase_queue (
+  order_id   TEXT PRIMARY KEY REFERENCES orders(id),
+  queued_ms  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -460,6 +501,7 @@ const std::vector<Migration>& migrations() {
       {10, "marketing preferences", kMarketingPreferences},
       {11, "job leases", kJobs},
       {12, "rate counts", kRateCounts},
+      {13, "privacy centre", kPrivacyCentre},
   };
   return all;
 }

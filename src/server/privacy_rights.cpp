@@ -2,6 +2,7 @@
 #include "server/privacy_rights.hpp"
 
 #include <httplib.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <system_error>
@@ -21,6 +22,9 @@ namespace {
 
 using json = nlohmann::json;
 constexpr std::size_t kMaxBody = 4 * 1024;
+constexpr const char* kNotStored =
+    "Card numbers, expiry dates and security codes never reach JupiterEsims: the payment processor keeps them. We "
+    "keep only its transaction id, the card brand and the last 4 digits.";
 
 std::string lower_ascii(std::string s) {
   for (char& ch : s)
@@ -33,15 +37,17 @@ void internal(httplib::Response& res, const std::string& why) {
   send_error(res, 500, "internal", "the request could not be completed");
 }
 
+}  // namespace
+
 // Appends an order_history row that records an event without a state change (from = to = the current state).
-db::Status note(db::Connection& c, const std::string& id, const std::string& reason) {
+db::Status order_note(db::Connection& c, const std::string& id, const std::string& reason) {
   return c.exec("INSERT INTO order_history (order_id, seq, at, from_state, to_state, reason) "
                 "SELECT id, (SELECT coalesce(max(seq), 0) + 1 FROM order_history WHERE order_id = ?1), ?2, state, "
                 "state, ?3 FROM orders WHERE id = ?1",
                 id, rfc3339(now_ms()), reason);
 }
 
-db::Status touch(db::Connection& c, const std::string& id) {
+db::Status touch_order(db::Connection& c, const std::string& id) {
   return c.exec("UPDATE orders SET updated_at = ? WHERE id = ?", rfc3339(now_ms()), id);
 }
 
@@ -90,11 +96,45 @@ ContactCheck normalize_contact_field(const std::string& key, const std::string& 
   return normalized.empty() ? ContactCheck{} : validate_phone(normalized);
 }
 
-}  // namespace
-
 db::Status log_rights_request(db::Connection& c, const std::string& kind, const std::string& outcome) {
   return c.exec("INSERT INTO rights_requests(request_id, kind, outcome, at_ms) VALUES (?, ?, ?, ?)",
                 random_id("rr_", 12), kind, outcome, now_ms());
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] one order's record, shared with the privacy centre
+// ---------------------------------------------------------------------------------------------------------
+db::Result<json> order_export(db::Connection& c, const std::string& id, std::string& consent_id) {
+  DB_TRY_LET(const std::optional<json> order, load_order(c, id));
+  if (!order) return db::Error{SQLITE_NOTFOUND, "order " + id + " vanished during its export"};
+  json settings = json::object();
+  DB_TRY(c.query("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?", id)
+             .each([&](const db::Row& r) {
+               consent_id = r.text(0);
+               settings = {{"language", r.text(1)}, {"terms_version", r.text(2)}, {"partner", r.text(3)},
+                           {"consent_id", r.text(0)}};
+             }));
+  json emails = json::array();
+  DB_TRY(c.query("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s", id)
+             .each([&emails](const db::Row& r) {
+               emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
+             }));
+  return json{{"order", *order}, {"order_settings", settings}, {"emails", emails}};
+}
+
+db::Result<json> consent_receipts_json(db::Database& db, const std::string& consent_id) {
+  json receipts = json::array();
+  if (consent_id.empty()) return receipts;
+  DB_TRY_LET(const std::vector<StoredReceipt> stored, list_consent_receipts(db, consent_id));
+  for (const StoredReceipt& s : stored) {
+    const ConsentReceipt& r = s.receipt;
+    receipts.push_back({{"received_at", rfc3339(s.received_ms)}, {"time", rfc3339(r.time_ms)},
+                        {"source", r.source}, {"action", r.action},
+                        {"choices", json::parse(r.choices_json, nullptr, false)},
+                        {"policy_version", r.policy_version}, {"language", r.language}, {"gpc", r.gpc},
+                        {"gpc_header", r.gpc_header}});
+  }
+  return receipts;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -103,54 +143,26 @@ db::Status log_rights_request(db::Connection& c, const std::string& kind, const 
 void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto order = orders_.open_order(req, res, id);
   if (!order) return;
-  struct Extra {
-    std::string consent_id, language, terms_version, partner;
-    json emails = json::array();
-    json person;
-  };
-  auto extra = db_.with([&](db::Connection& c) -> db::Result<Extra> {
-    Extra e;
-    DB_TRY(c.query("SELECT consent_id, language, terms_version, partner FROM orders WHERE id = ?", id)
-               .each([&e](const db::Row& r) {
-                 e.consent_id = r.text(0);
-                 e.language = r.text(1);
-                 e.terms_version = r.text(2);
-                 e.partner = r.text(3);
-               }));
-    DB_TRY(c.query("SELECT kind, sent_s FROM order_emails WHERE order_id = ? ORDER BY sent_s", id)
-               .each([&e](const db::Row& r) {
-                 e.emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
-               }));
-    DB_TRY_LET(e.person, person_data(c, lower_ascii((*order)["customer"]["email"].get<std::string>())));
+  std::string consent_id;
+  json person;
+  auto record = db_.with([&](db::Connection& c) -> db::Result<json> {
+    DB_TRY_LET(json e, order_export(c, id, consent_id));
+    DB_TRY_LET(person, person_data(c, lower_ascii((*order)["customer"]["email"].get<std::string>())));
     return e;
   });
-  if (!extra) return internal(res, extra.error().message);
-  json receipts = json::array();
-  if (!extra.value().consent_id.empty()) {
-    auto stored = list_consent_receipts(db_, extra.value().consent_id);
-    if (!stored) return internal(res, stored.error().message);
-    for (const StoredReceipt& s : stored.value()) {
-      const ConsentReceipt& r = s.receipt;
-      receipts.push_back({{"received_at", rfc3339(s.received_ms)}, {"time", rfc3339(r.time_ms)},
-                          {"source", r.source}, {"action", r.action},
-                          {"choices", json::parse(r.choices_json, nullptr, false)},
-                          {"policy_version", r.policy_version}, {"language", r.language}, {"gpc", r.gpc},
-                          {"gpc_header", r.gpc_header}});
-    }
-  }
+  if (!record) return internal(res, record.error().message);
+  auto receipts = consent_receipts_json(db_, consent_id);
+  if (!receipts) return internal(res, receipts.error().message);
   const json out = {
       {"format", "jupiteresims-personal-data/1"},
       {"exported_at", rfc3339(now_ms())},
-      {"order", *order},
-      {"order_settings", {{"language", extra.value().language}, {"terms_version", extra.value().terms_version},
-                          {"partner", extra.value().partner}, {"consent_id", extra.value().consent_id}}},
-      {"emails", extra.value().emails},
-      {"consent_receipts", receipts},
-      {"account", {{"sessions", extra.value().person["account_sessions"]},
-                   {"sign_in_links", extra.value().person["sign_in_links"]}}},
-      {"marketing", extra.value().person["marketing"]},
-      {"not_stored", "Card numbers, expiry dates and security codes never reach JupiterEsims: the payment processor "
-                     "keeps them. We keep only its transaction id, the card brand and the last 4 digits."},
+      {"order", record.value()["order"]},
+      {"order_settings", record.value()["order_settings"]},
+      {"emails", record.value()["emails"]},
+      {"consent_receipts", receipts.value()},
+      {"account", {{"sessions", person["account_sessions"]}, {"sign_in_links", person["sign_in_links"]}}},
+      {"marketing", person["marketing"]},
+      {"not_stored", kNotStored},
   };
   auto logged = db_.with([](db::Connection& c) { return log_rights_request(c, "access", "done"); });
   if (!logged) return internal(res, logged.error().message);
@@ -205,9 +217,9 @@ void PrivacyRights::correct(const httplib::Request& req, httplib::Response& res,
         const std::string sql = "UPDATE orders SET " + column + " = ? WHERE id = ?";
         DB_TRY(column == "marketing" ? t.exec(sql, std::int64_t{0}, id) : t.exec(sql, value, id));
       }
-      DB_TRY(touch(t, id));
+      DB_TRY(touch_order(t, id));
       DB_TRY(log_rights_request(t, "correction", "done"));
-      return note(t, id, reason);
+      return order_note(t, id, reason);
     });
   });
   if (!done) return internal(res, done.error().message);
@@ -240,12 +252,8 @@ void PrivacyRights::record_marketing_withdrawal(const std::string& id, bool gpc_
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] erasure
 // ---------------------------------------------------------------------------------------------------------
-namespace {
-
-// The erase inside its transaction: the outbox files it names (to delete after the commit), the customer's fields
-// and the e-mails' file names emptied, a history note, the token revoked, and the order as it is now in `erased`.
 db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std::string>& files,
-                      std::optional<json>& erased) {
+                      std::optional<json>& erased, bool log_request) {
   DB_TRY(c.query("SELECT file FROM order_emails WHERE order_id = ? AND file <> ''", id)
              .each([&files](const db::Row& r) { files.push_back(r.text(0)); }));
   DB_TRY_LET(const std::optional<std::string> email,
@@ -262,15 +270,30 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
   // The key's request hash is an unsalted SHA-256 of a request that held the e-mail: a guessable address would
   // match it. A replay of the key already finds the token revoked; it now finds another request too (409).
   DB_TRY(c.exec("UPDATE idempotency_keys SET request_sha256 = 'erased' WHERE order_id = ?", id));
-  DB_TRY(touch(c, id));
-  DB_TRY(note(c, id, "customer request: personal data erased"));
+  DB_TRY(touch_order(c, id));
+  DB_TRY(order_note(c, id, "customer request: personal data erased"));
   DB_TRY(revoke_token(c, id));
-  DB_TRY(log_rights_request(c, "erasure", "done"));
+  if (log_request) DB_TRY(log_rights_request(c, "erasure", "done"));
   DB_TRY_LET(erased, load_order(c, id));
   return {};
 }
 
-}  // namespace
+db::Status erase_securely(db::Connection& c, const std::function<db::Status(db::Connection&)>& rows) {
+  // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
+  // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed.
+  DB_TRY(c.exec("PRAGMA secure_delete = ON"));
+  DB_TRY(db::in_transaction(c, rows));
+  return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void delete_outbox_files(const Outbox& outbox, const std::vector<std::string>& files) {
+  for (const std::string& name : files) {
+    if (name.find('/') != std::string::npos || name.find("..") != std::string::npos) continue;
+    std::error_code ec;
+    std::filesystem::remove(outbox.dir() / name, ec);
+    if (ec) log::error("privacy: could not delete outbox file " + name + ": " + ec.message());
+  }
+}
 
 void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto order = orders_.open_order(req, res, id);
@@ -281,21 +304,12 @@ void PrivacyRights::erase(const httplib::Request& req, httplib::Response& res, c
                       "this order is still being paid for or prepared; its data can be erased once it is finished");
   std::vector<std::string> files;
   std::optional<json> erased;  // the order as it is now, answered once: its token stops working with the erase
-  auto done = db_.with([&](db::Connection& c) -> db::Status {
-    // Without secure_delete SQLite leaves the old row's bytes in the page's free space, and the WAL keeps the old
-    // page until a checkpoint: the address would still be in the files. Zeroed on write, then checkpointed below.
-    DB_TRY(c.exec("PRAGMA secure_delete = ON"));
-    DB_TRY(db::in_transaction(c, [&](db::Connection& t) { return erase_rows(t, id, files, erased); }));
-    return c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  auto done = db_.with([&](db::Connection& c) {
+    return erase_securely(c, [&](db::Connection& t) { return erase_rows(t, id, files, erased, true); });
   });
   if (!done) return internal(res, done.error().message);
   // The e-mails hold the address and the name: delete them once the database no longer points at them.
-  for (const std::string& name : files) {
-    if (name.find('/') != std::string::npos || name.find("..") != std::string::npos) continue;
-    std::error_code ec;
-    std::filesystem::remove(outbox_.dir() / name, ec);
-    if (ec) log::error("privacy: could not delete outbox file " + name + ": " + ec.message());
-  }
+  delete_outbox_files(outbox_, files);
   if (!erased) return internal(res, "order " + id + " vanished during its erase");
   send_json(res, 200, erased->dump());
 }

@@ -20,6 +20,14 @@
 //                                  order once, and from then on the token opens nothing (the same 404).
 // Every change is one SQLite transaction with an order_history row that says what happened (never the values).
 #pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/contact.hpp"
 #include "server/db.hpp"
 #include "server/orders.hpp"
 #include "server/outbox.hpp"
@@ -30,6 +38,34 @@ namespace jupiter::server {
 // Logs a rights request (kind: access, correction, erasure, unsubscribe; outcome: done, refused) under a fresh random
 // request id with the time: nothing else, no personal data (table rights_requests; kept as retention.json says).
 db::Status log_rights_request(db::Connection& c, const std::string& kind, const std::string& outcome);
+
+// [SECTION] shared with the account-wide privacy centre (privacy_centre.hpp): one copy of each step.
+// One order's record as its export gives it: {"order": ORDER with its history, "order_settings", "emails"}; the
+// order's consent id in `consent_id`.
+db::Result<nlohmann::json> order_export(db::Connection& c, const std::string& id, std::string& consent_id);
+// The consent receipts of `consent_id` as the export lists them ([] for "").
+db::Result<nlohmann::json> consent_receipts_json(db::Database& db, const std::string& consent_id);
+// What the (lower-cased) address holds besides its orders: {"account_sessions", "sign_in_links", "marketing"}.
+db::Result<nlohmann::json> person_data(db::Connection& c, const std::string& email);
+// The address's account: its sessions end and its sign-in links go.
+db::Status erase_account(db::Connection& c, const std::string& email);
+// Normalizes one typed contact field ("email", "name" or "phone") into `normalized` and checks it with the core's
+// contact rules; an empty phone is allowed (it removes the number).
+ContactCheck normalize_contact_field(const std::string& key, const std::string& typed, std::string& normalized);
+// An order_history row recording an event without a state change; updated_at set to now.
+db::Status order_note(db::Connection& c, const std::string& id, const std::string& reason);
+db::Status touch_order(db::Connection& c, const std::string& id);
+// One order's erase inside the caller's transaction: the outbox files it names (to delete after the commit) in
+// `files`, the customer's fields blanked, the address's marketing withdrawn (its row gone with its last order) and
+// account ended, the key's request hash replaced, a history note, the token revoked, the order as it is now in
+// `erased`; logged as a rights request when `log_request`.
+db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std::string>& files,
+                      std::optional<nlohmann::json>& erased, bool log_request);
+// Runs `rows` in one transaction with SQLite's secure_delete on, then checkpoints the WAL (TRUNCATE), so the erased
+// bytes are in neither file.
+db::Status erase_securely(db::Connection& c, const std::function<db::Status(db::Connection&)>& rows);
+// Deletes the named outbox files (plain names only).
+void delete_outbox_files(const Outbox& outbox, const std::vector<std::string>& files);
 
 class PrivacyRights {
  public:

@@ -155,6 +155,7 @@ db::Result<std::int64_t> blank_person(Purge& p, const std::string& email) {
   DB_TRY(p.c.exec("DELETE FROM account_sessions WHERE lower(email) = ?", email));
   DB_TRY(p.c.exec("DELETE FROM account_links WHERE lower(email) = ?", email));
   DB_TRY(p.c.exec("DELETE FROM marketing_preferences WHERE email = ?", email));
+  DB_TRY(p.c.exec("DELETE FROM privacy_restrictions WHERE email = ?", email));  // privacy_centre.hpp
   return p.changed("UPDATE orders SET email = '', name = '', phone = '', marketing = 0 WHERE lower(email) = ?", email);
 }
 

@@ -7,6 +7,8 @@
 // [X] Cookie: jupiter_account=<session id>; Max-Age=<30 days>; Path=/; HttpOnly; SameSite=Lax; Secure (https only).
 // [X] Sessions: 30 days sliding (extended at most once an hour, when used), a new id at each sign-in, deleted on
 //     sign-out (one) or sign-out everywhere (every session of the e-mail); expired rows are swept.
+// [X] The request checks every cookie-authenticated route shares (accounts.hpp, privacy_centre.hpp): the session of
+//     the request (401 not_signed_in / invalid_session / session_ended) and the Origin of a POST (403 cross_origin).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -23,7 +25,7 @@ inline constexpr std::int64_t kSessionTtlS = 30LL * 24 * 3600;
 inline constexpr std::int64_t kSessionSlideStepS = 3600;  // extended when it is older than this since the last time
 
 // What a signed secret is for; part of what is signed, so a link can never be used as a session id or back.
-enum class SecretPurpose { SignInLink, Session };
+enum class SecretPurpose { SignInLink, Session, EmailChange };
 
 // A fresh signed secret for `purpose` under `key`; "" when the system's random generator failed.
 std::string make_signed_secret(std::string_view key, SecretPurpose purpose);
@@ -51,5 +53,31 @@ db::Result<bool> slide_session(db::Connection& c, Session& s, std::int64_t now_s
 // Deletes one session / every session of `email`.
 db::Status delete_session(db::Connection& c, const std::string& id_sha256);
 db::Status delete_sessions_of(db::Connection& c, const std::string& email);
+
+// The key the account's secrets are signed with, derived from the server's token secret.
+std::string accounts_key(const std::string& secret);
+// "https://shop.example:8443/x" -> "https://shop.example:8443".
+std::string origin_of(const std::string& url);
+
+// What a cookie-authenticated route needs to check its requests: the store's public URL (https makes the cookie
+// Secure) and accounts_key().
+struct SessionCheck {
+  db::Database& db;
+  std::string public_url;
+  std::string key;
+  bool secure() const { return public_url.rfind("https://", 0) == 0; }
+};
+// The request's session, slid forward (the cookie re-sent when it was); nullopt with the 401 (or 500) answered.
+std::optional<Session> request_session(const SessionCheck& check, const httplib::Request& req, httplib::Response& res);
+// False (403 cross_origin answered) when a browser says the request comes from another origin than public_url.
+bool same_origin(const SessionCheck& check, const httplib::Request& req, httplib::Response& res);
+// The check for the form of a link's page (sign-in, e-mail change): the page's no-referrer policy makes browsers
+// send "Origin: null" with its own form; Sec-Fetch-Site (which the page cannot change) still says whether the form
+// was ours. True for no Origin, the store's, or that pair.
+bool own_form_origin(const SessionCheck& check, const httplib::Request& req);
+// The value of `name` in an application/x-www-form-urlencoded body; "" when absent. Only for values made of
+// base64url characters and '.', which a browser never escapes ('+' and '%' are kept as they are: they then fail
+// the token's shape check).
+std::string form_value(const std::string& body, std::string_view name);
 
 }  // namespace jupiter::server

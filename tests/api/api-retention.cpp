@@ -137,7 +137,8 @@ TEST_CASE("purge deletes each table's rows at its period and keeps them before i
   // minute (the server's own sweep removes expired ones), a rights request logged now.
   sql_exec(db, "INSERT INTO account_sessions VALUES ('" + std::string(64, 'a') + "', 'ada@example.com', " +
                    std::to_string(now) + ", " + std::to_string(now + 60) + ");"
-               "INSERT INTO account_links VALUES ('" + std::string(64, 'b') + "', '', 'k', 'c', " +
+               "INSERT INTO account_links (token_sha256, email, email_key, client_key, created_s, expires_s, "
+               "used_s) VALUES ('" + std::string(64, 'b') + "', '', 'k', 'c', " +
                    std::to_string(now) + ", " + std::to_string(now + 60) + ", NULL);"
                "INSERT INTO rights_requests VALUES ('rr_test_0001', 'access', 'answered', " +
                    std::to_string(now * 1000) + ")");

@@ -201,7 +201,8 @@ TEST_CASE("two orders under one e-mail: the export shows the account and marketi
   // A signed-in session and a used sign-in link of the address (as accounts.cpp writes them).
   const std::string insert = "INSERT INTO account_sessions VALUES ('" + std::string(64, 'a') + "', 'ada@example.com', " +
                              std::to_string(now) + ", " + std::to_string(now + 3600) + "); INSERT INTO account_links "
-                             "VALUES ('" + std::string(64, 'b') + "', 'ada@example.com', 'k', 'c', " +
+                             "(token_sha256, email, email_key, client_key, created_s, expires_s, used_s) VALUES ('" +
+                             std::string(64, 'b') + "', 'ada@example.com', 'k', 'c', " +
                              std::to_string(now) + ", " + std::to_string(now + 900) + ", " + std::to_string(now) + ")";
   const std::string why = db_exec(db, insert);  // SQLite's file, or that data folder's PostgreSQL database
   REQUIRE_MESSAGE(why.empty(), why);
