@@ -280,7 +280,7 @@ void privacy_policy_link(const char* id, std::vector<Action>& out) {
 
 void privacy_centre_footer(std::vector<Action>& out) {
   if (link(std::string(tr("privacy.title")) + "##footer-privacy-centre", "/?account=privacy")) emit(out, pa::Opened{});
-  ImGui::SameLine();
+  same_line_if_fits(tr("privacy.policy"));  // a phone in French: under it
   privacy_policy_link("##footer-privacy-policy", out);
 }
 
@@ -292,7 +292,7 @@ float draw_privacy_centre(const Model& m, const Context& ctx, std::vector<Action
   Heading(tr("privacy.title"), ctx.heading);
   if (Button((std::string(tr("privacy.back")) + "##privacy-back").c_str())) emit(out, pa::Closed{});
   if (focus.arrived && p.screen == pc::Screen::Erased) focus_last_item();
-  ImGui::SameLine();
+  same_line_if_fits(tr("privacy.policy"));
   privacy_policy_link("##privacy-policy", out);
   ImGui::Spacing();
   switch (p.screen) {

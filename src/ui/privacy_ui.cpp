@@ -5,6 +5,7 @@
 
 #include "core/consent_config.hpp"
 #include "ui/i18n.hpp"
+#include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -118,12 +119,14 @@ void draw_privacy_popup(const Model& m, ImFont* heading, std::vector<Action>& ou
     ImGui::CloseCurrentPopup();
     out.push_back(action::CookieSettingsAsked{});
   }
-  ImGui::SameLine();
-  if (!m.embed.on && Button((std::string(tr("privacy.title")) + "##privacy-centre").c_str())) {
-    ImGui::CloseCurrentPopup();  // the centre's opening closes this screen (core/app.cpp)
-    out.push_back(privacy_centre::Action{privacy_centre::action::Opened{}});
+  if (!m.embed.on) {
+    same_line_if_fits(tr("privacy.title"));  // the buttons wrap on a phone in a long language
+    if (Button((std::string(tr("privacy.title")) + "##privacy-centre").c_str())) {
+      ImGui::CloseCurrentPopup();  // the centre's opening closes this screen (core/app.cpp)
+      out.push_back(privacy_centre::Action{privacy_centre::action::Opened{}});
+    }
   }
-  if (!m.embed.on) ImGui::SameLine();
+  same_line_if_fits(close.c_str());
   if (Button(close.c_str()) || ImGui::IsKeyPressed(ImGuiKey_Escape)) {
     ImGui::CloseCurrentPopup();
     out.push_back(action::PrivacyClosed{});
