@@ -381,6 +381,7 @@ PrivacyCentre::Changed PrivacyCentre::change_email(const httplib::Request& req, 
   if (session_id.empty()) return {500, "internal", "the request could not be completed", "", "", 0};
   const std::string previous = request_cookie(req, kSessionCookie);
   const std::int64_t now = now_s();
+  std::string old_email;
   auto done = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Result<Changed> {
       DB_TRY_LET(const auto link, t.query("SELECT old_email, new_email, expires_s, used_s FROM email_changes "
@@ -392,6 +393,7 @@ PrivacyCentre::Changed PrivacyCentre::change_email(const httplib::Request& req, 
         return Changed{410, "link_expired", "this link has expired; ask for a new one", "", "", 0};
       if (!std::get<3>(*link)) return Changed{410, "link_used", "this link was already used", "", "", 0};
       const auto& [from, to, expires, unused] = *link;
+      old_email = from;
       DB_TRY(t.exec("UPDATE email_changes SET used_s = ?, old_email = '', new_email = '' WHERE token_sha256 = ?", now,
                     sha256_hex(token)));
       DB_TRY(move_person(t, from, to));
@@ -409,6 +411,10 @@ PrivacyCentre::Changed PrivacyCentre::change_email(const httplib::Request& req, 
     confirm(done.value().email, "email-change",
             "You changed your e-mail address: your orders, your marketing choice and your privacy settings now "
             "belong to this address, and every sign-in of the old address has ended.");
+    // The old address hears of it too (without the new one): a change it did not make would otherwise go unseen.
+    confirm(old_email, "email-change-notice",
+            "The e-mail address of your JupiterEsims orders was changed to another address, confirmed through a "
+            "link sent there. If you did not ask for this, write to support@jupiteresims.com.");
     log::info("privacy centre: e-mail address changed");
   }
   return done.value();

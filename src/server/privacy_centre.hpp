@@ -8,7 +8,8 @@
 // [X] Correction: name and phone on every order of the address (the core's contact rules), the name of a partner
 //     contact with this address too. The e-mail address only through a link sent to the new address (15 min, single
 //     use, HMAC-signed, stored as a hash): every order, the marketing preference, the restrictions and the partner
-//     contact move to it; the old address's sessions end and the browser is signed in as the new one. When both
+//     contact move to it; the old address's sessions end and the browser is signed in as the new one; the old
+//     address gets a notice (without the new address) besides the new one's confirmation. When both
 //     addresses already had a preference, the stricter wins (opted in only if both were; restricted if either was).
 // [X] Restriction / objection: marketing and analytics, one row per person (privacy_restrictions). Restricting
 //     marketing clears the opt-in exactly as unsubscribing does (unsubscribe.hpp withdraw_marketing), so no marketing

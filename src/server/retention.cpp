@@ -134,6 +134,7 @@ db::Status purge_unpaid(Purge& p, int days) {
     DB_TRY_LET(const std::int64_t e, p.changed("DELETE FROM order_emails WHERE order_id = ?", id));
     DB_TRY_LET(const std::int64_t k, p.changed("DELETE FROM idempotency_keys WHERE order_id = ?", id));
     DB_TRY(p.c.exec("DELETE FROM partner_webhooks WHERE order_id = ?", id));
+    DB_TRY(p.c.exec("DELETE FROM erase_queue WHERE order_id = ?", id));  // deleted whole: nothing left to erase
     DB_TRY_LET(const std::int64_t o, p.changed("DELETE FROM orders WHERE id = ?", id));
     history += h, emails += e, keys += k, orders += o;
   }

@@ -429,6 +429,11 @@ TEST_CASE("privacy centre: the e-mail address changes only through a one-time li
   CHECK(count(shop, "SELECT count(*) FROM rights_requests WHERE kind = 'email_change' AND outcome = 'done'") == 1);
   REQUIRE(mails(shop, "-privacy-email-change.eml").size() == 1);
   check_confirmation(mails(shop, "-privacy-email-change.eml")[0], fresh, "changed your e-mail address");
+  REQUIRE(mails(shop, "-privacy-email-change-notice.eml").size() == 1);
+  const std::string notice = mails(shop, "-privacy-email-change-notice.eml")[0];
+  check_confirmation(notice, kAda, "was changed to another address");
+  CHECK(notice.find(fresh) == std::string::npos);
+  for (const std::string& part : mime_parts(notice, "text/")) CHECK(part.find(fresh) == std::string::npos);
   CHECK(lower(shop.store->output()).find(fresh) == std::string::npos);  // the server's log
   CHECK(lower(shop.store->output()).find(kAda) == std::string::npos);
 }
