@@ -592,7 +592,10 @@ void PrivacyCentre::erase(const httplib::Request& req, httplib::Response& res) {
       return {};
     });
   });
-  if (!done) return internal(res, done.error().message);
+  if (!done) {
+    delete_outbox_files(outbox_, {kept});  // nothing was erased: the confirmation must not say it was
+    return internal(res, done.error().message);
+  }
   delete_outbox_files(outbox_, files);
   delete_outbox_files(outbox_, mails_to(outbox_, email, kept));
   log::info("privacy centre: personal data erased (" + std::to_string(n.erased) + " orders, " +
