@@ -29,6 +29,7 @@
 #include "server/log.hpp"
 #include "server/orders.hpp"
 #include "server/privacy_rights.hpp"
+#include "server/rate_counts.hpp"
 #include "server/unsubscribe.hpp"
 
 namespace jupiter::server {
@@ -39,6 +40,7 @@ using json = nlohmann::json;
 
 constexpr std::size_t kMaxBody = 4 * 1024;
 constexpr std::size_t kMaxField = 320;
+constexpr std::int64_t kEmailChangesPerHour = 5;  // e-mail change links per account per hour
 // What an erase keeps because accounting and the law need it (privacy_rights.hpp).
 const std::vector<std::string> kKept = {"plan",           "price", "dates", "state history", "transaction id",
                                         "card brand and last 4", "ICCID", "consent receipts"};
@@ -355,6 +357,15 @@ void PrivacyCentre::ask_email_change(httplib::Response& res, const Session& s, c
   if (!check.ok()) return send_error(res, 400, "invalid_email", check.message);
   if (lower_ascii(to) == lower_ascii(s.email))
     return send_error(res, 400, "same_email", "this is already your e-mail address");
+  // A signed-in person could otherwise send links to any address without end: 5 per hour per account (counted on
+  // the database, so every server process counts the same; the account is stored as an HMAC, never the address).
+  auto wait = take_client_rate(db_, RateLimit{"email_change", kEmailChangesPerHour, 3600}, key_,
+                               lower_ascii(s.email), now_s());
+  if (!wait) return internal(res, wait.error().message);
+  if (wait.value() > 0) {
+    res.set_header("Retry-After", std::to_string(wait.value()));
+    return send_error(res, 429, "rate_limited", "too many e-mail change links were asked for; try again later");
+  }
   const std::string token = make_signed_secret(key_, SecretPurpose::EmailChange);
   if (token.empty()) return internal(res, "the random generator failed");
   const std::int64_t now = now_s();

@@ -438,6 +438,26 @@ TEST_CASE("privacy centre: the e-mail address changes only through a one-time li
   CHECK(lower(shop.store->output()).find(kAda) == std::string::npos);
 }
 
+TEST_CASE("privacy centre: e-mail change links are limited to 5 an hour per account") {
+  Shop shop;
+  shop.create();
+  const std::string session = sign_in(shop, kAda);
+  for (int i = 0; i < 5; ++i) {
+    auto ask = post_json(shop, "/api/account/customer", json{{"email", "ada" + std::to_string(i) + "@example.net"}}.dump(),
+                         cookie(session));
+    REQUIRE(ask);
+    CHECK_MESSAGE(ask->status == 202, ask->body);
+  }
+  auto refused = post_json(shop, "/api/account/customer", json{{"email", "ada9@example.net"}}.dump(), cookie(session));
+  REQUIRE(refused);
+  CHECK(refused->status == 429);
+  CHECK(json_error_code(refused->body) == "rate_limited");
+  CHECK(std::stoll(refused->get_header_value("Retry-After")) >= 1);
+  CHECK(mails(shop, "-email-change.eml").size() == 5);  // the refused one wrote nothing
+  CHECK(count(shop, "SELECT count(*) FROM email_changes") == 5);
+  CHECK(count(shop, "SELECT count(*) FROM rate_counts WHERE scope = 'email_change' AND client LIKE '%ada%'") == 0);
+}
+
 TEST_CASE("privacy centre: no session is 401, another site's Origin 403, a bad sign-in next 400") {
   Shop shop;
   const std::vector<std::pair<std::string, std::string>> posts = {{"/api/account/customer", R"({"name":"Eve"})"},
