@@ -152,13 +152,16 @@ void on_who(Model& m, const action::Answer& a, std::vector<Effect>& fx) {
   send(m, fx, Call::Summary, "GET", kSummaryUrl);
 }
 
-void on_summary(Model& m, const action::Answer& a) {
+// An analytics objection made elsewhere (another browser) holds in this one too: its cookies are withdrawn (the
+// consent manager does nothing when they are not granted).
+void on_summary(Model& m, const action::Answer& a, std::vector<Effect>& fx) {
   if (a.status != 200) return fail(m, a);
   Decoded<Summary> d = decode_summary(a.body);
   if (!d.ok) {
     m.problem = Problem::BadResponse;
     return;
   }
+  if (d.value.restrictions.analytics) fx.push_back(effect::WithdrawCookieCategory{"analytics"});
   m.summary = std::move(d.value);
   m.loaded = true;
 }
@@ -231,7 +234,7 @@ void on_answer(Model& m, const action::Answer& a, std::vector<Effect>& fx) {
   if (a.status == 401 && a.call != Call::SignIn) return signed_out(m, a.call != Call::Who);
   switch (a.call) {
     case Call::Who: return on_who(m, a, fx);
-    case Call::Summary: return on_summary(m, a);
+    case Call::Summary: return on_summary(m, a, fx);
     case Call::SignIn: return on_sign_in(m, a);
     case Call::Download: return on_download(m, a, fx);
     case Call::SaveDetails: return on_save_details(m, a, fx);

@@ -139,8 +139,12 @@ TEST_CASE("signed in: the summary is asked for and shown; a bad one is a problem
   privacy_centre::Update bad = answer(u.model, Call::Summary, 200, "{}");
   CHECK(bad.model.problem == Problem::BadResponse);
   CHECK_FALSE(bad.model.loaded);
+  privacy_centre::Update objected = answer(u.model, Call::Summary, 200, encode_summary({"ada@example.com", 2, false, {false, true}}));
+  REQUIRE(only_effect<pe::WithdrawCookieCategory>(objected));  // objected in another browser: holds in this one
+  CHECK(only_effect<pe::WithdrawCookieCategory>(objected)->category == "analytics");
   u = answer(u.model, Call::Summary, 200, kServerSummary);
   CHECK(u.model.loaded);
+  CHECK(u.effects.empty());
   CHECK(u.model.summary.orders == 2);
   // A session that ended meanwhile: back to sign-in, with why, and nothing of the person kept.
   u = answer(u.model, Call::Summary, 401, "");
