@@ -185,6 +185,8 @@ test("every right from the footer: sign in by link, summary, download, correct, 
   await page.keyboard.press("Enter");
   await findItem(page, { role: "alert", label: `Erase everything we hold about ${email}? This cannot be undone.` });
   await expect.poll(() => focused(page)).toBe("Keep my data");
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(shots, "privacy-centre-erase-confirm.png") });
   await page.keyboard.press("Escape");  // Escape keeps the data and gives the focus back to the button
   await expect.poll(() => focused(page)).toBe("Erase my data");
   await page.keyboard.press("Enter");
