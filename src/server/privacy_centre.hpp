@@ -45,7 +45,8 @@
 //   POST /api/account/customer          {"name"?, "phone"?} 200 {"updated_orders": N}; 400 invalid_name /
 //                                       invalid_phone / unknown_field / nothing_to_change.
 //                                       {"email"} (alone, else 400 email_alone) 202 {"verification_sent": true};
-//                                       400 invalid_email / same_email; nothing changes until the link is used
+//                                       400 invalid_email / same_email; 429 rate_limited past 5 links an hour
+//                                       per account; nothing changes until the link is used
 //   GET  /account/email?token=T         a page with one button (opening the link uses nothing up)
 //   POST /account/email (form token=T)  the button: moves the person to the new address, signs in as it (new
 //                                       cookie), 303 to /?account=privacy
