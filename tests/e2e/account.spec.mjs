@@ -9,6 +9,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { test, expect } from "@playwright/test";
 import { findItem, items, openStore, repoRoot, startServer } from "./helpers.mjs";
+import { api, focused, newOrder, paidOrder, signInLink, tabTo } from "./shop.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
 fs.mkdirSync(shots, { recursive: true });
@@ -19,78 +20,6 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => stack && stack.stop());
 
-async function api(server, method, url, { token, body, key } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (key) headers["Idempotency-Key"] = key;
-  const res = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-
-// An order through the API (what the checkout sends), not paid. Returns {order, token}.
-async function newOrder(server, plan, email) {
-  const created = await api(server, "POST", "/api/orders", {
-    key: crypto.randomBytes(16).toString("hex"),
-    body: { plan, currency: "USD", email, name: "Ada Traveller", phone: "", adult: true, terms_version: "1.0",
-            marketing: false, language: "en" },
-  });
-  expect(created.status, JSON.stringify(created.json)).toBe(201);
-  return created.json;
-}
-
-// As delivery.spec's paidOrder: the order paid on the processor's hosted page with the 4242 card.
-async function paidOrder(server, page, plan, email) {
-  const { order, token } = await newOrder(server, plan, email);
-  const pay = await api(server, "POST", `/api/orders/${order.id}/payment`, { token });
-  expect(pay.status, JSON.stringify(pay.json)).toBe(200);
-  await page.goto(pay.json.checkout_url);
-  await page.fill("#number", "4242 4242 4242 4242");
-  await page.fill("#exp", "12/34");
-  await page.fill("#cvc", "123");
-  await Promise.all([page.waitForURL((u) => u.toString().startsWith(server.url)), page.click("button[type=submit]")]);
-  return { order, token };
-}
-
-// The text parts of a MIME message (base64 bodies decoded), joined.
-function mailText(raw) {
-  let out = "";
-  for (const piece of raw.split(/\r?\n--[^\r\n]+\r?\n/)) {
-    const split = piece.search(/\r?\n\r?\n/);
-    if (split < 0 || !/content-type:\s*text\//i.test(piece.slice(0, split))) continue;
-    const body = piece.slice(split).trim();
-    out += /content-transfer-encoding:\s*base64/i.test(piece.slice(0, split)) ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8") : body;
-  }
-  return out;
-}
-
-// The sign-in link from the newest outbox mail addressed to `email`.
-function signInLink(email) {
-  const outbox = path.join(stack.dataDir, "outbox");
-  const mails = fs.readdirSync(outbox).sort()
-    .map((f) => fs.readFileSync(path.join(outbox, f), "utf8"))
-    .filter((raw) => raw.includes(`To: ${email}`) && /\/account\/verify\?token=/.test(mailText(raw)));
-  if (mails.length === 0) return null;
-  return /https?:\/\/\S+\/account\/verify\?token=[A-Za-z0-9._~-]+/.exec(mailText(mails[mails.length - 1]))[0];
-}
-
-const focused = (page) => page.evaluate(() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return "";
-  return el.getAttribute("aria-label") || el.textContent.trim();
-});
-
-// Presses Tab until the focused element's name matches `name`.
-async function tabTo(page, name, max = 80) {
-  for (let i = 0; i < max; i++) {
-    if (name.test(await focused(page))) return;
-    await page.keyboard.press("Tab");
-    await page.waitForTimeout(60);
-  }
-  throw new Error(`no focusable element named ${name}`);
-}
-
 test("sign in by the e-mailed link, see the paid order, cancel the unpaid one by keyboard, sign out", async ({ page }) => {
   test.setTimeout(150_000);
   const email = `my.esims.${crypto.randomBytes(4).toString("hex")}@example.com`;
@@ -98,8 +27,8 @@ test("sign in by the e-mailed link, see the paid order, cancel the unpaid one by
   page.on("request", (r) => urls.push(r.url()));
   page.on("framenavigated", (f) => urls.push(f.url()));
 
-  await paidOrder(stack, page, "jp-5gb-30d", email);   // Japan 5 GB, 30 days: $17.99
-  const unpaid = await newOrder(stack, "ke-1gb-7d", email);  // Kenya 1 GB, 7 days: $3.99, never paid
+  await paidOrder(stack, page, { plan: "jp-5gb-30d", email });   // Japan 5 GB, 30 days: $17.99
+  const unpaid = await newOrder(stack, { plan: "ke-1gb-7d", email });  // Kenya 1 GB, 7 days: $3.99, never paid
 
   await openStore(page, stack.url);
   const reject = page.getByRole("button", { name: "Reject all" });
@@ -115,7 +44,7 @@ test("sign in by the e-mailed link, see the paid order, cancel the unpaid one by
   await findItem(page, { label: "Check your e-mail" });
 
   let link;
-  await expect.poll(() => (link = signInLink(email)), { message: "a sign-in mail in the outbox" }).toBeTruthy();
+  await expect.poll(() => (link = signInLink(stack.dataDir, email)), { message: "a sign-in mail in the outbox" }).toBeTruthy();
   await page.goto(link);
   await Promise.all([page.waitForURL(/\/\?account=orders$/), page.getByRole("button", { name: "Sign in" }).click()]);
 

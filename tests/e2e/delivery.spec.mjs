@@ -4,11 +4,11 @@
 // clipboard, the iOS 17.4+ install link, progress while the profile is delayed, a refund when it never comes,
 // and a support message instead of a QR when the partner's code is invalid.
 import { execFileSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { findItem, items, repoRoot, setPartnerBehaviour, startServer } from "./helpers.mjs";
+import { api, paidOrder } from "./shop.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
 fs.mkdirSync(shots, { recursive: true });
@@ -26,36 +26,6 @@ test.beforeAll(async () => {
   stack = await startServer();
 });
 test.afterAll(async () => stack && stack.stop());
-
-async function api(server, method, url, { token, body, key } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (key) headers["Idempotency-Key"] = key;
-  const res = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
-
-// Orders a plan through the API (what the checkout screens send) and pays it on the processor's hosted page
-// with the 4242 card, in the browser. Returns {order, token}.
-async function paidOrder(server, page, { plan = "jp-5gb-30d", email = "traveller@example.com", marketing = false } = {}) {
-  const created = await api(server, "POST", "/api/orders", {
-    key: crypto.randomBytes(16).toString("hex"),
-    body: { plan, currency: "USD", email, name: "Ada Traveller", phone: "", adult: true, terms_version: "1.0",
-            marketing, language: "en" },
-  });
-  expect(created.status, JSON.stringify(created.json)).toBe(201);
-  const { order, token } = created.json;
-  const pay = await api(server, "POST", `/api/orders/${order.id}/payment`, { token });
-  expect(pay.status, JSON.stringify(pay.json)).toBe(200);
-  await page.goto(pay.json.checkout_url);
-  await page.fill("#number", "4242 4242 4242 4242");
-  await page.fill("#exp", "12/34");
-  await page.fill("#cvc", "123");
-  await Promise.all([page.waitForURL((u) => u.toString().startsWith(server.url)), page.click("button[type=submit]")]);
-  return { order, token };
-}
 
 // The parts of a MIME message (nested multiparts flattened): {type, body: Buffer}, base64 bodies decoded.
 function mimeParts(raw) {
