@@ -74,6 +74,7 @@ struct App {
   Theme theme = Theme::Light;
   std::optional<std::uint32_t> accent;
   bool flags_requested = false;      // the flag atlas was asked for
+  bool policy_checked = false;       // the policy notice's core was told the seen version (after_frame_policy)
 };
 App g_app;
 // For the benchmark, with the test API on: update() times (ms) of the actions that change what is listed, and the
@@ -177,6 +178,23 @@ void perform_privacy_centre(const privacy_centre::Effect& e) {
              e);
 }
 
+// The policy-change notice (core/policy_notice.hpp): /api/policy, and the seen version kept as strictly necessary
+// storage (it only stops the notice from repeating).
+void perform_policy_notice(const policy_notice::Effect& e) {
+  std::visit(overloaded{
+                 [](const policy_notice::effect::FetchPolicy& f) {
+                   platform::request({"GET", f.url, {}, ""}, [](platform::HttpResponse r) {
+                     dispatch(policy_notice::Action{policy_notice::action::Answer{r.status, std::move(r.body)}});
+                   });
+                 },
+                 [](const policy_notice::effect::RememberSeen& r) {
+                   if (!platform::storage_set(policy_notice::kSeenKey, r.version))
+                     platform::log(LogLevel::Info, std::string("storage: could not keep ") + policy_notice::kSeenKey);
+                 },
+             },
+             e);
+}
+
 // A preference is kept only with the preferences consent; the model still holds it for this visit.
 void store(const effect::Store& st) {
   if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
@@ -189,6 +207,7 @@ void perform(const Effect& e) {
                  [](const checkout::Effect& c) { perform_checkout(c); },
                  [](const account::Effect& a) { perform_account(a); },
                  [](const privacy_centre::Effect& p) { perform_privacy_centre(p); },
+                 [](const policy_notice::Effect& p) { perform_policy_notice(p); },
                  [](const effect::Fetch& f) {
                    platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
                      platform::mark("jupiter:catalogue-received");
@@ -350,6 +369,14 @@ void after_frame_embed(const ui::FrameInfo& info) {
   }
 }
 
+// Once the first screen showed plans or prices (never before, never in a partner's frame): the stored policy
+// version seen goes to the notice's core, which asks for /api/policy only when it is an older one.
+void after_frame_policy(const ui::FrameInfo& info) {
+  if (g_app.embedded || !info.catalogue_visible || g_app.policy_checked) return;
+  g_app.policy_checked = true;
+  dispatch(policy_notice::Action{policy_notice::action::Checked{platform::storage_get(policy_notice::kSeenKey)}});
+}
+
 void drain_actions() {
   while (!g_app.queue.empty()) {
     Action a = std::move(g_app.queue.front());
@@ -465,6 +492,7 @@ void render_frame() {
     load_flags();
   }
   after_frame_embed(info);
+  after_frame_policy(info);
   for (auto& a : out) dispatch(std::move(a));
   if (!out.empty()) request_frames(2);  // the result of a click shows in the next frames
   if (mirror_more) request_frames(1);

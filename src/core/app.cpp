@@ -12,6 +12,7 @@
 
 #include "core/json_reader.hpp"
 #include "core/overloaded.hpp"
+#include "core/policy.hpp"
 
 namespace jupiter {
 namespace {
@@ -500,6 +501,12 @@ void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx) {
   privacy_centre::Update u = privacy_centre::update(std::move(m.privacy_centre), std::move(a));
   m.privacy_centre = std::move(u.model);
   for (privacy_centre::Effect& e : u.effects) fx.push_back(std::move(e));
+}
+// The policy-change notice (core/policy_notice.hpp) against the version this build implements.
+void step(Model& m, policy_notice::Action& a, std::vector<Effect>& fx) {
+  policy_notice::Update u = policy_notice::update(std::move(m.policy_notice), std::move(a), kPolicyVersion);
+  m.policy_notice = std::move(u.model);
+  for (policy_notice::Effect& e : u.effects) fx.push_back(std::move(e));
 }
 }  // namespace
 

@@ -18,6 +18,7 @@
 #include "core/embed.hpp"
 #include "core/i18n.hpp"
 #include "core/plan_query.hpp"
+#include "core/policy_notice.hpp"
 #include "core/privacy_centre.hpp"
 #include "core/search.hpp"
 
@@ -120,6 +121,7 @@ struct Model {
   std::optional<ConsentSnapshot> privacy;  // the privacy screen is open, showing the choices read when it opened
   account::Model account;                  // My eSIMs (issue 15): shown instead of the store unless Closed
   privacy_centre::Model privacy_centre;    // the privacy centre (issue 16): shown instead of the store unless Closed
+  policy_notice::Model policy_notice;      // "Our privacy policy changed" for a returning visitor (issue 16)
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
                             action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
-                            account::Action, privacy_centre::Action>;
+                            account::Action, privacy_centre::Action, policy_notice::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -227,7 +229,7 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
                             effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
-                            account::Effect, privacy_centre::Effect>;
+                            account::Effect, privacy_centre::Effect, policy_notice::Effect>;
 
 struct Update {
   Model model;

@@ -278,6 +278,29 @@ void privacy_policy_link(const char* id, std::vector<Action>& out) {
   if (link(std::string(tr("privacy.policy")) + id, pc::policy_url(language).c_str())) emit(out, pa::PolicyAsked{language});
 }
 
+void draw_policy_notice(const Model& m, std::vector<Action>& out) {
+  static bool focused = false;  // transient: the keyboard's focus went to OK when the notice appeared
+  const policy_notice::Model& n = m.policy_notice;
+  if (n.state != policy_notice::State::Shown) return void(focused = false);
+  const auto dismiss = [&out] { out.push_back(policy_notice::Action{policy_notice::action::Dismissed{}}); };
+  ImGui::Spacing();
+  ImGui::Separator();
+  TextWrapped(tr_fmt("privacy.notice.changed", {{"date", n.effective}}), "status");  // the live region says it
+  if (!n.changes.empty()) TextWrapped(tr("privacy.notice.what"));
+  for (const std::string& c : n.changes) TextWrapped("- " + c, "listitem");
+  const std::string language(language_code(active_language()));
+  if (link(std::string(tr("privacy.notice.read")) + "##policy-notice-read", pc::policy_url(language).c_str()))
+    emit(out, pa::PolicyAsked{language});
+  same_line_if_fits(tr("privacy.notice.ok"));
+  if (NamedButton((std::string(tr("privacy.notice.ok")) + "##policy-notice-ok").c_str(),
+                  std::string(tr("privacy.notice.ok")) + ", " + tr("privacy.notice.name")))
+    dismiss();
+  if (!focused) focus_last_item(), focused = true;
+  const bool popup = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
+  if (!popup && (ImGui::IsKeyPressed(ImGuiKey_Escape) || a11y::escape())) dismiss();
+  ImGui::Separator();
+}
+
 void privacy_centre_footer(std::vector<Action>& out) {
   if (link(std::string(tr("privacy.title")) + "##footer-privacy-centre", "/?account=privacy")) emit(out, pa::Opened{});
   same_line_if_fits(tr("privacy.policy"));  // a phone in French: under it

@@ -27,6 +27,11 @@ void privacy_centre_button(const char* id, std::vector<Action>& out);
 // "Privacy policy" as a link to /privacy (`id` keeps it unique in its window).
 void privacy_policy_link(const char* id, std::vector<Action>& out);
 
+// The policy-change notice (core/policy_notice.hpp) while it is Shown: "Our privacy policy changed on <date>", what
+// changed, "Read the policy" (a link to /privacy in the store's language) and "OK" (focused when it appears);
+// OK, Enter on OK, or Escape dismiss it. The first line is a status text: the live region announces it.
+void draw_policy_notice(const Model& m, std::vector<Action>& out);
+
 // Draws the open screen over the whole window; returns the content height in CSS px.
 float draw_privacy_centre(const Model& m, const Context& ctx, std::vector<Action>& out,
                           std::vector<TextField>& fields);

@@ -749,6 +749,7 @@ FrameInfo draw_store(const Model& m, Scratch& s, const Context& ctx, std::vector
 
   draw_header(m, ctx, out);
   if (m.embed.notice == EmbedNotice::BadAttribute) TextColored(Muted(), tr("store.embed.bad_attribute"), "status");
+  draw_policy_notice(m, out);  // issue 16: a returning visitor, once, after a new policy version
   switch (m.catalogue.state) {
     case LoadState::Idle:
     case LoadState::Loading:
