@@ -52,6 +52,8 @@ PKGS=(
   faketime                          # api-jobs: a server process whose clock runs a few seconds ahead
   wrk                               # tests/bench/scale-out.mjs: orders created per second (a Lua script per request)
   prometheus                        # tests/metrics/scrape.sh: a real scrape of /metrics (started there, on a free port)
+  libcurl4-openssl-dev              # the server's SMTP relay (--smtp-url, src/server/smtp_relay.cpp)
+  python3-aiosmtpd                  # api-smtp: a local SMTP sink the tests start (tests/api/fixtures/smtp_sink.py)
 )
 
 # Node.js and npm: keep a preinstalled Node (some images ship nodesource's, which bundles npm and

@@ -5,6 +5,7 @@
 // body -> bind -> "listening on http://HOST:PORT" on stdout -> serve. Several processes may share one database:
 // migrations and the import take turns (migrations.hpp), and each process follows the catalogue another one
 // imported within kCatalogueRefresh (served_catalogue.hpp).
+// With --smtp-url a worker relays the outbox's e-mails to that SMTP server (smtp_relay.hpp); without, they stay files.
 // Exit status: 0 after a clean stop, 1 when it cannot start or run, 2 for a bad command line.
 // `jupiter-server purge [--dry-run] ...` applies the retention periods once and exits (retention.hpp).
 #include <pthread.h>
@@ -51,6 +52,7 @@
 #include "server/provisioning.hpp"
 #include "server/retention.hpp"
 #include "server/served_catalogue.hpp"
+#include "server/smtp_relay.hpp"
 #include "server/router.hpp"
 #include "server/stop_signals.hpp"
 #include "server/store.hpp"
@@ -310,12 +312,33 @@ bool serve_until_stopped(HttpServer& server, const Options& o, int port) {
   });
 }
 
+// Step 0: what the options and the files they name say (retention periods; the SMTP relay's URL and credentials);
+// false after logging what is wrong (the server then exits with 1, as for a bad --database URL).
+bool read_settings(const Options& o, RetentionParse& retention, SmtpSettings& smtp) {
+  std::string source;
+  retention = load_retention(o.catalogue, source);
+  if (!retention.periods) return fail("retention: " + retention.error), false;
+  log::info("retention: periods from " + source);
+  if (std::string bad = smtp_settings(o.smtp_url, o.smtp_starttls, o.smtp_credentials, smtp); !bad.empty())
+    return fail(bad), false;
+  return true;
+}
+
+// Step 4b: with --smtp-url, the worker that relays the outbox (woken by every new mail); nullptr without.
+std::unique_ptr<SmtpRelay> start_relay(const SmtpSettings& smtp, const Options& o, Commerce& commerce) {
+  if (smtp.url.empty()) return nullptr;
+  auto relay = std::make_unique<SmtpRelay>(smtp, fs::path(o.data_dir) / "outbox", commerce.config.worker);
+  SmtpRelay* r = relay.get();
+  commerce.outbox.on_write([r] { r->wake(); });
+  relay->start();
+  return relay;
+}
+
 // The startup order in the file comment: database, catalogue, bind, commerce and partners, serve.
 int run(const Options& o) {
-  std::string retention_source;
-  const RetentionParse retention = load_retention(o.catalogue, retention_source);
-  if (!retention.periods) return fail("retention: " + retention.error);
-  log::info("retention: periods from " + retention_source);
+  RetentionParse retention;
+  SmtpSettings smtp;
+  if (!read_settings(o, retention, smtp)) return 1;
   const auto database = open_database(o);
   if (!database) return 1;
   ServedCatalogue served(*database, fs::path(o.data_dir) / "cache");
@@ -356,6 +379,7 @@ int run(const Options& o) {
   }
   resume_own_jobs(*database, commerce.config.worker);
   commerce.start();
+  const auto relay = start_relay(smtp, o, commerce);
   served.start(kCatalogueRefresh);
   RetentionWorker purger(*work_database, *retention.periods, fs::path(o.data_dir) / "outbox");
   purger.start();
@@ -365,6 +389,7 @@ int run(const Options& o) {
   purger.stop();
   served.stop();
   commerce.stop();
+  if (relay) relay->stop();
   if (!ok) return fail("the server stopped with an error");
   log::info("stopped");
   return 0;

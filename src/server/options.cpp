@@ -31,6 +31,8 @@ std::string* text_option(Options& o, const std::string& name) {
   if (name == "--public-url") return &o.public_url;
   if (name == "--demo-partner") return &o.demo_partner;
   if (name == "--trust-proxy") return &o.trust_proxy;
+  if (name == "--smtp-url") return &o.smtp_url;
+  if (name == "--smtp-credentials") return &o.smtp_credentials;
   return nullptr;
 }
 
@@ -94,6 +96,11 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
       out.outcome = OptionsParse::Outcome::Help;
       return out;
     }
+    if (name == "--smtp-starttls") {  // the one flag: no value
+      if (has_value) return fail("--smtp-starttls takes no value");
+      out.options.smtp_starttls = true;
+      continue;
+    }
     if (!known_option(out.options, name)) return fail("unknown option " + name);
     if (!has_value) {
       if (i + 1 >= args.size()) return fail(name + " needs a value");
@@ -138,6 +145,10 @@ std::string usage(const std::string& program) {
          "  --demo-partner ORIGIN   make sure partner \"demo\" exists and may frame the store on ORIGIN\n"
          "  --trust-proxy ADDR      requests from ADDR (a load balancer such as nginx) carry the client's address in\n"
          "                          X-Forwarded-For, which rate limits then count (default: none trusted)\n"
+         "  --smtp-url URL          send the outbox's e-mails through this relay: smtp://HOST:PORT or smtps://HOST:PORT\n"
+         "                          (default: none, the e-mails stay files in DATA/outbox)\n"
+         "  --smtp-starttls         with smtp://: require STARTTLS, never send in clear\n"
+         "  --smtp-credentials FILE user:password for the relay's AUTH, one line; FILE must be readable by its owner only\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

@@ -26,6 +26,10 @@ struct Options {
   long long details_expiry = 7 * 24 * 3600;  // seconds after installation the activation details are kept
   std::string demo_partner;           // an origin: partner "demo" exists and allows it (normalized)
   std::string trust_proxy;            // a load balancer's address: the client address of its requests is in X-Forwarded-For
+  // Real e-mail delivery (issue 15, smtp_relay.hpp). '' keeps the outbox files as the only delivery.
+  std::string smtp_url;               // smtp://HOST[:PORT] or smtps://HOST[:PORT]
+  bool smtp_starttls = false;         // --smtp-starttls (a flag): smtp:// must upgrade to TLS before sending
+  std::string smtp_credentials;       // a file holding user:password, readable by its owner only
 };
 
 struct OptionsParse {

@@ -85,6 +85,7 @@ std::optional<std::string> Outbox::write(const Mail& mail, const std::string& na
   }
   std::filesystem::rename(tmp, dir_ / file, ec);
   if (ec) return std::nullopt;
+  if (on_write_) on_write_();
   return file;
 }
 

@@ -1,10 +1,12 @@
-// outbox.hpp: outgoing e-mail as files (data/outbox/*.eml) the developer can read; no SMTP.
+// outbox.hpp: outgoing e-mail as files (data/outbox/*.eml) the developer can read; --smtp-url relays them
+// (smtp_relay.hpp), which leaves the files as they are.
 //
 // Each message is a complete MIME document: multipart/mixed holding multipart/related (a text/plain and a
 // text/html alternative, HTML images referenced by cid:) and any attachments, base64-encoded. Files are written
 // to a temporary name and renamed, so a reader never sees half a message.
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -41,11 +43,14 @@ class Outbox {
   // Writes `mail` as <UTC time>-<name>.eml; returns the file name, or nullopt when it could not be written.
   std::optional<std::string> write(const Mail& mail, const std::string& name);
   const std::filesystem::path& dir() const { return dir_; }
+  // `hook` runs after each message written (the SMTP relay's wake-up, smtp_relay.hpp); set it before any write.
+  void on_write(std::function<void()> hook) { on_write_ = std::move(hook); }
 
  private:
   std::filesystem::path dir_;
   std::mutex mutex_;
   unsigned serial_ = 0;
+  std::function<void()> on_write_;
 };
 
 }  // namespace jupiter::server

@@ -267,6 +267,8 @@ db::Result<PurgeReport> purge(db::Connection& c, const RetentionPeriods& p, std:
     std::error_code ec;
     fs::remove(outbox_dir / name, ec);
     if (ec) log::error("retention: could not delete outbox file " + name + ": " + ec.message());
+    for (const char* state : {".sent", ".failed", ".retry"})  // the SMTP relay's record of it (smtp_relay.hpp)
+      fs::remove(outbox_dir / "relay" / (name + state), ec);
   }
   DB_TRY(c.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   return report;
