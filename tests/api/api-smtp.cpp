@@ -199,3 +199,27 @@ TEST_CASE("smtp: bad --smtp-url or credentials others may read: the server refus
     CHECK(server->output().find("--smtp-starttls is for smtp://") != std::string::npos);
   }
 }
+
+TEST_CASE("smtp: --smtp-credentials logs in to a relay that requires AUTH") {
+  TempDir sink_dir;
+  const int port = free_port();
+  const auto sink = start_sink(port, sink_dir.path(), "auth");
+  TempDir secrets;
+  write_file(secrets / "smtp-credentials", "mailer:hunter2\n");
+  fs::permissions(secrets / "smtp-credentials", fs::perms(0600));
+  SUBCASE("with the right credentials the mail is accepted") {
+    Shop shop({"--smtp-url", smtp_url(port), "--smtp-credentials", (secrets / "smtp-credentials").string()});
+    const Created c = shop.paid_order("delivered");
+    for (const std::string& name : order_mails(shop, c.id))
+      CHECK_MESSAGE(wait_until([&] { return relay_state(shop, name, ".sent"); }, std::chrono::seconds(10)), name);
+    CHECK(received(sink_dir.path()).size() == shop.outbox().size());
+    CHECK(shop.store->output().find("hunter2") == std::string::npos);
+  }
+  SUBCASE("without credentials the relay refuses (530, a 5xx): marked failed") {
+    Shop shop({"--smtp-url", smtp_url(port)});
+    const Created c = shop.paid_order("delivered");
+    for (const std::string& name : order_mails(shop, c.id))
+      CHECK_MESSAGE(wait_until([&] { return relay_state(shop, name, ".failed"); }, std::chrono::seconds(10)), name);
+    CHECK(received(sink_dir.path()).empty());
+  }
+}
