@@ -319,8 +319,8 @@ bool read_settings(const Options& o, RetentionParse& retention, SmtpSettings& sm
   retention = load_retention(o.catalogue, source);
   if (!retention.periods) return fail("retention: " + retention.error), false;
   log::info("retention: periods from " + source);
-  if (std::string bad = smtp_settings(o.smtp_url, o.smtp_starttls, o.smtp_credentials, smtp); !bad.empty())
-    return fail(bad), false;
+  const std::string bad = smtp_settings(o.smtp_url, o.smtp_starttls, o.smtp_credentials, o.smtp_ca, smtp);
+  if (!bad.empty()) return fail(bad), false;
   return true;
 }
 

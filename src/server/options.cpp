@@ -33,6 +33,7 @@ std::string* text_option(Options& o, const std::string& name) {
   if (name == "--trust-proxy") return &o.trust_proxy;
   if (name == "--smtp-url") return &o.smtp_url;
   if (name == "--smtp-credentials") return &o.smtp_credentials;
+  if (name == "--smtp-ca") return &o.smtp_ca;
   return nullptr;
 }
 
@@ -149,6 +150,7 @@ std::string usage(const std::string& program) {
          "                          (default: none, the e-mails stay files in DATA/outbox)\n"
          "  --smtp-starttls         with smtp://: require STARTTLS, never send in clear\n"
          "  --smtp-credentials FILE user:password for the relay's AUTH, one line; FILE must be readable by its owner only\n"
+         "  --smtp-ca FILE          PEM certificate(s) to verify the relay's TLS with (default: the system's CAs)\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

@@ -30,6 +30,7 @@ struct Options {
   std::string smtp_url;               // smtp://HOST[:PORT] or smtps://HOST[:PORT]
   bool smtp_starttls = false;         // --smtp-starttls (a flag): smtp:// must upgrade to TLS before sending
   std::string smtp_credentials;       // a file holding user:password, readable by its owner only
+  std::string smtp_ca;                // PEM certificates to trust for the relay's TLS instead of the system's
 };
 
 struct OptionsParse {

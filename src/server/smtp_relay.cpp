@@ -71,17 +71,21 @@ std::string read_credentials(const std::string& file, SmtpSettings& out) {
 }  // namespace
 
 std::string smtp_settings(const std::string& url, bool starttls, const std::string& credentials_file,
-                          SmtpSettings& out) {
+                          const std::string& ca_file, SmtpSettings& out) {
   out = SmtpSettings{};
   if (url.empty()) {
-    if (starttls || !credentials_file.empty()) return "--smtp-starttls and --smtp-credentials need --smtp-url";
+    if (starttls || !credentials_file.empty() || !ca_file.empty())
+      return "--smtp-starttls, --smtp-credentials and --smtp-ca need --smtp-url";
     return {};
   }
   if (std::string bad = check_url(url); !bad.empty()) return bad;
   if (starttls && url.rfind("smtps://", 0) == 0)
     return "--smtp-starttls is for smtp:// (smtps:// is TLS from the start): use one of them";
+  std::error_code ec;
+  if (!ca_file.empty() && !fs::is_regular_file(ca_file, ec)) return "--smtp-ca " + ca_file + ": no such file";
   out.url = url;
   out.starttls = starttls;
+  out.ca_file = ca_file;
   if (!credentials_file.empty()) return read_credentials(credentials_file, out);
   return {};
 }
@@ -158,6 +162,7 @@ Sent send_mail(const SmtpSettings& s, const std::string& to, const std::string& 
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 40L);  // below kJobLeaseMs: a lock is never taken back mid-send
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   if (s.starttls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  if (!s.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, s.ca_file.c_str());
   if (!s.user.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, s.user.c_str());
     curl_easy_setopt(curl, CURLOPT_PASSWORD, s.password.c_str());

@@ -2,6 +2,7 @@
 //
 //  [X] smtp://host:port in clear; with --smtp-starttls STARTTLS is required (no mail goes out in clear when the relay
 //      does not offer it); smtps://host:port for implicit TLS. Certificates are verified (libcurl's defaults).
+//  [X] --smtp-ca FILE: a relay whose certificate a private CA signed (or a self-signed one, in the tests).
 //  [X] AUTH with "user:password" from --smtp-credentials FILE (one line; refused unless only its owner may read it).
 //  [X] Envelope sender: kMailFrom's address; recipient: the message's To header (never logged, never stored twice).
 //  [X] The .eml stays where it is (retention purges it after outbox_emails days); the relay's state lives beside
@@ -29,12 +30,13 @@ struct SmtpSettings {
   std::string url;        // smtp://host[:port] or smtps://host[:port]
   bool starttls = false;  // smtp:// only: require STARTTLS
   std::string user, password;  // empty: no AUTH
+  std::string ca_file;         // PEM file of trusted certificates; empty: the system's store
 };
 
-// Checks --smtp-url, --smtp-starttls and --smtp-credentials; "" when fine, else what is wrong (the server then
-// refuses to start). Reads the credentials file into `out`.
+// Checks --smtp-url, --smtp-starttls, --smtp-credentials and --smtp-ca; "" when fine, else what is wrong (the server
+// then refuses to start). Reads the credentials file into `out`.
 std::string smtp_settings(const std::string& url, bool starttls, const std::string& credentials_file,
-                          SmtpSettings& out);
+                          const std::string& ca_file, SmtpSettings& out);
 
 // The wait before attempt `attempts` + 1 after `attempts` (>= 1) failed ones, in milliseconds.
 std::int64_t relay_backoff_ms(int attempts);

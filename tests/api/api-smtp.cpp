@@ -223,3 +223,34 @@ TEST_CASE("smtp: --smtp-credentials logs in to a relay that requires AUTH") {
     CHECK(received(sink_dir.path()).empty());
   }
 }
+
+TEST_CASE("smtp: TLS to a relay whose certificate --smtp-ca names: STARTTLS and smtps://") {
+  TempDir sink_dir;
+  const int port = free_port();
+  SUBCASE("--smtp-starttls against a relay that requires STARTTLS") {
+    const auto sink = start_sink(port, sink_dir.path(), "starttls");
+    Shop shop({"--smtp-url", smtp_url(port), "--smtp-starttls", "--smtp-ca", (sink_dir / "cert.pem").string()});
+    const Created c = shop.paid_order("delivered");
+    for (const std::string& name : order_mails(shop, c.id))
+      CHECK_MESSAGE(wait_until([&] { return relay_state(shop, name, ".sent"); }, std::chrono::seconds(10)), name);
+    CHECK(received(sink_dir.path()).size() == shop.outbox().size());
+  }
+  SUBCASE("smtps:// (TLS from the first byte)") {
+    const auto sink = start_sink(port, sink_dir.path(), "smtps");
+    const std::string url = "smtps://127.0.0.1:" + std::to_string(port);
+    Shop shop({"--smtp-url", url, "--smtp-ca", (sink_dir / "cert.pem").string()});
+    const Created c = shop.paid_order("delivered");
+    for (const std::string& name : order_mails(shop, c.id))
+      CHECK_MESSAGE(wait_until([&] { return relay_state(shop, name, ".sent"); }, std::chrono::seconds(10)), name);
+    CHECK(received(sink_dir.path()).size() == shop.outbox().size());
+  }
+  SUBCASE("STARTTLS with a certificate nobody vouches for (no --smtp-ca): nothing is sent") {
+    const auto sink = start_sink(port, sink_dir.path(), "starttls");
+    Shop shop({"--smtp-url", smtp_url(port), "--smtp-starttls"});
+    const Created c = shop.paid_order("delivered");
+    for (const std::string& name : order_mails(shop, c.id))
+      CHECK_MESSAGE(wait_until([&] { return relay_state(shop, name, ".retry"); }, std::chrono::seconds(5)), name);
+    CHECK(attempts(sink_dir.path()) == 0);
+    CHECK(received(sink_dir.path()).empty());
+  }
+}
