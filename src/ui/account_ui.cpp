@@ -75,22 +75,9 @@ void draw_problem(const acc::Model& a) {
 // [SECTION] sign-in and "check your e-mail"
 // ---------------------------------------------------------------------------------------------------------
 void email_field(const acc::Model& a, std::vector<TextField>& fields) {
-  const char* label = tr("account.sign_in.email");
-  Text(label);
-  const float w = std::min(ImGui::GetContentRegionAvail().x, 420.0f);
-  const float h = ImGui::GetFrameHeight();
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(w, h));
-  const bool invalid = a.problem == acc::Problem::InvalidEmail;
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImGuiStyle& st = ImGui::GetStyle();
-  dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(invalid ? ErrorInk() : st.Colors[ImGuiCol_Border]),
-              st.FrameRounding);
-  test_items().add_last(std::string(label) + "##account-email", "textbox", true, -1, a.email);
-  if (ImGui::IsItemVisible())
-    fields.push_back({kAccountEmailTag, TextKind::Email, "account-email", label, a.email, pos.x, pos.y, w, h,
-                      invalid, "name@example.com"});
+  LabelledField({kAccountEmailTag, TextKind::Email, "account-email", tr("account.sign_in.email"), a.email, 0, 0, 0, 0,
+                 a.problem == acc::Problem::InvalidEmail, "name@example.com"},
+                420.0f, fields);
 }
 
 void draw_sign_in(const acc::Model& a, std::vector<Action>& out, std::vector<TextField>& fields) {

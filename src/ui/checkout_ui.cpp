@@ -31,8 +31,6 @@ constexpr float kMaxWidth = 640.0f;
 
 void emit(std::vector<Action>& out, co::Action a) { out.emplace_back(std::move(a)); }
 
-float field_width() { return std::min(ImGui::GetContentRegionAvail().x, kMaxWidth); }
-
 std::string data_text(std::int64_t data_mb, bool unlimited) {
   if (unlimited || data_mb == 0) return tr("checkout.plan.unlimited");
   char buf[32];
@@ -140,19 +138,7 @@ void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& 
 // Draws the field's frame and label and lists it for the platform, which keeps a real <input> over the frame.
 void text_field(co::Field field, TextKind kind, const char* name, const char* label, const std::string& value,
                 const std::string& error, std::vector<TextField>& fields) {
-  Text(label);
-  const float w = field_width();
-  const float h = ImGui::GetFrameHeight();
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(w, h));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImGuiStyle& st = ImGui::GetStyle();
-  dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(error.empty() ? st.Colors[ImGuiCol_Border] : ErrorInk()),
-              st.FrameRounding);
-  test_items().add_last(std::string(label) + "##" + name, "textbox", true, -1, value);
-  if (ImGui::IsItemVisible())
-    fields.push_back({static_cast<int>(field), kind, name, label, value, pos.x, pos.y, w, h, !error.empty(), {}});
+  LabelledField({static_cast<int>(field), kind, name, label, value, 0, 0, 0, 0, !error.empty(), {}}, kMaxWidth, fields);
   if (!error.empty()) TextColored(ErrorInk(), error, "alert");
 }
 

@@ -77,21 +77,9 @@ std::string outcome_words(const pc::Model& p) {
 // A labelled real <input> over a drawn frame (platform/text_input.hpp), like My eSIMs' e-mail field.
 void field(pc::Field f, TextKind kind, const char* label, const std::string& value, bool invalid, const char* hint,
            std::vector<TextField>& fields) {
-  Text(label);
-  const float w = std::min(ImGui::GetContentRegionAvail().x, 420.0f);
-  const float h = ImGui::GetFrameHeight();
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(w, h));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImGuiStyle& st = ImGui::GetStyle();
-  dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
-  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(invalid ? ErrorInk() : st.Colors[ImGuiCol_Border]),
-              st.FrameRounding);
-  const std::string name = "privacy-" + std::to_string(static_cast<int>(f));
-  test_items().add_last(std::string(label) + "##" + name, "textbox", true, -1, value);
-  if (ImGui::IsItemVisible())
-    fields.push_back({kPrivacyFieldTag + static_cast<int>(f), kind, name, label, value, pos.x, pos.y, w, h, invalid,
-                      hint});
+  LabelledField({kPrivacyFieldTag + static_cast<int>(f), kind, "privacy-" + std::to_string(static_cast<int>(f)), label,
+                 value, 0, 0, 0, 0, invalid, hint},
+                420.0f, fields);
 }
 
 // A button that opens a page: the mirror shows it as a link to `url` (its activation still comes back here).

@@ -120,6 +120,22 @@ void copy_utf8(const std::string& value, char* buf, std::size_t size) {
 
 std::vector<TextField>& widget_fields() { return g_fields; }
 
+void LabelledField(TextField f, float max_width, std::vector<TextField>& fields) {
+  Text(f.label);
+  const float w = std::min(ImGui::GetContentRegionAvail().x, max_width), h = ImGui::GetFrameHeight();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(w, h));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  dl->AddRectFilled(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(ImGuiCol_FrameBg), st.FrameRounding);
+  dl->AddRect(pos, ImVec2(pos.x + w, pos.y + h), ImGui::GetColorU32(f.invalid ? ErrorInk() : st.Colors[ImGuiCol_Border]),
+              st.FrameRounding);
+  test_items().add_last(f.label + "##" + f.name, "textbox", true, -1, f.value);
+  if (!ImGui::IsItemVisible()) return;
+  f.x = pos.x, f.y = pos.y, f.w = w, f.h = h;
+  fields.push_back(std::move(f));
+}
+
 void widget_field_changed(int tag, std::string value) { g_field_pending[tag] = std::move(value); }
 
 void SetButtonTextColor(const ImVec4* color) {

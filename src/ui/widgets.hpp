@@ -86,6 +86,11 @@ void BeginPage(const char* name, float column_width);
 // A heading: level 1 for the first one of a frame (the page's title), 2 after it.
 void Heading(std::string_view text, ImFont* font);
 
+// A labelled text field (checkout, My eSIMs, the privacy centre): `f.label` above a frame at most `max_width` wide,
+// its border in the error colour when f.invalid, listed for QA as a textbox "label##name"; while visible, `f` goes
+// into `fields` with its rectangle filled in, and the platform keeps a real <input> over the frame.
+void LabelledField(TextField f, float max_width, std::vector<TextField>& fields);
+
 // The real <input> fields of this frame's InputTextWithHint widgets (main.cpp syncs them with the checkout's),
 // and where their DOM changes go (tags from kWidgetFieldTag up).
 constexpr int kWidgetFieldTag = 1000;
