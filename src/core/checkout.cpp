@@ -119,7 +119,7 @@ std::string order_body(const Model& m) {
       {"name", normalize_name(m.details.name)},
       {"phone", normalize_phone(m.details.phone)},
       {"adult", true},
-      {"terms_version", std::string(kPolicyVersion)},
+      {"terms_version", std::string(kTermsVersion)},  // the terms of sale accepted (core/policy.hpp)
       {"marketing", m.details.marketing},
       {"language", known_language(m.language) ? m.language : std::string("en")},
   };

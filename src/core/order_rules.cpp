@@ -103,8 +103,9 @@ OrderRequestCheck check_order_request(std::string_view body) {
   if (const ContactCheck c = validate_phone(r.phone); !r.phone.empty() && !c.ok())
     return fail(400, "invalid_phone", c.message);
   if (!r.adult) return fail(400, "adult_required", "the buyer must confirm being 18 or older");
-  if (r.terms_version != kPolicyVersion)
-    return fail(400, "terms_required", "the Terms and Privacy Policy v" + std::string(kPolicyVersion) + " must be accepted");
+  if (r.terms_version != kTermsVersion)  // the terms of sale in force (issue 15), not the policy's version
+    return fail(400, "terms_required", "the Terms of Sale v" + std::string(kTermsVersion) +
+                                           " and the Privacy Policy v" + std::string(kPolicyVersion) + " must be accepted");
   if (!language_from_code(r.language)) return fail(400, "invalid_language", "the language must be " + language_list());
   if (!r.consent_id.empty() && !consent::valid_consent_id(r.consent_id))
     return fail(400, "invalid_consent_id", "the consent id must be 8..64 characters of [A-Za-z0-9_-]");

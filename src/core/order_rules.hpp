@@ -34,7 +34,7 @@ struct OrderRequest {
   std::string name;
   std::string phone;  // "" or E.164
   bool adult = false;
-  std::string terms_version;
+  std::string terms_version;  // the terms of sale accepted: must be kTermsVersion (core/policy.hpp); the order keeps it
   bool marketing = false;
   std::string language = "en";  // en, es, fr, de
   std::string consent_id;       // "" or [A-Za-z0-9_-]{8,64}

@@ -1,7 +1,13 @@
 // policy.cpp: see policy.hpp.
 #include "core/policy.hpp"
 
+#ifndef JUPITER_TERMS_VERSION
+#error "JUPITER_TERMS_VERSION comes from the build (src/core/CMakeLists.txt reads assets/terms/)"
+#endif
+
 namespace jupiter {
+
+const std::string_view kTermsVersion = JUPITER_TERMS_VERSION;  // constant-initialized (constexpr constructor)
 
 namespace {
 
@@ -47,8 +53,9 @@ std::optional<PolicyHeader> read_policy_header(std::string_view text) {
   return h;
 }
 
-std::string policy_version_of_file(std::string_view name) {
-  constexpr std::string_view prefix = "privacy-policy-v", suffix = ".txt";
+std::string document_version_of_file(std::string_view name, std::string_view document) {
+  const std::string prefix = std::string(document) + "-v";
+  constexpr std::string_view suffix = ".txt";
   if (name.size() <= prefix.size() + suffix.size() || !starts_with(name, prefix) ||
       name.substr(name.size() - suffix.size()) != suffix)
     return "";

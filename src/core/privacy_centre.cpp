@@ -94,12 +94,12 @@ Decoded<EraseResult> decode_erase(std::string_view text) {
   return out;
 }
 
-std::string policy_url(std::string_view language) {
+std::string document_url(std::string_view page, std::string_view language) {
   const bool two_letters = language.size() == 2 && std::all_of(language.begin(), language.end(), [](char c) {
     return c >= 'a' && c <= 'z';
   });
-  if (!two_letters || language == "en") return kPolicyUrl;
-  return std::string(kPolicyUrl) + "?lang=" + std::string(language);
+  if (!two_letters || language == "en") return std::string(page);
+  return std::string(page) + "?lang=" + std::string(language);
 }
 
 std::string encode_erase(const EraseResult& e) {
@@ -338,7 +338,9 @@ Update update(Model m, Action a) {
                    if (may_send(m)) restrict(m, t, fx);
                  },
                  [&](action::CookieSettingsAsked) { fx.push_back(effect::OpenCookieSettings{}); },
-                 [&](action::PolicyAsked& p) { fx.push_back(effect::OpenUrl{policy_url(p.language)}); },
+                 [&](action::PolicyAsked& p) {
+                   fx.push_back(effect::OpenUrl{p.terms ? terms_url(p.language) : policy_url(p.language)});
+                 },
                  [&](action::EraseAsked) {
                    if (m.screen == Screen::Centre) m.confirming_erase = true, m.problem = Problem::None;
                  },

@@ -126,7 +126,10 @@ struct SaveDetailsAsked {};                        // name and/or phone
 struct ChangeEmailAsked {};                        // the new address: a link goes to it
 struct RestrictToggled { bool marketing = false; bool on = false; };  // marketing, else analytics
 struct CookieSettingsAsked {};                     // the consent manager's preferences
-struct PolicyAsked { std::string language; };      // "Privacy policy": /privacy in that language (policy_url)
+struct PolicyAsked {                               // "Privacy policy" (/privacy) or "Terms of sale" (/terms)
+  std::string language;                            // in that language (document_url)
+  bool terms = false;                              // the terms of sale (issue 15), else the privacy policy
+};
 struct EraseAsked {};                              // opens the confirmation
 struct EraseConfirmed {};
 struct EraseDropped {};
@@ -177,9 +180,13 @@ inline constexpr const char* kRestrictUrl = "/api/account/restrict";
 inline constexpr const char* kEraseUrl = "/api/account/erase";
 inline constexpr const char* kSignInUrl = "/api/account/sign-in";
 inline constexpr const char* kPolicyUrl = "/privacy";
-// The policy's page for a language code: "/privacy" for English (authoritative) or anything not two letters a-z,
-// else "/privacy?lang=es" (the server's translation, marked as such, linking the English text).
-std::string policy_url(std::string_view language);
+inline constexpr const char* kTermsUrl = "/terms";
+// A versioned document's page (`page`: kPolicyUrl or kTermsUrl) for a language code: `page` for English
+// (authoritative) or anything not two letters a-z, else "<page>?lang=es" (the server's translation, marked as
+// such, linking the English text).
+std::string document_url(std::string_view page, std::string_view language);
+inline std::string policy_url(std::string_view language) { return document_url(kPolicyUrl, language); }
+inline std::string terms_url(std::string_view language) { return document_url(kTermsUrl, language); }
 inline constexpr const char* kDataFileName = "jupiteresims-my-data.json";
 // ?account=privacy opens the centre (the sign-in link's next), as ?account=orders opens My eSIMs.
 inline constexpr const char* kQueryValue = "privacy";

@@ -335,6 +335,19 @@ std::unique_ptr<SmtpRelay> start_relay(const SmtpSettings& smtp, const Options& 
 }
 
 // The startup order in the file comment: database, catalogue, bind, commerce and partners, serve.
+// The versioned documents' pages, /privacy and /terms (server/policy_pages.hpp), from the files built in; else
+// what is wrong, naming the document and its file. `pages` must outlive the router.
+std::string add_document_pages(Router& router, std::vector<PolicyPages>& pages) {
+  pages.reserve(2);
+  for (const auto& [kind, current] : {std::pair{&kPrivacyPolicy, kPolicyVersion}, {&kTermsOfSale, kTermsVersion}}) {
+    const PolicyPagesBuild b = build_policy_pages(built_in_document_files(*kind), current, *kind);
+    if (!b.error.empty()) return std::string(kind->noun) + ": " + b.error;
+    pages.emplace_back(b.pages, std::string(current), *kind);
+  }
+  for (PolicyPages& p : pages) p.add_routes(router);
+  return "";
+}
+
 int run(const Options& o) {
   RetentionParse retention;
   SmtpSettings smtp;
@@ -351,10 +364,8 @@ int run(const Options& o) {
   StaticFiles files(o.web_dir);
   Router router;
   add_api_routes(router, api);
-  const PolicyPagesBuild policy = build_policy_pages(built_in_policy_files(), kPolicyVersion);
-  if (!policy.error.empty()) return fail("privacy policy: " + policy.error);
-  PolicyPages policy_pages(policy.pages, std::string(kPolicyVersion));
-  policy_pages.add_routes(router);
+  std::vector<PolicyPages> documents;
+  if (const std::string error = add_document_pages(router, documents); !error.empty()) return fail(error);
   router.fallback([&files](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     files.serve(req, res);
   });

@@ -446,8 +446,10 @@ void Orders::record_checkout_consent(const OrderRequest& r, const std::string& c
   receipt.action = "checkout_confirmations";
   receipt.choices_json = json{{"age_18_plus", r.adult}, {"terms_accepted", r.terms_version},
                               {"marketing_opt_in", r.marketing}, {"order", order_id}}.dump();
-  receipt.policy_version = r.terms_version;
-  receipt.text_hash = "sha256:" + sha256_hex("checkout confirmations: 18+, terms and privacy " + r.terms_version +
+  // The privacy policy shown beside the terms is the one in force; the terms accepted are the order's (issue 15).
+  receipt.policy_version = std::string(kPolicyVersion);
+  receipt.text_hash = "sha256:" + sha256_hex("checkout confirmations: 18+, terms of sale " + r.terms_version +
+                                             " and privacy policy " + std::string(kPolicyVersion) +
                                              ", marketing opt-in");
   receipt.ui_version = "store-checkout-1";
   receipt.language = r.language;
@@ -596,11 +598,18 @@ void Orders::receipt(const httplib::Request& req, httplib::Response& res, const 
   if (!order) return;
   const std::optional<Order> typed = typed_order(*order);
   if (!typed) return internal(res, state_error("order " + id + " does not decode"));
+  std::string terms_version;  // the terms of sale the order accepted, linked from the receipt (issue 15)
+  auto terms = db_.with([&](db::Connection& c) {
+    return c.query("SELECT terms_version FROM orders WHERE id = ?", id).each([&](const db::Row& r) {
+      terms_version = r.text(0);
+    });
+  });
+  if (!terms) return internal(res, terms.error());
   res.status = 200;
   res.set_header("Cache-Control", "no-store");
   res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'");
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_content(receipt_html(*typed), "text/html; charset=utf-8");
+  res.set_content(receipt_html(*typed, terms_version), "text/html; charset=utf-8");
 }
 
 // ---------------------------------------------------------------------------------------------------------

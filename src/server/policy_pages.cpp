@@ -4,7 +4,7 @@
 // [SECTION] Reading files  lines, the header area and its Changes block, the outline of a text
 // [SECTION] Pages          the HTML of one version in one language
 // [SECTION] Build          files -> checked pages
-// [SECTION] Routes         /privacy, /privacy/v<V>, ?lang=, /api/policy
+// [SECTION] Routes         /privacy, /privacy/v<V>, ?lang=, /api/policy (and /terms..., /api/terms)
 #include "server/policy_pages.hpp"
 
 #include <httplib.h>
@@ -227,6 +227,7 @@ namespace {
 
 // What a page needs to know besides its own file.
 struct PageContext {
+  const DocumentKind* kind = nullptr;
   std::string_view current;               // the version in force
   bool current_has_lang = false;          // the version in force has a page in this page's language
   std::vector<const Lang*> translations;  // of this version (English pages only)
@@ -261,16 +262,17 @@ std::string link(const std::string& href, std::string_view text, std::string_vie
 std::string query(const Lang& lang) { return lang.code == english().code ? "" : "?lang=" + std::string(lang.code); }
 
 std::string status_html(const PolicyPage& p, const Lang& lang, const PageContext& ctx) {
-  const std::string permanent = "/privacy/v" + p.version + query(lang);
+  const std::string path = ctx.kind->path;
+  const std::string permanent = path + "/v" + p.version + query(lang);
   if (p.version == ctx.current)
     return "<p class=\"notice\">" + subst(lang.in_force, "{link}", link(permanent, permanent)) + "</p>\n";
-  const std::string in_force = ctx.current_has_lang ? "/privacy" + query(lang) : "/privacy";
+  const std::string in_force = ctx.current_has_lang ? path + query(lang) : path;
   return "<p class=\"notice\">" + subst(lang.superseded, "{link}", link(in_force, ctx.current)) + "</p>\n";
 }
 
 // A translation's notice, in its language and in English, both linking to the English text of the same version.
-std::string translated_html(const PolicyPage& p, const Lang& lang) {
-  const std::string en = "/privacy/v" + p.version;
+std::string translated_html(const PolicyPage& p, const Lang& lang, const PageContext& ctx) {
+  const std::string en = std::string(ctx.kind->path) + "/v" + p.version;
   const std::string in_english = subst(subst(english().translated, "{version}", html_escape(p.version)), "{date}",
                                       html_escape(p.effective));
   return "<div class=\"notice\" role=\"note\">\n<p>" + subst(lang.translated, "{link}", link(en, lang.read_english, "en")) +
@@ -291,7 +293,7 @@ std::string translations_html(const PolicyPage& p, const PageContext& ctx) {
   std::string html = "<p class=\"meta\">Translations, for information only (the English text is authoritative):";
   for (const Lang* l : ctx.translations)
     html += std::string(l == ctx.translations.front() ? " " : " &middot; ") + "<span lang=\"" + l->code + "\">" +
-            link("/privacy/v" + p.version + query(*l), l->name, l->code) + "</span>";
+            link(std::string(ctx.kind->path) + "/v" + p.version + query(*l), l->name, l->code) + "</span>";
   return html + "</p>\n";
 }
 
@@ -299,7 +301,7 @@ std::string page_html(const PolicyPage& p, std::string_view text, const PageCont
   const Lang& lang = *find_lang(p.lang);
   const bool en = &lang == &english();
   const auto header = read_policy_header(text);
-  const std::string title = header ? header->title : "Privacy Policy";
+  const std::string title = header ? header->title : ctx.kind->title;
   const std::string meta = std::string(lang.version) + " " + html_escape(p.version) + " &middot; " + lang.effective +
                            (lang.code == std::string("fr") ? "\u00a0: " : ": ") +
                            (en ? html_escape(p.effective) : date_html(p.effective, lang)) +
@@ -307,7 +309,7 @@ std::string page_html(const PolicyPage& p, std::string_view text, const PageCont
   return "<!doctype html>\n<html lang=\"" + p.lang + "\"><head><meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
          html_escape(title) + " v" + html_escape(p.version) + "</title>\n<style>" + kStyle + "</style></head>\n<body>\n" +
-         (en ? "" : translated_html(p, lang)) + "<h1>" + html_escape(title) + "</h1>\n<p class=\"meta\">" + meta +
+         (en ? "" : translated_html(p, lang, ctx)) + "<h1>" + html_escape(title) + "</h1>\n<p class=\"meta\">" + meta +
          "</p>\n" + translations_html(p, ctx) + status_html(p, lang, ctx) + changes_html(p, lang) + body_html(text) +
          "</body></html>\n";
 }
@@ -321,7 +323,7 @@ struct ParsedFile {
 };
 
 // "privacy-policy-v1.0.txt" (English) or "privacy-policy-v1.0.es.txt" (a translation), read and checked alone.
-ParsedFile parse_file(const PolicyFile& f) {
+ParsedFile parse_file(const PolicyFile& f, const DocumentKind& kind) {
   ParsedFile r;
   r.text = std::string_view(f.text, f.size);
   const std::string file = f.name;
@@ -333,9 +335,9 @@ ParsedFile parse_file(const PolicyFile& f) {
     r.page.lang = file.substr(n - 6, 2);
     english_name.erase(n - 7, 3);
   }
-  r.page.version = policy_version_of_file(english_name);
+  r.page.version = document_version_of_file(english_name, kind.prefix);
   const auto header = read_policy_header(r.text);
-  if (r.page.version.empty()) r.error = file + ": not named privacy-policy-v<version>[.<es|fr|de>].txt";
+  if (r.page.version.empty()) r.error = file + ": not named " + kind.prefix + "-v<version>[.<es|fr|de>].txt";
   else if (english_name != file && (r.page.lang == "en" || !find_lang(r.page.lang)))
     r.error = file + ": no translation into '" + r.page.lang + "' is served (es, fr, de)";
   else if (!header) r.error = file + ": no 'Version:' and 'Effective Date:' lines at the top";
@@ -354,14 +356,16 @@ const ParsedFile* find_parsed(const std::vector<ParsedFile>& files, std::string_
 }
 
 // Between files: a translation against its English file, a Changes block against the versions kept.
-std::string check_against(const std::vector<ParsedFile>& files, const ParsedFile& f) {
-  const std::string name = "privacy-policy-v" + f.page.version + (f.page.lang == "en" ? "" : "." + f.page.lang) + ".txt";
+std::string check_against(const std::vector<ParsedFile>& files, const ParsedFile& f, const DocumentKind& kind) {
+  const std::string english_name = std::string(kind.prefix) + "-v" + f.page.version + ".txt";
+  const std::string name = f.page.lang == "en" ? english_name
+                                               : std::string(kind.prefix) + "-v" + f.page.version + "." + f.page.lang + ".txt";
   const std::string& since = f.page.changes.since;
   if (!since.empty() && (since == f.page.version || !find_parsed(files, since, "en")))
-    return name + ": 'Changes since " + since + ":' names no earlier version kept in assets/policy";
+    return name + ": 'Changes since " + since + ":' names no earlier version kept in " + kind.folder;
   if (f.page.lang == "en") return "";
   const ParsedFile* en = find_parsed(files, f.page.version, "en");
-  if (!en) return name + ": a translation of privacy-policy-v" + f.page.version + ".txt, which does not exist";
+  if (!en) return name + ": a translation of " + english_name + ", which does not exist";
   if (f.page.effective != en->page.effective)
     return name + ": its 'Effective Date:' (" + f.page.effective + ") is not the English file's (" + en->page.effective + ")";
   if (since != en->page.changes.since || f.page.changes.changes.size() != en->page.changes.changes.size())
@@ -372,7 +376,8 @@ std::string check_against(const std::vector<ParsedFile>& files, const ParsedFile
 
 }  // namespace
 
-PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::string_view current) {
+PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::string_view current,
+                                    const DocumentKind& kind) {
   PolicyPagesBuild b;
   const auto fail = [&b](std::string error) {
     b.error = std::move(error);
@@ -380,17 +385,18 @@ PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::s
   };
   std::vector<ParsedFile> parsed;
   for (const PolicyFile& f : files) {
-    parsed.push_back(parse_file(f));
+    parsed.push_back(parse_file(f, kind));
     if (!parsed.back().error.empty()) return fail(parsed.back().error);
     if (find_parsed(parsed, parsed.back().page.version, parsed.back().page.lang) != &parsed.back())
       return fail(std::string(f.name) + ": given twice");
   }
   for (const ParsedFile& f : parsed)
-    if (std::string e = check_against(parsed, f); !e.empty()) return fail(e);
+    if (std::string e = check_against(parsed, f, kind); !e.empty()) return fail(e);
   if (!find_parsed(parsed, current, "en"))
-    return fail("assets/policy has no privacy-policy-v" + std::string(current) + ".txt, the version in force");
+    return fail(std::string(kind.folder) + " has no " + kind.prefix + "-v" + std::string(current) +
+                ".txt, the version in force");
   for (ParsedFile& f : parsed) {
-    PageContext ctx{current, find_parsed(parsed, current, f.page.lang) != nullptr, {}};
+    PageContext ctx{&kind, current, find_parsed(parsed, current, f.page.lang) != nullptr, {}};
     for (const Lang& l : kLangs)
       if (f.page.lang == "en" && &l != &english() && find_parsed(parsed, f.page.version, l.code))
         ctx.translations.push_back(&l);
@@ -400,8 +406,12 @@ PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::s
   return b;
 }
 
-std::vector<PolicyFile> built_in_policy_files() {
-  return std::vector<PolicyFile>(jupiter_policy_files, jupiter_policy_files + jupiter_policy_files_count);
+std::vector<PolicyFile> built_in_document_files(const DocumentKind& kind) {
+  const std::string prefix = std::string(kind.prefix) + "-v";
+  std::vector<PolicyFile> files;
+  for (unsigned i = 0; i < jupiter_policy_files_count; ++i)
+    if (starts_with(jupiter_policy_files[i].name, prefix)) files.push_back(jupiter_policy_files[i]);
+  return files;
 }
 
 // [SECTION] Routes
@@ -418,18 +428,18 @@ void send_page(httplib::Response& res, int status, const std::string& html, cons
 }
 
 // `languages` (links, may be empty): the pages there are of a known version asked for in another language.
-std::string not_found_html(const std::string& languages) {
+std::string not_found_html(const std::string& languages, const DocumentKind& kind) {
   return std::string("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found - "
                      "JupiterEsims</title><style>") + kStyle + "</style></head>\n<body><h1>" +
-         (languages.empty() ? "No such policy version" : "No translation in that language") + "</h1>" +
-         (languages.empty() ? "" : "<p>This version is available in: " + languages + ".</p>") +
-         "<p>The privacy policy in force is at <a href=\"/privacy\">/privacy</a>.</p></body></html>\n";
+         (languages.empty() ? "No such version of the " + std::string(kind.noun) : "No translation in that language") +
+         "</h1>" + (languages.empty() ? "" : "<p>This version is available in: " + languages + ".</p>") + "<p>The " +
+         kind.noun + " in force is at <a href=\"" + kind.path + "\">" + kind.path + "</a>.</p></body></html>\n";
 }
 
 }  // namespace
 
-PolicyPages::PolicyPages(std::vector<PolicyPage> pages, std::string current)
-    : pages_(std::move(pages)), current_(std::move(current)) {}
+PolicyPages::PolicyPages(std::vector<PolicyPage> pages, std::string current, const DocumentKind& kind)
+    : pages_(std::move(pages)), current_(std::move(current)), kind_(kind) {}
 
 const PolicyPage* PolicyPages::find(std::string_view version, std::string_view lang) const {
   for (const PolicyPage& p : pages_)
@@ -451,29 +461,31 @@ void PolicyPages::serve(const httplib::Request& req, httplib::Response& res, std
   if (const PolicyPage* p = find(version, lang)) return send_page(res, 200, p->html, cache, p->lang);
   std::string languages;
   if (find(version, "en")) {
-    languages = link("/privacy/v" + std::string(version), "English", "en");
+    const std::string page = std::string(kind_.path) + "/v" + std::string(version);
+    languages = link(page, "English", "en");
     for (const std::string& code : translations(version))
-      languages += ", " + link("/privacy/v" + std::string(version) + "?lang=" + code, find_lang(code)->name, code);
+      languages += ", " + link(page + "?lang=" + code, find_lang(code)->name, code);
   }
-  send_page(res, 404, not_found_html(languages), "no-store", "en");
+  send_page(res, 404, not_found_html(languages, kind_), "no-store", "en");
 }
 
 void PolicyPages::add_routes(Router& router) {
-  router.get("/privacy", [this](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
+  router.get(kind_.path, [this](const httplib::Request& req, httplib::Response& res, const RouteParams&) {
     serve(req, res, current_, "public, max-age=300");
   });
-  router.get("/privacy/:version", [this](const httplib::Request& req, httplib::Response& res, const RouteParams& params) {
+  const auto versioned = [this](const httplib::Request& req, httplib::Response& res, const RouteParams& params) {
     const std::string_view v = params.get("version");
     if (v.size() > 1 && v[0] == 'v') serve(req, res, v.substr(1), "public, max-age=86400");  // a version's text never changes
-    else send_page(res, 404, not_found_html(""), "no-store", "en");
-  });
-  router.get("/api/policy", [this](const httplib::Request&, httplib::Response& res, const RouteParams&) {
+    else send_page(res, 404, not_found_html("", kind_), "no-store", "en");
+  };
+  router.get(std::string(kind_.path) + "/:version", versioned);
+  router.get(kind_.api, [this](const httplib::Request&, httplib::Response& res, const RouteParams&) {
     const PolicyPage* p = find(current_, "en");
-    if (!p) return send_error(res, 404, "no policy in force");
+    if (!p) return send_error(res, 404, std::string("no ") + kind_.noun + " in force");
     const nlohmann::json since = p->changes.since.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->changes.since);
     const nlohmann::json doc = {{"version", p->version},          {"effective_date", p->effective},
                                 {"changes_since", since},         {"changes", p->changes.changes},
-                                {"translations", translations(p->version)}, {"url", "/privacy"}};
+                                {"translations", translations(p->version)}, {"url", kind_.path}};
     res.set_header("Cache-Control", "public, max-age=300");
     send_json(res, 200, doc.dump());
   });

@@ -1,6 +1,9 @@
 // policy_pages.hpp: GET /privacy (the privacy policy in force) and GET /privacy/v<V> (every version kept), as
 // plain HTML pages generated from the policy files in assets/policy/, built into the server (policy_texts.py);
 // their translations; and GET /api/policy, what the store reads to tell a returning customer what changed.
+// The terms of sale (assets/terms/terms-of-sale-v<V>.txt, issue 15) are a second document of the same kind, with
+// the same checks and pages at /terms, /terms/v<V>, ?lang= and GET /api/terms: a DocumentKind names the files'
+// prefix and the routes; everything below about "policy" holds for both.
 //
 // [X] /privacy: the version the code implements (core/policy.hpp kPolicyVersion), with its version and effective
 //     date; /privacy/v1.0 the same text at a URL that never changes; an older version says which one is in force.
@@ -31,6 +34,7 @@
 //
 // GET /api/policy -> 200 {"version":"1.0","effective_date":"March 1, 2026","changes_since":"1.0"|null,
 //   "changes":["..."],"translations":["de","es","fr"],"url":"/privacy"}  (public, max-age=300)
+// GET /api/terms  -> the same for the terms of sale, "url":"/terms".
 #pragma once
 #include <optional>
 #include <string>
@@ -40,6 +44,20 @@
 #include "server/router.hpp"
 
 namespace jupiter::server {
+
+// A versioned document served as pages: its files are <prefix>-v<V>.txt and translations/<prefix>-v<V>.<ll>.txt.
+struct DocumentKind {
+  const char* prefix;  // "privacy-policy"
+  const char* folder;  // "assets/policy", for messages
+  const char* path;    // "/privacy": the version in force; <path>/v<V> every version
+  const char* api;     // "/api/policy"
+  const char* title;   // "Privacy Policy": the page's title when the file has none
+  const char* noun;    // "privacy policy", in the 404 page
+};
+inline constexpr DocumentKind kPrivacyPolicy{"privacy-policy", "assets/policy", "/privacy", "/api/policy",
+                                             "Privacy Policy", "privacy policy"};
+inline constexpr DocumentKind kTermsOfSale{"terms-of-sale", "assets/terms", "/terms", "/api/terms", "Terms of Sale",
+                                           "terms of sale"};
 
 struct PolicyFile {
   const char* name;  // "privacy-policy-v1.0.txt", or a translation's "privacy-policy-v1.0.es.txt"
@@ -70,19 +88,20 @@ struct PolicyPage {
 };
 
 // The pages of `files`, or an error naming the file that is wrong (see the checklist above). `current` is the
-// version the code implements.
+// version the code implements; `kind` the document the files are (their names must have its prefix).
 struct PolicyPagesBuild {
   std::vector<PolicyPage> pages;
   std::string error;  // "" when pages are good
 };
-PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::string_view current);
+PolicyPagesBuild build_policy_pages(const std::vector<PolicyFile>& files, std::string_view current,
+                                    const DocumentKind& kind = kPrivacyPolicy);
 
-// The policy files built into this server (English and translations).
-std::vector<PolicyFile> built_in_policy_files();
+// The files of `kind` built into this server (English and translations).
+std::vector<PolicyFile> built_in_document_files(const DocumentKind& kind);
 
 class PolicyPages {
  public:
-  explicit PolicyPages(std::vector<PolicyPage> pages, std::string current);
+  PolicyPages(std::vector<PolicyPage> pages, std::string current, const DocumentKind& kind = kPrivacyPolicy);
   void add_routes(Router& router);
 
  private:
@@ -93,6 +112,7 @@ class PolicyPages {
 
   std::vector<PolicyPage> pages_;
   std::string current_;
+  const DocumentKind& kind_;
 };
 
 }  // namespace jupiter::server

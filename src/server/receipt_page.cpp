@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/money.hpp"
+#include "core/policy.hpp"
 #include "server/html_escape.hpp"
 
 namespace jupiter::server {
@@ -41,7 +42,7 @@ std::string payment_method(const OrderPayment& p) {
 
 }  // namespace
 
-std::string receipt_html(const Order& order) {
+std::string receipt_html(const Order& order, const std::string& terms_version) {
   std::string html = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<title>Receipt " + html_escape(order.id) + " - JupiterEsims</title>\n<style>" +
@@ -54,7 +55,13 @@ std::string receipt_html(const Order& order) {
   if (!order.payment.transaction.empty()) html += row("Transaction", order.payment.transaction);
   html += row("Status", std::string(order_state_name(order.state)));
   html += "</table>\n<p class=\"note\">Payments are processed by our payment processor; we never see or store your "
-          "card number. Questions: support@jupiteresims.com, with your order number.</p>\n</body></html>\n";
+          "card number. Questions: support@jupiteresims.com, with your order number.</p>\n";
+  if (valid_document_version(terms_version)) {
+    const std::string terms = "/terms/v" + terms_version;
+    html += "<p class=\"note\">This order was placed under our <a href=\"" + html_escape(terms) + "\">Terms of Sale v" +
+            html_escape(terms_version) + "</a>.</p>\n";
+  }
+  html += "</body></html>\n";
   return html;
 }
 

@@ -196,7 +196,9 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   checkbox(co::Box::Terms, tr_policy("checkout.confirm.terms").c_str(), d.terms, out);
   if (Button(tr_policy("checkout.confirm.read_policy").c_str())) s.policy_open = true;
   privacy_policy_link("##checkout-policy-page", out);  // issue 16: /privacy, its page (every version kept there)
-  TextColored(Muted(), tr("checkout.confirm.terms_note"));
+  same_line_if_fits(tr("privacy.terms"));
+  terms_of_sale_link("##checkout-terms-page", out);  // issue 15: /terms, the terms this checkout accepts
+  TextColored(Muted(), tr_policy("checkout.confirm.terms_note").c_str());
   if (m.show_errors && m.errors.terms_missing) TextColored(ErrorInk(), tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
   ImGui::Separator();

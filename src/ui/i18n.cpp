@@ -45,7 +45,9 @@ const char* tr_translated(std::string_view key) {
 
 std::string tr_fmt(std::string_view key, TextArgs args) { return format_text(tr(key), args); }
 
-std::string tr_policy(std::string_view key) { return tr_fmt(key, {{"version", std::string(kPolicyVersion)}}); }
+std::string tr_policy(std::string_view key) {
+  return tr_fmt(key, {{"version", std::string(kPolicyVersion)}, {"terms", std::string(kTermsVersion)}});
+}
 
 Language active_language() { return state().language; }
 

@@ -22,7 +22,8 @@ const char* tr(std::string_view key);
 const char* tr_translated(std::string_view key);
 // The text with its {name} placeholders replaced: tr_fmt("store.home.from", {{"price", "$4.50"}}).
 std::string tr_fmt(std::string_view key, TextArgs args);
-// A text naming the privacy policy: its {version} is the version in force (core/policy.hpp), never a copy.
+// A text naming the privacy policy or the terms of sale: its {version} is the policy in force and its {terms} the
+// terms of sale in force (core/policy.hpp), never a copy.
 std::string tr_policy(std::string_view key);
 
 Language active_language();

@@ -261,10 +261,18 @@ void privacy_centre_button(const char* id, std::vector<Action>& out) {
   if (Button((std::string(tr("privacy.title")) + id).c_str())) emit(out, pa::Opened{});
 }
 
-void privacy_policy_link(const char* id, std::vector<Action>& out) {
+namespace {
+// A versioned document's page in the store's language, as a link; `terms`: the terms of sale, else the policy.
+void document_link(const char* label_key, bool terms, const char* id, std::vector<Action>& out) {
   const std::string language(language_code(active_language()));
-  if (link(std::string(tr("privacy.policy")) + id, pc::policy_url(language).c_str())) emit(out, pa::PolicyAsked{language});
+  const std::string url = terms ? pc::terms_url(language) : pc::policy_url(language);
+  if (link(std::string(tr(label_key)) + id, url.c_str())) emit(out, pa::PolicyAsked{language, terms});
 }
+}  // namespace
+
+void privacy_policy_link(const char* id, std::vector<Action>& out) { document_link("privacy.policy", false, id, out); }
+
+void terms_of_sale_link(const char* id, std::vector<Action>& out) { document_link("privacy.terms", true, id, out); }
 
 void draw_policy_notice(const Model& m, std::vector<Action>& out) {
   static bool focused = false;  // transient: the keyboard's focus went to OK when the notice appeared
@@ -293,6 +301,8 @@ void privacy_centre_footer(std::vector<Action>& out) {
   if (link(std::string(tr("privacy.title")) + "##footer-privacy-centre", "/?account=privacy")) emit(out, pa::Opened{});
   same_line_if_fits(tr("privacy.policy"));  // a phone in French: under it
   privacy_policy_link("##footer-privacy-policy", out);
+  same_line_if_fits(tr("privacy.terms"));
+  terms_of_sale_link("##footer-terms-of-sale", out);
 }
 
 float draw_privacy_centre(const Model& m, const Context& ctx, std::vector<Action>& out,

@@ -20,12 +20,15 @@ namespace jupiter::ui {
 constexpr int kPrivacyFieldTag = 910;
 constexpr int kPrivacyFieldCount = 4;
 
-// The store's footer: "Privacy centre" (opens the centre) and "Privacy policy" (/privacy in a new tab), as links.
+// The store's footer: "Privacy centre" (opens the centre), "Privacy policy" (/privacy in a new tab) and "Terms of
+// sale" (/terms in a new tab), as links.
 void privacy_centre_footer(std::vector<Action>& out);
 // "Privacy centre" as a button (`id` keeps it unique in its window).
 void privacy_centre_button(const char* id, std::vector<Action>& out);
 // "Privacy policy" as a link to /privacy (`id` keeps it unique in its window).
 void privacy_policy_link(const char* id, std::vector<Action>& out);
+// "Terms of sale" as a link to /terms (?lang= the store's language), the terms in force (issue 15).
+void terms_of_sale_link(const char* id, std::vector<Action>& out);
 
 // The policy-change notice (core/policy_notice.hpp) while it is Shown: "Our privacy policy changed on <date>", what
 // changed, "Read the policy" (a link to /privacy in the store's language) and "OK" (focused when it appears);

@@ -118,22 +118,31 @@ TEST_CASE("unknown policy versions and malformed paths are a 404 page, never a f
   }
 }
 
-TEST_CASE("an order accepts only the policy version of the newest file, and keeps it") {
-  const PolicyOnDisk policy = policy_in_force();
+TEST_CASE("an order accepts only the terms version of the newest terms file, and keeps it; its receipt names the policy") {
+  const PolicyOnDisk policy = policy_in_force(), terms = terms_in_force();
   Shop shop;
   auto refused = shop.post_order(order_body("jp-5gb-30d", "USD", {{"terms_version", "0.9"}}), new_key());
   REQUIRE(refused);
   CHECK(refused->status == 400);
   CHECK(json::parse(refused->body)["error"]["code"] == "terms_required");
-  CHECK(refused->body.find("v" + policy.version) != std::string::npos);  // the message names the version in force
-  const Created c = shop.paid_order("delivered");  // order_body sends policy_in_force().version
+  CHECK(refused->body.find("Terms of Sale v" + terms.version) != std::string::npos);  // the versions in force
+  CHECK(refused->body.find("Privacy Policy v" + policy.version) != std::string::npos);
+  const Created c = shop.paid_order("delivered");  // order_body sends terms_in_force().version
   auto data = shop.store->client().Get(("/api/orders/" + c.id + "/data").c_str(), bearer(c));
   REQUIRE(data);
   REQUIRE(data->status == 200);
   const json d = json::parse(data->body);
-  CHECK(d["order_settings"]["terms_version"] == policy.version);
+  CHECK(d["order_settings"]["terms_version"] == terms.version);
   REQUIRE(d["consent_receipts"].size() >= 1);
   CHECK(d["consent_receipts"][0]["policy_version"] == policy.version);
+  bool checkout_receipt = false;  // the checkout's confirmations: the policy in force, the terms the order accepted
+  for (const json& r : d["consent_receipts"])
+    if (r["choices"].is_object() && r["choices"].contains("terms_accepted")) {
+      checkout_receipt = true;
+      CHECK(r["choices"]["terms_accepted"] == terms.version);
+      CHECK(r["policy_version"] == policy.version);
+    }
+  CHECK(checkout_receipt);
 }
 
 TEST_CASE("/privacy?lang=es|fr|de serves each translation, marked as one, linking to the authoritative English") {
@@ -192,7 +201,7 @@ TEST_CASE("a language with no translation is a 404 page listing those there are;
   auto unknown_version = store.server->client().Get("/privacy/v0.1?lang=es");
   REQUIRE(unknown_version);
   CHECK(unknown_version->status == 404);
-  CHECK(unknown_version->body.find("No such policy version") != std::string::npos);
+  CHECK(unknown_version->body.find("No such version of the privacy policy") != std::string::npos);
   for (const char* path : {"/privacy?lang=en", "/privacy?lang="}) {
     auto res = store.server->client().Get(path);
     REQUIRE(res);

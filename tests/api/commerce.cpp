@@ -41,12 +41,12 @@ long long unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-PolicyOnDisk policy_in_force() {
+PolicyOnDisk document_in_force(const fs::path& dir, const std::string& prefix) {
   PolicyOnDisk best;
   std::vector<int> best_parts;
-  for (const auto& entry : fs::directory_iterator(JUPITER_POLICY_DIR)) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    const std::regex file_name(R"(privacy-policy-v([0-9]+(\.[0-9]+)*)\.txt)");
+    const std::regex file_name(prefix + R"(-v([0-9]+(\.[0-9]+)*)\.txt)");
     std::smatch m;
     if (!std::regex_match(name, m, file_name)) continue;
     std::vector<int> parts;
@@ -56,13 +56,17 @@ PolicyOnDisk policy_in_force() {
     best_parts = parts;
     best.file = entry.path();
   }
-  if (best.file.empty()) throw std::runtime_error("no policy file in " JUPITER_POLICY_DIR);
+  if (best.file.empty()) throw std::runtime_error("no " + prefix + " file in " + dir.string());
   best.text = read_all(best.file);
   std::smatch m;
   if (std::regex_search(best.text, m, std::regex(R"(\nVersion: ([^\r\n]+))"))) best.version = m[1];
   if (std::regex_search(best.text, m, std::regex(R"(\nEffective Date: ([^\r\n]+))"))) best.effective = m[1];
   return best;
 }
+
+PolicyOnDisk policy_in_force() { return document_in_force(JUPITER_POLICY_DIR, "privacy-policy"); }
+
+PolicyOnDisk terms_in_force() { return document_in_force(JUPITER_TERMS_DIR, "terms-of-sale"); }
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -72,7 +76,7 @@ std::string read_all(const fs::path& p) {
 std::string order_body(const std::string& plan, const std::string& currency, const json& changes) {
   json body = {{"plan", plan},        {"currency", currency},   {"email", "ada@example.com"},
                {"name", "Ada Lovelace"}, {"phone", "+4915112345678"}, {"adult", true},
-               {"terms_version", policy_in_force().version}, {"marketing", false},    {"language", "en"}};
+               {"terms_version", terms_in_force().version}, {"marketing", false},    {"language", "en"}};
   body.merge_patch(changes);
   return body.dump();
 }

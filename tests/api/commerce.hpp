@@ -100,6 +100,8 @@ struct PolicyOnDisk {
   std::string version, effective, text;
 };
 PolicyOnDisk policy_in_force();
+// The terms of sale in force, read the same way from assets/terms/ (issue 15): what an order's terms_version is.
+PolicyOnDisk terms_in_force();
 // The decoded bytes of every base64 MIME part of `mail` whose Content-Type starts with `type`.
 std::vector<std::string> mime_parts(const std::string& mail, const std::string& type);
 

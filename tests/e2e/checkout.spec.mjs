@@ -360,11 +360,14 @@ test("an order link opens the order in a fresh tab; a wrong or missing secret sh
   await findItem(partial, { role: "alert", label: /link is incomplete/ });
 });
 
-test("the Privacy Policy v1.0 is one click away from the confirmations", async ({ page }) => {
+test("the Privacy Policy v1.0 is one click away from the confirmations, the Terms of sale one link", async ({ page }) => {
   await openPlan(page);
   await next(page, "Your details");
   await fillDetails(page);
   await next(page, "Confirmations");
+  // The terms the box accepts (issue 15): their version in its label, their page a link (the mirror's <a>).
+  await findItem(page, { role: "checkbox", label: /^I accept the\s+Terms\s+of\s+sale\s+v1\.0\s+and\s+the\s+Privacy\s+Policy\s+v1\.0/ });
+  await expect(page.getByRole("link", { name: "Terms of sale" })).toHaveAttribute("href", "/terms");
   await click(page, { role: "button", label: "Read the Privacy Policy v1.0" });
   await findItem(page, { role: "heading", label: "Privacy Policy v1.0" });
   await findItem(page, { role: "text", label: /We do not store full card details/ });

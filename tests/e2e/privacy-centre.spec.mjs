@@ -60,6 +60,7 @@ test("every right from the footer: sign in by link, summary, download, correct, 
   const footer = page.getByRole("link", { name: "Privacy centre" });
   await expect(footer).toHaveAttribute("href", "/?account=privacy");
   await expect(page.getByRole("link", { name: "Privacy policy" })).toHaveAttribute("href", "/privacy");
+  await expect(page.getByRole("link", { name: "Terms of sale" })).toHaveAttribute("href", "/terms");  // issue 15
   await footer.press("Enter");
   await page.waitForURL(/[?&]account=privacy(&|$)/);
   await findItem(page, { role: "heading", label: "Privacy centre" });

@@ -205,7 +205,8 @@ SCENARIO("paying creates one order and one payment, whatever the clicks") {
         CHECK(h->body.find(R"("email":"Ada@example.com")") != std::string::npos);
         CHECK(h->body.find(R"("name":"Ada Lovelace")") != std::string::npos);
         CHECK(h->body.find(R"("phone":"+4915112345678")") != std::string::npos);
-        CHECK(h->body.find(R"("terms_version":"1.0")") != std::string::npos);
+        // the terms of sale in force (core/policy.hpp), not the privacy policy's version (issue 15)
+        CHECK(h->body.find(R"("terms_version":")" + std::string(jupiter::kTermsVersion) + "\"") != std::string::npos);
         CHECK(h->body.find(R"("marketing":false)") != std::string::npos);
         CHECK(h->body.find("price") == std::string::npos);
         CHECK(h->body.find("amount") == std::string::npos);

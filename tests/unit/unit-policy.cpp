@@ -52,6 +52,9 @@ TEST_CASE("policy versions and file names") {
   CHECK(policy_version_of_file("privacy-policy-v1.0.md").empty());
   CHECK(policy_version_of_file("terms-v1.0.txt").empty());
   CHECK(policy_version_of_file("privacy-policy-v../x.txt").empty());
+  CHECK(document_version_of_file("terms-of-sale-v1.0.txt", "terms-of-sale") == "1.0");
+  CHECK(document_version_of_file("privacy-policy-v1.0.txt", "terms-of-sale").empty());
+  CHECK(document_version_of_file("terms-of-sale-v1.0.es.txt", "terms-of-sale").empty());  // a translation
 }
 
 TEST_CASE("the version the code implements is the policy file's, and everything that names it agrees") {
@@ -67,12 +70,28 @@ TEST_CASE("the version the code implements is the policy file's, and everything 
   }
   // The consent banner implements the same version (assets/consent.json, built into the table).
   CHECK(consent::embedded_config().policy_version == kPolicyVersion);
-  // An order accepts exactly this version.
+}
+
+TEST_CASE("the terms of sale the code implements are the newest terms file, and an order accepts exactly them") {
+  const std::filesystem::path dir = std::filesystem::path(JUPITER_SOURCE_DIR) / "assets" / "terms";
+  const std::filesystem::path file = dir / ("terms-of-sale-v" + std::string(kTermsVersion) + ".txt");
+  REQUIRE_MESSAGE(std::filesystem::exists(file), file.string());
+  const auto header = read_policy_header(read_file(file));
+  REQUIRE(header);
+  CHECK(header->version == kTermsVersion);
+  CHECK(header->title == "JupiterEsims — Terms of Sale");
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {  // no newer file the build did not pick
+    const std::string v = document_version_of_file(entry.path().filename().string(), "terms-of-sale");
+    if (!v.empty()) CHECK_MESSAGE(v == kTermsVersion, entry.path().string());
+  }
   const auto body = [](const std::string& version) {
     return R"({"plan":"jp-1gb-7d","currency":"USD","email":"ana@example.com","name":"Ana Lima","phone":"",)"
            R"("adult":true,"marketing":false,"language":"en","terms_version":")" + version + R"("})";
   };
-  const OrderRequestCheck accepted = check_order_request(body(std::string(kPolicyVersion)));
+  const OrderRequestCheck accepted = check_order_request(body(std::string(kTermsVersion)));
   CHECK_MESSAGE(accepted.ok(), accepted.code);
-  CHECK(check_order_request(body("0.9")).code == "terms_required");
+  CHECK(accepted.request.terms_version == kTermsVersion);  // what the order keeps
+  const OrderRequestCheck refused = check_order_request(body("0.9"));
+  CHECK(refused.code == "terms_required");
+  CHECK(refused.message.find("Terms of Sale v" + std::string(kTermsVersion)) != std::string::npos);
 }

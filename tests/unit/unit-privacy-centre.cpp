@@ -237,6 +237,12 @@ TEST_CASE("restricting analytics withdraws the analytics cookies; Cookie setting
   CHECK(only_effect<pe::OpenUrl>(in_german)->url == "/privacy?lang=de");
   CHECK(policy_url("") == "/privacy");
   CHECK(policy_url("d&") == "/privacy");  // never anything but two letters in the URL
+  // The terms of sale (issue 15): the same link, to /terms.
+  const privacy_centre::Update terms = update(u.model, pa::PolicyAsked{"fr", true});
+  REQUIRE(only_effect<pe::OpenUrl>(terms));
+  CHECK(only_effect<pe::OpenUrl>(terms)->url == "/terms?lang=fr");
+  CHECK(terms_url("en") == "/terms");
+  CHECK(terms_url("x/") == "/terms");
 }
 
 TEST_CASE("erase asks first, Keep drops it, and the result lists what was kept; the session is over") {
