@@ -103,8 +103,10 @@ TEST_CASE("a returning visitor with an older version asks for the policy, then s
     CHECK(pn::update(u.model, na::Dismissed{}, "1.0").effects.empty());
   }
   SUBCASE("a failed, junk or other-version answer shows nothing and records nothing (the next visit asks again)") {
-    for (const auto& [status, body] : std::vector<std::pair<int, std::string>>{
+    for (const auto& answer : std::vector<std::pair<int, std::string>>{
              {0, ""}, {500, kAnswer}, {200, "junk"}, {200, R"({"version":"2.0","effective_date":"May 1, 2026"})"}}) {
+      const int status = answer.first;  // not a structured binding: CAPTURE's lambda cannot name one in C++17
+      const std::string& body = answer.second;
       CAPTURE(status);
       CAPTURE(body);
       const auto a = pn::update(u.model, na::Answer{status, body}, "1.0");
