@@ -212,7 +212,7 @@ void on_answer(Model& m, const action::Answer& a, std::vector<Effect>& fx) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] requests the traveller asks for
 // ---------------------------------------------------------------------------------------------------------
-void ask_sign_in(Model& m, std::vector<Effect>& fx) {
+void ask_sign_in(Model& m, const action::SignInAsked& a, std::vector<Effect>& fx) {
   if (m.pending > 0 || m.screen != Screen::SignIn) return;
   const std::string email = normalize_email(m.email);
   if (!validate_email(email).ok()) {
@@ -220,7 +220,7 @@ void ask_sign_in(Model& m, std::vector<Effect>& fx) {
     return;
   }
   m.problem = Problem::None;
-  send(m, fx, Call::SignIn, "POST", kSignInUrl, json{{"email", email}}.dump());
+  send(m, fx, Call::SignIn, "POST", kSignInUrl, json{{"email", email}, {"language", a.language}}.dump());
 }
 
 const AccountOrder* find(const Model& m, std::string_view id) {
@@ -257,7 +257,7 @@ Update update(Model m, Action a) {
                    m.email = std::move(e.text);
                    if (m.problem == Problem::InvalidEmail) m.problem = Problem::None;
                  },
-                 [&](action::SignInAsked) { ask_sign_in(m, fx); },
+                 [&](const action::SignInAsked& s) { ask_sign_in(m, s, fx); },
                  [&](action::OrderOpened& o) {
                    const AccountOrder* found = find(m, o.id);
                    if (found && !found->order_link.empty()) fx.push_back(effect::Navigate{found->order_link});

@@ -105,7 +105,9 @@ namespace action {
 struct Opened {};                          // "My eSIMs", or the store opened at ?account=orders|sign-in
 struct Closed {};                          // back to the store
 struct EmailChanged { std::string text; };  // the sign-in field's <input> changed
-struct SignInAsked {};                     // "Send sign-in link" with model.email
+struct SignInAsked {                      // "Send sign-in link" with model.email; the e-mail and its page are
+  std::string language = "en";             // in `language` (the store's active one: "en", "es", "fr", "de")
+};
 struct OrderOpened { std::string id; };    // the order's page (its eSIM, QR and receipt)
 struct CancelAsked { std::string id; };    // Cancel on an unpaid order: asks for a confirmation
 struct CancelConfirmed {};                 // "Yes, cancel it"

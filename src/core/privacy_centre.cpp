@@ -256,7 +256,7 @@ bool may_send(Model& m) {
   return true;
 }
 
-void ask_sign_in(Model& m, std::vector<Effect>& fx) {
+void ask_sign_in(Model& m, const action::SignInAsked& a, std::vector<Effect>& fx) {
   if (m.pending > 0 || m.screen != Screen::SignIn) return;
   const std::string email = normalize_email(m.email);
   if (!validate_email(email).ok()) {
@@ -264,7 +264,8 @@ void ask_sign_in(Model& m, std::vector<Effect>& fx) {
     return;
   }
   m.problem = Problem::None;
-  send(m, fx, Call::SignIn, "POST", kSignInUrl, json{{"email", email}, {"next", kQueryValue}}.dump());
+  const json body = {{"email", email}, {"next", kQueryValue}, {"language", a.language}};
+  send(m, fx, Call::SignIn, "POST", kSignInUrl, body.dump());
 }
 
 void save_details(Model& m, std::vector<Effect>& fx) {
@@ -324,7 +325,7 @@ Update update(Model m, Action a) {
                  [&](action::Opened) { open(m, fx); },
                  [&](action::Closed) { restart(m, Screen::Closed); },
                  [&](action::FieldChanged& f) { field_changed(m, f); },
-                 [&](action::SignInAsked) { ask_sign_in(m, fx); },
+                 [&](const action::SignInAsked& s) { ask_sign_in(m, s, fx); },
                  [&](action::DownloadAsked) {
                    if (may_send(m)) send(m, fx, Call::Download, "GET", kDataUrl);
                  },

@@ -120,7 +120,9 @@ namespace action {
 struct Opened {};                                  // footer link, the Privacy popup, My eSIMs, or ?account=privacy
 struct Closed {};                                  // back to the store
 struct FieldChanged { Field field = Field::Name; std::string text; };
-struct SignInAsked {};                             // "Send sign-in link" with model.email (next: privacy)
+struct SignInAsked {                               // "Send sign-in link" with model.email (next: privacy), the
+  std::string language = "en";                     // e-mail in the store's active language
+};
 struct DownloadAsked {};                           // "Download my data"
 struct SaveDetailsAsked {};                        // name and/or phone
 struct ChangeEmailAsked {};                        // the new address: a link goes to it

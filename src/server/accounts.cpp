@@ -14,9 +14,11 @@
 
 #include "core/account.hpp"
 #include "core/contact.hpp"
+#include "core/i18n.hpp"
 #include "core/json_reader.hpp"
 #include "core/order_codec.hpp"
 #include "core/order_rules.hpp"
+#include "server/account_texts.hpp"
 #include "server/clock.hpp"
 #include "server/crypto.hpp"
 #include "server/html_escape.hpp"
@@ -95,18 +97,24 @@ db::Result<std::int64_t> store_link(db::Connection& c, const NewLink& l, const A
   return std::int64_t{0};
 }
 
-Mail sign_in_mail(const std::string& email, const std::string& link, std::int64_t ttl_s) {
-  const std::string minutes = std::to_string(ttl_s / 60);
+Mail sign_in_mail(const std::string& email, const std::string& link, std::int64_t ttl_s, const SignInWords& w) {
+  const std::string expiry = format_text(w.mail_expiry, {{"minutes", std::to_string(ttl_s / 60)}});
   Mail m;
   m.to = email;
-  m.subject = "Your JupiterEsims sign-in link";
-  m.text = "Open this link to sign in to My eSIMs and see your orders:\n\n" + link +
-           "\n\nIt works once, for " + minutes +
-           " minutes. If you did not ask to sign in, ignore this e-mail: nothing happens without the link.\n";
-  m.html = "<p>Open this link to sign in to My eSIMs and see your orders:</p><p><a href=\"" + html_escape(link) +
-           "\">Sign in to JupiterEsims</a></p><p>It works once, for " + minutes +
-           " minutes. If you did not ask to sign in, ignore this e-mail: nothing happens without the link.</p>";
+  m.subject = std::string(w.subject);
+  m.text = std::string(w.mail_intro) + "\n\n" + link + "\n\n" + expiry + "\n";
+  m.html = "<p>" + html_escape(w.mail_intro) + "</p><p><a href=\"" + html_escape(link) + "\">" +
+           html_escape(w.mail_link) + "</a></p><p>" + html_escape(expiry) + "</p>";
   return m;
+}
+
+// The language a sign-in request asked for: absent is English; 400 invalid_language (nullopt) for anything that is
+// not one of the store's codes.
+std::optional<Language> requested_language(const json& body, httplib::Response& res) {
+  if (!body.contains("language")) return Language::En;
+  const auto l = body["language"].is_string() ? language_from_code(body["language"].get<std::string>()) : std::nullopt;
+  if (!l) send_error(res, 400, "invalid_language", "language must be one of \"en\", \"es\", \"fr\", \"de\"");
+  return l;
 }
 
 }  // namespace
@@ -137,6 +145,8 @@ void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
   const std::string next = body->contains("next") ? string_field(*body, "next") : "orders";
   if (next != "orders" && next != "privacy")
     return send_error(res, 400, "invalid_next", "next must be \"orders\" or \"privacy\"");
+  const std::optional<Language> language = requested_language(*body, res);
+  if (!language) return;
   const std::string token = make_signed_secret(key_, SecretPurpose::SignInLink);
   if (token.empty()) return internal(res, "the random generator failed");
   NewLink l{sha256_hex(token), email, hmac_sha256_hex(key_, "email\n" + lowercase_ascii(email)),
@@ -149,8 +159,9 @@ void Accounts::sign_in(const httplib::Request& req, httplib::Response& res) {
     res.set_header("Retry-After", std::to_string(wait.value()));
     return send_error(res, 429, "rate_limited", "too many sign-in links were asked for; try again later");
   }
-  const std::string link = config_.public_url + "/account/verify?token=" + token;
-  if (!outbox_.write(sign_in_mail(email, link, config_.link_ttl_s), "sign-in"))
+  const SignInWords& words = sign_in_words(*language);
+  const std::string link = config_.public_url + "/account/verify?token=" + token + "&lang=" + std::string(words.code);
+  if (!outbox_.write(sign_in_mail(email, link, config_.link_ttl_s, words), "sign-in"))
     return internal(res, "the sign-in e-mail could not be written to the outbox");
   log::info("accounts: sign-in link written to the outbox");
   send_json(res, 202, json{{"sent", true},
@@ -198,15 +209,16 @@ Accounts::Redeemed Accounts::redeem(const httplib::Request& req, const std::stri
 
 void Accounts::verify_page(const httplib::Request& req, httplib::Response& res) {
   const std::string token = req.get_param_value("token");
+  const SignInWords& w = sign_in_words(language_from_code(req.get_param_value("lang")).value_or(Language::En));
   if (!signed_secret_valid(key_, SecretPurpose::SignInLink, token))
-    return send_page(res, 400, "This link does not work",
-                     "<p>The sign-in link is not complete or not valid. <a href=\"/?account=sign-in\">Ask for a new "
-                     "one</a>.</p>");
+    return send_page(res, 400, std::string(w.bad_title),
+                     "<p>" + format_text(html_escape(w.bad_body), {{"link", "<a href=\"/?account=sign-in\">"},
+                                                                   {"end", "</a>"}}) + "</p>", w.code);
   // Opening the link only shows this page: a mail scanner fetching it uses nothing up. The button signs in.
-  send_page(res, 200, "Sign in to JupiterEsims",
-            "<p>Press the button to sign in and see your eSIMs.</p><form method=\"post\" action=\"/account/verify\">"
-            "<input type=\"hidden\" name=\"token\" value=\"" + html_escape(token) +
-                "\"><button type=\"submit\">Sign in</button></form>");
+  send_page(res, 200, std::string(w.page_title),
+            "<p>" + html_escape(w.page_intro) + "</p><form method=\"post\" action=\"/account/verify\">"
+            "<input type=\"hidden\" name=\"token\" value=\"" + html_escape(token) + "\"><button type=\"submit\">" +
+                html_escape(w.page_button) + "</button></form>", w.code);
 }
 
 void Accounts::verify_form(const httplib::Request& req, httplib::Response& res) {

@@ -1,14 +1,17 @@
 // accounts.hpp: "My eSIMs" on the server (issue 15): sign-in by an e-mailed link, the account's orders, cancelling
 // an unpaid order. An account is a proven e-mail address: every order placed with it, before or after, is its own.
 //
-//   POST /api/account/sign-in {"email", "next"?}
+//   POST /api/account/sign-in {"email", "next"?, "language"?}
 //                                         202 {"sent":true,...}, the same body whether or not the address has
 //                                         orders; a one-time link (15 min) goes to the outbox. 429 + Retry-After past
 //                                         5 links per address or 20 per client address in an hour. "next" (issue 16):
 //                                         "orders" (default) or "privacy", where the link lands; stored in the link's
-//                                         row, never in the link; anything else is 400 invalid_next
-//   GET  /account/verify?token=T          a small page with one button; opening the link does not sign in (link
-//                                         scanners and mail previews fetch links: they would use it up)
+//                                         row, never in the link; anything else is 400 invalid_next. "language":
+//                                         "en" (default), "es", "fr" or "de", the e-mail's and the link page's
+//                                         (account_texts.hpp); anything else is 400 invalid_language
+//   GET  /account/verify?token=T&lang=L   a small page with one button, in language L (English when absent or
+//                                         unknown); opening the link does not sign in (link scanners and mail
+//                                         previews fetch links: they would use it up)
 //   POST /account/verify (form token=T)   the button: signs in (a new session), 303 to /?account=<next>
 //   POST /api/account/verify {"token"}    the same for the store's own fetch: 200 {"email", "session_expires_at",
 //                                         "next"}

@@ -51,7 +51,8 @@ void send_error(httplib::Response& res, int status, std::string_view message) {
   send_error(res, status, error_code_for(status), message);
 }
 
-void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html) {
+void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html,
+               std::string_view lang) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_header("Content-Security-Policy",
@@ -59,8 +60,9 @@ void send_page(httplib::Response& res, int status, const std::string& title, con
                  "base-uri 'none'");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("X-Robots-Tag", "noindex");
-  res.set_content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                  "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
+  res.set_content("<!doctype html><html lang=\"" + html_escape(lang) +
+                      "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                      "content=\"width=device-width, initial-scale=1\"><title>" + html_escape(title) +
                       "</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;"
                       "padding:0 1rem}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>" +
                       html_escape(title) + "</h1>" + body_html + "</body></html>",

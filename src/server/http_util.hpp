@@ -31,8 +31,9 @@ void send_json(httplib::Response& res, int status, std::string body);
 
 // A small HTML page with no script (title as <h1>, then body_html, which the caller escaped), with `status`:
 // no-store, a CSP that allows only inline style and forms to this origin, no referrer, not indexed. The account's
-// verify page and the unsubscribe page use it.
-void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html);
+// verify page and the unsubscribe page use it. `lang`: the page's <html lang> (a language code).
+void send_page(httplib::Response& res, int status, const std::string& title, const std::string& body_html,
+               std::string_view lang = "en");
 
 // `body` as is (no compression by httplib), shared rather than copied.
 void send_shared(httplib::Response& res, std::shared_ptr<const std::string> body, const std::string& content_type);

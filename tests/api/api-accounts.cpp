@@ -160,6 +160,53 @@ TEST_CASE("the store's own fetch signs in with the token as JSON") {
   CHECK(get(shop, "/api/account", set_cookie_value(res))->status == 200);
 }
 
+// The sign-in e-mail and the page its link opens speak the language the store sent; anything but the four codes is
+// refused, and the page falls back to English for a link without one.
+TEST_CASE("the sign-in e-mail and its link's page are in the store's language") {
+  Shop shop;
+  auto asked = post_json(shop, "/api/account/sign-in", json{{"email", "ada@example.com"}, {"language", "es"}}.dump());
+  REQUIRE(asked);
+  REQUIRE(asked->status == 202);
+  std::string mail;
+  for (const auto& [name, m] : shop.outbox())
+    if (name.find("-sign-in.eml") != std::string::npos) mail = m;
+  REQUIRE(!mail.empty());
+  CHECK(mail.find("Subject: Tu enlace de acceso a JupiterEsims\r\n") != std::string::npos);
+  const std::string text = mime_parts(mail, "text/plain").at(0);
+  CHECK(text.find("Abre este enlace para entrar en Mis eSIM") != std::string::npos);
+  CHECK(text.find("durante 15 minutos") != std::string::npos);
+  std::smatch link;
+  REQUIRE(std::regex_search(text, link, std::regex("/account/verify\\?token=([A-Za-z0-9_.-]+)&lang=es\\b")));
+  CHECK(mime_parts(mail, "text/html").at(0).find(">Entrar en JupiterEsims</a>") != std::string::npos);
+
+  const std::string token = link[1];
+  auto page = shop.store->client().Get(("/account/verify?token=" + token + "&lang=es").c_str());
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body.find("<html lang=\"es\">") != std::string::npos);
+  CHECK(page->body.find("<button type=\"submit\">Entrar</button>") != std::string::npos);
+  auto german_bad = shop.store->client().Get("/account/verify?token=nope&lang=de");
+  REQUIRE(german_bad);
+  CHECK(german_bad->status == 400);
+  CHECK(german_bad->body.find("<h1>Dieser Link funktioniert nicht</h1>") != std::string::npos);
+  CHECK(german_bad->body.find("<a href=\"/?account=sign-in\">Fordern Sie einen neuen an</a>") != std::string::npos);
+  for (const char* lang : {"", "&lang=xx", "&lang=%3Cb%3E"}) {
+    auto english = shop.store->client().Get(("/account/verify?token=" + token + lang).c_str());
+    REQUIRE(english);
+    CHECK(english->body.find("<html lang=\"en\">") != std::string::npos);
+    CHECK(english->body.find("<button type=\"submit\">Sign in</button>") != std::string::npos);
+  }
+  // The page is still only a page: the link works once afterwards.
+  CHECK(redeem_form(shop, token)->status == 303);
+
+  for (const json& bad : {json("ES"), json("pt"), json(1), json(nullptr)}) {
+    auto res = post_json(shop, "/api/account/sign-in", json{{"email", "bo@example.com"}, {"language", bad}}.dump());
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(json::parse(res->body)["error"]["code"] == "invalid_language");
+  }
+}
+
 TEST_CASE("the session cookie is Secure when the public URL is https") {
   Shop shop({"--public-url", "https://shop.example"});
   const std::string token = link_token(shop, "ada@example.com");

@@ -52,7 +52,7 @@ export function mailText(raw) {
   return out;
 }
 
-// The sign-in link of the newest mail to `email` in the data folder's outbox, or null.
+// The sign-in link of the newest mail to `email` in the data folder's outbox (with its &lang=), or null.
 export function signInLink(dataDir, email) {
   const outbox = path.join(dataDir, "outbox");
   if (!fs.existsSync(outbox)) return null;
@@ -60,7 +60,7 @@ export function signInLink(dataDir, email) {
     .map((f) => fs.readFileSync(path.join(outbox, f), "utf8"))
     .filter((raw) => raw.includes(`To: ${email}`) && /\/account\/verify\?token=/.test(mailText(raw)));
   if (mails.length === 0) return null;
-  return /https?:\/\/\S+\/account\/verify\?token=[A-Za-z0-9._~-]+/.exec(mailText(mails[mails.length - 1]))[0];
+  return /https?:\/\/\S+\/account\/verify\?token=[A-Za-z0-9._~-]+(&lang=[a-z]{2})?/.exec(mailText(mails[mails.length - 1]))[0];
 }
 
 // The accessible name of the focused element ("" when nothing is).

@@ -188,11 +188,11 @@ SCENARIO("signing in from the store: who is signed in, the link is asked for, th
   }
   WHEN("a good address is sent") {
     u = account::update(u.model, aa::EmailChanged{"  Ada@Example.COM "});
-    u = account::update(u.model, aa::SignInAsked{});
+    u = account::update(u.model, aa::SignInAsked{"fr"});
     const auto* post = only_effect<ae::Http>(u);
     REQUIRE(post);
     CHECK((post->call == Call::SignIn && post->method == "POST" && post->url == "/api/account/sign-in"));
-    CHECK(post->body == R"({"email":"Ada@example.com"})");
+    CHECK(post->body == R"({"email":"Ada@example.com","language":"fr"})");  // the e-mail in the store's language
     CHECK(account::update(u.model, aa::SignInAsked{}).effects.empty());  // one request at a time
     THEN("202 says: check your e-mail; 429 says: later") {
       CHECK(account::update(u.model, aa::Answer{Call::SignIn, 202, "{}"}).model.screen == Screen::Sent);

@@ -113,12 +113,12 @@ TEST_CASE("not signed in: the centre asks for the e-mail and sends the sign-in l
   CHECK(u.effects.empty());
   u = update(u.model, pa::FieldChanged{Field::SignInEmail, " Ada@Example.COM "});
   CHECK(u.model.problem == Problem::None);
-  u = update(u.model, pa::SignInAsked{});
+  u = update(u.model, pa::SignInAsked{"de"});
   const auto* send = only_effect<pe::Http>(u);
   REQUIRE(send);
   CHECK(send->method == "POST");
   CHECK(send->url == kSignInUrl);
-  CHECK(send->body == R"({"email":"Ada@example.com","next":"privacy"})");
+  CHECK(send->body == R"({"email":"Ada@example.com","language":"de","next":"privacy"})");
   u = answer(u.model, Call::SignIn, 202, "{}");
   CHECK(u.model.screen == Screen::Sent);
   u = update(u.model, pa::Opened{});  // "Use another address": the address typed is kept
