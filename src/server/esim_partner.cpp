@@ -22,7 +22,7 @@ Remote<EsimProfile> to_profile(const httplib::Result& res, const char* what) {
                 str("matching_id"), str("confirmation_code"), str("activation_code"), 0};
   if (const auto it = doc.find("installed_at"); it != doc.end() && it->is_number_integer() && it->get<std::int64_t>() > 0)
     p.installed_at = it->get<std::int64_t>();
-  if (p.id.empty() || (p.status != "pending" && p.status != "ready"))
+  if (p.id.empty() || (p.status != "pending" && p.status != "ready" && p.status != "cancelled"))
     return Remote<EsimProfile>::failure(std::string(what) + ": a profile without id or with an unknown status", true);
   return Remote<EsimProfile>::success(std::move(p));
 }
@@ -42,12 +42,23 @@ class SandboxPartner final : public EsimPartner {
     return to_profile(c.Get(("/v1/profiles/" + id).c_str()), "get profile");
   }
 
+  Remote<EsimProfile> cancel_profile(const std::string& id) override {
+    auto c = client();
+    return to_profile(c.Post(("/v1/profiles/" + id + "/cancel").c_str(), "", "application/json"), "cancel profile");
+  }
+
  private:
   httplib::Client client() const { return adapter_client(base_url_); }
   std::string base_url_;
 };
 
 }  // namespace
+
+bool refused_as_installed(const Remote<EsimProfile>& cancel) {
+  const std::string suffix = "HTTP 409 already_installed";
+  return !cancel.ok() && cancel.error.size() >= suffix.size() &&
+         cancel.error.compare(cancel.error.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 std::unique_ptr<EsimPartner> make_sandbox_partner(std::string base_url) {
   return std::make_unique<SandboxPartner>(std::move(base_url));

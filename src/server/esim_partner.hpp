@@ -18,7 +18,7 @@ namespace jupiter::server {
 
 struct EsimProfile {
   std::string id;      // the partner's profile id
-  std::string status;  // "pending" or "ready"
+  std::string status;  // "pending", "ready" or "cancelled" (cancel_profile: it can never be installed)
   std::string iccid;
   std::string smdp;
   std::string matching_id;
@@ -32,7 +32,15 @@ class EsimPartner {
   virtual ~EsimPartner() = default;
   virtual Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan) = 0;
   virtual Remote<EsimProfile> get_profile(const std::string& profile_id) = 0;
+  // See refused_as_installed below.
+  virtual Remote<EsimProfile> cancel_profile(const std::string& profile_id) = 0;
 };
+
+// Cancelling a profile (issue 15, the refund of an eSIM never installed): EsimPartner::cancel_profile answers the
+// profile with status "cancelled" (again for a profile already cancelled: safe to repeat after a failure), or a
+// failure; refused_as_installed(failure) is true when the partner refused because a phone installed the profile
+// (HTTP 409 already_installed): the partner's word on that is the atomic check before any money goes back.
+bool refused_as_installed(const Remote<EsimProfile>& cancel);
 
 std::unique_ptr<EsimPartner> make_sandbox_partner(std::string base_url);
 

@@ -50,6 +50,7 @@
 #include "server/partners.hpp"
 #include "server/payment_processor.hpp"
 #include "server/provisioning.hpp"
+#include "server/refunds.hpp"
 #include "server/retention.hpp"
 #include "server/served_catalogue.hpp"
 #include "server/smtp_relay.hpp"
@@ -161,8 +162,9 @@ std::unique_ptr<db::Database> open_database(const Options& o) {
     return nullptr;
   }
   if (!existed) log::info("database: created " + url.substr(7));
-  for (int v : applied.value())
-    log::info("database: applied migration " + std::to_string(v) + " (" + migrations()[static_cast<std::size_t>(v - 1)].name + ")");
+  for (int v : applied.value())  // by version, not position: the sorted list may have gaps while numbers are taken
+    for (const Migration& m : migrations())
+      if (m.version == v) log::info("database: applied migration " + std::to_string(v) + " (" + m.name + ")");
   return std::make_unique<db::Database>(std::move(conn).value());
 }
 
@@ -263,7 +265,8 @@ struct Commerce {
         embed(database, o.web_dir),
         partner_webhooks(work, this->config.worker),
         accounts(database, outbox, account_config(this->config)),
-        centre(database, work, outbox, PrivacyCentreConfig{this->config.public_url, this->config.token_secret}) {
+        centre(database, work, outbox, PrivacyCentreConfig{this->config.public_url, this->config.token_secret}),
+        refunds(database, orders, *partner, outbox, this->config, [this] { provisioner.wake(); }) {
     orders.add_routes(router);
     rights.add_routes(router);
     admin.add_routes(router);
@@ -271,6 +274,7 @@ struct Commerce {
     embed.add_routes(router);
     accounts.add_routes(router);
     centre.add_routes(router);
+    refunds.add_routes(router);
   }
   void start() {
     partner_webhooks.start();
@@ -300,6 +304,7 @@ struct Commerce {
   PartnerWebhooks partner_webhooks;
   Accounts accounts;
   PrivacyCentre centre;
+  Refunds refunds;  // issue 15: the owner's refund of an eSIM never installed
 };
 
 // Step 4: serves until SIGINT/SIGTERM (blocked in every thread, see main; one thread here waits for them and stops

@@ -485,6 +485,44 @@ CREATE TABLE erase_queue (
 );
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] 15: owner refunds
+// An owner's refund of an eSIM never installed (issue 15, refunds.hpp) is a money follow-up of its own reason,
+// 'owner_refund'. A CHECK cannot be changed in place in SQLite, so the table is rebuilt the same on both engines;
+// rows keep their order, and ids are given anew (on PostgreSQL an identity column would not follow copied ids). A
+// pending follow-up's processor idempotency key ("followup-<id>") changes with it: a refund already taken by the
+// processor is answered as such for the same payment.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kOwnerRefunds = R"sql(
+CREATE TABLE payment_followups_v15 (
+  id               INTEGER PRIMARY KEY,
+  kind             TEXT NOT NULL CHECK (kind IN ('refund', 'expire_session')),
+  order_id         TEXT NOT NULL,
+  session_id       TEXT NOT NULL,
+  payment_intent   TEXT NOT NULL DEFAULT '',
+  amount_minor     INTEGER NOT NULL DEFAULT 0,
+  currency         TEXT NOT NULL DEFAULT '',
+  reason           TEXT NOT NULL CHECK (reason IN ('double_payment', 'mismatch', 'unknown_order', 'replaced_session',
+                                                   'owner_refund')),
+  created_at       TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms  INTEGER,
+  outcome          TEXT,
+  done_at          TEXT,
+  lease_owner      TEXT,
+  lease_until_ms   INTEGER,
+  UNIQUE (kind, session_id, payment_intent)
+);
+INSERT INTO payment_followups_v15(kind, order_id, session_id, payment_intent, amount_minor, currency, reason,
+                                  created_at, attempts, next_attempt_ms, outcome, done_at, lease_owner, lease_until_ms)
+  SELECT kind, order_id, session_id, payment_intent, amount_minor, currency, reason, created_at, attempts,
+         next_attempt_ms, outcome, done_at, lease_owner, lease_until_ms FROM payment_followups ORDER BY id;
+DROP TABLE payment_followups;
+ALTER TABLE payment_followups_v15 RENAME TO payment_followups;
+CREATE INDEX payment_followups_due ON payment_followups(next_attempt_ms) WHERE next_attempt_ms IS NOT NULL;
+CREATE INDEX payment_followups_order ON payment_followups(order_id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -502,6 +540,7 @@ const std::vector<Migration>& migrations() {
       {11, "job leases", kJobs},
       {12, "rate counts", kRateCounts},
       {13, "privacy centre", kPrivacyCentre},
+      {15, "owner refunds", kOwnerRefunds},
   };
   return all;
 }

@@ -3,7 +3,8 @@
 //   confirmation  when the payment succeeded: plan, price, card brand and last 4, the order link, the receipt link
 //   delivery      when the eSIM is ready: the QR code as an attached PNG (also inline), the manual details
 //   resend        the same as delivery, the same profile (never a new one)
-//   refund        when the eSIM could not be delivered in time and the payment was refunded
+//   refund        when the eSIM could not be delivered in time and the payment was refunded; or, for an order that
+//                 went delivered -> refunded, the owner's refund of an eSIM never installed (refunds.hpp)
 // Confirmation, delivery and resend are marketing-capable: while the address opts in (unsubscribe.hpp) they carry a
 // short marketing block, a visible unsubscribe link and the RFC 8058 headers; otherwise none of the three.
 #include <nlohmann/json.hpp>
@@ -88,7 +89,33 @@ Mail delivery(const Order& order, const Links& links) {
   return m;
 }
 
+// The owner asked for the refund of an eSIM never installed (refunds.hpp): the order went delivered -> refunded.
+bool owner_refund(const Order& order) {
+  for (const OrderTransition& t : order.history)
+    if (t.from == "delivered" && t.to == "refunded") return true;
+  return false;
+}
+
+Mail owner_refund_mail(const Order& order, const Links& links) {
+  const std::string& id = order.id;
+  const std::string price = format_plain(order.price);
+  Mail m;
+  m.subject = "Order " + id + ": your eSIM is cancelled and refunded";
+  m.text = "As you asked, we cancelled the eSIM of order " + id + " (" + order.plan.name +
+           "), which was never installed, and are refunding your payment of " + price +
+           " in full to the card you paid with. It shows on your statement within a few days.\n\nThe eSIM can no "
+           "longer be installed: if its QR code is still on another screen, it will not work.\n\nYour order: " +
+           links.order + "\n";
+  m.html = "<p>As you asked, we cancelled the eSIM of order <b>" + html_escape(id) + "</b> (" +
+           html_escape(order.plan.name) + "), which was never installed, and are refunding your payment of " +
+           html_escape(price) + " in full to the card you paid with. It shows on your statement within a few days.</p>"
+           "<p>The eSIM can no longer be installed: if its QR code is still on another screen, it will not work.</p>"
+           "<p><a href=\"" + html_escape(links.order) + "\">Your order</a></p>";
+  return m;
+}
+
 Mail refund(const Order& order, const Links& links) {
+  if (owner_refund(order)) return owner_refund_mail(order, links);
   const std::string& id = order.id;
   const std::string price = format_plain(order.price);
   Mail m;

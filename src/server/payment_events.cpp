@@ -184,6 +184,9 @@ db::Result<std::optional<json>> record_refund(db::Connection& c, const Followup&
   DB_TRY(record(c, f, "refunded " + refund_id, 0));
   DB_TRY_LET(const std::optional<OrderRow> row, read_order(c, f.order_id));
   if (!row) return std::optional<json>();
+  if (f.reason == "owner_refund")  // the owner's refund (refunds.hpp): the order was refunded when it was queued
+    DB_TRY(c.exec("UPDATE orders SET payment_status = 'refunded', updated_at = ? WHERE id = ? AND state = 'refunded' "
+                  "AND pay_transaction = ?", rfc3339(now_ms()), f.order_id, f.intent));
   if (f.reason != "mismatch" || row->state != "failed" || row->transaction != f.intent) {
     DB_TRY(note(c, f.order_id, "payment " + f.intent + " refunded (" + refund_id + ")", ""));
     return std::optional<json>();

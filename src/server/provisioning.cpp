@@ -137,6 +137,7 @@ bool Provisioner::check_install(const InstallCheck& row) {
   if (!won) return log::error("provisioning: " + won.error().message), false;
   if (!won.value()) return true;
   const Remote<EsimProfile> p = partner_.get_profile(row.profile);
+  // A "cancelled" profile (a refund whose database step is still to be finished, refunds.hpp) has no installed_at.
   const std::int64_t installed_ms = p.ok() ? p.value->installed_at * 1000 : 0;
   if (!installed_ms) return true;
   auto s = db_.with([&](db::Connection& c) {
@@ -230,7 +231,8 @@ void Provisioner::process(const std::string& id) {
   const EsimProfile& e = *p.value;
   const ActivationCodeResult code = parse_activation_code(e.activation_code);
   std::string problem;
-  if (!code.ok()) problem = "activation code failed validation: " + code.error.message;
+  if (e.status == "cancelled") problem = "the partner reports the profile cancelled";
+  else if (!code.ok()) problem = "activation code failed validation: " + code.error.message;
   else if (!valid_iccid(e.iccid)) problem = "the ICCID is not 19 or 20 digits with a valid check digit";
   else if (code.code->smdp_address != e.smdp || code.code->matching_id != e.matching_id)
     problem = "the activation code does not match the SM-DP+ address and matching ID";

@@ -5,7 +5,10 @@
 //                          SM-DP+ address, matching ID, confirmation code (when asked for) and activation code
 //                          and "installed_at" (Unix seconds, null until the eSIM was installed on a phone)
 //   POST /sandbox/profiles/:iccid/install {"installed_at":N}  marks the profile installed (now when N is not given),
-//                          as the partner learns it from the SM-DP+ when a phone downloads the profile
+//                          as the partner learns it from the SM-DP+ when a phone downloads the profile; 409
+//                          profile_cancelled for a cancelled profile
+//   POST /v1/profiles/:id/cancel  the profile can no longer be installed: 200 the profile, status "cancelled"
+//                          (again for a cancelled one); 409 already_installed once installed_at is set
 //   POST /sandbox/behaviour {"mode":"instant|delay|fail|bad_code","delay_seconds":N,"confirmation_code":false}
 //   GET  /sandbox/behaviour
 // Modes, applied to profiles ordered from then on: instant (ready at once), delay (pending for delay_seconds),
@@ -52,6 +55,7 @@ struct Profile {
   std::int64_t ready_ms = 0;
   std::int64_t installed_at = 0;  // Unix seconds; 0: not installed
   bool bad_code = false;
+  bool cancelled = false;  // POST /v1/profiles/:id/cancel: never installable again
 
   json to_json() const {
     json j = {{"id", id}, {"reference", reference}, {"plan", plan},
@@ -60,7 +64,7 @@ struct Profile {
       j["status"] = "pending";
       return j;
     }
-    j["status"] = "ready";
+    j["status"] = cancelled ? "cancelled" : "ready";
     j["iccid"] = iccid;
     j["smdp_address"] = kSmdp;
     j["matching_id"] = matching_id;
@@ -113,6 +117,9 @@ class Partner {
     srv.Post(R"(/sandbox/profiles/([0-9]{19,20})/install)", [this](const httplib::Request& req, httplib::Response& res) {
       install(req, res, req.matches[1]);
     });
+    srv.Post(R"(/v1/profiles/([A-Za-z0-9_-]+)/cancel)", [this](const httplib::Request& req, httplib::Response& res) {
+      cancel(res, req.matches[1]);
+    });
     srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { reply_json(res, 200, {{"status", "ok"}}); });
     srv.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       slog::info(std::string(kName) + ": " + slog::printable(req.method, 8) + " " + slog::printable(req.path) + " " +
@@ -154,11 +161,24 @@ class Partner {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [id, p] : profiles_) {
       if (p.iccid != iccid || unix_ms() < p.ready_ms) continue;
+      if (p.cancelled) return reply_error(res, 409, "profile_cancelled", "this profile was cancelled");
       p.installed_at = at.get<std::int64_t>();
       slog::info(std::string(kName) + ": profile " + p.id + " installed");
       return reply_json(res, 200, p.to_json());
     }
     reply_error(res, 404, "not_found", "no ready profile with this ICCID");
+  }
+
+  // [SECTION] cancelling a profile (issue 15: the refund of an eSIM never installed)
+  void cancel(httplib::Response& res, const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = profiles_.find(id);
+    if (it == profiles_.end()) return reply_error(res, 404, "not_found", "no such profile");
+    Profile& p = it->second;
+    if (p.installed_at != 0) return reply_error(res, 409, "already_installed", "the profile was installed on a phone");
+    if (!p.cancelled) slog::info(std::string(kName) + ": profile " + p.id + " cancelled");
+    p.cancelled = true;
+    reply_json(res, 200, p.to_json());
   }
 
   void set(const httplib::Request& req, httplib::Response& res) {

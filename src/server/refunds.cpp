@@ -1,0 +1,186 @@
+// refunds.cpp: see refunds.hpp.
+//
+// [SECTION] the stored facts
+// [SECTION] recording the refund (step 3)
+// [SECTION] handlers and routes
+#include "server/refunds.hpp"
+
+#include <httplib.h>
+
+#include "server/clock.hpp"
+#include "server/http_util.hpp"
+#include "server/log.hpp"
+
+namespace jupiter::server {
+
+namespace {
+
+using json = nlohmann::json;
+
+void failed(httplib::Response& res, const std::string& id, const db::Error& e) {
+  log::error("refunds: " + id + ": " + e.message);
+  res.set_header("Retry-After", "5");
+  send_error(res, 503, "storage_unavailable", "the refund could not be recorded; nothing was refunded, try again");
+}
+
+bool is_topup(const json& order) {
+  const auto it = order.find("topup_of");
+  return it != order.end() && it->is_string() && !it->get<std::string>().empty();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] the stored facts
+// ---------------------------------------------------------------------------------------------------------
+struct Refunds::Stored {
+  refund::Facts facts;
+  refund::Reason reason = refund::Reason::Unknown;
+  std::string profile, intent, session, currency;
+  std::int64_t amount = 0;
+};
+
+Refunds::Refunds(db::Database& db, Orders& orders, EsimPartner& partner, Outbox& outbox, const OrdersConfig& config,
+                 std::function<void()> queued)
+    : db_(db), orders_(orders), partner_(partner), outbox_(outbox), config_(config), queued_(std::move(queued)) {}
+
+std::optional<Refunds::Stored> Refunds::facts(const json& order, httplib::Response& res) {
+  const std::string id = order.value("id", std::string());
+  auto row = db_.with([&](db::Connection& c) {
+    return c.query("SELECT state, coalesce(paid_ms, 0), installed_ms IS NOT NULL, coalesce(partner_profile, ''), "
+                   "coalesce(pay_transaction, ''), coalesce(session_id, ''), amount_minor, currency "
+                   "FROM orders WHERE id = ?", id)
+        .one([](const db::Row& r) {
+          Stored s;
+          s.facts.state = parse_order_state(r.text(0)).value_or(OrderState::Unknown);
+          s.facts.paid_at = r.int64(1) / 1000;
+          s.facts.installed = r.boolean(2);
+          s.profile = r.text(3);
+          s.intent = r.text(4);
+          s.session = r.text(5);
+          s.amount = r.int64(6);
+          s.currency = r.text(7);
+          return s;
+        });
+  });
+  if (!row) return failed(res, id, row.error()), std::nullopt;
+  if (!row.value()) return failed(res, id, db::Error{1, "the order vanished"}), std::nullopt;
+  Stored s = *row.value();
+  s.facts.topup = is_topup(order);
+  // A delivered order without a profile or a payment to give back cannot be refunded here (it never is).
+  if (s.facts.state == OrderState::Delivered && (s.profile.empty() || s.intent.empty())) s.facts.paid_at = 0;
+  s.reason = refund::decide(s.facts, now_s());
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] recording the refund (step 3)
+// ---------------------------------------------------------------------------------------------------------
+namespace {
+
+db::Status queue_refund(db::Connection& c, const std::string& id, const std::string& session, const std::string& intent,
+                        std::int64_t amount, const std::string& currency) {
+  return c.exec("INSERT INTO payment_followups(kind, order_id, session_id, payment_intent, amount_minor, currency, "
+                "reason, created_at, next_attempt_ms) VALUES ('refund', ?, ?, ?, ?, ?, 'owner_refund', ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                id, session, intent, amount, currency, rfc3339(now_ms()), now_ms());
+}
+
+// Inside one transaction: the order refunded (unless another request did it first: nullopt), its eSIM's activation
+// details cleared (the profile is cancelled), the money follow-up queued; the ORDER as it is now.
+db::Result<std::optional<json>> refund_in_store(db::Connection& c, const std::string& id, const std::string& session,
+                                                const std::string& intent, std::int64_t amount,
+                                                const std::string& currency) {
+  DB_TRY_LET(const std::optional<std::string> state,
+             c.query("SELECT state FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.text(0); }));
+  if (state.value_or("") != "delivered") return std::optional<json>();
+  DB_TRY(transition(c, id, OrderState::Delivered, OrderState::Refunded,
+                    "refunded at the owner's request: the eSIM was never installed (profile cancelled at the partner)",
+                    "activation_code = NULL, matching_id = NULL, confirmation_code = NULL, next_attempt_ms = NULL, "
+                    "delivery_message = ?",
+                    {"the eSIM was cancelled and the payment is being refunded"}));
+  DB_TRY(queue_refund(c, id, session, intent, amount, currency));
+  return load_order(c, id);
+}
+
+}  // namespace
+
+std::optional<json> Refunds::record(const std::string& id, const Stored& s, httplib::Response& res) {
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) {
+      return refund_in_store(t, id, s.session, s.intent, s.amount, s.currency);
+    });
+  });
+  if (!done) return failed(res, id, done.error()), std::nullopt;
+  if (!done.value()) {
+    send_error(res, 409, "already_refunded", "this eSIM was refunded already");
+    return std::nullopt;
+  }
+  return done.value();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] handlers and routes
+// ---------------------------------------------------------------------------------------------------------
+void Refunds::eligibility(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  const std::optional<json> order = orders_.open_order(req, res, id);
+  if (!order) return;
+  const std::optional<Stored> s = facts(*order, res);
+  if (!s) return;
+  refund::Eligibility e;
+  e.reason = s->reason;
+  e.eligible = s->reason == refund::Reason::Eligible;
+  e.deadline = refund::deadline(s->facts.paid_at);
+  send_json(res, 200, refund::encode_eligibility(e));
+}
+
+namespace {
+
+// The 409 for a reason other than Eligible.
+void refuse(httplib::Response& res, refund::Reason r) {
+  switch (r) {
+    case refund::Reason::Refunded: return send_error(res, 409, "already_refunded", "this eSIM was refunded already");
+    case refund::Reason::Installed:
+      return send_error(res, 409, "already_installed", "the eSIM was installed on a phone: it cannot be refunded");
+    case refund::Reason::WindowClosed:
+      return send_error(res, 409, "refund_window_closed", "the 14 days for a refund after the purchase have passed");
+    default:
+      return send_error(res, 409, "not_refundable", "only a delivered eSIM (not a top-up) can be refunded");
+  }
+}
+
+}  // namespace
+
+void Refunds::refund(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  const std::optional<json> order = orders_.open_order(req, res, id);
+  if (!order) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::optional<Stored> s = facts(*order, res);
+  if (!s) return;
+  if (s->reason != refund::Reason::Eligible) return refuse(res, s->reason);
+  const Remote<EsimProfile> cancelled = partner_.cancel_profile(s->profile);
+  if (refused_as_installed(cancelled)) {
+    log::info("refunds: " + id + ": the partner refused the cancel: the profile was installed");
+    return refuse(res, refund::Reason::Installed);
+  }
+  if (!cancelled.ok() || cancelled.value->status != "cancelled") {
+    log::error("refunds: " + id + ": " + (cancelled.ok() ? "the partner did not cancel" : cancelled.error));
+    res.set_header("Retry-After", "30");
+    return send_error(res, 502, "partner_unavailable", "the eSIM partner could not be reached; nothing was changed");
+  }
+  const std::optional<json> refunded = record(id, *s, res);
+  if (!refunded) return;
+  log::info("refunds: " + id + " refunded at the owner's request; the payment's refund is queued");
+  send_order_email(db_, outbox_, config_, *refunded, "refund");
+  if (queued_) queued_();
+  send_json(res, 200, json{{"order", *refunded}}.dump());
+}
+
+void Refunds::add_routes(Router& router) {
+  router.get("/api/orders/:id/refund", [this](const httplib::Request& req, httplib::Response& res,
+                                              const RouteParams& p) { eligibility(req, res, std::string(p.get("id"))); });
+  router.post("/api/orders/:id/refund", [this](const httplib::Request& req, httplib::Response& res,
+                                               const RouteParams& p) { refund(req, res, std::string(p.get("id"))); });
+}
+
+}  // namespace jupiter::server
