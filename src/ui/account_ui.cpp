@@ -86,7 +86,8 @@ void draw_sign_in(const acc::Model& a, std::vector<Action>& out, std::vector<Tex
   email_field(a, fields);
   draw_problem(a);
   ImGui::Spacing();
-  if (Button(tr("account.sign_in.send"), a.pending == 0)) emit(out, aa::SignInAsked{});
+  if (Button(tr("account.sign_in.send"), a.pending == 0))
+    emit(out, aa::SignInAsked{std::string(language_code(active_language()))});
 }
 
 void draw_sent(std::vector<Action>& out) {

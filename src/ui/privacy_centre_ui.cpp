@@ -128,7 +128,7 @@ void draw_sign_in(const pc::Model& p, bool focus, std::vector<Action>& out, std:
   draw_problem(p);
   ImGui::Spacing();
   if (Button((std::string(tr("account.sign_in.send")) + "##privacy-send").c_str(), p.pending == 0))
-    emit(out, pa::SignInAsked{});
+    emit(out, pa::SignInAsked{std::string(language_code(active_language()))});
   if (focus) focus_last_item();
 }
 
