@@ -195,6 +195,19 @@ void perform_policy_notice(const policy_notice::Effect& e) {
              e);
 }
 
+// The eSIM page's usage and top-ups (core/topup.hpp): GETs with the order's own token; answers as topup Answers.
+void perform_topup(const topup::Effect& e) {
+  std::visit(overloaded{
+                 [](const topup::effect::Http& h) {
+                   platform::HttpRequest req{"GET", h.url, {{"Authorization", "Bearer " + h.token}}, ""};
+                   platform::request(req, [call = h.call, id = h.order_id](platform::HttpResponse r) {
+                     dispatch(topup::Action{topup::action::Answer{call, id, r.status, std::move(r.body), r.retry_after_s}});
+                   });
+                 },
+             },
+             e);
+}
+
 // A preference is kept only with the preferences consent; the model still holds it for this visit.
 void store(const effect::Store& st) {
   if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
@@ -208,6 +221,7 @@ void perform(const Effect& e) {
                  [](const account::Effect& a) { perform_account(a); },
                  [](const privacy_centre::Effect& p) { perform_privacy_centre(p); },
                  [](const policy_notice::Effect& p) { perform_policy_notice(p); },
+                 [](const topup::Effect& t) { perform_topup(t); },
                  [](const effect::Fetch& f) {
                    platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
                      platform::mark("jupiter:catalogue-received");

@@ -201,12 +201,25 @@ void start(Model& m, action::Start& s, std::vector<Effect>& fx) {
   if (m.catalogue.catalogue) m.catalogue.state = LoadState::Ready;  // shown while it revalidates
 }
 
+void topup_update(Model& m, topup::Action a, std::vector<Effect>& fx);
+
+// The order page's delivered eSIM (not a top-up order) has a usage and top-up section (core/topup.hpp): shown
+// while the page shows that eSIM, hidden (and forgotten) otherwise.
+void follow_esim(Model& m, std::vector<Effect>& fx) {
+  const checkout::Model& c = m.checkout;
+  const bool esim = c.step == checkout::Step::Order && c.order && c.order->state == OrderState::Delivered &&
+                    c.order->esim && c.order->topup_of.empty() && c.order->id == c.order_id;
+  if (esim) topup_update(m, topup::action::Shown{c.order_id, c.token}, fx);
+  else if (!m.topup.order_id.empty()) topup_update(m, topup::action::Hidden{}, fx);
+}
+
 void checkout_update(Model& m, checkout::Action a, std::vector<Effect>& fx) {
   m.checkout.embedded = m.embed.on;  // the visit's context, whatever the checkout's own record says
   m.checkout.partner = m.partner;
   checkout::Update u = checkout::update(std::move(m.checkout), std::move(a));
   m.checkout = std::move(u.model);
   for (auto& e : u.effects) fx.push_back(std::move(e));
+  follow_esim(m, fx);
 }
 
 // The checkout's own update, its effects passed on as the app's. It first learns whether the store is offline:
@@ -214,6 +227,17 @@ void checkout_update(Model& m, checkout::Action a, std::vector<Effect>& fx) {
 void forward(Model& m, checkout::Action a, std::vector<Effect>& fx) {
   if (m.checkout.offline != is_offline(m)) checkout_update(m, checkout::action::Connectivity{!is_offline(m)}, fx);
   checkout_update(m, std::move(a), fx);
+}
+
+// The usage and top-up section's own update; a chosen top-up opens the checkout for it (needs the server, as Buy).
+void topup_update(Model& m, topup::Action a, std::vector<Effect>& fx) {
+  topup::Update u = topup::update(std::move(m.topup), std::move(a));
+  m.topup = std::move(u.model);
+  for (topup::Effect& e : u.effects) fx.push_back(std::move(e));
+  if (!u.purchase || !buying_allowed(m)) return;
+  topup::Purchase& p = *u.purchase;
+  forward(m, checkout::action::OpenTopUp{std::move(p.order_id), std::move(p.token), std::move(p.plan_id), m.currency,
+                                         std::string(language_code(m.language))}, fx);
 }
 
 void buy(Model& m, const action::BuyPlan& b, std::vector<Effect>& fx) {
@@ -502,6 +526,7 @@ void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx) {
   m.privacy_centre = std::move(u.model);
   for (privacy_centre::Effect& e : u.effects) fx.push_back(std::move(e));
 }
+void step(Model& m, topup::Action& a, std::vector<Effect>& fx) { topup_update(m, std::move(a), fx); }
 // The policy-change notice (core/policy_notice.hpp) against the version this build implements.
 void step(Model& m, policy_notice::Action& a, std::vector<Effect>& fx) {
   policy_notice::Update u = policy_notice::update(std::move(m.policy_notice), std::move(a), kPolicyVersion);

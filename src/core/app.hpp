@@ -21,6 +21,7 @@
 #include "core/policy_notice.hpp"
 #include "core/privacy_centre.hpp"
 #include "core/search.hpp"
+#include "core/topup.hpp"
 
 namespace jupiter {
 
@@ -122,6 +123,7 @@ struct Model {
   account::Model account;                  // My eSIMs (issue 15): shown instead of the store unless Closed
   privacy_centre::Model privacy_centre;    // the privacy centre (issue 16): shown instead of the store unless Closed
   policy_notice::Model policy_notice;      // "Our privacy policy changed" for a returning visitor (issue 16)
+  topup::Model topup;                      // the shown eSIM's usage and top-ups (issue 15), kept in step by update
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
                             action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
-                            account::Action, privacy_centre::Action, policy_notice::Action>;
+                            account::Action, privacy_centre::Action, policy_notice::Action, topup::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -229,7 +231,7 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
                             effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
-                            account::Effect, privacy_centre::Effect, policy_notice::Effect>;
+                            account::Effect, privacy_centre::Effect, policy_notice::Effect, topup::Effect>;
 
 struct Update {
   Model model;

@@ -109,7 +109,19 @@ std::string receipt_link(std::string_view id, std::string_view token) {
   return "/orders/" + std::string(id) + "/receipt?token=" + std::string(token);
 }
 
+// A top-up's body (core/topup.hpp): no contact details, the eSIM's order has them.
+std::string topup_body(const Model& m) {
+  const FieldErrors e = validate(m.details);
+  if (!e.confirmations_ok() || m.plan_id.empty()) return {};
+  return json{{"plan", m.plan_id},
+              {"currency", std::string(currency_code(m.currency))},
+              {"terms_version", std::string(kTermsVersion)},
+              {"locale", known_language(m.language) ? m.language : std::string("en")}}
+      .dump();
+}
+
 std::string order_body(const Model& m) {
+  if (m.topup()) return topup_body(m);
   const FieldErrors e = validate(m.details);
   if (!e.details_ok() || !e.confirmations_ok() || m.plan_id.empty()) return {};
   json body = {
@@ -184,6 +196,8 @@ std::string encode_session(const Model& m) {
       {"order", m.order_id},
       {"token", m.token},
       {"returned", std::string(return_name(m.returned))},
+      {"topup_of", m.topup_of},
+      {"topup_token", m.topup_token},
   };
   return record.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -218,6 +232,11 @@ std::optional<Model> decode_session(std::string_view record) {
   m.order_id = r.string("order", false, 64);
   m.token = r.string("token", false, kMaxOrderToken);
   m.returned = parse_return(r.string("returned", false, 16));
+  m.topup_of = r.string("topup_of", false, 64);
+  m.topup_token = r.string("topup_token", false, kMaxOrderToken);
+  if (m.topup_of.empty() != m.topup_token.empty()) return std::nullopt;
+  if (m.topup() && (!valid_order_id(m.topup_of) || !is_base64url(m.topup_token, 16, kMaxOrderToken)))
+    return std::nullopt;
   if (!r.ok() || !step || !currency) return std::nullopt;
   if (!m.key.empty() && !valid_idempotency_key(m.key)) return std::nullopt;
   if (!m.order_id.empty() && !valid_order_id(m.order_id)) return std::nullopt;
@@ -253,13 +272,15 @@ void send(Model& m, Effects& fx, RequestKind kind, Busy busy, std::string method
   clear_problem(m);
   effect::Http h{kind, m.seq, std::move(method), std::move(url), {}, std::move(body)};
   if (kind == RequestKind::CreateOrder) h.headers.emplace_back("Idempotency-Key", m.key);
-  else h.headers.emplace_back("Authorization", "Bearer " + m.token);
+  if (kind == RequestKind::CreateOrder && m.topup()) h.headers.emplace_back("Authorization", "Bearer " + m.topup_token);
+  if (kind != RequestKind::CreateOrder) h.headers.emplace_back("Authorization", "Bearer " + m.token);
   if (h.method == "POST") h.headers.emplace_back("Content-Type", "application/json");
   fx.push_back(std::move(h));
 }
 
 void create_order(Model& m, Effects& fx) {
-  send(m, fx, RequestKind::CreateOrder, Busy::CreatingOrder, "POST", "/api/orders", m.sent_body);
+  const std::string url = m.topup() ? "/api/orders/" + m.topup_of + "/topups" : "/api/orders";
+  send(m, fx, RequestKind::CreateOrder, Busy::CreatingOrder, "POST", url, m.sent_body);
 }
 
 // Embedded, the processor returns to /embed-return.html (a page that says to close the window) instead of the store.
@@ -454,7 +475,7 @@ void on_response(Model& m, const action::Response& r, Effects& fx) {
 void on_next(Model& m, Effects& fx) {
   m.errors = validate(m.details);
   switch (m.step) {
-    case Step::Review: m.step = Step::Details; break;
+    case Step::Review: m.step = m.topup() ? Step::Confirmations : Step::Details; break;
     case Step::Details:
       m.show_errors = !m.errors.details_ok();
       if (!m.show_errors) m.step = Step::Confirmations;
@@ -488,13 +509,25 @@ void close(Model& m, Effects& fx) {
   fx.push_back(effect::ClearSession{});
 }
 
+// From a top-up: the eSIM's own page (its order and token), where the usage shows what the top-up added.
+void back_to_esim(Model& m, Effects& fx) {
+  if (!m.topup() || (m.busy != Busy::Idle && m.busy != Busy::LoadingOrder)) return;
+  Model esim = fresh_from(m);
+  esim.order_id = m.topup_of;
+  esim.token = m.topup_token;
+  m = std::move(esim);
+  show_order(m, fx);
+}
+
 void on_back(Model& m, Effects& fx) {
   if (m.busy != Busy::Idle && m.busy != Busy::LoadingOrder) return;
   switch (m.step) {
     case Step::Details: m.step = Step::Review; break;
-    case Step::Confirmations: m.step = Step::Details; break;
+    case Step::Confirmations: m.step = m.topup() ? Step::Review : Step::Details; break;
     case Step::Payment: m.step = Step::Confirmations; break;
     case Step::Review:
+      if (m.topup()) return back_to_esim(m, fx);
+      return close(m, fx);
     case Step::Order: return close(m, fx);
     case Step::None: return;
   }
@@ -515,9 +548,10 @@ void on_pay(Model& m, const action::Pay& p, Effects& fx) {
     return;
   }
   m.errors = validate(m.details);
-  if (!m.errors.details_ok() || !m.errors.confirmations_ok()) {
+  const bool details_ok = m.topup() || m.errors.details_ok();  // a top-up asks for no details
+  if (!details_ok || !m.errors.confirmations_ok()) {
     m.show_errors = true;
-    m.step = m.errors.details_ok() ? Step::Confirmations : Step::Details;
+    m.step = details_ok ? Step::Confirmations : Step::Details;
     return save(m, fx);
   }
   std::string body = order_body(m);
@@ -603,6 +637,17 @@ void on_open(Model& m, action::Open& o, Effects& fx) {
   fresh.language = known_language(o.language) ? o.language : "en";
   m = std::move(fresh);
   save(m, fx);
+}
+
+// "Buy" on a top-up of a delivered eSIM: its review step, remembering whose eSIM it tops up.
+void on_open_topup(Model& m, action::OpenTopUp& o, Effects& fx) {
+  if (!valid_order_id(o.order_id) || !is_base64url(o.token, 16, kMaxOrderToken)) return;
+  action::Open open{std::move(o.plan_id), o.currency, std::move(o.language)};
+  on_open(m, open, fx);
+  if (m.step != Step::Review) return;
+  m.topup_of = std::move(o.order_id);
+  m.topup_token = std::move(o.token);
+  save(m, fx);  // the record names the eSIM: the processor's return lands back in this top-up
 }
 
 // A text field or a box of the details form changed (while the checkout is open); errors shown are re-checked.
@@ -695,6 +740,8 @@ Update update(Model m, Action a) {
                  [&](action::Copy& c) { on_copy(m, c, fx); },
                  [&](action::Copied& c) { on_copied(m, c); },
                  [&](action::OpenLink& l) { on_open_link(m, l, fx); },
+                 [&](action::OpenTopUp& o) { on_open_topup(m, o, fx); },
+                 [&](action::BackToEsim) { back_to_esim(m, fx); },
              },
              a);
   return {std::move(m), std::move(fx)};

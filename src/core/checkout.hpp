@@ -135,6 +135,13 @@ struct Model {
   std::string copied;      // the manual detail whose copy last finished ("" = none or one in progress)
   bool copy_ok = false;    // whether that copy reached the clipboard
 
+  // A top-up (issue 15, core/topup.hpp): the plan adds data to the eSIM of order `topup_of`, whose token authorises
+  // the request. No contact details are asked (the top-up belongs to that order): review -> confirmations ->
+  // payment, and the order is made with POST /api/orders/<topup_of>/topups. Both "" for an ordinary order.
+  std::string topup_of;
+  std::string topup_token;
+  bool topup() const { return !topup_of.empty(); }
+
   bool open() const { return step != Step::None; }
 };
 
@@ -149,6 +156,14 @@ struct Open {                // "Buy" on a plan
   Currency currency = Currency::USD;
   std::string language = "en";
 };
+struct OpenTopUp {           // "Buy" on a top-up listed on a delivered eSIM's page (Model::topup_of)
+  std::string order_id;      // the eSIM's order
+  std::string token;         // its secret
+  std::string plan_id;
+  Currency currency = Currency::USD;
+  std::string language = "en";
+};
+struct BackToEsim {};        // from a top-up (its review, or its order page once paid): the eSIM's page again
 struct Resume {              // the page loaded: what the URL and the tab's session storage say
   std::string stored;        // the session record ("" when none or unreadable)
   std::string order_param;   // ?order=
@@ -188,7 +203,8 @@ struct Response {
 using Action = std::variant<action::Open, action::Resume, action::Next, action::Back, action::Close,
                             action::FieldChanged, action::Toggled, action::Pay, action::Reload, action::ResendEmail, action::Data, action::PollDue,
                             action::Connectivity, action::Response, action::PaymentWindow,
-                            action::OpenPaymentAgain, action::Copy, action::Copied, action::OpenLink>;
+                            action::OpenPaymentAgain, action::Copy, action::Copied, action::OpenLink,
+                            action::OpenTopUp, action::BackToEsim>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -237,7 +253,7 @@ int poll_delay_ms(int polls);                       // 1000, 1500, 2250, ... cap
 std::string order_link(std::string_view id, std::string_view token);    // "/?order=<id>#t=<token>"
 std::string receipt_link(std::string_view id, std::string_view token);  // "/orders/<id>/receipt?token=<token>"
 // The order request body for these details (normalized values, and the visit's partner when there is one), or ""
-// when they do not validate.
+// when they do not validate. For a top-up: {"plan","currency","terms_version","locale"} once the boxes are ticked.
 std::string order_body(const Model& m);
 // The session record of a model, and back (an unreadable or foreign record gives nullopt, never a throw).
 std::string encode_session(const Model& m);

@@ -205,6 +205,7 @@ Order read_order(JsonReader& outer, const json& obj) {
   if (const json* v = r.object("esim", false)) read_esim(r, *v, o.esim.emplace());
   if (const json* v = r.object("support", false)) read_support(r, *v, o.support.emplace());
   read_history(r, r.field("history", false), o.history);
+  o.topup_of = r.string("topup_of", false, kShort);
   if (!r.ok()) outer.fail(r.error());
   return o;
 }

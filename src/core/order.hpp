@@ -103,6 +103,7 @@ struct Order {
   std::optional<OrderEsim> esim;
   std::optional<OrderSupport> support;
   std::vector<OrderTransition> history;
+  std::string topup_of;  // a top-up order (issue 15): the id of the eSIM order it adds data to; "" for any other
 };
 
 // Limits that keep hostile input bounded.
