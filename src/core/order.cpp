@@ -223,6 +223,8 @@ std::string_view payment_status_name(PaymentStatus s) { return enum_name(s, kPay
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view s) { return parse_enum(s, kDeliveryStatuses); }
 std::string_view delivery_status_name(DeliveryStatus s) { return enum_name(s, kDeliveryStatuses); }
 
+json topup_of_json(const std::string& parent) { return parent.empty() ? json(nullptr) : json(parent); }
+
 bool is_base64url(std::string_view s, std::size_t min_len, std::size_t max_len) {
   if (s.size() < min_len || s.size() > max_len) return false;
   for (char c : s) {

@@ -27,12 +27,25 @@ Remote<EsimProfile> to_profile(const httplib::Result& res, const char* what) {
   return Remote<EsimProfile>::success(std::move(p));
 }
 
+Remote<EsimUsage> to_usage(const httplib::Result& res, const char* what) {
+  const Remote<json> r = remote_json(res, what);
+  if (!r.ok()) return Remote<EsimUsage>::failure(r.error, r.retryable);
+  const json& doc = *r.value;
+  EsimUsage u{json_string(doc, "iccid"), json_int(doc, "installed_at"), json_int(doc, "data_total_mb"),
+              json_int(doc, "data_used_mb"), json_int(doc, "valid_until")};
+  if (u.iccid.empty() || u.installed_at < 0 || u.data_total_mb < 0 || u.data_used_mb < 0 || u.valid_until < 0)
+    return Remote<EsimUsage>::failure(std::string(what) + ": a usage without ICCID or with negative numbers", true);
+  return Remote<EsimUsage>::success(std::move(u));
+}
+
 class SandboxPartner final : public EsimPartner {
  public:
   explicit SandboxPartner(std::string base_url) : base_url_(std::move(base_url)) {}
 
-  Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan) override {
-    const json body = {{"reference", reference}, {"plan", plan}};
+  Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan,
+                                    const ProfileSize& size) override {
+    const json body = {{"reference", reference}, {"plan", plan}, {"data_mb", size.data_mb},
+                       {"validity_days", size.validity_days}};
     auto c = client();
     return to_profile(c.Post("/v1/profiles", body.dump(), "application/json"), "order profile");
   }
@@ -45,6 +58,18 @@ class SandboxPartner final : public EsimPartner {
   Remote<EsimProfile> cancel_profile(const std::string& id) override {
     auto c = client();
     return to_profile(c.Post(("/v1/profiles/" + id + "/cancel").c_str(), "", "application/json"), "cancel profile");
+  }
+
+  Remote<EsimUsage> usage(const std::string& id) override {
+    auto c = client();
+    return to_usage(c.Get(("/v1/profiles/" + id + "/usage").c_str()), "profile usage");
+  }
+
+  Remote<EsimUsage> topup(const std::string& id, const TopupOrder& t) override {
+    const json body = {{"reference", t.reference}, {"plan", t.plan}, {"data_mb", t.size.data_mb},
+                       {"validity_days", t.size.validity_days}};
+    auto c = client();
+    return to_usage(c.Post(("/v1/profiles/" + id + "/topups").c_str(), body.dump(), "application/json"), "top-up");
   }
 
  private:

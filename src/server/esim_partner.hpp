@@ -5,6 +5,8 @@
 // and the activation code as the partner wrote it (the store validates it with the core's SGP.22 parser). Once a phone
 // has downloaded it, the profile also says when (installed_at): the store then stops showing the activation code
 // after a while (provisioning.hpp).
+// A ready profile also has its usage (data used of the total, validity end) and takes top-ups: more data and more
+// days on the same profile (same ICCID, no new activation code), applied once per top-up order reference.
 //
 // [X] SandboxPartner: our local sandbox (src/sandbox/partner) over HTTP.
 #pragma once
@@ -27,13 +29,39 @@ struct EsimProfile {
   std::int64_t installed_at = 0;  // Unix seconds when a phone installed the profile; 0: not (yet) installed
 };
 
+// The plan's size as sold, so that the partner counts the profile's totals.
+struct ProfileSize {
+  std::int64_t data_mb = 0;  // 0 = unlimited
+  int validity_days = 0;
+};
+
+// A ready profile's usage as the partner counts it.
+struct EsimUsage {
+  std::string iccid;
+  std::int64_t installed_at = 0;   // Unix seconds; 0: not (yet) installed
+  std::int64_t data_total_mb = 0;  // with the top-ups; 0 = unlimited
+  std::int64_t data_used_mb = 0;   // 0..data_total_mb (any when unlimited)
+  std::int64_t valid_until = 0;    // Unix seconds; 0: not known yet (the validity starts at the first connection)
+};
+
+// One top-up: `size` more on the profile; `reference` (the top-up order's id) makes it idempotent.
+struct TopupOrder {
+  std::string reference;
+  std::string plan;
+  ProfileSize size;
+};
+
 class EsimPartner {
  public:
   virtual ~EsimPartner() = default;
-  virtual Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan) = 0;
+  virtual Remote<EsimProfile> order_profile(const std::string& reference, const std::string& plan,
+                                            const ProfileSize& size) = 0;
   virtual Remote<EsimProfile> get_profile(const std::string& profile_id) = 0;
   // See refused_as_installed below.
   virtual Remote<EsimProfile> cancel_profile(const std::string& profile_id) = 0;
+  virtual Remote<EsimUsage> usage(const std::string& profile_id) = 0;
+  // The usage after the top-up. Not retryable (4xx): the profile is unknown or cancelled at the partner.
+  virtual Remote<EsimUsage> topup(const std::string& profile_id, const TopupOrder& t) = 0;
 };
 
 // Cancelling a profile (issue 15, the refund of an eSIM never installed): EsimPartner::cancel_profile answers the

@@ -45,6 +45,7 @@
 #include "server/privacy_rights.hpp"
 #include "server/outbox.hpp"
 #include "server/privacy_centre.hpp"
+#include "server/topups.hpp"
 #include "server/policy_pages.hpp"
 #include "server/partner_webhooks.hpp"
 #include "server/partners.hpp"
@@ -266,6 +267,7 @@ struct Commerce {
         partner_webhooks(work, this->config.worker),
         accounts(database, outbox, account_config(this->config)),
         centre(database, work, outbox, PrivacyCentreConfig{this->config.public_url, this->config.token_secret}),
+        topups(database, *partner, orders),
         refunds(database, orders, *partner, outbox, this->config, [this] { provisioner.wake(); }) {
     orders.add_routes(router);
     rights.add_routes(router);
@@ -274,6 +276,7 @@ struct Commerce {
     embed.add_routes(router);
     accounts.add_routes(router);
     centre.add_routes(router);
+    topups.add_routes(router);
     refunds.add_routes(router);
   }
   void start() {
@@ -304,6 +307,7 @@ struct Commerce {
   PartnerWebhooks partner_webhooks;
   Accounts accounts;
   PrivacyCentre centre;
+  Topups topups;  // issue 15: an eSIM's usage and top-ups
   Refunds refunds;  // issue 15: the owner's refund of an eSIM never installed
 };
 

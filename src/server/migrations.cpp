@@ -486,6 +486,17 @@ CREATE TABLE erase_queue (
 )sql";
 
 // ---------------------------------------------------------------------------------------------------------
+// [SECTION] 14: top-ups
+// A top-up (issue 15, topups.hpp) is an order of its own (its price, payment, history, e-mails) whose topup_of names
+// the delivered eSIM order it adds data to; provisioning tops that order's partner profile up instead of ordering a
+// new one. NULL for every ordinary order.
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kTopups = R"sql(
+ALTER TABLE orders ADD COLUMN topup_of TEXT REFERENCES orders(id);
+CREATE INDEX orders_topup_of ON orders(topup_of) WHERE topup_of IS NOT NULL;
+)sql";
+
+// ---------------------------------------------------------------------------------------------------------
 // [SECTION] 15: owner refunds
 // An owner's refund of an eSIM never installed (issue 15, refunds.hpp) is a money follow-up of its own reason,
 // 'owner_refund'. A CHECK cannot be changed in place in SQLite, so the table is rebuilt the same on both engines;
@@ -540,6 +551,7 @@ const std::vector<Migration>& migrations() {
       {11, "job leases", kJobs},
       {12, "rate counts", kRateCounts},
       {13, "privacy centre", kPrivacyCentre},
+      {14, "top-ups", kTopups},
       {15, "owner refunds", kOwnerRefunds},
   };
   return all;
@@ -581,9 +593,10 @@ db::Result<std::vector<int>> migrate_locked(db::Connection& c) {
                                        " but this server knows only up to " + std::to_string(known) +
                                        ": it was written by a newer server"};
 
+  // Every known migration the database does not record, not only those above its highest: versions are handed out
+  // to parallel work, so 15 may have been applied before 14 existed (apply() skips a recorded one).
   std::vector<int> applied;
   for (const Migration& m : migrations()) {
-    if (m.version <= have) continue;
     DB_TRY_LET(const bool ran, apply(c, m));
     if (ran) applied.push_back(m.version);
   }

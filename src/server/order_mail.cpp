@@ -3,6 +3,7 @@
 //   confirmation  when the payment succeeded: plan, price, card brand and last 4, the order link, the receipt link
 //   delivery      when the eSIM is ready: the QR code as an attached PNG (also inline), the manual details
 //   resend        the same as delivery, the same profile (never a new one)
+//   topup         when a top-up (issue 15, topups.hpp) was added to the eSIM: no QR, nothing to install again
 //   refund        when the eSIM could not be delivered in time and the payment was refunded; or, for an order that
 //                 went delivered -> refunded, the owner's refund of an eSIM never installed (refunds.hpp)
 // Confirmation, delivery and resend are marketing-capable: while the address opts in (unsubscribe.hpp) they carry a
@@ -45,16 +46,18 @@ Mail confirmation(const Order& order, const Links& links) {
   const std::string& id = order.id;
   const OrderPayment& pay = order.payment;
   const std::string price = format_plain(order.price);
+  const std::string next = order.topup_of.empty() ? "We are preparing your eSIM and will e-mail it to you shortly."
+                                                  : "We are adding this top-up to your eSIM and will e-mail you when it is there.";
   Mail m;
-  m.subject = "Order " + id + " is paid: your eSIM is on its way";
+  m.subject = "Order " + id + " is paid: " + (order.topup_of.empty() ? "your eSIM" : "your top-up") + " is on its way";
   m.text = "Thank you for your order.\n\nOrder: " + id + "\nPlan: " + order.plan.name + "\nPrice: " + price +
            "\nPaid with: " + pay.brand + " ending in " + pay.last4 +
-           "\n\nWe are preparing your eSIM and will e-mail it to you shortly. Your order: " + links.order +
+           "\n\n" + next + " Your order: " + links.order +
            "\nReceipt: " + links.receipt + "\n";
   m.html = "<p>Thank you for your order.</p><p>Order: <b>" + html_escape(id) + "</b><br>Plan: " +
            html_escape(order.plan.name) + "<br>Price: " + html_escape(price) +
            "<br>Paid with: " + html_escape(pay.brand) + " ending in " + html_escape(pay.last4) +
-           "</p><p>We are preparing your eSIM and will e-mail it to you shortly.</p><p><a href=\"" +
+           "</p><p>" + html_escape(next) + "</p><p><a href=\"" +
            html_escape(links.order) + "\">Your order</a> &middot; <a href=\"" + html_escape(links.receipt) +
            "\">Receipt</a></p>";
   return m;
@@ -114,6 +117,23 @@ Mail owner_refund_mail(const Order& order, const Links& links) {
   return m;
 }
 
+Mail topup(const Order& order, const Links& links) {
+  const std::string& id = order.id;
+  const std::string data = order.plan.data_mb == 0 ? "unlimited data" : std::to_string(order.plan.data_mb) + " MB";
+  const std::string days = std::to_string(order.plan.validity_days) + " days";
+  Mail m;
+  m.subject = "Top-up added to your eSIM (order " + order.topup_of + ")";
+  m.text = "Your top-up is on your eSIM: " + order.plan.name + " (" + data + ", " + days + ") was added to the eSIM of "
+           "order " + order.topup_of + ".\n\nThere is nothing to install: keep using the same eSIM. Top-up order: " + id +
+           " (" + links.order + ")\nReceipt: " + links.receipt + "\n";
+  m.html = "<p>Your top-up is on your eSIM: " + html_escape(order.plan.name) + " (" + html_escape(data) + ", " +
+           html_escape(days) + ") was added to the eSIM of order <b>" + html_escape(order.topup_of) +
+           "</b>.</p><p>There is nothing to install: keep using the same eSIM.</p><p><a href=\"" +
+           html_escape(links.order) + "\">Top-up order " + html_escape(id) + "</a> &middot; <a href=\"" +
+           html_escape(links.receipt) + "\">Receipt</a></p>";
+  return m;
+}
+
 Mail refund(const Order& order, const Links& links) {
   if (owner_refund(order)) return owner_refund_mail(order, links);
   const std::string& id = order.id;
@@ -139,10 +159,11 @@ void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& conf
   Mail m;
   if (kind == "confirmation") m = confirmation(*typed, links);
   else if (kind == "refund") m = refund(*typed, links);
+  else if (kind == "topup") m = topup(*typed, links);
   else m = delivery(*typed, links);
   m.to = typed->customer.email;
   // Marketing rides only on the e-mails the customer gets anyway, and only while the address opts in.
-  if (kind != "refund") {
+  if (kind != "refund" && kind != "topup") {
     const MarketingFooter footer = marketing_footer(db, config.public_url, config.token_secret, m.to);
     m.text += footer.text;
     m.html += footer.html;

@@ -143,6 +143,7 @@ json order_json(const std::string& id, const db::Row& r) {
       {"esim", esim_json(r)},
       {"support", text_or_null(r, 25)},  // the reason for now: load_order makes the object
       {"history", json::array()},
+      {"topup_of", topup_of_json(r.is_null(28) ? std::string() : r.text(28))},
   };
 }
 
@@ -164,7 +165,7 @@ db::Result<std::optional<json>> load_order(db::Connection& c, const std::string&
       "SELECT state, created_at, updated_at, plan_json, amount_minor, currency, email, name, phone, marketing, "
       "payment_status, decline_reason, pay_method, pay_brand, pay_last4, pay_transaction, delivery_status, "
       "delivery_attempts, delivery_message, iccid, smdp, matching_id, confirmation_code, confirmation_required, "
-      "activation_code, support_reason, installed_ms, details_expire_ms FROM orders WHERE id = ?", id)
+      "activation_code, support_reason, installed_ms, details_expire_ms, topup_of FROM orders WHERE id = ?", id)
       .one([&id](const db::Row& r) { return order_json(id, r); });
   if (!found || !found.value()) return found;
   json& o = *found.value();
@@ -336,8 +337,9 @@ std::optional<Outcome> plan_refusal(const std::optional<PricedPlan>& plan, Curre
   return std::nullopt;
 }
 
-// A new order as it is written: the request, its identity and the consent it joins.
+// A new order as it is written: what was asked for (request, key, hash, parent, consent, check) and its id.
 struct NewOrder {
+  const OrderPlacement& asked;
   const OrderRequest& request;
   const std::string& token_secret;
   std::string id, key, request_hash, consent_id;
@@ -350,10 +352,11 @@ db::Status insert_order(db::Connection& c, const NewOrder& n, const PricedPlan& 
   const std::string currency(currency_code(r.currency));
   DB_TRY(c.exec("INSERT INTO orders(id, token_sha256, state, created_at, updated_at, plan_id, plan_json, "
                 "amount_minor, currency, email, name, phone, marketing, language, terms_version, consent_id, partner, "
-                "partner_id) VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, ''))",
+                "partner_id, topup_of) VALUES (?, ?, 'pending_payment', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "nullif(?, ''), nullif(?, ''))",
                 n.id, sha256_hex(order_token(n.token_secret, n.id, n.key)), at, at, r.plan, plan.plan.dump(),
                 plan.amount, currency, r.email, r.name, r.phone, r.marketing ? 1 : 0, r.language, r.terms_version,
-                n.consent_id, partner, partner));
+                n.consent_id, partner, partner, n.asked.topup_of));
   DB_TRY(c.exec("INSERT INTO order_history(order_id, seq, at, from_state, to_state, reason) "
                 "VALUES (?, 0, ?, '', 'pending_payment', 'order created')", n.id, at));
   return c.exec("INSERT INTO idempotency_keys(key, request_sha256, order_id, created_at) VALUES (?, ?, ?, ?)", n.key,
@@ -369,6 +372,10 @@ db::Result<Outcome> store_order(db::Connection& c, const NewOrder& n) {
     DB_TRY_LET(std::optional<json> o,
                replayed_order(c, id, row->first == n.request_hash ? order_token(n.token_secret, id, n.key) : ""));
     return replay_outcome(id, std::move(o));
+  }
+  if (n.asked.check) {
+    DB_TRY_LET(const std::optional<OrderRefusal> refused, n.asked.check(c));
+    if (refused) return refusal(refused->status, refused->code, refused->message);
   }
   DB_TRY_LET(const std::optional<PricedPlan> plan, find_plan(c, n.request.plan, n.request.currency));
   if (auto refused = plan_refusal(plan, n.request.currency)) return *refused;
@@ -417,13 +424,18 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   if (!check.ok()) return send_error(res, check.status, check.code, check.message);
   const OrderRequest& r = check.request;
   if (!partner_well_formed(r.partner, res)) return;
+  place(req, res, OrderPlacement{r, key, sha256_hex(canonical_order_request(r)), "", consent_id_of(db_, req, r), {}});
+}
+
+void Orders::place(const httplib::Request& req, httplib::Response& res, const OrderPlacement& p) {
+  const OrderRequest& r = p.request;
+  const std::string& key = p.key;
   db::Status failed;
   if (!within_rate(req, key, res, failed)) {
     if (!failed) internal(res, failed.error());
     return;
   }
-  const NewOrder n{r, config_.token_secret, random_id("ord_", 12), key, sha256_hex(canonical_order_request(r)),
-                   consent_id_of(db_, req, r)};
+  const NewOrder n{p, r, config_.token_secret, random_id("ord_", 12), key, p.request_hash, p.consent_id};
   auto out = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) { return store_order(t, n); });
   });
@@ -431,8 +443,8 @@ void Orders::create(const httplib::Request& req, httplib::Response& res) {
   const Outcome& o = out.value();
   if (!o.code.empty()) return send_error(res, o.status, o.code, o.message);
   if (o.status == 201) {
-    log::info("orders: created " + o.order_id);
-    record_checkout_consent(r, n.consent_id, o.order_id, sends_gpc(req));
+    log::info("orders: created " + o.order_id + (p.topup_of.empty() ? "" : " (top-up of " + p.topup_of + ")"));
+    if (p.topup_of.empty()) record_checkout_consent(r, n.consent_id, o.order_id, sends_gpc(req));
   }
   send_json(res, o.status, json{{"order", o.order}, {"token", order_token(config_.token_secret, o.order_id, key)}}.dump());
 }

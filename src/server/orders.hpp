@@ -75,6 +75,22 @@ std::optional<Order> typed_order(const nlohmann::json& order);
 void send_order_email(db::Database& db, Outbox& outbox, const OrdersConfig& config, const nlohmann::json& order,
                       const std::string& kind);
 
+// A create route's refusal: status, error code and message.
+struct OrderRefusal {
+  int status = 0;
+  std::string code, message;
+};
+
+// A new order as the create routes ask for it (POST /api/orders; a top-up, topups.hpp): the checked request, its
+// Idempotency-Key (valid) and the hash that tells "the same order asked again" from "another order, same key".
+// `check` runs inside the creating transaction after the key was found new: a refusal stops it (a top-up's plan and
+// parent rules); `topup_of` is the parent order of a top-up ("" otherwise); `consent_id` the receipt it joins.
+struct OrderPlacement {
+  OrderRequest request;
+  std::string key, request_hash, topup_of, consent_id;
+  std::function<db::Result<std::optional<OrderRefusal>>(db::Connection&)> check;
+};
+
 class Orders {
  public:
   Orders(db::Database& db, PaymentProcessor& processor, Outbox& outbox, OrdersConfig config,
@@ -86,6 +102,9 @@ class Orders {
   db::Result<std::optional<EventOutcome>> apply_event(const std::string& event_id, const PaymentEvent& e);
   // The ORDER when the request's Bearer token opens order `id`; otherwise nullopt with the 404 already answered.
   std::optional<nlohmann::json> open_order(const httplib::Request& req, httplib::Response& res, const std::string& id);
+  // Makes the order `p` asks for (201) or replays it (200) after the rate limit, answering {"order", "token"} as
+  // POST /api/orders does, or the refusal. Only an ordinary order records the checkout's consent receipt.
+  void place(const httplib::Request& req, httplib::Response& res, const OrderPlacement& p);
 
  private:
   void create(const httplib::Request& req, httplib::Response& res);

@@ -23,14 +23,16 @@ struct Due {
   std::int64_t paid_ms = 0;
   int attempts = 0;
   std::int64_t next_attempt_ms = 0;  // as read: the claim's compare-and-set value
+  std::string plan_json, topup_of;   // the plan as sold; a top-up's parent order ("" otherwise)
 };
 
 constexpr const char* kDueColumns =
     "SELECT id, state, plan_id, coalesce(partner_profile, ''), coalesce(pay_transaction, ''), coalesce(paid_ms, 0), "
-    "delivery_attempts, next_attempt_ms FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
+    "delivery_attempts, next_attempt_ms, plan_json, coalesce(topup_of, '') FROM orders WHERE next_attempt_ms IS NOT NULL AND state IN ('paid', 'provisioning') ";
 
 Due read_due(const db::Row& r) {
-  return Due{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5), r.integer(6), r.int64(7)};
+  return Due{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.int64(5), r.integer(6), r.int64(7), r.text(8),
+             r.text(9)};
 }
 
 // The orders whose next attempt is due at `now`, oldest first.
@@ -64,7 +66,53 @@ db::Status flag(db::Connection& c, const std::string& id, int attempts, const Es
                     {std::to_string(attempts), "our support team is looking at this order", problem, e.id});
 }
 
+// The plan's size as sold (ORDER.plan's data_mb and validity_days), for the partner.
+ProfileSize plan_size(const std::string& plan_json) {
+  const nlohmann::json plan = nlohmann::json::parse(plan_json, nullptr, false);
+  ProfileSize size;
+  if (!plan.is_object()) return size;
+  if (plan.contains("data_mb") && plan["data_mb"].is_number_integer()) size.data_mb = plan["data_mb"].get<std::int64_t>();
+  if (plan.contains("validity_days") && plan["validity_days"].is_number_integer())
+    size.validity_days = plan["validity_days"].get<int>();
+  return size;
+}
+
 }  // namespace
+
+// A paid top-up (topups.hpp): added to its parent order's partner profile, never a profile of its own.
+struct Provisioner::TopupJob {
+  std::string id, state, parent, plan, plan_json, transaction;
+  int attempts = 0;
+};
+
+void Provisioner::provision_topup(const TopupJob& j) {
+  auto profile = db_.with([&](db::Connection& c) {
+    return c.query("SELECT coalesce(partner_profile, '') FROM orders WHERE id = ? AND state = 'delivered'", j.parent)
+        .one([](const db::Row& r) { return r.text(0); });
+  });
+  if (!profile) return log::error("provisioning: " + profile.error().message);
+  if (profile.value().value_or("").empty())
+    return refund(j.id, j.state, j.transaction, "the eSIM it tops up is no longer active");
+  const Remote<EsimUsage> u = partner_.topup(*profile.value(), TopupOrder{j.id, j.plan, plan_size(j.plan_json)});
+  if (!u.ok() && u.retryable)
+    return retry_later(j.id, j.attempts, retry_delay_ms(j.attempts), "the eSIM partner failed; retrying", "");
+  if (!u.ok()) {
+    log::error("provisioning: top-up " + j.id + " refused: " + u.error);
+    return refund(j.id, j.state, j.transaction, "the eSIM partner refused the top-up");
+  }
+  auto done = db_.with([&](db::Connection& c) {
+    return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<nlohmann::json>> {
+      DB_TRY(transition(t, j.id, OrderState::Provisioning, OrderState::Delivered, "top-up added to the eSIM of " + j.parent,
+                        "delivery_status = 'ready', delivery_attempts = ?, next_attempt_ms = NULL, "
+                        "delivery_message = NULL",
+                        {std::to_string(j.attempts)}));
+      return load_order(t, j.id);
+    });
+  });
+  if (!done) return log::error("provisioning: " + done.error().message);
+  log::info("provisioning: top-up " + j.id + " added to " + j.parent);
+  if (done.value()) send_order_email(db_, outbox_, config_, *done.value(), "topup");
+}
 
 Provisioner::Provisioner(db::Database& db, EsimPartner& partner, PaymentProcessor& processor, Outbox& outbox,
                          const OrdersConfig& config)
@@ -177,7 +225,8 @@ void Provisioner::retry_later(const std::string& id, int attempts, std::int64_t 
   if (!s) log::error("provisioning: " + s.error().message);
 }
 
-void Provisioner::refund(const std::string& id, const std::string& from_state, const std::string& transaction) {
+void Provisioner::refund(const std::string& id, const std::string& from_state, const std::string& transaction,
+                         const std::string& why) {
   const Remote<Refund> r = processor_.refund(transaction, "refund-" + id);
   if (!r.ok()) {
     log::error("provisioning: refund of " + id + " failed: " + r.error + "; retrying");
@@ -189,8 +238,8 @@ void Provisioner::refund(const std::string& id, const std::string& from_state, c
     return;
   }
   const OrderState from = parse_order_state(from_state).value_or(OrderState::Unknown);
-  const std::string reason = "not delivered within " + std::to_string(config_.provision_deadline_s) +
-                             " s; payment refunded (" + r.value->id + ")";
+  const std::string reason = (why.empty() ? "not delivered within " + std::to_string(config_.provision_deadline_s) + " s"
+                                         : why) + "; payment refunded (" + r.value->id + ")";
   auto done = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) -> db::Result<std::optional<nlohmann::json>> {
       DB_TRY(transition(t, id, from, OrderState::Refunded, reason,
@@ -221,7 +270,10 @@ void Provisioner::process(const std::string& id) {
   }
   if (now_ms() >= d.paid_ms + config_.provision_deadline_s * 1000) return refund(id, d.state, d.transaction);
 
-  const Remote<EsimProfile> p = d.profile.empty() ? partner_.order_profile(id, d.plan) : partner_.get_profile(d.profile);
+  if (!d.topup_of.empty())
+    return provision_topup(TopupJob{id, d.state, d.topup_of, d.plan, d.plan_json, d.transaction, d.attempts + 1});
+  const Remote<EsimProfile> p = d.profile.empty() ? partner_.order_profile(id, d.plan, plan_size(d.plan_json))
+                                                  : partner_.get_profile(d.profile);
   const int attempts = d.attempts + 1;
   if (!p.ok())
     return retry_later(id, attempts, retry_delay_ms(attempts), "the eSIM partner failed; retrying", d.profile);

@@ -9,6 +9,9 @@
 // The same worker performs the money follow-ups the webhook queued (payment_events.hpp), asks the partner every
 // install_poll_s whether delivered profiles were installed, and once details_expiry_s has passed since the
 // installation, clears the activation code, matching ID and confirmation code from the order.
+// A paid top-up (topup_of set, topups.hpp) is added to its parent's profile (partner topup, idempotent per top-up
+// order) and delivered with no activation details of its own + a "topup" e-mail; an eSIM no longer delivered or a
+// partner's refusal (4xx) refunds it at once, a partner failure retries until the deadline, then refunds it.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -38,7 +41,11 @@ class Provisioner {
  private:
   void round();
   void process(const std::string& id);
-  void refund(const std::string& id, const std::string& from_state, const std::string& transaction);
+  // `why` replaces "not delivered within the deadline" in the history's reason.
+  void refund(const std::string& id, const std::string& from_state, const std::string& transaction,
+              const std::string& why = "");
+  struct TopupJob;
+  void provision_topup(const TopupJob& j);
   void run_followups();
   // True when this process now holds the lease on the queue row (job_claims.hpp); false after logging a failure.
   template <class Id>

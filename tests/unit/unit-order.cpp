@@ -264,3 +264,22 @@ TEST_CASE("an order's plan and price: encoder and decoder side by side, one shap
   CHECK_FALSE(rb.ok());
   CHECK(rb.error().rfind("price: ", 0) == 0);
 }
+
+TEST_CASE("topup_of round-trips through topup_of_json and decode_order; null or absent is an ordinary order") {
+  const auto with = [](const std::string& parent) {
+    return order_json("paid", "", R"J(,"topup_of":)J" + topup_of_json(parent).dump());
+  };
+  const OrderDecode topup = decode_order(with("ord_parent123"));
+  REQUIRE_MESSAGE(topup.ok, topup.error);
+  CHECK(topup.order.topup_of == "ord_parent123");
+  CHECK(topup_of_json("").is_null());
+  const OrderDecode plain = decode_order(with(""));
+  REQUIRE_MESSAGE(plain.ok, plain.error);
+  CHECK(plain.order.topup_of.empty());
+  const OrderDecode absent = decode_order(order_json());
+  REQUIRE(absent.ok);
+  CHECK(absent.order.topup_of.empty());
+  const OrderDecode wrong = decode_order(order_json("paid", "", R"J(,"topup_of":42)J"));
+  CHECK_FALSE(wrong.ok);
+  CHECK(wrong.error.find("topup_of") != std::string::npos);
+}

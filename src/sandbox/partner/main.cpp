@@ -1,6 +1,7 @@
 // main.cpp: jupiter-partner-sandbox, a local stand-in for an eSIM wholesaler's API.
 //
-//   POST /v1/profiles      {reference, plan} -> 201 a profile (the same one again for a known reference)
+//   POST /v1/profiles      {reference, plan, data_mb, validity_days} -> 201 a profile (the same one again for a
+//                          known reference); data_mb 0 = unlimited; both optional (0 and 30 when absent)
 //   GET  /v1/profiles/:id  the profile: "pending" until it is ready, then "ready" with the ICCID (19 digits, Luhn),
 //                          SM-DP+ address, matching ID, confirmation code (when asked for) and activation code
 //                          and "installed_at" (Unix seconds, null until the eSIM was installed on a phone)
@@ -9,6 +10,13 @@
 //                          profile_cancelled for a cancelled profile
 //   POST /v1/profiles/:id/cancel  the profile can no longer be installed: 200 the profile, status "cancelled"
 //                          (again for a cancelled one); 409 already_installed once installed_at is set
+//   GET  /v1/profiles/:id/usage  {"iccid","installed_at","data_total_mb" (0 = unlimited),"data_used_mb",
+//                          "valid_until"}: valid_until (Unix seconds) counts the validity from the installation,
+//                          null while the profile is not installed
+//   POST /v1/profiles/:id/topups {reference, plan, data_mb, validity_days} -> 201 the usage after the top-up (200
+//                          and no second top-up for a known reference): data_mb added to the total (an unlimited
+//                          profile stays unlimited), validity_days added to the validity; 503 in mode fail
+//   POST /sandbox/usage    {"iccid":"<19-20 digits>","used_mb":N} sets the data used (as if the phone had used it)
 //   POST /sandbox/behaviour {"mode":"instant|delay|fail|bad_code","delay_seconds":N,"confirmation_code":false}
 //   GET  /sandbox/behaviour
 // Modes, applied to profiles ordered from then on: instant (ready at once), delay (pending for delay_seconds),
@@ -16,10 +24,12 @@
 // validation: the store must flag it for support). State is in memory.
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/order_rules.hpp"
 #include "sandbox/common/service.hpp"
@@ -56,6 +66,17 @@ struct Profile {
   std::int64_t installed_at = 0;  // Unix seconds; 0: not installed
   bool bad_code = false;
   bool cancelled = false;  // POST /v1/profiles/:id/cancel: never installable again
+  std::int64_t data_mb = 0;        // the total with top-ups; 0 = unlimited
+  std::int64_t validity_days = 30; // the total with top-ups, counted from the installation
+  std::int64_t used_mb = 0;        // set with POST /sandbox/usage
+  std::map<std::string, std::string> topups;  // reference -> plan, each applied once
+
+  json usage_json() const {
+    const std::int64_t used = data_mb > 0 ? std::min(used_mb, data_mb) : used_mb;
+    return {{"iccid", iccid}, {"installed_at", installed_at == 0 ? json(nullptr) : json(installed_at)},
+            {"data_total_mb", data_mb}, {"data_used_mb", used},
+            {"valid_until", installed_at == 0 ? json(nullptr) : json(installed_at + validity_days * 86400)}};
+  }
 
   json to_json() const {
     json j = {{"id", id}, {"reference", reference}, {"plan", plan},
@@ -109,6 +130,7 @@ class Partner {
       if (it == profiles_.end()) return reply_error(res, 404, "not_found", "no such profile");
       reply_json(res, 200, it->second.to_json());
     });
+    usage_routes(srv);
     srv.Get("/sandbox/behaviour", [this](const httplib::Request&, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mutex_);
       reply_json(res, 200, behaviour_.to_json());
@@ -132,6 +154,10 @@ class Partner {
     const json body = json::parse(req.body, nullptr, false);
     const std::string reference = body.is_object() ? body.value("reference", std::string()) : std::string();
     if (reference.empty() || reference.size() > 64) return reply_error(res, 400, "invalid_request", "a reference is required");
+    const auto data = size_field(body, "data_mb", 0, 10'000'000);
+    const auto days = size_field(body, "validity_days", 1, 3650);
+    if ((data && *data < 0) || (days && *days < 1))
+      return reply_error(res, 400, "invalid_request", "data_mb is 0..10000000 and validity_days 1..3650");
     std::lock_guard<std::mutex> lock(mutex_);
     if (auto it = by_reference_.find(reference); it != by_reference_.end())
       return reply_json(res, 200, profiles_.at(it->second).to_json());
@@ -146,10 +172,79 @@ class Partner {
     if (behaviour_.confirmation_code) p.confirmation_code = random_digits(4, "0123456789", 10);
     p.ready_ms = unix_ms() + (behaviour_.mode == "delay" ? behaviour_.delay_seconds * 1000LL : 0);
     p.bad_code = behaviour_.mode == "bad_code";
+    p.data_mb = data.value_or(0);
+    p.validity_days = days.value_or(30);
     slog::info(std::string(kName) + ": profile " + p.id + " for " + reference + " (" + behaviour_.mode + ")");
     by_reference_[reference] = p.id;
     reply_json(res, 201, p.to_json());
     profiles_.emplace(p.id, std::move(p));
+  }
+
+  // [SECTION] usage and top-ups (issue 15)
+  void usage_routes(httplib::Server& srv) {
+    srv.Get(R"(/v1/profiles/([A-Za-z0-9_-]+)/usage)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = profiles_.find(req.matches[1]);
+      if (it == profiles_.end() || unix_ms() < it->second.ready_ms)
+        return reply_error(res, 404, "not_found", "no ready profile with this id");
+      reply_json(res, 200, it->second.usage_json());
+    });
+    srv.Post(R"(/v1/profiles/([A-Za-z0-9_-]+)/topups)", [this](const httplib::Request& req, httplib::Response& res) {
+      topup(req, res, req.matches[1]);
+    });
+    srv.Post("/sandbox/usage", [this](const httplib::Request& req, httplib::Response& res) { set_usage(req, res); });
+  }
+
+  // An integer field lo..hi: nullopt when absent; lo - 1 when present but not an integer in range.
+  static std::optional<std::int64_t> size_field(const json& body, const char* name, std::int64_t lo, std::int64_t hi) {
+    if (!body.is_object() || !body.contains(name)) return std::nullopt;
+    const json& v = body[name];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi) return lo - 1;
+    return v.get<std::int64_t>();
+  }
+
+  void topup(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+    const json body = json::parse(req.body, nullptr, false);
+    const std::string reference = body.is_object() ? body.value("reference", std::string()) : std::string();
+    const std::string plan = body.is_object() && body.contains("plan") && body["plan"].is_string() ? body["plan"].get<std::string>() : "";
+    const auto data = size_field(body, "data_mb", 0, 10'000'000);
+    const auto days = size_field(body, "validity_days", 1, 3650);
+    if (reference.empty() || reference.size() > 64 || plan.empty() || !data || *data < 0 || !days || *days < 1)
+      return reply_error(res, 400, "invalid_request", "reference, plan, data_mb (0..10000000) and validity_days are required");
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = profiles_.find(id);
+    if (it == profiles_.end() || unix_ms() < it->second.ready_ms)
+      return reply_error(res, 404, "not_found", "no ready profile with this id");
+    Profile& p = it->second;
+    if (p.topups.count(reference)) return reply_json(res, 200, p.usage_json());
+    if (!accepts_topups(p)) return reply_error(res, 409, "profile_cancelled", "this profile was cancelled");
+    if (behaviour_.mode == "fail")
+      return reply_error(res, 503, "partner_unavailable", "the sandbox is set to fail (POST /sandbox/behaviour)");
+    p.topups[reference] = plan;
+    if (p.data_mb > 0) p.data_mb += *data;  // an unlimited profile stays unlimited
+    p.validity_days += *days;
+    slog::info(std::string(kName) + ": profile " + p.id + " topped up (" + reference + ")");
+    reply_json(res, 201, p.usage_json());
+  }
+
+  // Whether a top-up may still be added to `p` (not once the profile was cancelled).
+  static bool accepts_topups(const Profile& p) { return !p.cancelled; }
+
+  void set_usage(const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return reply_error(res, 400, "invalid_json", "the body must be a JSON object");
+    const json iccid = body.value("iccid", json());
+    const auto used = size_field(body, "used_mb", 0, 10'000'000);
+    if (!iccid.is_string() || !valid_iccid(iccid.get<std::string>()))
+      return reply_error(res, 400, "invalid_iccid", "iccid is 19 or 20 digits with a valid check digit");
+    if (!used || *used < 0) return reply_error(res, 400, "invalid_used_mb", "used_mb is an integer 0..10000000");
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [pid, p] : profiles_) {
+      if (p.iccid != iccid.get<std::string>() || unix_ms() < p.ready_ms) continue;
+      p.used_mb = *used;
+      return reply_json(res, 200, p.usage_json());
+    }
+    reply_error(res, 404, "not_found", "no ready profile with this ICCID");
   }
 
   void install(const httplib::Request& req, httplib::Response& res, const std::string& iccid) {
