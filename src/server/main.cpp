@@ -46,6 +46,7 @@
 #include "server/outbox.hpp"
 #include "server/privacy_centre.hpp"
 #include "server/topups.hpp"
+#include "server/support_messages.hpp"
 #include "server/policy_pages.hpp"
 #include "server/partner_webhooks.hpp"
 #include "server/partners.hpp"
@@ -268,6 +269,8 @@ struct Commerce {
         accounts(database, outbox, account_config(this->config)),
         centre(database, work, outbox, PrivacyCentreConfig{this->config.public_url, this->config.token_secret}),
         topups(database, *partner, orders),
+        support(database, orders, admin, outbox,
+                SupportConfig{o.support_email, 10, this->config.public_url, this->config.token_secret}),
         refunds(database, orders, *partner, outbox, this->config, [this] { provisioner.wake(); }) {
     orders.add_routes(router);
     rights.add_routes(router);
@@ -277,6 +280,7 @@ struct Commerce {
     accounts.add_routes(router);
     centre.add_routes(router);
     topups.add_routes(router);
+    support.add_routes(router);
     refunds.add_routes(router);
   }
   void start() {
@@ -308,6 +312,7 @@ struct Commerce {
   Accounts accounts;
   PrivacyCentre centre;
   Topups topups;  // issue 15: an eSIM's usage and top-ups
+  SupportMessages support;  // issue 15: a message thread per order
   Refunds refunds;  // issue 15: the owner's refund of an eSIM never installed
 };
 

@@ -534,6 +534,26 @@ CREATE INDEX payment_followups_due ON payment_followups(next_attempt_ms) WHERE n
 CREATE INDEX payment_followups_order ON payment_followups(order_id);
 )sql";
 
+// ---------------------------------------------------------------------------------------------------------
+// [SECTION] 16: support messages
+// An order's thread between its customer and support (issue 15, support_messages.hpp): the text as typed, and the
+// device details a customer message carried (policy section 2B: kept with that message only, NULL otherwise).
+// seq orders a thread; the rows go with the order's erase and with the order itself (retention).
+// ---------------------------------------------------------------------------------------------------------
+constexpr const char* kSupportMessages = R"sql(
+CREATE TABLE support_messages (
+  id            TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
+  order_id      TEXT NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+  seq           INTEGER NOT NULL,
+  author        TEXT NOT NULL CHECK (author IN ('customer', 'support')),
+  body          TEXT NOT NULL,
+  device_model  TEXT,
+  device_os     TEXT,
+  created_ms    INTEGER NOT NULL,
+  UNIQUE (order_id, seq)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -553,6 +573,7 @@ const std::vector<Migration>& migrations() {
       {13, "privacy centre", kPrivacyCentre},
       {14, "top-ups", kTopups},
       {15, "owner refunds", kOwnerRefunds},
+      {16, "support messages", kSupportMessages},
   };
   return all;
 }

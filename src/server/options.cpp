@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "core/contact.hpp"
 #include "server/partners.hpp"
 
 namespace jupiter::server {
@@ -34,6 +35,7 @@ std::string* text_option(Options& o, const std::string& name) {
   if (name == "--smtp-url") return &o.smtp_url;
   if (name == "--smtp-credentials") return &o.smtp_credentials;
   if (name == "--smtp-ca") return &o.smtp_ca;
+  if (name == "--support-email") return &o.support_email;
   return nullptr;
 }
 
@@ -112,6 +114,8 @@ OptionsParse parse_options(const std::vector<std::string>& args) {
   }
   if (!normalize_demo_partner(out.options))
     return fail("--demo-partner needs an origin like http://127.0.0.1:8083, not \"" + out.options.demo_partner + "\"");
+  if (!validate_email(out.options.support_email).ok())  // it becomes a To: header: no line breaks get through
+    return fail("--support-email needs an e-mail address, not \"" + out.options.support_email + "\"");
   return out;
 }
 
@@ -151,6 +155,7 @@ std::string usage(const std::string& program) {
          "  --smtp-starttls         with smtp://: require STARTTLS, never send in clear\n"
          "  --smtp-credentials FILE user:password for the relay's AUTH, one line; FILE must be readable by its owner only\n"
          "  --smtp-ca FILE          PEM certificate(s) to verify the relay's TLS with (default: the system's CAs)\n"
+         "  --support-email ADDR    where customers' support messages are announced (default " + d.support_email + ")\n"
          "  --help            this text\n"
          "\n"
          "Once it accepts connections it prints \"listening on http://HOST:PORT\". SIGINT or SIGTERM stops it.\n";

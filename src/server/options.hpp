@@ -31,6 +31,7 @@ struct Options {
   bool smtp_starttls = false;         // --smtp-starttls (a flag): smtp:// must upgrade to TLS before sending
   std::string smtp_credentials;       // a file holding user:password, readable by its owner only
   std::string smtp_ca;                // PEM certificates to trust for the relay's TLS instead of the system's
+  std::string support_email = "support@jupiteresims.example";  // support messages are announced here (issue 15)
 };
 
 struct OptionsParse {

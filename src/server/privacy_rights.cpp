@@ -14,6 +14,7 @@
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/log.hpp"
+#include "server/support_messages.hpp"
 #include "server/unsubscribe.hpp"
 
 namespace jupiter::server {
@@ -119,7 +120,8 @@ db::Result<json> order_export(db::Connection& c, const std::string& id, std::str
              .each([&emails](const db::Row& r) {
                emails.push_back({{"kind", r.text(0)}, {"sent_at", rfc3339(r.int64(1) * 1000)}});
              }));
-  return json{{"order", *order}, {"order_settings", settings}, {"emails", emails}};
+  DB_TRY_LET(json messages, thread_json(c, id));  // the support thread, device details included (issue 15)
+  return json{{"order", *order}, {"order_settings", settings}, {"emails", emails}, {"support_messages", messages}};
 }
 
 db::Result<json> consent_receipts_json(db::Database& db, const std::string& consent_id) {
@@ -159,6 +161,7 @@ void PrivacyRights::export_data(const httplib::Request& req, httplib::Response& 
       {"order", record.value()["order"]},
       {"order_settings", record.value()["order_settings"]},
       {"emails", record.value()["emails"]},
+      {"support_messages", record.value()["support_messages"]},
       {"consent_receipts", receipts.value()},
       {"account", {{"sessions", person["account_sessions"]}, {"sign_in_links", person["sign_in_links"]}}},
       {"marketing", person["marketing"]},
@@ -267,6 +270,7 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
   if (email) DB_TRY(c.exec("DELETE FROM marketing_preferences WHERE email = ? AND NOT EXISTS "
                            "(SELECT 1 FROM orders WHERE lower(email) = ?)", *email, *email));
   DB_TRY(c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id));
+  DB_TRY(c.exec("DELETE FROM support_messages WHERE order_id = ?", id));  // their text and device details
   // The key's request hash is an unsalted SHA-256 of a request that held the e-mail: a guessable address would
   // match it. A replay of the key already finds the token revoked; it now finds another request too (409).
   DB_TRY(c.exec("UPDATE idempotency_keys SET request_sha256 = 'erased' WHERE order_id = ?", id));

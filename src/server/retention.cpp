@@ -151,6 +151,7 @@ db::Result<std::int64_t> blank_person(Purge& p, const std::string& email) {
   for (const std::string& id : ids) {
     DB_TRY(p.collect_files(id));
     DB_TRY(p.c.exec("UPDATE order_emails SET file = '' WHERE order_id = ?", id));
+    DB_TRY(p.c.exec("DELETE FROM support_messages WHERE order_id = ?", id));  // support_messages.hpp
     DB_TRY(p.c.exec("UPDATE idempotency_keys SET request_sha256 = 'erased' WHERE order_id = ?", id));
   }
   DB_TRY(p.c.exec("DELETE FROM account_sessions WHERE lower(email) = ?", email));
