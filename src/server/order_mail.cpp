@@ -139,11 +139,14 @@ Mail refund(const Order& order, const Links& links) {
   const std::string& id = order.id;
   const std::string price = format_plain(order.price);
   Mail m;
+  // A top-up (topups.hpp) is not an eSIM of its own: it could not be added to the eSIM of its parent order.
+  const std::string what = order.topup_of.empty() ? "deliver the eSIM for order " : "add the top-up of order ";
+  const std::string what_end = order.topup_of.empty() ? " in time" : " to your eSIM (order " + order.topup_of + ")";
   m.subject = "Order " + id + ": refunded";
-  m.text = "We are sorry: we could not deliver the eSIM for order " + id + " in time, so we refunded your payment of " +
-           price + " in full. It shows on your statement within a few days.\n\nYour order: " + links.order + "\n";
-  m.html = "<p>We are sorry: we could not deliver the eSIM for order <b>" + html_escape(id) +
-           "</b> in time, so we refunded your payment of " + html_escape(price) +
+  m.text = "We are sorry: we could not " + what + id + what_end + ", so we refunded your payment of " + price +
+           " in full. It shows on your statement within a few days.\n\nYour order: " + links.order + "\n";
+  m.html = "<p>We are sorry: we could not " + what + "<b>" + html_escape(id) + "</b>" + html_escape(what_end) +
+           ", so we refunded your payment of " + html_escape(price) +
            " in full.</p><p><a href=\"" + html_escape(links.order) + "\">Your order</a></p>";
   return m;
 }

@@ -225,10 +225,15 @@ TEST_CASE("top-ups: a paid top-up adds its data to the same eSIM, with no new pr
 
     const std::string mail = shop.wait_for_mail(t.id + "-topup.eml");
     REQUIRE_FALSE(mail.empty());
-    CHECK(mail.find("Top-up added to your eSIM") != std::string::npos);
+    CHECK(mail.find("Subject: Top-up added to your eSIM (order " + c.id + ")") != std::string::npos);
+    const std::vector<std::string> text = mime_parts(mail, "text/plain");
+    REQUIRE(text.size() == 1);
+    CHECK(text[0].find("France 1 GB top-up (1024 MB, 7 days) was added to the eSIM of order " + c.id) !=
+          std::string::npos);
     CHECK(mail.find("esim-qr.png") == std::string::npos);
+    CHECK(shop.wait_for_mail(t.id + "-confirmation.eml").find("your top-up is on its way") != std::string::npos);
     std::size_t topup_mails = 0, deliveries = 0;
-    for (const auto& [name, text] : shop.outbox()) {
+    for (const auto& [name, content] : shop.outbox()) {
       topup_mails += name.find(t.id + "-topup") != std::string::npos;
       deliveries += name.find(t.id + "-delivery") != std::string::npos;
     }
@@ -313,7 +318,43 @@ TEST_CASE("top-ups: a top-up the partner cannot apply before the deadline is ref
   const json done = pay(shop, t, "refunded");
   CHECK(done["payment"]["status"] == "refunded");
   CHECK(done["esim"].is_null());
-  CHECK_FALSE(shop.wait_for_mail(t.id + "-refund.eml").empty());
+  const std::vector<std::string> text = mime_parts(shop.wait_for_mail(t.id + "-refund.eml"), "text/plain");
+  REQUIRE(text.size() == 1);
+  CHECK(text[0].find("could not add the top-up of order " + t.id + " to your eSIM (order " + c.id + ")") !=
+        std::string::npos);
   CHECK(usage_of(shop, c)["data_total_mb"] == 3072);
   CHECK(shop.order(c)["state"] == "delivered");
+}
+
+TEST_CASE("top-ups: a refunded eSIM takes no top-up, and one paid after the refund is refunded at once") {
+  Shop shop(topup_args());
+  const Created c = delivered_esim(shop);
+  auto res = post_topup(shop, c.id, c.token, topup_body(), new_key());  // made while the eSIM is active
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  const json created = json::parse(res->body);
+  const Created t{created["order"]["id"], created["token"], created["order"]};
+
+  auto refund = shop.store->client().Post(("/api/orders/" + c.id + "/refund").c_str(),
+                                          httplib::Headers{{"Authorization", "Bearer " + c.token}}, "", "text/plain");
+  REQUIRE(refund);
+  REQUIRE_MESSAGE(refund->status == 200, refund->body);
+  REQUIRE(shop.order(c)["state"] == "refunded");
+
+  auto listed = get_as(shop, "/api/orders/" + c.id + "/topups", c.token);
+  REQUIRE(listed);
+  CHECK(listed->status == 409);
+  CHECK(json_error_code(listed->body) == "esim_not_active");
+  auto again = post_topup(shop, c.id, c.token, topup_body(), new_key());
+  REQUIRE(again);
+  CHECK(again->status == 409);
+  CHECK(json_error_code(again->body) == "esim_not_active");
+  auto usage = get_as(shop, "/api/orders/" + c.id + "/usage", c.token);
+  REQUIRE(usage);
+  CHECK(usage->status == 409);
+
+  const json done = pay(shop, t, "refunded");  // the money goes back without waiting for the deadline
+  CHECK(done["esim"].is_null());
+  CHECK(done["history"].back()["reason"].get<std::string>().find("no longer active") != std::string::npos);
+  CHECK(shop.partner->output().find("topped up (" + t.id + ")") == std::string::npos);
 }
