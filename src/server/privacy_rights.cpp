@@ -277,6 +277,15 @@ db::Status erase_rows(db::Connection& c, const std::string& id, std::vector<std:
   DB_TRY(touch_order(c, id));
   DB_TRY(order_note(c, id, "customer request: personal data erased"));
   DB_TRY(revoke_token(c, id));
+  // Its top-ups (topups.hpp) carry a copy of the same contact details: they are erased with it.
+  DB_TRY_LET(const std::vector<std::string> topups,
+             c.query("SELECT id FROM orders WHERE topup_of = ? AND email <> ''", id).all([](const db::Row& r) {
+               return r.text(0);
+             }));
+  for (const std::string& t : topups) {
+    std::optional<json> ignored;
+    DB_TRY(erase_rows(c, t, files, ignored, false));
+  }
   if (log_request) DB_TRY(log_rights_request(c, "erasure", "done"));
   DB_TRY_LET(erased, load_order(c, id));
   return {};

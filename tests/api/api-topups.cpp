@@ -358,3 +358,25 @@ TEST_CASE("top-ups: a refunded eSIM takes no top-up, and one paid after the refu
   CHECK(done["history"].back()["reason"].get<std::string>().find("no longer active") != std::string::npos);
   CHECK(shop.partner->output().find("topped up (" + t.id + ")") == std::string::npos);
 }
+
+TEST_CASE("top-ups: erasing the eSIM order's personal data erases its top-ups' copy too") {
+  Shop shop(topup_args());
+  const Created c = delivered_esim(shop);
+  auto res = post_topup(shop, c.id, c.token, topup_body(), new_key());
+  REQUIRE(res);
+  REQUIRE(res->status == 201);
+  const json created = json::parse(res->body);
+  const Created t{created["order"]["id"], created["token"], created["order"]};
+  pay(shop, t);
+  REQUIRE(shop.order(t)["customer"]["email"] == "ada@example.com");
+  auto erase = shop.store->client().Post(("/api/orders/" + c.id + "/erase").c_str(),
+                                         httplib::Headers{{"Authorization", "Bearer " + c.token}}, "", "application/json");
+  REQUIRE(erase);
+  REQUIRE_MESSAGE(erase->status == 200, erase->body);
+  const fs::path db = shop.data_dir / "jupiter.sqlite3";
+  CHECK(db_text(db, "SELECT email || name || phone FROM orders WHERE id = '" + t.id + "'").empty());
+  CHECK(sqlite_int(db, "SELECT count(*) FROM orders WHERE email <> ''") == 0);
+  auto gone = shop.get(t.id, t.token);  // its token is revoked like the eSIM order's
+  REQUIRE(gone);
+  CHECK(gone->status == 404);
+}
