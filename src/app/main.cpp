@@ -208,6 +208,14 @@ void perform_topup(const topup::Effect& e) {
              e);
 }
 
+// The eSIM page's refund (core/refund.hpp): with the order's own token; answers as refund Answers.
+void perform_refund(const refund::effect::Http& h) {
+  platform::HttpRequest req{h.method, h.url, {{"Authorization", "Bearer " + h.token}}, ""};
+  platform::request(req, [call = h.call](platform::HttpResponse r) {
+    dispatch(refund::Action{refund::action::Answer{call, r.status, std::move(r.body)}});
+  });
+}
+
 // A preference is kept only with the preferences consent; the model still holds it for this visit.
 void store(const effect::Store& st) {
   if (st.kind == StorageKind::Preference && !platform::consent_allows("preferences")) return;
@@ -222,6 +230,7 @@ void perform(const Effect& e) {
                  [](const privacy_centre::Effect& p) { perform_privacy_centre(p); },
                  [](const policy_notice::Effect& p) { perform_policy_notice(p); },
                  [](const topup::Effect& t) { perform_topup(t); },
+                 [](const refund::effect::Http& h) { perform_refund(h); },
                  [](const effect::Fetch& f) {
                    platform::fetch(f.url, f.if_none_match, [](platform::FetchResult r) {
                      platform::mark("jupiter:catalogue-received");

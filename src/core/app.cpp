@@ -527,6 +527,15 @@ void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx) {
   for (privacy_centre::Effect& e : u.effects) fx.push_back(std::move(e));
 }
 void step(Model& m, topup::Action& a, std::vector<Effect>& fx) { topup_update(m, std::move(a), fx); }
+// The eSIM's refund (core/refund.hpp): its requests go out; a refund made (or found made) reloads the order page.
+void step(Model& m, refund::Action& a, std::vector<Effect>& fx) {
+  refund::Update u = refund::update(std::move(m.refund), std::move(a));
+  m.refund = std::move(u.model);
+  for (refund::Effect& e : u.effects) {
+    if (auto* http = std::get_if<refund::effect::Http>(&e)) fx.push_back(std::move(*http));
+    else forward(m, checkout::action::Reload{}, fx);
+  }
+}
 // The policy-change notice (core/policy_notice.hpp) against the version this build implements.
 void step(Model& m, policy_notice::Action& a, std::vector<Effect>& fx) {
   policy_notice::Update u = policy_notice::update(std::move(m.policy_notice), std::move(a), kPolicyVersion);

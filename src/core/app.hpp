@@ -20,6 +20,7 @@
 #include "core/plan_query.hpp"
 #include "core/policy_notice.hpp"
 #include "core/privacy_centre.hpp"
+#include "core/refund.hpp"
 #include "core/search.hpp"
 #include "core/topup.hpp"
 
@@ -124,6 +125,7 @@ struct Model {
   privacy_centre::Model privacy_centre;    // the privacy centre (issue 16): shown instead of the store unless Closed
   policy_notice::Model policy_notice;      // "Our privacy policy changed" for a returning visitor (issue 16)
   topup::Model topup;                      // the shown eSIM's usage and top-ups (issue 15), kept in step by update
+  refund::Model refund;                    // the shown eSIM's refund (issue 15): asked when the order page shows it
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -190,7 +192,8 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::LocalNames, action::Embedded, action::EmbedAttributes,
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
                             action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
-                            account::Action, privacy_centre::Action, policy_notice::Action, topup::Action>;
+                            account::Action, privacy_centre::Action, policy_notice::Action, topup::Action,
+                            refund::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -231,7 +234,8 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
                             effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
-                            account::Effect, privacy_centre::Effect, policy_notice::Effect, topup::Effect>;
+                            account::Effect, privacy_centre::Effect, policy_notice::Effect, topup::Effect,
+                            refund::effect::Http>;
 
 struct Update {
   Model model;

@@ -15,6 +15,7 @@
 
 #include "ui/i18n.hpp"
 #include "ui/privacy_centre_ui.hpp"
+#include "ui/refund_ui.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/widgets.hpp"
 
@@ -199,6 +200,8 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   same_line_if_fits(tr("privacy.terms"));
   terms_of_sale_link("##checkout-terms-page", out);  // issue 15: /terms, the terms this checkout accepts
   TextColored(Muted(), tr_policy("checkout.confirm.terms_note").c_str());
+  // Issue 15: the refund rule before buying, in the words of the terms' section 6 (core/refund.hpp's window).
+  TextColored(Muted(), tr_fmt("checkout.confirm.refund_rule", {{"days", std::to_string(refund::kWindowDays)}}));
   if (m.show_errors && m.errors.terms_missing) TextColored(ErrorInk(), tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
   ImGui::Separator();
@@ -456,6 +459,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
       break;
     }
   }
+  draw_refund(app, out);  // issue 15: a delivered eSIM never installed can be refunded (ui/refund_ui.hpp)
   draw_your_data(m, o, out);
   if (m.problem != co::Problem::None) draw_problem(m);
 }

@@ -32,7 +32,7 @@ TEST_CASE("a customer downloads a copy of everything stored about their order") 
   CHECK(data["order"]["id"] == c.id);
   CHECK(data["order"]["customer"]["email"] == "ada@example.com");
   CHECK(data["order"]["payment"]["last4"] == "4242");
-  CHECK(data["order_settings"]["terms_version"] == policy_in_force().version);  // assets/policy/, read here
+  CHECK(data["order_settings"]["terms_version"] == terms_in_force().version);  // assets/terms/, read here
   // The e-mails we sent, and the checkout's confirmations kept as a consent receipt.
   CHECK(data["emails"].size() >= 2);
   REQUIRE(data["consent_receipts"].size() >= 1);

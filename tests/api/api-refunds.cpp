@@ -248,3 +248,25 @@ TEST_CASE("refund: the processor down at refund time: the order is refunded, the
   CHECK(paid_session(shop, c.id)["payment_status"] == "refunded");
   CHECK(followups(shop, c.id) == 1);
 }
+
+TEST_CASE("refund terms: the terms in force promise the 14-day refund of an eSIM never installed; v1.0 stays served") {
+  Shop shop;
+  const PolicyOnDisk terms = terms_in_force();
+  CHECK(terms.version != "1.0");
+  CHECK(terms.text.find("within 14 days of your payment") != std::string::npos);
+  CHECK(terms.text.find("never installed") != std::string::npos);
+  auto now = shop.store->client().Get("/terms");
+  REQUIRE(now);
+  REQUIRE(now->status == 200);
+  CHECK(now->body.find("Version " + terms.version) != std::string::npos);
+  CHECK(now->body.find("within 14 days of your payment") != std::string::npos);
+  auto old = shop.store->client().Get("/terms/v1.0");
+  REQUIRE(old);
+  CHECK(old->status == 200);
+  CHECK(old->body.find("Version 1.0") != std::string::npos);
+  CHECK(old->body.find("installed or not, is not refunded") != std::string::npos);
+  // An order accepts the terms in force, and the receipt links that version.
+  const Created c = shop.create();
+  CHECK(db_text(shop.data_dir / "jupiter.sqlite3", "SELECT terms_version FROM orders WHERE id = '" + c.id + "'") ==
+        terms.version);
+}

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { click, findItem, items, openStore, repoRoot, startServer, typeInto } from "./helpers.mjs";
+import { termsVersion } from "./shop.mjs";
 
 // Every file under dir (the database, its WAL and journal, the outbox), read as bytes.
 function filesUnder(dir) {
@@ -338,7 +339,7 @@ test("an order link opens the order in a fresh tab; a wrong or missing secret sh
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": "e2e-link-test-key-0001" },
     body: JSON.stringify({ plan: PLAN, currency: "EUR", email: "link@example.com", name: "Link Test", phone: "",
-      adult: true, terms_version: "1.0", marketing: false, language: "en" }),
+      adult: true, terms_version: await termsVersion(server), marketing: false, language: "en" }),
   });
   expect(res.status).toBe(201);
   const { order, token } = await res.json();
@@ -366,7 +367,10 @@ test("the Privacy Policy v1.0 is one click away from the confirmations, the Term
   await fillDetails(page);
   await next(page, "Confirmations");
   // The terms the box accepts (issue 15): their version in its label, their page a link (the mirror's <a>).
-  await findItem(page, { role: "checkbox", label: /^I accept the\s+Terms\s+of\s+sale\s+v1\.0\s+and\s+the\s+Privacy\s+Policy\s+v1\.0/ });
+  const terms = (await termsVersion(server)).replace(/\./g, "\\.");
+  await findItem(page, { role: "checkbox", label: new RegExp(`^I accept the\\s+Terms\\s+of\\s+sale\\s+v${terms}\\s+and\\s+the\\s+Privacy\\s+Policy\\s+v1\\.0`) });
+  // Issue 15: the refund rule, before paying, in the words of the terms' section 6.
+  await findItem(page, { role: "text", label: "Not installed yet? Refund within 14 days of purchase (Terms of sale, section 6)." });
   await expect(page.getByRole("link", { name: "Terms of sale" })).toHaveAttribute("href", "/terms");
   await click(page, { role: "button", label: "Read the Privacy Policy v1.0" });
   await findItem(page, { role: "heading", label: "Privacy Policy v1.0" });

@@ -81,11 +81,12 @@ export async function setPartnerBehaviour(partnerUrl, { mode, delaySeconds = 5, 
 // Starts the payment processor sandbox, the eSIM partner sandbox and jupiter-server (fresh data dir, free ports,
 // a random webhook secret and API key shared between them); resolves once all three listen.
 // Options: provisionDeadline (seconds, default 3600), partnerMode / partnerDelay (see setPartnerBehaviour),
-// ordersPerMinute (default 100 here: a spec creates many orders from one address; the API tests check the limit).
+// ordersPerMinute (default 100 here: a spec creates many orders from one address; the API tests check the limit),
+// storeArgs (more jupiter-server options, e.g. ["--install-poll", "1"]).
 // Returns {url, processorUrl, partnerUrl, dataDir, log(), processorLog(), partnerLog(), stop()}.
 export async function startServer({
   port = 0, catalogue = sampleCatalogue, web = siteDir, provisionDeadline, partnerMode, partnerDelay,
-  ordersPerMinute = 100,
+  ordersPerMinute = 100, storeArgs = [],
 } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), "jupiter-e2e-"));
   const secret = crypto.randomBytes(24).toString("hex");
@@ -106,7 +107,7 @@ export async function startServer({
       "--processor-url", processor.url, "--partner-url", partner.url, "--webhook-secret", secret,
       "--processor-key", apiKey];
     if (provisionDeadline) args.push("--provision-deadline", String(provisionDeadline));
-    args.push("--orders-per-minute", String(ordersPerMinute));
+    args.push("--orders-per-minute", String(ordersPerMinute), ...storeArgs);
     const store = await spawnListening(serverBin, args, "server");
     started.push(store.proc);
     return {

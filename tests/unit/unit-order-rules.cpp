@@ -11,7 +11,8 @@ using S = OrderState;
 namespace {
 const std::string kGood =
     R"({"plan":"jp-5gb-30d","currency":"USD","email":" Ada@Example.COM ","name":" Ada  Lovelace ",)"
-    R"("phone":"+49 151 1234 5678","adult":true,"terms_version":"1.0","marketing":false,"language":"en"})";
+    R"("phone":"+49 151 1234 5678","adult":true,"terms_version":")" + std::string(kTermsVersion) +
+    R"(","marketing":false,"language":"en"})";
 
 std::string with(const std::string& field, const std::string& value) {
   std::string body = kGood;
