@@ -6,6 +6,7 @@
 #include "core/topup.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/json_reader.hpp"
 #include "core/order.hpp"
@@ -87,6 +88,34 @@ PlansDecode decode_plans(std::string_view text) {
   });
   if (!out.ok) out.plans.clear();
   return out;
+}
+
+std::string utc_text(std::int64_t t) {
+  t = std::clamp<std::int64_t>(t, 0, kMaxUnixSeconds);
+  const std::int64_t secs = t % 86400;
+  // Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted).
+  const std::int64_t z = t / 86400 + 719468;
+  const std::int64_t era = z / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld UTC", static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(secs / 3600),
+                static_cast<long long>(secs / 60 % 60));
+  return buf;
+}
+
+std::string data_text(std::int64_t mb) {
+  char buf[32];
+  if (mb < 1024) std::snprintf(buf, sizeof buf, "%lld MB", static_cast<long long>(mb));
+  else if (mb % 1024 == 0) std::snprintf(buf, sizeof buf, "%lld GB", static_cast<long long>(mb / 1024));
+  else std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(mb) / 1024.0);
+  return buf;
 }
 
 std::string usage_url(std::string_view order_id) { return "/api/orders/" + std::string(order_id) + "/usage"; }

@@ -17,6 +17,7 @@
 #include "ui/privacy_centre_ui.hpp"
 #include "ui/refund_ui.hpp"
 #include "ui/store_ui.hpp"
+#include "ui/topup_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -128,7 +129,7 @@ void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& 
     TextColored(Muted(), tr("checkout.review.included"));
   }
   ImGui::Spacing();
-  if (Button(tr("checkout.back_to_store"))) emit(out, co::action::Close{});
+  if (!draw_topup_back(app, out) && Button(tr("checkout.back_to_store"))) emit(out, co::action::Close{});
   ImGui::SameLine();
   if (Button(tr("checkout.continue"), plan != nullptr)) emit(out, co::action::Next{});
 }
@@ -205,8 +206,8 @@ void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScra
   if (m.show_errors && m.errors.terms_missing) TextColored(ErrorInk(), tr("checkout.confirm.terms_required"), "alert");
   ImGui::Spacing();
   ImGui::Separator();
-  checkbox(co::Box::Marketing, tr("checkout.confirm.marketing"), d.marketing, out);
-  TextColored(Muted(), tr("checkout.confirm.marketing_note"));
+  if (!m.topup()) checkbox(co::Box::Marketing, tr("checkout.confirm.marketing"), d.marketing, out);  // the eSIM's order has it
+  if (!m.topup()) TextColored(Muted(), tr("checkout.confirm.marketing_note"));
   draw_problem(m);
   ImGui::Spacing();
   if (Button(tr("checkout.back"))) emit(out, co::action::Back{});
@@ -254,7 +255,7 @@ void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>&
     if (auto price = plan->prices.get(m.currency)) price_text = env.format_money(*price);
     label_value(tr("checkout.plan.total"), price_text);
   }
-  label_value(tr("checkout.details.email"), normalize_email(m.details.email));
+  if (!m.topup()) label_value(tr("checkout.details.email"), normalize_email(m.details.email));  // a top-up has none
   draw_sandbox_note();
   const bool offline = is_offline(app);  // the store's own view, current even before the checkout hears of it
   if (offline) TextColored(ErrorInk(), tr("checkout.problem.offline"), "alert");
@@ -433,6 +434,8 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
     case OrderState::Delivered: {
       Heading(tr("checkout.order.title"), env.heading);  // the delivery section below has the eSIM's own heading
       draw_receipt_facts(m, o, plan_name, env);
+      if (draw_topup_done(app, out)) break;  // issue 15: a top-up order has no eSIM of its own (ui/topup_ui.hpp)
+      draw_esim_usage(app, env, out);        // issue 15: the eSIM's usage, Refresh and Top up (ui/topup_ui.hpp)
       ImGui::Separator();
       DeliveryEnv d;
       d.device = env.device;

@@ -105,6 +105,20 @@ TEST_CASE("decode_usage refuses bad answers with a reason, never throwing") {
   CHECK(decode_usage(replaced("1536", "-1")).error.find("data_used_mb") != std::string::npos);
 }
 
+TEST_CASE("times and data amounts as the page shows them") {
+  CHECK(utc_text(0) == "1970-01-01 00:00 UTC");
+  CHECK(utc_text(1765080000) == "2025-12-07 04:00 UTC");
+  CHECK(utc_text(951782400) == "2000-02-29 00:00 UTC");
+  CHECK(utc_text(1767225599) == "2025-12-31 23:59 UTC");
+  CHECK(utc_text(-5) == "1970-01-01 00:00 UTC");
+  CHECK_NOTHROW(utc_text(kMaxUnixSeconds));
+  CHECK(data_text(0) == "0 MB");
+  CHECK(data_text(512) == "512 MB");
+  CHECK(data_text(1024) == "1 GB");
+  CHECK(data_text(1536) == "1.5 GB");
+  CHECK(data_text(5120) == "5 GB");
+}
+
 TEST_CASE("decode_plans reads the compatible plans and refuses anything else") {
   const PlansDecode d = decode_plans(R"({"plans":["jp-1gb-topup","jp-5gb-topup"]})");
   REQUIRE_MESSAGE(d.ok, d.error);
