@@ -270,3 +270,49 @@ TEST_CASE("refund terms: the terms in force promise the 14-day refund of an eSIM
   CHECK(db_text(shop.data_dir / "jupiter.sqlite3", "SELECT terms_version FROM orders WHERE id = '" + c.id + "'") ==
         terms.version);
 }
+
+TEST_CASE("refund: a cancel the partner already made (the database step failed) is finished by the next request") {
+  Shop shop;
+  const Created c = shop.paid_order("delivered");
+  const std::string profile = db_text(shop.data_dir / "jupiter.sqlite3",
+                                      "SELECT partner_profile FROM orders WHERE id = '" + c.id + "'");
+  // The partner cancelled, the store recorded nothing: as after a refund whose transaction failed.
+  auto cancelled = shop.partner->client().Post(("/v1/profiles/" + profile + "/cancel").c_str(), "", "application/json");
+  REQUIRE(cancelled);
+  REQUIRE(cancelled->status == 200);
+  CHECK(shop.order(c)["state"] == "delivered");
+  CHECK(eligibility(shop, c)["eligible"] == true);
+  auto r = post_refund(shop, c);
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+  CHECK(json::parse(r->body)["order"]["state"] == "refunded");
+  const json done = shop.wait_for(c, refund_done);
+  CHECK(done["payment"]["status"] == "refunded");
+  CHECK(followups(shop, c.id) == 1);
+}
+
+TEST_CASE("refund: a delivered top-up order is not refundable this way") {
+  Shop shop({"--catalogue", fixture("catalogue-topups.json").string()});  // fr-1gb-7d tops fr-3gb-15d up
+  const Created esim = shop.create(order_body("fr-3gb-15d"));
+  REQUIRE(shop.submit_card(shop.checkout_path(esim), kCardOk));
+  REQUIRE(shop.wait_for_state(esim, "delivered", 15s)["state"] == "delivered");
+  auto c = shop.store->client();
+  c.set_bearer_token_auth(esim.token.c_str());
+  const json body = {{"plan", "fr-1gb-7d"}, {"currency", "EUR"}, {"terms_version", terms_in_force().version}, {"locale", "en"}};
+  auto made = c.Post(("/api/orders/" + esim.id + "/topups").c_str(), {{"Idempotency-Key", new_key()}}, body.dump(),
+                     "application/json");
+  REQUIRE(made);
+  REQUIRE_MESSAGE(made->status == 201, made->body);
+  const json answer = json::parse(made->body);
+  const Created topup{answer["order"]["id"], answer["token"], answer["order"]};
+  REQUIRE(shop.submit_card(shop.checkout_path(topup), kCardOk));
+  REQUIRE(shop.wait_for_state(topup, "delivered", 15s)["state"] == "delivered");
+  const json e = eligibility(shop, topup);
+  CHECK(e["eligible"] == false);
+  CHECK(e["reason"] == "topup");
+  auto r = post_refund(shop, topup);
+  CHECK((r && r->status == 409));
+  CHECK(error_of(r) == "not_refundable");
+  CHECK(shop.order(topup)["state"] == "delivered");
+  CHECK(followups(shop, topup.id) == 0);
+}
