@@ -139,7 +139,9 @@
     }
     function upsert(key, act, role, name, value, level, flags, field) {
       var tag = tagFor(role, level, field), el = els.get(key);
-      if (!el || el.jTag !== tag) {
+      // A field first listed off-screen got a stand-in <span> (its <input> exists only while in view): swap it in.
+      var late = tag === "field" && el && el.tagName === "SPAN" && document.getElementById("jupiter-field-" + field);
+      if (!el || el.jTag !== tag || late) {
         var fresh = create(tag, field);
         if (el && el.parentNode) el.parentNode.replaceChild(fresh, el);
         el = fresh;

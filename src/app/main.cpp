@@ -33,6 +33,7 @@
 #include "ui/checkout_ui.hpp"
 #include "ui/i18n.hpp"
 #include "ui/privacy_centre_ui.hpp"
+#include "ui/support_ui.hpp"
 #include "ui/privacy_ui.hpp"
 #include "ui/store_ui.hpp"
 #include "ui/flags.hpp"
@@ -178,6 +179,21 @@ void perform_privacy_centre(const privacy_centre::Effect& e) {
              e);
 }
 
+// The eSIM page's support thread (core/support.hpp): with the order's own token; answers as support Answers.
+void perform_support(const support::Effect& e) {
+  std::visit(overloaded{
+                 [](const support::effect::Http& h) {
+                   platform::HttpRequest req{h.method, h.url, {{"Authorization", "Bearer " + h.token}}, h.body};
+                   if (!h.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+                   platform::request(req, [call = h.call, id = h.order_id](platform::HttpResponse r) {
+                     dispatch(support::Action{
+                         support::action::Answer{call, r.status, std::move(r.body), r.retry_after_s, id}});
+                   });
+                 },
+             },
+             e);
+}
+
 // The policy-change notice (core/policy_notice.hpp): /api/policy, and the seen version kept as strictly necessary
 // storage (it only stops the notice from repeating).
 void perform_policy_notice(const policy_notice::Effect& e) {
@@ -228,6 +244,7 @@ void perform(const Effect& e) {
                  [](const checkout::Effect& c) { perform_checkout(c); },
                  [](const account::Effect& a) { perform_account(a); },
                  [](const privacy_centre::Effect& p) { perform_privacy_centre(p); },
+                 [](const support::Effect& s) { perform_support(s); },
                  [](const policy_notice::Effect& p) { perform_policy_notice(p); },
                  [](const topup::Effect& t) { perform_topup(t); },
                  [](const refund::effect::Http& h) { perform_refund(h); },
@@ -461,6 +478,7 @@ ui::FrameInfo draw_screen(std::vector<Action>& out, std::vector<TextField>& fiel
   } else if (m.checkout.open()) {
     g_app.checkout_env.heading = g_app.ctx.heading;
     g_app.checkout_env.pixel_ratio = web::ImplWeb_PixelRatio();
+    const ui::SupportFrame support(m, out, fields, g_app.checkout_env.device);  // the eSIM page's help section
     info.content_height = ui::draw_checkout(m, g_app.checkout_env, g_app.checkout_scratch, out, fields);
   } else {
     info = ui::draw_store(m, g_app.scratch, g_app.ctx, out);
@@ -551,6 +569,7 @@ void init_checkout() {
       return request_frames(1);
     }
     if (tag == ui::kAccountEmailTag) return dispatch(account::Action{account::action::EmailChanged{std::move(value)}});
+    if (tag == ui::kSupportFieldTag) return dispatch(support::Action{support::action::DraftChanged{std::move(value)}});
     if (tag >= ui::kPrivacyFieldTag && tag < ui::kPrivacyFieldTag + ui::kPrivacyFieldCount)
       return dispatch(privacy_centre::Action{privacy_centre::action::FieldChanged{
           static_cast<privacy_centre::Field>(tag - ui::kPrivacyFieldTag), std::move(value)}});

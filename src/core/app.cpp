@@ -527,6 +527,12 @@ void step(Model& m, privacy_centre::Action& a, std::vector<Effect>& fx) {
   for (privacy_centre::Effect& e : u.effects) fx.push_back(std::move(e));
 }
 void step(Model& m, topup::Action& a, std::vector<Effect>& fx) { topup_update(m, std::move(a), fx); }
+// The eSIM page's support thread (core/support.hpp): its requests go out as they are.
+void step(Model& m, support::Action& a, std::vector<Effect>& fx) {
+  support::Update u = support::update(std::move(m.support), std::move(a));
+  m.support = std::move(u.model);
+  for (support::Effect& e : u.effects) fx.push_back(std::move(e));
+}
 // The eSIM's refund (core/refund.hpp): its requests go out; a refund made (or found made) reloads the order page.
 void step(Model& m, refund::Action& a, std::vector<Effect>& fx) {
   refund::Update u = refund::update(std::move(m.refund), std::move(a));

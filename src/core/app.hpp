@@ -22,6 +22,7 @@
 #include "core/privacy_centre.hpp"
 #include "core/refund.hpp"
 #include "core/search.hpp"
+#include "core/support.hpp"
 #include "core/topup.hpp"
 
 namespace jupiter {
@@ -126,6 +127,7 @@ struct Model {
   policy_notice::Model policy_notice;      // "Our privacy policy changed" for a returning visitor (issue 16)
   topup::Model topup;                      // the shown eSIM's usage and top-ups (issue 15), kept in step by update
   refund::Model refund;                    // the shown eSIM's refund (issue 15): asked when the order page shows it
+  support::Model support;                  // the shown eSIM's support thread (issue 15): "Help with this eSIM"
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ using Action = std::variant<action::Start, action::RetryCatalogue, action::Catal
                             action::CatalogueShown, action::PrivacyOpened, action::ConsentRead,
                             action::PrivacyClosed, action::CookieSettingsAsked, checkout::Action,
                             account::Action, privacy_centre::Action, policy_notice::Action, topup::Action,
-                            refund::Action>;
+                            refund::Action, support::Action>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Effects
@@ -235,7 +237,7 @@ struct OpenCookieSettings {};  // the consent manager's preferences (web/consent
 using Effect = std::variant<effect::Fetch, effect::Log, effect::Store, effect::SaveCatalogue, effect::Announce,
                             effect::ReadConsent, effect::OpenCookieSettings, checkout::Effect,
                             account::Effect, privacy_centre::Effect, policy_notice::Effect, topup::Effect,
-                            refund::effect::Http>;
+                            refund::effect::Http, support::Effect>;
 
 struct Update {
   Model model;

@@ -44,6 +44,7 @@ int flags_of(const TestItem& it) {
   int f = it.enabled ? 1 : 0;
   if (it.checked >= 0) f |= 4 | (it.checked == 1 ? 2 : 0);
   if (it.expanded) f |= 8;
+  if (!it.field.empty() && it.visible) f |= 16;  // its real <input> exists (in view): the mirror swaps it in (boot.js)
   return f;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ui/i18n.hpp"
+#include "ui/support_ui.hpp"
 #include "ui/widgets.hpp"
 
 namespace jupiter::ui {
@@ -206,6 +207,7 @@ void draw_resend(const Order& order, const DeliveryEnv& env, Asked& asked) {
 
 Asked draw_esim_delivery(const Order& order, const DeliveryEnv& env, DeliveryScratch& s) {
   Asked asked;
+  const SupportSectionLast help(order);  // issue 15: "Help with this eSIM", drawn last on every path (support_ui.hpp)
   if (order.esim && order.esim->details_expired) {  // installed a while ago: the server no longer gives out the code
     TextWrapped(tr_fmt("delivery.installed", {{"date", order.esim->installed_at.substr(0, 10)}, {"iccid", order.esim->iccid}}));
     return asked;
