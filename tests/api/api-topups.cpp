@@ -380,3 +380,42 @@ TEST_CASE("top-ups: erasing the eSIM order's personal data erases its top-ups' c
   REQUIRE(gone);
   CHECK(gone->status == 404);
 }
+
+TEST_CASE("top-ups: the partner sandbox applies a top-up once per reference and checks its input") {
+  Shop shop(topup_args());
+  const Created c = delivered_esim(shop);
+  const std::string profile =
+      db_text(shop.data_dir / "jupiter.sqlite3", "SELECT partner_profile FROM orders WHERE id = '" + c.id + "'");
+  REQUIRE_FALSE(profile.empty());
+  const std::string path = "/v1/profiles/" + profile + "/topups";
+  const json body = {{"reference", "ord_manual1"}, {"plan", "fr-1gb-7d"}, {"data_mb", 1024}, {"validity_days", 7}};
+  auto first = partner_post(shop, path, body);
+  REQUIRE(first);
+  CHECK(first->status == 201);
+  CHECK(json::parse(first->body)["data_total_mb"] == 3072 + 1024);
+  auto again = partner_post(shop, path, body);
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  CHECK(json::parse(again->body)["data_total_mb"] == 3072 + 1024);  // not added twice
+  CHECK(usage_of(shop, c)["data_total_mb"] == 3072 + 1024);
+  for (const char* field : {"reference", "plan", "data_mb", "validity_days"}) {
+    json bad = body;
+    bad["reference"] = std::string("ord_bad_") + field;
+    bad.erase(field);
+    auto r = partner_post(shop, path, bad);
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == 400, field);
+  }
+  json negative = body;
+  negative["reference"] = "ord_negative";
+  negative["data_mb"] = -5;
+  auto r = partner_post(shop, path, negative);
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  auto unknown = partner_post(shop, "/v1/profiles/pp_nosuchprofile/topups", body);
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  auto bad_order = partner_post(shop, "/v1/profiles", {{"reference", "ord_x"}, {"plan", "p"}, {"data_mb", "lots"}});
+  REQUIRE(bad_order);
+  CHECK(bad_order->status == 400);
+}
