@@ -70,11 +70,12 @@ void draw_refund(const Model& m, std::vector<Action>& out) {
   if (r.pending > 0) TextColored(Muted(), tr("refund.sending"), "status");
   if (r.refunded) {
     TextColored(OkInk(), tr_fmt("refund.done", {{"price", format_plain(r.price)}}), "status");
-    // The refunded page is much shorter than the eSIM's: back to its top (its heading, then this outcome) once it
-    // shows, or the view would stay below the end of it (transient widget state, like a focus move).
+    // The refunded page is much shorter than the eSIM's: back to its top (its heading, then this outcome), or the
+    // view would stay below the end of it. Asked in the frame the refund is known: ImGui applies a scroll in the
+    // next frame, which the reloaded order's answer brings (frames are drawn only when something changed).
+    // Transient widget state, like a focus move.
     static std::string shown_for;
-    const bool final_page = m.checkout.order && m.checkout.order->state == OrderState::Refunded;
-    if (final_page && shown_for != r.order_id) {
+    if (shown_for != r.order_id) {
       shown_for = r.order_id;
       ImGui::SetScrollY(0.0f);
     }

@@ -111,17 +111,11 @@ test("a guest sees the 14-day rule before paying, then refunds the eSIM by keybo
   expect(await focused(page)).toBe("Yes, refund");
   await page.keyboard.press("Enter");
 
-  // The page is the refunded order's now, much shorter: its top shows the outcome (the view is brought back up).
-  const top = async () => {
-    const list = await items(page);
-    return list.some((i) => i.role === "heading" && i.label === "Your payment was refunded") &&
-           list.some((i) => i.role === "status" && /^Refunded: 17\.99 USD goes back to your card within a few days\./.test(i.label));
-  };
-  await expect.poll(async () => {
-    if (await top()) return true;
-    await page.mouse.wheel(0, -400);  // a traveller scrolls up if the view did not follow
-    return false;
-  }, { timeout: 20_000, intervals: [300] }).toBe(true);
+  // The page is the refunded order's now, much shorter: the view comes back to its top by itself (no scrolling
+  // here), where the heading and the outcome are.
+  await findItem(page, { role: "status", label: /^Refunded: 17\.99 USD goes back to your card within a few days\./ },
+    { timeout: 20_000 });
+  await findItem(page, { role: "heading", label: "Your payment was refunded" }, { timeout: 20_000 });
   await page.screenshot({ path: path.join(shots, "refund-done-390.png") });
   expect((await items(page)).some((i) => i.label === "Refund this eSIM")).toBe(false);
   const mail = fs.readdirSync(path.join(stack.dataDir, "outbox")).filter((f) => f.endsWith("-refund.eml"));
