@@ -9,7 +9,8 @@
 
 namespace jupiter {
 
-enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel, Search };
+// Multiline: a <textarea> (Enter starts a new line; Tab leaves it), its frame several lines high (ui/widgets).
+enum class TextKind : std::uint8_t { Text = 0, Email, Name, Tel, Search, Multiline };
 
 // One field of one frame, in CSS pixels relative to the viewport (x, y, w, h >= 0 for a visible field).
 struct TextField {

@@ -22,12 +22,12 @@ EM_JS(void, jupiter_js_text_place, (int tag, int kind, const char* name, const c
   const fields = Module.jupiterFields;
   let el = fields[tag];
   if (!el) {
-    // [type, inputmode, autocomplete, enterkeyhint] per TextKind: Text, Email, Name, Tel, Search.
+    // [type, inputmode, autocomplete, enterkeyhint] per TextKind: Text, Email, Name, Tel, Search, Multiline.
     const kinds = [["text", "text", "on", "next"], ["email", "email", "email", "next"], ["text", "text", "name", "next"],
-                   ["tel", "tel", "tel", "done"], ["search", "search", "off", "search"]];
+                   ["tel", "tel", "tel", "done"], ["search", "search", "off", "search"], ["", "text", "off", "enter"]];
     const k = kinds[kind] || kinds[0];
-    el = document.createElement("input");
-    el.type = k[0];
+    el = document.createElement(kind == 5 ? "textarea" : "input");
+    if (kind != 5) el.type = k[0];
     el.inputMode = k[1];
     el.autocomplete = k[2];
     el.enterKeyHint = k[3];

@@ -75,7 +75,7 @@ void draw_thread(const sp::Model& s) {
 void draw_form(const sp::Model& s) {
   ImGui::Spacing();
   const bool invalid = s.problem == sp::Problem::Empty || s.problem == sp::Problem::TooLong;
-  LabelledField({kSupportFieldTag, TextKind::Text, "support-message", tr("support.field"), s.draft, 0, 0, 0, 0, invalid,
+  LabelledField({kSupportFieldTag, TextKind::Multiline, "support-message", tr("support.field"), s.draft, 0, 0, 0, 0, invalid,
                  tr("support.placeholder")},
                 640.0f, *g_frame.fields);
   bool attach = s.attach_device;

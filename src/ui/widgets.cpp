@@ -122,7 +122,9 @@ std::vector<TextField>& widget_fields() { return g_fields; }
 
 void LabelledField(TextField f, float max_width, std::vector<TextField>& fields) {
   Text(f.label);
-  const float w = std::min(ImGui::GetContentRegionAvail().x, max_width), h = ImGui::GetFrameHeight();
+  const float lines = f.kind == TextKind::Multiline ? 4.0f : 1.0f;  // a <textarea> shows four lines
+  const float w = std::min(ImGui::GetContentRegionAvail().x, max_width),
+              h = ImGui::GetFrameHeight() + (lines - 1.0f) * ImGui::GetTextLineHeightWithSpacing() * 1.2f;
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
   ImDrawList* dl = ImGui::GetWindowDrawList();

@@ -13,6 +13,7 @@ fs.mkdirSync(shots, { recursive: true });
 const IPHONE_17_4 =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " +
   "Version/17.4 Mobile/15E148 Safari/604.1";
+const MESSAGE = "No data since I landed <b>in Tokyo</b>.\nRoaming is on.";
 const SENT_DETAILS = "These details will be sent with this message: iPhone, iOS 17.4";
 
 let stack;
@@ -73,9 +74,13 @@ test("a guest writes to support from the eSIM page by keyboard, device details s
     await tabTo(page, /^Attach device details$/);
     await expectMirror(page);
     await tabTo(page, /^Your message$/, { back: true });
+    // A <textarea>: Enter starts a second line.
     await page.keyboard.type("No data since I landed <b>in Tokyo</b>.", { delay: 10 });
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("Roaming is on.", { delay: 10 });
+    expect(await page.evaluate(() => document.activeElement.tagName)).toBe("TEXTAREA");
     await expect.poll(async () => (await findItem(page, { role: "textbox", label: "Your message" })).value)
-      .toBe("No data since I landed <b>in Tokyo</b>.");
+      .toBe(MESSAGE);
     await expect(page.getByText("If you tick the box, these details are sent with this message: iPhone, iOS 17.4",
                                 { exact: true })).toBeAttached();
     await tabTo(page, /^Attach device details$/);
@@ -91,7 +96,7 @@ test("a guest writes to support from the eSIM page by keyboard, device details s
     const thread = await api(stack, "GET", `/api/orders/${order.id}/messages`, { token });
     expect(thread.status).toBe(200);
     expect(thread.json.messages).toHaveLength(1);
-    expect(thread.json.messages[0].body).toBe("No data since I landed <b>in Tokyo</b>.");
+    expect(thread.json.messages[0].body).toBe(MESSAGE);
     expect(thread.json.messages[0].device).toEqual({ model: "iPhone", os: "iOS 17.4" });
     await expect(page.getByText("Device details sent: iPhone, iOS 17.4", { exact: true })).toBeAttached();
     // Sent: the box is clear again and the field empty.
