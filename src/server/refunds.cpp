@@ -171,7 +171,10 @@ void Refunds::refund(const httplib::Request& req, httplib::Response& res, const 
   const std::optional<json> refunded = record(id, *s, res);
   if (!refunded) return;
   log::info("refunds: " + id + " refunded at the owner's request; the payment's refund is queued");
-  send_order_email(db_, outbox_, config_, *refunded, "refund");
+  // No e-mail when the customer had their personal data erased: there is no address (the order page says it).
+  const json customer = refunded->value("customer", json::object());
+  if (customer.is_object() && !customer.value("email", std::string()).empty())
+    send_order_email(db_, outbox_, config_, *refunded, "refund");
   if (queued_) queued_();
   send_json(res, 200, json{{"order", *refunded}}.dump());
 }
