@@ -11,6 +11,7 @@
 #include "core/json_reader.hpp"
 #include "core/order.hpp"
 #include "core/overloaded.hpp"
+#include "core/plan_name.hpp"
 
 namespace jupiter::topup {
 
@@ -110,12 +111,10 @@ std::string utc_text(std::int64_t t) {
   return buf;
 }
 
-std::string data_text(std::int64_t mb) {
-  char buf[32];
-  if (mb < 1024) std::snprintf(buf, sizeof buf, "%lld MB", static_cast<long long>(mb));
-  else if (mb % 1024 == 0) std::snprintf(buf, sizeof buf, "%lld GB", static_cast<long long>(mb / 1024));
-  else std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(mb) / 1024.0);
-  return buf;
+std::string data_text(std::int64_t mb, Language l) {
+  Plan amount;  // data_amount's words for this many megabytes (never unlimited here)
+  amount.data_mb = std::max<std::int64_t>(mb, 0);
+  return data_amount(amount, l);
 }
 
 std::string usage_url(std::string_view order_id) { return "/api/orders/" + std::string(order_id) + "/usage"; }

@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/i18n.hpp"
+
 namespace jupiter::topup {
 
 // ---------------------------------------------------------------------------------------------------------
@@ -144,8 +146,9 @@ Update update(Model model, Action action);
 
 // Unix seconds as the page shows a time: "2026-12-07 03:20 UTC" (the proleptic Gregorian calendar; 0..kMaxUnixSeconds).
 std::string utc_text(std::int64_t unix_seconds);
-// Megabytes as the page shows data: "512 MB", "1 GB", "1.5 GB" (1 GB = 1024 MB, one decimal).
-std::string data_text(std::int64_t mb);
+// Megabytes as the page shows data in `l`, as plan names write them (core/plan_name.hpp): "512 MB", "1 GB", "1.5 GB"
+// (en), "1,5 Go" (fr), "1,5 GB" (es, de); 1 GB = 1024 MB, at most one decimal.
+std::string data_text(std::int64_t mb, Language l);
 
 std::string usage_url(std::string_view order_id);   // "/api/orders/<id>/usage"
 std::string topups_url(std::string_view order_id);  // "/api/orders/<id>/topups"

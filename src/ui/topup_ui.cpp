@@ -17,15 +17,15 @@ using topup::Problem;
 void emit(std::vector<Action>& out, topup::Action a) { out.emplace_back(std::move(a)); }
 
 // The reading itself: used of total and left (or unlimited), the validity, and when the partner was asked.
-void draw_reading(const topup::Usage& u) {
-  const std::string used = topup::data_text(u.used_mb);
+void draw_reading(const topup::Usage& u, Language l) {
+  const std::string used = topup::data_text(u.used_mb, l);
   if (u.unlimited()) {
     Text(tr_fmt("topup.usage.unlimited", {{"used", used}}), "status");
   } else {
     const float fraction = static_cast<float>(std::min(u.used_mb, u.total_mb)) / static_cast<float>(u.total_mb);
-    Text(tr_fmt("topup.usage.used_of", {{"used", used}, {"total", topup::data_text(u.total_mb)}}), "status");
+    Text(tr_fmt("topup.usage.used_of", {{"used", used}, {"total", topup::data_text(u.total_mb, l)}}), "status");
     ImGui::ProgressBar(fraction, ImVec2(std::min(ImGui::GetContentRegionAvail().x, 420.0f), 8.0f), "");
-    Text(tr_fmt("topup.usage.left", {{"left", topup::data_text(u.left_mb.value_or(0))}}));
+    Text(tr_fmt("topup.usage.left", {{"left", topup::data_text(u.left_mb.value_or(0), l)}}));
   }
   if (u.valid_until) Text(tr_fmt("topup.usage.valid_until", {{"date", topup::utc_text(*u.valid_until)}}));
   else TextWrapped(tr("topup.usage.starts_first_connection"));
@@ -88,7 +88,7 @@ void draw_esim_usage(const Model& app, const CheckoutEnv& env, std::vector<Actio
   if (t.order_id.empty() || t.usage_problem == Problem::NotDelivered || t.usage_problem == Problem::NotFound) return;
   ImGui::Separator();
   Heading(tr("topup.usage.title"), nullptr);
-  if (t.usage) draw_reading(*t.usage);
+  if (t.usage) draw_reading(*t.usage, app.language);
   else if (t.usage_pending) Text(tr("topup.usage.reading"), "status");
   draw_usage_problem(t);
   if (Button((std::string(tr("topup.usage.refresh")) + "##topup-refresh").c_str(), !t.usage_pending))

@@ -126,17 +126,20 @@ test("at 390x844 the usage and the top-up list fit the screen", async ({ page })
   const past = (await items(page)).filter((i) => i.visible && i.x + i.w > 390.5).map((i) => i.label);
   expect(past).toEqual([]);
   await page.screenshot({ path: path.join(shots, "topup-390x844.png") });
-  await page.mouse.move(195, 400);
-  await page.mouse.wheel(0, 600);  // the list below the usage
-  await expect.poll(async () => (await items(page)).some((i) => i.visible && /^Buy .*##topup-buy$/.test(i.label) && i.y > 0 && i.y < 760))
-    .toBe(true);
+  // Scrolls the canvas down to the list below the usage (the QA API lists only what is on screen).
+  await expect.poll(async () => {
+    if ((await items(page)).some((i) => /##topup-buy$/.test(i.id) && i.y > 0 && i.y + i.h < 780)) return true;
+    await page.mouse.move(195, 400);
+    await page.mouse.wheel(0, 250);
+    return false;
+  }, { timeout: 15_000, intervals: [150] }).toBe(true);
   await page.screenshot({ path: path.join(shots, "topup-390x844-list.png") });
 });
 
 const languages = {
   es: { title: "Consumo de datos", used: "0 MB usados de 10 GB", button: "Recargar", list: "Añadir datos a esta eSIM",
         buy: /^Comprar .+ por .+/ },
-  fr: { title: "Consommation de données", used: "0 MB utilisés sur 10 GB", button: "Recharger",
+  fr: { title: "Consommation de données", used: "0 Mo utilisés sur 10 Go", button: "Recharger",
         list: "Ajouter des données à cette eSIM", buy: /^Acheter .+ pour .+/ },
   de: { title: "Datenverbrauch", used: "0 MB von 10 GB verbraucht", button: "Aufladen", list: "Daten zu dieser eSIM hinzufügen",
         buy: /^.+ für .+ kaufen$/ },

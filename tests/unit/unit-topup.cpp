@@ -112,11 +112,16 @@ TEST_CASE("times and data amounts as the page shows them") {
   CHECK(utc_text(1767225599) == "2025-12-31 23:59 UTC");
   CHECK(utc_text(-5) == "1970-01-01 00:00 UTC");
   CHECK_NOTHROW(utc_text(kMaxUnixSeconds));
-  CHECK(data_text(0) == "0 MB");
-  CHECK(data_text(512) == "512 MB");
-  CHECK(data_text(1024) == "1 GB");
-  CHECK(data_text(1536) == "1.5 GB");
-  CHECK(data_text(5120) == "5 GB");
+  using jupiter::Language;
+  CHECK(data_text(0, Language::En) == "0 MB");
+  CHECK(data_text(512, Language::En) == "512 MB");
+  CHECK(data_text(1024, Language::En) == "1 GB");
+  CHECK(data_text(1536, Language::En) == "1.5 GB");
+  CHECK(data_text(5120, Language::En) == "5 GB");
+  CHECK(data_text(1536, Language::Fr) == "1,5 Go");
+  CHECK(data_text(512, Language::Fr) == "512 Mo");
+  CHECK(data_text(1536, Language::De) == "1,5 GB");
+  CHECK(data_text(-1, Language::En) == "0 MB");
 }
 
 TEST_CASE("decode_plans reads the compatible plans and refuses anything else") {
