@@ -8,8 +8,9 @@
 //
 // Implemented features (text_input_web.cpp, Emscripten):
 //  [X] type / inputmode / autocomplete / enterkeyhint per kind (email, name, tel, search), aria-label,
-//      a <textarea> for TextKind::Multiline (Enter: a new line), aria-invalid, placeholder; 16 px text (iOS does not zoom). Tab order: the accessible mirror (ui/a11y.hpp)
-//      places each element among the other widgets in drawing order.
+//      a <textarea> for TextKind::Multiline (Enter: a new line), aria-invalid, placeholder; 16 px text (iOS
+//      does not zoom). Tab order: the accessible mirror (ui/a11y.hpp) places each element among the other widgets
+//      in drawing order.
 //  [X] Value from the model while the element is not focused; from the element while it is (the user is typing).
 //  [X] No writes while an IME composition is open; the composed text arrives with the input event after it.
 //  [X] Wheel events over an element go to the canvas, so the page scrolls the same with the pointer on a field.
