@@ -75,6 +75,7 @@ void read_eligibility(JsonReader& r, Eligibility& e) {
   if (e.eligible != (e.reason == Reason::Eligible)) return r.fail("eligible disagrees with reason");
   e.deadline = r.field("deadline", false) ? r.integer("deadline", 1, std::int64_t{1} << 40) : 0;
   e.window_days = static_cast<int>(r.integer("window_days", 1, 365));
+  e.topups = static_cast<int>(r.integer("topups", 0, 1000, 0));
 }
 
 }  // namespace
@@ -90,7 +91,8 @@ std::string encode_eligibility(const Eligibility& e) {
   return json{{"eligible", e.eligible},
               {"reason", reason_name(e.reason)},
               {"deadline", e.deadline > 0 ? json(e.deadline) : json(nullptr)},
-              {"window_days", e.window_days}}
+              {"window_days", e.window_days},
+              {"topups", e.topups}}
       .dump();
 }
 
@@ -164,7 +166,9 @@ void checked(Model& m, const action::Answer& a) {
 void refund_answered(Model& m, const action::Answer& a, std::vector<Effect>& fx) {
   if (a.status == 200) {
     m.refunded = true;
-    m.eligibility = Eligibility{false, Reason::Refunded, m.eligibility ? m.eligibility->deadline : 0, kWindowDays};
+    const int topups = m.eligibility ? m.eligibility->topups : 0;  // refunded with it: the outcome names them
+    m.eligibility = Eligibility{false, Reason::Refunded, m.eligibility ? m.eligibility->deadline : 0, kWindowDays,
+                                topups};
     fx.push_back(effect::ReloadOrder{});
     return;
   }

@@ -52,6 +52,7 @@ struct Eligibility {
   Reason reason = Reason::Unknown;     // never Unknown once decoded
   std::int64_t deadline = 0;           // Unix seconds; 0 for null (never paid)
   int window_days = kWindowDays;       // 1..365
+  int topups = 0;                      // delivered top-ups refunded with the eSIM, 0..1000 (absent: 0)
 };
 
 struct EligibilityDecode {

@@ -38,6 +38,7 @@ struct Refunds::Stored {
   refund::Reason reason = refund::Reason::Unknown;
   std::string profile, intent, session, currency;
   std::int64_t amount = 0;
+  int topups = 0;  // delivered top-ups of this eSIM
 };
 
 Refunds::Refunds(db::Database& db, Orders& orders, EsimPartner& partner, Outbox& outbox, const OrdersConfig& config,
@@ -48,7 +49,8 @@ std::optional<Refunds::Stored> Refunds::facts(const json& order, httplib::Respon
   const std::string id = order.value("id", std::string());
   auto row = db_.with([&](db::Connection& c) {
     return c.query("SELECT state, coalesce(paid_ms, 0), installed_ms IS NOT NULL, coalesce(partner_profile, ''), "
-                   "coalesce(pay_transaction, ''), coalesce(session_id, ''), amount_minor, currency "
+                   "coalesce(pay_transaction, ''), coalesce(session_id, ''), amount_minor, currency, "
+                   "(SELECT count(*) FROM orders t WHERE t.topup_of = orders.id AND t.state = 'delivered') "
                    "FROM orders WHERE id = ?", id)
         .one([](const db::Row& r) {
           Stored s;
@@ -60,6 +62,7 @@ std::optional<Refunds::Stored> Refunds::facts(const json& order, httplib::Respon
           s.session = r.text(5);
           s.amount = r.int64(6);
           s.currency = r.text(7);
+          s.topups = static_cast<int>(r.int64(8));
           return s;
         });
   });
@@ -86,11 +89,34 @@ db::Status queue_refund(db::Connection& c, const std::string& id, const std::str
                 id, session, intent, amount, currency, rfc3339(now_ms()), now_ms());
 }
 
+// The delivered top-ups of eSIM order `id` (they were paid for the profile just cancelled): each refunded and its
+// money follow-up queued, in the caller's transaction. A top-up still being paid or provisioned is refunded by
+// provisioning, which finds its eSIM no longer delivered (topups.hpp).
+struct PaidTopup {
+  std::string id, session, intent, currency;
+  std::int64_t amount = 0;
+};
+
+db::Status refund_topups(db::Connection& c, const std::string& id, std::vector<std::string>& refunded) {
+  DB_TRY_LET(const std::vector<PaidTopup> topups,
+             c.query("SELECT id, coalesce(session_id, ''), coalesce(pay_transaction, ''), currency, amount_minor "
+                     "FROM orders WHERE topup_of = ? AND state = 'delivered' ORDER BY rowid", id)
+                 .all([](const db::Row& r) { return PaidTopup{r.text(0), r.text(1), r.text(2), r.text(3), r.int64(4)}; }));
+  for (const PaidTopup& t : topups) {
+    DB_TRY(transition(c, t.id, OrderState::Delivered, OrderState::Refunded,
+                      "refunded with its eSIM at the owner's request (the eSIM was never installed)"));
+    DB_TRY(queue_refund(c, t.id, t.session, t.intent, t.amount, t.currency));
+    refunded.push_back(t.id);
+  }
+  return db::Status();
+}
+
 // Inside one transaction: the order refunded (unless another request did it first: nullopt), its eSIM's activation
-// details cleared (the profile is cancelled), the money follow-up queued; the ORDER as it is now.
+// details cleared (the profile is cancelled), the money follow-up queued, its delivered top-ups refunded too (their
+// ids added to `topups`); the ORDER as it is now.
 db::Result<std::optional<json>> refund_in_store(db::Connection& c, const std::string& id, const std::string& session,
                                                 const std::string& intent, std::int64_t amount,
-                                                const std::string& currency) {
+                                                const std::string& currency, std::vector<std::string>& topups) {
   DB_TRY_LET(const std::optional<std::string> state,
              c.query("SELECT state FROM orders WHERE id = ?", id).one([](const db::Row& r) { return r.text(0); }));
   if (state.value_or("") != "delivered") return std::optional<json>();
@@ -100,15 +126,18 @@ db::Result<std::optional<json>> refund_in_store(db::Connection& c, const std::st
                     "delivery_message = ?",
                     {"the eSIM was cancelled and the payment is being refunded"}));
   DB_TRY(queue_refund(c, id, session, intent, amount, currency));
+  DB_TRY(refund_topups(c, id, topups));
   return load_order(c, id);
 }
 
 }  // namespace
 
-std::optional<json> Refunds::record(const std::string& id, const Stored& s, httplib::Response& res) {
+std::optional<json> Refunds::record(const std::string& id, const Stored& s, std::vector<std::string>& topups,
+                                    httplib::Response& res) {
   auto done = db_.with([&](db::Connection& c) {
     return db::in_transaction(c, [&](db::Connection& t) {
-      return refund_in_store(t, id, s.session, s.intent, s.amount, s.currency);
+      topups.clear();  // a retried transaction starts again
+      return refund_in_store(t, id, s.session, s.intent, s.amount, s.currency, topups);
     });
   });
   if (!done) return failed(res, id, done.error()), std::nullopt;
@@ -131,6 +160,7 @@ void Refunds::eligibility(const httplib::Request& req, httplib::Response& res, c
   e.reason = s->reason;
   e.eligible = s->reason == refund::Reason::Eligible;
   e.deadline = refund::deadline(s->facts.paid_at);
+  e.topups = s->topups;
   send_json(res, 200, refund::encode_eligibility(e));
 }
 
@@ -168,15 +198,25 @@ void Refunds::refund(const httplib::Request& req, httplib::Response& res, const 
     res.set_header("Retry-After", "30");
     return send_error(res, 502, "partner_unavailable", "the eSIM partner could not be reached; nothing was changed");
   }
-  const std::optional<json> refunded = record(id, *s, res);
+  std::vector<std::string> topups;
+  const std::optional<json> refunded = record(id, *s, topups, res);
   if (!refunded) return;
-  log::info("refunds: " + id + " refunded at the owner's request; the payment's refund is queued");
-  // No e-mail when the customer had their personal data erased: there is no address (the order page says it).
-  const json customer = refunded->value("customer", json::object());
-  if (customer.is_object() && !customer.value("email", std::string()).empty())
-    send_order_email(db_, outbox_, config_, *refunded, "refund");
+  log::info("refunds: " + id + " refunded at the owner's request with " + std::to_string(topups.size()) +
+            " top-up(s); the payments' refunds are queued");
+  mail_refund(*refunded);
+  for (const std::string& topup : topups) {
+    auto loaded = db_.with([&](db::Connection& c) { return load_order(c, topup); });
+    if (loaded && loaded.value()) mail_refund(*loaded.value());
+  }
   if (queued_) queued_();
   send_json(res, 200, json{{"order", *refunded}}.dump());
+}
+
+void Refunds::mail_refund(const json& order) {
+  // No e-mail when the customer had their personal data erased: there is no address (the order page says it).
+  const json customer = order.value("customer", json::object());
+  if (customer.is_object() && !customer.value("email", std::string()).empty())
+    send_order_email(db_, outbox_, config_, order, "refund");
 }
 
 void Refunds::add_routes(Router& router) {

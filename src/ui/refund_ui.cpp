@@ -52,7 +52,8 @@ void draw_offer(const rf::Model& r, std::vector<Action>& out) {
     return;
   }
   // Said by the live region as it appears (role alert), with the price in the words the e-mail uses.
-  TextWrapped(tr_fmt("refund.confirm", {{"price", format_plain(r.price)}}), "alert");
+  const bool topups = r.eligibility->topups > 0;  // refunded with the eSIM (the terms say so)
+  TextWrapped(tr_fmt(topups ? "refund.confirm_topups" : "refund.confirm", {{"price", format_plain(r.price)}}), "alert");
   if (Button((std::string(tr("refund.yes")) + "##refund-yes").c_str(), r.pending == 0)) emit(out, rf::action::Confirmed{});
   same_line_if_fits(tr("refund.keep"));
   if (Button((std::string(tr("refund.keep")) + "##refund-keep").c_str())) emit(out, rf::action::Dropped{});
@@ -69,7 +70,9 @@ void draw_refund(const Model& m, std::vector<Action>& out) {
   if (r.pending > 0 && !r.eligibility) return;  // still asking: nothing to say yet
   if (r.pending > 0) TextColored(Muted(), tr("refund.sending"), "status");
   if (r.refunded) {
-    TextColored(OkInk(), tr_fmt("refund.done", {{"price", format_plain(r.price)}}), "status");
+    const bool topups = r.eligibility && r.eligibility->topups > 0;
+    TextColored(OkInk(), tr_fmt(topups ? "refund.done_topups" : "refund.done", {{"price", format_plain(r.price)}}),
+                "status");
     // The refunded page is much shorter than the eSIM's: back to its top (its heading, then this outcome), or the
     // view would stay below the end of it. Asked in the frame the refund is known: ImGui applies a scroll in the
     // next frame, which the reloaded order's answer brings (frames are drawn only when something changed).

@@ -291,7 +291,7 @@ TEST_CASE("refund: a cancel the partner already made (the database step failed) 
   CHECK(followups(shop, c.id) == 1);
 }
 
-TEST_CASE("refund: a delivered top-up order is not refundable this way") {
+TEST_CASE("refund: a top-up is not refundable on its own; refunding its eSIM refunds the top-up with it") {
   Shop shop({"--catalogue", fixture("catalogue-topups.json").string()});  // fr-1gb-7d tops fr-3gb-15d up
   const Created esim = shop.create(order_body("fr-3gb-15d"));
   REQUIRE(shop.submit_card(shop.checkout_path(esim), kCardOk));
@@ -315,4 +315,23 @@ TEST_CASE("refund: a delivered top-up order is not refundable this way") {
   CHECK(error_of(r) == "not_refundable");
   CHECK(shop.order(topup)["state"] == "delivered");
   CHECK(followups(shop, topup.id) == 0);
+
+  // The eSIM (never installed) is refunded: its profile is cancelled, so the top-up paid for it is given back too.
+  const json offer = eligibility(shop, esim);
+  CHECK(offer["eligible"] == true);
+  CHECK(offer["topups"] == 1);
+  auto refunded = post_refund(shop, esim);
+  REQUIRE(refunded);
+  REQUIRE_MESSAGE(refunded->status == 200, refunded->body);
+  CHECK(shop.order(topup)["state"] == "refunded");
+  CHECK(shop.order(topup)["history"].back()["to"] == "refunded");
+  CHECK(followups(shop, topup.id) == 1);
+  const json topup_done = shop.wait_for(topup, refund_done);
+  REQUIRE_MESSAGE(refund_done(topup_done), topup_done.dump());
+  CHECK(topup_done["payment"]["status"] == "refunded");
+  CHECK(paid_session(shop, topup.id)["payment_status"] == "refunded");
+  CHECK(shop.wait_for(esim, refund_done)["payment"]["status"] == "refunded");
+  CHECK(!shop.wait_for_mail(esim.id + "-refund.eml").empty());
+  CHECK(!shop.wait_for_mail(topup.id + "-refund.eml").empty());
+  CHECK(eligibility(shop, esim)["topups"] == 0);  // nothing delivered is left to refund with it
 }

@@ -56,13 +56,17 @@ TEST_CASE("refund codec: the server's answer round-trips; reason names are one l
                        rf::Reason::Refunded, rf::Reason::Topup}) {
     CAPTURE(rf::reason_name(r));
     CHECK(rf::parse_reason(rf::reason_name(r)) == r);
-    const rf::Eligibility e{r == rf::Reason::Eligible, r, r == rf::Reason::NotDelivered ? 0 : kPaid, 14};
+    const rf::Eligibility e{r == rf::Reason::Eligible, r, r == rf::Reason::NotDelivered ? 0 : kPaid, 14,
+                            r == rf::Reason::Eligible ? 2 : 0};
     const rf::EligibilityDecode d = rf::decode_eligibility(rf::encode_eligibility(e));
     REQUIRE_MESSAGE(d.ok, d.error);
     CHECK(d.value.reason == r);
     CHECK(d.value.eligible == e.eligible);
     CHECK(d.value.deadline == e.deadline);
+    CHECK(d.value.topups == e.topups);
   }
+  // An answer from before top-ups were counted has none.
+  CHECK(rf::decode_eligibility(R"({"eligible":true,"reason":"eligible","deadline":1,"window_days":14})").value.topups == 0);
   CHECK_FALSE(rf::parse_reason("").has_value());
   CHECK(rf::encode_eligibility({false, rf::Reason::NotDelivered, 0, 14}).find(R"("deadline":null)") != std::string::npos);
 }
@@ -75,7 +79,9 @@ TEST_CASE("refund codec: hostile or inconsistent answers are errors, never a thr
                           R"({"eligible":true,"reason":"eligible","deadline":-5,"window_days":14})",
                           R"({"eligible":true,"reason":"eligible","deadline":"soon","window_days":14})",
                           R"({"eligible":true,"reason":"eligible","window_days":0})",
-                          R"({"eligible":true,"reason":"eligible","window_days":1e400})"}) {
+                          R"({"eligible":true,"reason":"eligible","window_days":1e400})",
+                          R"({"eligible":true,"reason":"eligible","window_days":14,"topups":-1})",
+                          R"({"eligible":true,"reason":"eligible","window_days":14,"topups":"2"})"}) {
     CAPTURE(bad);
     const rf::EligibilityDecode d = rf::decode_eligibility(bad);
     CHECK_FALSE(d.ok);
