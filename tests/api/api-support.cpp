@@ -373,3 +373,18 @@ TEST_CASE("support: the messages are in both data exports and go with the order'
   bytes = stored_data(db);
   CHECK(bytes.find("Kilimanjaro-second-order") == std::string::npos);
 }
+
+TEST_CASE("support: --support-email names the inbox the notices go to; a value that is not an address (a header injection) refuses start") {
+  Shop shop({"--support-email", "help-desk@example.org"});
+  const Created c = shop.paid_order("delivered");
+  REQUIRE(customer_post(shop, c, R"({"body":"hello"})")->status == 201);
+  const auto notices = mails(shop, c.id + "-support-notice.eml");
+  REQUIRE(notices.size() == 1);
+  CHECK(notices[0].find("To: help-desk@example.org\r\n") != std::string::npos);
+
+  TempDir dir;
+  ServerProcess bad(ServerConfig{dir / "data", dir / "web", fixture("catalogue.json"),
+                                 {"--support-email", "support@example.org\r\nBcc: x@example.org"}});
+  CHECK(bad.wait_for_exit() == 2);  // a bad option, as for any other
+  CHECK(bad.output().find("--support-email needs an e-mail address") != std::string::npos);
+}
