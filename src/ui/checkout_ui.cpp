@@ -435,7 +435,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
       Heading(tr("checkout.order.title"), env.heading);  // the delivery section below has the eSIM's own heading
       draw_receipt_facts(m, o, plan_name, env);
       if (draw_topup_done(app, out)) break;  // issue 15: a top-up order has no eSIM of its own (ui/topup_ui.hpp)
-      draw_esim_usage(app, env, out);        // issue 15: the eSIM's usage, Refresh and Top up (ui/topup_ui.hpp)
+      draw_esim_usage(app, env, out, UsagePlace::BeforeInstall);  // issue 15: usage, Refresh, Top up (topup_ui.hpp)
       ImGui::Separator();
       DeliveryEnv d;
       d.device = env.device;
@@ -446,6 +446,7 @@ void draw_order(const Model& app, const CheckoutEnv& env, CheckoutScratch& s, st
       d.copied = m.copied;
       d.copy_ok = m.copy_ok;
       if (auto asked = draw_esim_delivery(o, d, s.delivery)) emit(out, std::move(*asked));
+      draw_esim_usage(app, env, out, UsagePlace::AfterInstall);
       break;
     }
     case OrderState::Failed:

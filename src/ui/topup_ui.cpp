@@ -81,11 +81,18 @@ void draw_choosing(const Model& app, const CheckoutEnv& env, std::vector<Action>
   if (Button((std::string(tr("topup.list.close")) + "##topup-close").c_str())) emit(out, ta::TopUpClosed{});
 }
 
+// The eSIM is on a phone: the partner said so with the usage, or the order says when it was installed.
+bool installed(const Model& app) {
+  const auto& o = app.checkout.order;
+  return (app.topup.usage && app.topup.usage->installed) || (o && o->esim && !o->esim->installed_at.empty());
+}
+
 }  // namespace
 
-void draw_esim_usage(const Model& app, const CheckoutEnv& env, std::vector<Action>& out) {
+void draw_esim_usage(const Model& app, const CheckoutEnv& env, std::vector<Action>& out, UsagePlace place) {
   const topup::Model& t = app.topup;
   if (t.order_id.empty() || t.usage_problem == Problem::NotDelivered || t.usage_problem == Problem::NotFound) return;
+  if ((place == UsagePlace::BeforeInstall) != installed(app)) return;
   ImGui::Separator();
   Heading(tr("topup.usage.title"), nullptr);
   if (t.usage) draw_reading(*t.usage, app.language);

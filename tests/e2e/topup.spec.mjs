@@ -49,6 +49,17 @@ async function esimPage(page) {
   return { order, token, done };
 }
 
+// Scrolls the canvas until a widget the QA API lists matches `test` and is wholly on screen (it lists only those).
+async function scrollToItem(page, test, what) {
+  const { width, height } = page.viewportSize();
+  await expect.poll(async () => {
+    if ((await items(page)).some((i) => test(i) && i.y >= 0 && i.y + i.h <= height - 60)) return true;
+    await page.mouse.move(width / 2, height / 2);
+    await page.mouse.wheel(0, 250);
+    return false;
+  }, { timeout: 15_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
+}
+
 const inMirror = (page, text) => expect(page.locator("#a11y-mirror").getByText(text, { exact: true })).toHaveCount(1, { timeout: 20_000 });
 
 test("usage with its time, Refresh after the partner's knob, and a top-up bought onto the same eSIM", async ({ page }) => {
@@ -111,6 +122,7 @@ test("usage with its time, Refresh after the partner's knob, and a top-up bought
   const parent = (await api(stack, "GET", `/api/orders/${order.id}`, { token })).json;
   expect(parent.esim.iccid).toBe(done.esim.iccid);
   expect(parent.esim.activation_code).toBe(done.esim.activation_code);
+  await scrollToItem(page, (i) => i.id.endsWith("##topup-open"), "Top up");
   await page.screenshot({ path: path.join(shots, "topup-after-1280.png") });
 });
 
@@ -126,13 +138,7 @@ test("at 390x844 the usage and the top-up list fit the screen", async ({ page })
   const past = (await items(page)).filter((i) => i.visible && i.x + i.w > 390.5).map((i) => i.label);
   expect(past).toEqual([]);
   await page.screenshot({ path: path.join(shots, "topup-390x844.png") });
-  // Scrolls the canvas down to the list below the usage (the QA API lists only what is on screen).
-  await expect.poll(async () => {
-    if ((await items(page)).some((i) => /##topup-buy$/.test(i.id) && i.y > 0 && i.y + i.h < 780)) return true;
-    await page.mouse.move(195, 400);
-    await page.mouse.wheel(0, 250);
-    return false;
-  }, { timeout: 15_000, intervals: [150] }).toBe(true);
+  await scrollToItem(page, (i) => i.id.endsWith("##topup-buy"), "the list's Buy buttons");
   await page.screenshot({ path: path.join(shots, "topup-390x844-list.png") });
 });
 
@@ -167,6 +173,7 @@ for (const [lang, t] of Object.entries(languages)) {
       await page.getByRole("button", { name: t.button }).press("Enter");
       await inMirror(page, t.list);
       await expect(page.getByRole("button", { name: t.buy }).first()).toBeAttached({ timeout: 20_000 });
+      await scrollToItem(page, (i) => i.id.endsWith("##topup-buy"), "the list's Buy buttons");
       await page.screenshot({ path: path.join(shots, `topup-${lang}.png`) });
       expect(warnings).toEqual([]);
     });
