@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { click, findItem, items, openStore, repoRoot, startServer, typeInto } from "./helpers.mjs";
-import { api, focused, paidOrder, tabTo } from "./shop.mjs";
+import { api, focused, paidOrder, scrollTo, tabTo } from "./shop.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
 fs.mkdirSync(shots, { recursive: true });
@@ -40,23 +40,6 @@ async function tick(page, label) {
 async function waitForState(id, token, state) {
   await expect.poll(async () => (await api(stack, "GET", `/api/orders/${id}`, { token })).json.state,
     { timeout: 30_000 }).toBe(state);
-}
-
-// Scrolls the canvas's content until an item matching `test` is fully in view; returns it.
-async function scrollTo(page, test, what) {
-  const view = await page.evaluate(() => {
-    const c = document.getElementById("canvas");
-    return { width: c.clientWidth, height: c.clientHeight };
-  });
-  let found;
-  await expect.poll(async () => {
-    found = (await items(page)).find(test);
-    if (found && found.y >= 0 && found.y + found.h <= view.height) return true;
-    await page.mouse.move(view.width / 2, view.height / 2);
-    await page.mouse.wheel(0, found ? found.y - view.height / 3 : 250);
-    return false;
-  }, { timeout: 20_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
-  return found;
 }
 
 async function openOrder(page, id, token) {

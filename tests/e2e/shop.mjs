@@ -1,9 +1,11 @@
 // shop.mjs: what the account, privacy-centre and delivery specs do alike: call the API, order and pay through the
-// processor sandbox's hosted page, read the outbox's mails and sign-in links, and move the keyboard focus by name.
+// processor sandbox's hosted page, read the outbox's mails and sign-in links, move the keyboard focus by name and
+// scroll the canvas to a widget.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "@playwright/test";
+import { items } from "./helpers.mjs";
 
 // One API call; {status, json} (json null for an empty body).
 export async function api(server, method, url, { token, body, key } = {}) {
@@ -85,4 +87,21 @@ export async function tabTo(page, name, { back = false, max = 80 } = {}) {
     await page.waitForTimeout(60);
   }
   throw new Error(`no focusable element named ${name}`);
+}
+
+// Scrolls the canvas's content until an item matching `test` is fully in view; returns it.
+export async function scrollTo(page, test, what) {
+  const view = await page.evaluate(() => {
+    const c = document.getElementById("canvas");
+    return { width: c.clientWidth, height: c.clientHeight };
+  });
+  let found;
+  await expect.poll(async () => {
+    found = (await items(page)).find(test);
+    if (found && found.y >= 0 && found.y + found.h <= view.height) return true;
+    await page.mouse.move(view.width / 2, view.height / 2);
+    await page.mouse.wheel(0, found ? found.y - view.height / 3 : 250);
+    return false;
+  }, { timeout: 20_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
+  return found;
 }
