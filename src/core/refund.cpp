@@ -8,6 +8,7 @@
 #include <array>
 #include <utility>
 
+#include "core/calendar.hpp"
 #include "core/json_reader.hpp"
 #include "core/overloaded.hpp"
 
@@ -96,21 +97,7 @@ std::string encode_eligibility(const Eligibility& e) {
       .dump();
 }
 
-std::string date_text(std::int64_t unix_s) {
-  if (unix_s <= 0) return "";
-  // Howard Hinnant's civil_from_days.
-  std::int64_t z = unix_s / 86400 + 719468;
-  const std::int64_t era = z / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  auto two = [](std::int64_t n) { return std::string(1, static_cast<char>('0' + n / 10)) + static_cast<char>('0' + n % 10); };
-  return std::to_string(y) + "-" + two(m) + "-" + two(d);
-}
+std::string date_text(std::int64_t unix_s) { return unix_s <= 0 ? "" : utc_date(unix_s); }
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] update

@@ -6,8 +6,8 @@
 #include "core/topup.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
+#include "core/calendar.hpp"
 #include "core/json_reader.hpp"
 #include "core/order.hpp"
 #include "core/overloaded.hpp"
@@ -91,25 +91,7 @@ PlansDecode decode_plans(std::string_view text) {
   return out;
 }
 
-std::string utc_text(std::int64_t t) {
-  t = std::clamp<std::int64_t>(t, 0, kMaxUnixSeconds);
-  const std::int64_t secs = t % 86400;
-  // Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted).
-  const std::int64_t z = t / 86400 + 719468;
-  const std::int64_t era = z / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld UTC", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60));
-  return buf;
-}
+std::string utc_text(std::int64_t t) { return utc_minute(std::clamp<std::int64_t>(t, 0, kMaxUnixSeconds)); }
 
 std::string data_text(std::int64_t mb, Language l) {
   Plan amount;  // data_amount's words for this many megabytes (never unlimited here)

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "core/calendar.hpp"
 #include "core/consent_config.hpp"
 #include "ui/i18n.hpp"
 #include "ui/store_ui.hpp"
@@ -77,20 +78,8 @@ PrivacyView make_privacy_view(const consent::Config& cfg, const std::string& rec
 }
 
 std::string iso_date(std::int64_t unix_ms) {
-  // Days since 1970-01-01 to a proleptic Gregorian date (eras of 400 years, March-based years).
-  std::int64_t z = (unix_ms >= 0 ? unix_ms : unix_ms - (consent::kDayMs - 1)) / consent::kDayMs + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day));
-  return buf;
+  const std::int64_t s = unix_ms / 1000 - (unix_ms % 1000 < 0 ? 1 : 0);  // floor: a moment before 1970 is its day
+  return utc_date(s);
 }
 
 void privacy_header_button(std::vector<Action>& out) {
