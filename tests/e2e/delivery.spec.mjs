@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { findItem, items, repoRoot, setPartnerBehaviour, startServer } from "./helpers.mjs";
-import { api, paidOrder } from "./shop.mjs";
+import { api, paidOrder, scrollTo } from "./shop.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
 fs.mkdirSync(shots, { recursive: true });
@@ -65,24 +65,6 @@ async function openOrder(page, server, id, token) {
   await expect(reject).toBeHidden();
 }
 
-// The test API lists only widgets on screen: scrolls the page's content down until one matching `test` is fully
-// visible in the viewport, and returns it.
-async function scrollTo(page, test, what) {
-  // The canvas, not the window: the footer strip below it holds "Cookie settings".
-  const view = await page.evaluate(() => {
-    const c = document.getElementById("canvas");
-    return { width: c.clientWidth, height: c.clientHeight };
-  });
-  let found;
-  await expect.poll(async () => {
-    found = (await items(page)).find(test);
-    if (found && found.y >= 0 && found.y + found.h <= view.height) return true;
-    await page.mouse.move(view.width / 2, view.height / 2);
-    await page.mouse.wheel(0, found ? found.y - view.height / 3 : 250);
-    return false;
-  }, { timeout: 15_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
-  return found;
-}
 
 // Screenshots the widget (its rectangle plus a margin) and decodes every QR code in it with zbarimg.
 async function decodeQr(page, item, name) {
