@@ -67,8 +67,10 @@ void label_value(const char* label, const std::string& value, const char* role =
   TextWrapped(value, role);
 }
 
-void step_header(const CheckoutEnv& env, int step, const char* title_key) {
-  TextColored(Muted(), tr_fmt("checkout.step", {{"n", std::to_string(step)}, {"total", "4"}}), "status");
+// "Step n of 4"; a top-up has no contact details step (the eSIM's order has them): "n of 3", numbered without it.
+void step_header(const co::Model& m, const CheckoutEnv& env, int step, const char* title_key) {
+  const int n = m.topup() && step > 2 ? step - 1 : step;
+  TextColored(Muted(), tr_fmt("checkout.step", {{"n", std::to_string(n)}, {"total", m.topup() ? "3" : "4"}}), "status");
   Heading(tr(title_key), env.heading);
 }
 
@@ -118,7 +120,7 @@ void draw_plan_facts(const Plan& p, const std::string& title, const Catalogue& c
 
 void draw_review(const Model& app, const CheckoutEnv& env, std::vector<Action>& out) {
   const co::Model& m = app.checkout;
-  step_header(env, 1, "checkout.review.title");
+  step_header(m, env, 1, "checkout.review.title");
   if (m.cancelled_note) TextColored(Muted(), tr("checkout.review.cancelled"), "status");
   const Catalogue* cat = app.catalogue.catalogue.get();
   const Plan* plan = cat ? cat->find_plan(m.plan_id) : nullptr;
@@ -158,7 +160,7 @@ std::string name_error(const co::FieldErrors& e) {
 
 void draw_details(const co::Model& m, const CheckoutEnv& env, std::vector<Action>& out,
                   std::vector<TextField>& fields) {
-  step_header(env, 2, "checkout.details.title");
+  step_header(m, env, 2, "checkout.details.title");
   TextColored(Muted(), tr("checkout.details.why"));
   const co::FieldErrors none;
   const co::FieldErrors& e = m.show_errors ? m.errors : none;
@@ -191,7 +193,7 @@ void checkbox(co::Box box, const char* label, bool value, std::vector<Action>& o
 }
 
 void draw_confirmations(const co::Model& m, const CheckoutEnv& env, CheckoutScratch& s, std::vector<Action>& out) {
-  step_header(env, 3, "checkout.confirm.title");
+  step_header(m, env, 3, "checkout.confirm.title");
   const co::Details& d = m.details;
   checkbox(co::Box::Adult, tr("checkout.confirm.adult"), d.adult, out);
   if (m.show_errors && m.errors.adult_missing) TextColored(ErrorInk(), tr("checkout.confirm.adult_required"), "alert");
@@ -246,7 +248,7 @@ void draw_sandbox_note() {
 
 void draw_payment(const Model& app, const CheckoutEnv& env, std::vector<Action>& out) {
   const co::Model& m = app.checkout;
-  step_header(env, 4, "checkout.pay.title");
+  step_header(m, env, 4, "checkout.pay.title");
   const Catalogue* cat = app.catalogue.catalogue.get();
   const Plan* plan = cat ? cat->find_plan(m.plan_id) : nullptr;
   std::string price_text;

@@ -93,14 +93,17 @@ test("usage with its time, Refresh after the partner's knob, and a top-up bought
 
   // The checkout reviews it as a top-up and asks no contact details: review -> confirmations -> payment.
   await inMirror(page, "Top-up for your eSIM: the data is added to the eSIM you have, with no new QR code.");
+  await inMirror(page, "Step 1 of 3");  // three steps: no contact details step is counted
   await page.getByRole("button", { name: "Continue" }).press("Enter");
   await expect(page.getByRole("heading", { name: "Confirmations" })).toHaveCount(1);
+  await inMirror(page, "Step 2 of 3");
   await expect(page.getByRole("checkbox", { name: /travel offers/ })).toHaveCount(0);
   await page.getByRole("checkbox", { name: "I am 18 or older" }).press("Space");
   await page.getByRole("checkbox", { name: /^I accept the Terms/ }).press("Space");
   await expect(page.getByRole("checkbox", { name: /^I accept the Terms/ })).toBeChecked();
   await page.getByRole("button", { name: "Continue" }).press("Enter");
   await expect(page.getByRole("heading", { name: "Payment" })).toHaveCount(1);
+  await inMirror(page, "Step 3 of 3");
   await page.getByRole("button", { name: /^Pay \$6\.99/ }).press("Enter");
 
   // The processor's page, then back in the store on the top-up's page.
