@@ -58,8 +58,12 @@ std::int64_t followups(const Shop& shop, const std::string& id) {
 
 std::string error_of(const httplib::Result& r) { return r ? json_error_code(r->body) : std::string("no answer"); }
 
+// The refund's follow-up ended and the payment reads refunded. Both change in one transaction, but GET
+// /api/orders/:id reads the order and its follow-ups in two statements, so one answer can show the one without the
+// other (seen under ASan): wait for both.
 bool refund_done(const json& o) {
-  return o["support"].is_object() && !o["support"]["payments"].empty() && o["support"]["payments"][0]["status"] == "done";
+  return o["support"].is_object() && !o["support"]["payments"].empty() && o["support"]["payments"][0]["status"] == "done" &&
+         o["payment"]["status"] == "refunded";
 }
 
 }  // namespace
