@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { click, findItem, items, openStore, repoRoot, startServer, typeInto } from "./helpers.mjs";
-import { termsVersion } from "./shop.mjs";
+import { next, termsVersion, tick } from "./shop.mjs";
 
 // Every file under dir (the database, its WAL and journal, the outbox), read as bytes.
 function filesUnder(dir) {
@@ -67,16 +67,6 @@ async function fillDetails(page, { email = "ada@example.com", confirm = email, n
   if (phone) await typeInto(page, { role: "textbox", label: "Phone (optional)" }, phone);
 }
 
-// Clicks on the canvas land in the next frame: each step waits for its result before the next click.
-async function next(page, heading) {
-  await click(page, { role: "button", label: "Continue" });
-  await findItem(page, { role: "heading", label: heading });
-}
-
-async function tick(page, label) {
-  await click(page, { role: "checkbox", label });
-  await expect.poll(async () => (await findItem(page, { role: "checkbox", label })).checked).toBe(true);
-}
 
 // From the review step to the payment step with valid details and both confirmations ticked.
 async function toPayment(page, details) {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test, expect } from "@playwright/test";
 import { click, findItem, items, openStore, repoRoot, startServer, typeInto } from "./helpers.mjs";
-import { api, focused, paidOrder, scrollTo, tabTo } from "./shop.mjs";
+import { api, focused, next, paidOrder, scrollTo, tabTo, tick } from "./shop.mjs";
 
 const shots = path.join(repoRoot, "tests/e2e/results/screenshots");
 fs.mkdirSync(shots, { recursive: true });
@@ -27,15 +27,6 @@ async function keepTestApi(page) {
   }, new URL(stack.url).origin);
 }
 
-async function next(page, heading) {
-  await click(page, { role: "button", label: "Continue" });
-  await findItem(page, { role: "heading", label: heading });
-}
-
-async function tick(page, label) {
-  await click(page, { role: "checkbox", label });
-  await expect.poll(async () => (await findItem(page, { role: "checkbox", label })).checked).toBe(true);
-}
 
 async function waitForState(id, token, state) {
   await expect.poll(async () => (await api(stack, "GET", `/api/orders/${id}`, { token })).json.state,

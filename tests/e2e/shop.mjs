@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "@playwright/test";
-import { items } from "./helpers.mjs";
+import { click, findItem, items } from "./helpers.mjs";
 
 // One API call; {status, json} (json null for an empty body).
 export async function api(server, method, url, { token, body, key } = {}) {
@@ -104,4 +104,15 @@ export async function scrollTo(page, test, what) {
     return false;
   }, { timeout: 20_000, intervals: [150], message: `scrolled to ${what}` }).toBe(true);
   return found;
+}
+
+// The checkout's steps by the mouse. Clicks on the canvas land in the next frame: each step waits for its result.
+export async function next(page, heading) {
+  await click(page, { role: "button", label: "Continue" });
+  await findItem(page, { role: "heading", label: heading });
+}
+
+export async function tick(page, label) {
+  await click(page, { role: "checkbox", label });
+  await expect.poll(async () => (await findItem(page, { role: "checkbox", label })).checked).toBe(true);
 }
