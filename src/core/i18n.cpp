@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/json_lite.hpp"
 #include "core/json_reader.hpp"
 
 namespace jupiter {
@@ -116,6 +117,34 @@ std::vector<std::string> TextTable::add_file(std::string_view json_text, std::st
       problems.push_back("\"" + key + "\": the text is too long");
     } else {
       texts_[key] = value.get<std::string>();
+    }
+  }
+  return problems;
+}
+
+namespace {
+bool valid_domain(std::string_view d) {
+  if (d.empty() || d.size() > 32) return false;
+  return std::all_of(d.begin(), d.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
+}  // namespace
+
+std::vector<std::string> TextTable::add_bundle(std::string_view json_text) {
+  switch (json_lite::check_object(json_text, kMaxTextBundleBytes)) {
+    case json_lite::Status::Ok: break;
+    case json_lite::Status::TooLarge: return {"the bundle is too large"};
+    case json_lite::Status::NotJson: return {"the bundle is not JSON"};
+    case json_lite::Status::NotObject: return {"the bundle is not one JSON object"};
+  }
+  std::vector<std::string> problems;
+  for (json_lite::Members m(json_lite::Value::document(json_text)); m.next();) {
+    const std::string domain = m.key().text();
+    if (!valid_domain(domain)) {
+      problems.push_back("\"" + domain + "\": not a domain name");
+    } else if (!m.value().is(json_lite::Value::Type::Object)) {
+      problems.push_back(domain + ": not a JSON object");
+    } else {
+      for (std::string& p : add_file(m.value().raw(), domain)) problems.push_back(domain + ": " + std::move(p));
     }
   }
   return problems;

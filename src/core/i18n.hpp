@@ -43,6 +43,7 @@ std::vector<std::string> placeholders(std::string_view pattern);
 
 inline constexpr std::size_t kMaxTextFileBytes = 256u * 1024u;
 inline constexpr std::size_t kMaxTextBytes = 2048;
+inline constexpr std::size_t kMaxTextBundleBytes = 1024u * 1024u;
 
 // Every text of one language, all domains. Values are never moved once added (stable c_str()).
 class TextTable {
@@ -50,6 +51,10 @@ class TextTable {
   // Adds the "key": "text" pairs of one domain file. Keys must start with "<domain>."; a bad entry is skipped and
   // described in the returned list (so is a file that is not one JSON object). Later files win on equal keys.
   std::vector<std::string> add_file(std::string_view json_text, std::string_view domain);
+  // Adds a language bundle: one JSON object whose members are domain files, {"store": {...}, "checkout": {...}}
+  // (src/app/texts_bundle.py writes one per language the module does not embed). At most kMaxTextBundleBytes;
+  // a domain name is 1-32 of a-z and '_'. Each domain is read as by add_file; a problem is prefixed "<domain>: ".
+  std::vector<std::string> add_bundle(std::string_view json_text);
 
   const std::string* find(std::string_view key) const;
   std::size_t size() const { return texts_.size(); }

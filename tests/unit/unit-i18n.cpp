@@ -112,6 +112,49 @@ TEST_CASE("a text file adds its domain's keys and reports bad entries without th
   }
 }
 
+TEST_CASE("a language bundle adds each domain's file and names the domain of each problem") {
+  TextTable t;
+  const auto problems = t.add_bundle(
+      R"({"store": {"store.a": "A", "store.b": 3}, "checkout": {"checkout.c": "C", "store.x": "X"}, "Bad!": {},
+          "topup": [1], "refund": {"refund.r": "R"}})");
+  const std::vector<std::string> expected = {"store: \"store.b\": the text is not a string",
+                                             "checkout: \"store.x\": the key does not start with \"checkout.\"",
+                                             "\"Bad!\": not a domain name", "topup: not a JSON object"};
+  CHECK(problems == expected);
+  const std::vector<std::string> keys = {"checkout.c", "refund.r", "store.a"};
+  CHECK(t.keys() == keys);
+
+  SUBCASE("a bundle that is not one JSON object is one problem and adds nothing") {
+    TextTable u;
+    CHECK(u.add_bundle(R"({"store": {"store.a": "A"})") == std::vector<std::string>{"the bundle is not JSON"});
+    CHECK(u.add_bundle("[]") == std::vector<std::string>{"the bundle is not one JSON object"});
+    CHECK(u.add_bundle("") == std::vector<std::string>{"the bundle is not JSON"});
+    CHECK(u.size() == 0);
+  }
+  SUBCASE("a bundle over the size limit is refused whole") {
+    TextTable u;
+    const std::string big = R"({"store": {"store.a": ")" + std::string(kMaxTextBundleBytes, 'x') + "\"}}";
+    CHECK(u.add_bundle(big) == std::vector<std::string>{"the bundle is too large"});
+    CHECK(u.size() == 0);
+  }
+}
+
+TEST_CASE("the built language bundles hold every domain of their language") {
+  // What src/app/texts_bundle.py writes, rebuilt here from the shipped files: the same keys as the domain files.
+  for (const char* lang : {"es", "fr", "de"}) {
+    CAPTURE(lang);
+    TextTable from_files, from_bundle;
+    std::string bundle = "{";
+    for (const char* domain : {"store", "checkout", "consent"}) {
+      const std::string text = read_asset(std::string("assets/i18n/") + domain + "/" + lang + ".json");
+      REQUIRE(from_files.add_file(text, domain).empty());
+      bundle += std::string(bundle.size() > 1 ? "," : "") + "\"" + domain + "\":" + text;
+    }
+    REQUIRE(from_bundle.add_bundle(bundle + "}").empty());
+    CHECK(from_bundle.keys() == from_files.keys());
+  }
+}
+
 TEST_CASE("a translation check finds missing keys and placeholder mismatches") {
   TextTable en, de;
   REQUIRE(en.add_file(R"({"store.a": "{n} plans", "store.b": "B", "store.c": "C"})", "store").empty());
