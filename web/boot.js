@@ -46,6 +46,48 @@
     prefetch[url] = { inm: cachedEtag, response: response };
   }
 
+  // The texts of the language the store will likely show, when the module does not embed them (it embeds English;
+  // shell/store.html lists the other languages' bundles): asked for now, beside the module, and taken by the
+  // module's own fetch of the URL (src/app/main.cpp). The module decides (core/i18n.hpp choose_language): a
+  // partner's lang, then a stored choice (read only with the preferences consent), then the browser's list; this
+  // guess follows the same order and is only a head start: a wrong guess costs one request later, not a wrong text.
+  function likelyLanguage(supported) {
+    var pick = function (tag) {
+      var m = /^([a-zA-Z]{2})(?:[-_]|$)/.exec(String(tag || ""));
+      var code = m && m[1].toLowerCase();
+      return code && (code === "en" || supported[code]) ? code : "";
+    };
+    var embed = window.jupiterEmbed && window.jupiterEmbed.config;
+    var chosen = pick(embed && embed.lang);
+    try {
+      var api = window.JupiterConsent;
+      if (!chosen && api && typeof api.accepted === "function" && api.accepted("preferences") === true) {
+        chosen = pick(window.localStorage.getItem("jupiter.prefs.language"));
+      }
+    } catch (e) { /* no consent manager or storage: the browser's list decides */ }
+    var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+    for (var i = 0; !chosen && i < tags.length; ++i) chosen = pick(tags[i]);
+    return chosen || "en";
+  }
+  var textsMeta = document.querySelector('meta[name="jupiter:texts"]');
+  if (textsMeta && typeof fetch === "function") {
+    var bundles = {};
+    textsMeta.content.split(/\s+/).forEach(function (pair) {
+      var eq = pair.indexOf("=");
+      if (eq > 0) bundles[pair.slice(0, eq)] = pair.slice(eq + 1);
+    });
+    var textsUrl = bundles[likelyLanguage(bundles)];
+    if (textsUrl) {
+      var texts = fetch(textsUrl, { credentials: "same-origin" }).then(function (r) {
+        return r.arrayBuffer().then(function (body) {
+          return { status: r.status, etag: r.headers.get("ETag"), body: new Uint8Array(body) };
+        });
+      });
+      texts.catch(function () {}); // the module reports a failure when it takes the response
+      prefetch[textsUrl] = { inm: "", response: texts };
+    }
+  }
+
   // The store's WebAssembly is compiled from here, while the module's JS is still downloading: compileStreaming
   // takes the preloaded .wasm (same URL, mode and credentials as the <link rel=preload>) and compiles it as it
   // arrives; the module's instantiateWasm hook below only instantiates the compiled module.
@@ -79,18 +121,19 @@
     moneyFormats[locale + "|USD"] = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" });
   } catch (e) { /* the module makes its own */ }
 
-  // main() waits (a little) for the catalogue, so that the first frame can show it instead of a loading state.
-  var waitForCatalogue = function () {
-    if (cachedEtag) return; // the kept catalogue is shown at once
-    var pending = Object.keys(prefetch).map(function (k) { return prefetch[k].response; });
+  // main() waits (a little) for the catalogue and the texts, so that the first frame can show them instead of a
+  // loading state.
+  var waitForFirstScreen = function () {
+    var pending = Object.keys(prefetch).filter(function (k) { return !cachedEtag || k === textsUrl; })
+      .map(function (k) { return prefetch[k].response; }); // a kept catalogue is shown at once
     if (!pending.length || !Module.addRunDependency) return;
     var done = false;
     var release = function () {
       if (done) return;
       done = true;
-      Module.removeRunDependency("jupiter:catalogue");
+      Module.removeRunDependency("jupiter:first-screen");
     };
-    Module.addRunDependency("jupiter:catalogue");
+    Module.addRunDependency("jupiter:first-screen");
     Promise.all(pending).then(release, release);
     setTimeout(release, 400); // a slow backend gets the loading screen instead
   };
@@ -329,7 +372,7 @@
 
   var Module = (window.Module = {
     jupiterMirrorInit: function () { return makeMirror(document.getElementById("a11y-mirror")); },
-    preRun: [waitForCatalogue],
+    preRun: [waitForFirstScreen],
     instantiateWasm: compiled ? instantiateWasm : undefined,
     jupiterPrefetch: prefetch,
     jupiterMoneyFormats: moneyFormats,

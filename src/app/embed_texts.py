@@ -2,8 +2,9 @@
 """embed_texts.py OUT FILE...: writes a C++ file with the text files assets/i18n/<domain>/<lang>.json embedded.
 
 Defines `jupiter_text_files` (language, domain, bytes, size) and `jupiter_text_files_count`; the domain and the
-language come from each file's path. Texts are a few KB per language, so all four languages ship in the module:
-a language switch needs no request.
+language come from each file's path. The build passes English only: it is the fallback of every other language
+and the most asked for, so it needs no request; the other languages are bundles served beside the module
+(texts_bundle.py).
 """
 import os
 import sys

@@ -14,7 +14,7 @@
 #include <deque>
 #include <nlohmann/json.hpp>
 
-#include "app/text_files.hpp"
+#include "app/texts.hpp"
 #include "core/app.hpp"
 #include "core/locale.hpp"
 #include "core/overloaded.hpp"
@@ -61,7 +61,7 @@ struct App {
   int frames_wanted = 0;
   bool frame_scheduled = false;
   unsigned frames_rendered = 0;
-  Language texts_language = Language::Unknown;  // the language whose texts are installed
+  bool texts_ready = false;    // some language's texts are installed (frames wait until then)
   Route route;                 // the view the address bar shows
   bool route_from_history = false;  // the last route change came from Back/Forward: no new entry
   std::vector<PhoneBrand> phones;
@@ -332,26 +332,10 @@ StoredPreferences stored_preferences() {
           parse_currency(platform::storage_get(kCurrencyKey).value_or(""))};
 }
 
-// One language's texts from every embedded domain file; problems in a file are logged, its good texts kept.
-TextTable texts_for(Language lang) {
-  TextTable table;
-  const std::string_view code = language_code(lang);
-  for (unsigned i = 0; i < jupiter_text_files_count; ++i) {
-    const JupiterTextFile& f = jupiter_text_files[i];
-    if (code != f.language) continue;
-    for (const std::string& problem : table.add_file(std::string_view(f.json, f.size), f.domain))
-      platform::log(LogLevel::Warning, std::string("i18n: ") + f.domain + "/" + f.language + ".json: " + problem);
-  }
-  return table;
-}
-
-// Installs the model's language when it changed: texts, and the locale prices are formatted in.
+// Installs the model's language when it changed: texts and money locale (app/texts.hpp). A language whose
+// bundle is still on its way keeps the texts installed before, and the first frame waits for the first texts.
 void apply_language() {
-  const Language lang = g_app.model.language;
-  if (lang == g_app.texts_language) return;
-  g_app.texts_language = lang;
-  ui::set_texts(lang, texts_for(Language::En), texts_for(lang));
-  platform::set_money_locale(language_code(lang));
+  if (app::install_texts(g_app.model.language, [] { apply_language(); request_frames(2); })) g_app.texts_ready = true;
 }
 
 // Installs the look the page asks for when an input of it changed (`appearance`: the browser's colour scheme or
@@ -489,6 +473,7 @@ ui::FrameInfo draw_screen(std::vector<Action>& out, std::vector<TextField>& fiel
 void render_frame() {
   const double frame_start = emscripten_get_now();
   drain_actions();
+  if (!g_app.texts_ready) return;  // the language's bundle is on its way: apply_language asks for frames then
   if (g_app.model.catalogue.catalogue) platform::mark("jupiter:catalogue-decoded");
   if (web::ImplWeb_PixelRatioChanged()) {
     platform::mark("jupiter:fonts-start");  // marks are set once: these time the first frame's phases

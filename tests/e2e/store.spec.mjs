@@ -373,6 +373,21 @@ test("the language comes from the browser, the switch changes every text, and no
   await context.close();
 });
 
+test("a French browser whose texts bundle fails to load sees the store in English and can still switch", async ({ browser }) => {
+  const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (/i18n/.test(m.text())) errors.push(m.text()); });
+  await page.route(/\/texts-fr\.[^/]*json$/, (route) => route.fulfill({ status: 503, body: "down" }));
+  await openStore(page, baseUrl());
+  await findItem(page, { role: "heading", label: "Popular destinations" });
+  expect(errors.join("\n")).toMatch(/the fr texts could not be loaded \(HTTP 503\)/);
+  // The other bundles still load: the switch to Spanish changes every text.
+  await choose(page, /##language$/, "Español");
+  await findItem(page, { role: "heading", label: "Destinos populares" });
+  await context.close();
+});
+
 test("offline: the kept catalogue shows at once with its age, browsing works, buying is disabled", async ({ page, context }) => {
   await openStore(page, baseUrl(), "&dest=JP");
   await answerConsent(page, false);
