@@ -12,10 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <nlohmann/json.hpp>
 
 #include "app/texts.hpp"
 #include "core/app.hpp"
+#include "core/json_writer.hpp"
 #include "core/locale.hpp"
 #include "core/overloaded.hpp"
 #include "platform/appearance.hpp"
@@ -565,6 +565,14 @@ void init_checkout() {
                                     platform::query_param("checkout"), platform::url_fragment()});
 }
 
+// A list of milliseconds as a JSON array.
+std::string numbers_json(const std::vector<double>& list) {
+  JsonWriter w;
+  w.begin_array();
+  for (double v : list) w.number(v);
+  return w.end_array().take();
+}
+
 }  // namespace
 
 // ---- the QA test API (window.jupiterTest, installed by the page when ?test=1) ----------------------------
@@ -581,52 +589,53 @@ EMSCRIPTEN_KEEPALIVE const char* jupiter_test_state() {
   const CatalogueState& c = m.catalogue;
   const char* states[] = {"idle", "loading", "ready", "failed"};
   const char* sources[] = {"none", "cache", "network"};
-  nlohmann::json skipped = nlohmann::json::array();
+  JsonWriter w;  // keys in ascending order (core/json_writer.hpp)
+  w.begin_object()
+      .field("attempts", c.attempts)
+      .field("buying_allowed", buying_allowed(m))
+      .field("catalogue", states[static_cast<int>(c.state)])
+      .field("checked_at", c.checked_at_ms)
+      .field("confirmed", c.confirmed)
+      .field("currency", currency_code(m.currency))
+      .field("destination", m.destination ? to_string(*m.destination) : std::string())
+      .field("language", language_code(m.language))
+      .field("offline", is_offline(m))
+      .field("open_plan", m.open_plan)
+      .field("plans", c.catalogue ? c.catalogue->plans.size() : 0)
+      .field("region", m.region)
+      .field("route", encode_route(route_of(m)))
+      .field("search_hits", m.hits.size())
+      .field("shown_plans", m.plans.size())
+      .field("skipped", c.skipped.size())
+      .key("skipped_entries")
+      .begin_array();
   for (std::size_t i = 0; i < c.skipped.size() && i < 100; ++i)
-    skipped.push_back({{"where", c.skipped[i].where}, {"reason", c.skipped[i].reason}});
-  const nlohmann::json j = {
-      {"catalogue", states[static_cast<int>(c.state)]},
-      {"plans", c.catalogue ? c.catalogue->plans.size() : 0},
-      {"skipped", c.skipped.size()},
-      {"skipped_entries", std::move(skipped)},
-      {"attempts", c.attempts},
-      {"source", sources[static_cast<int>(c.source)]},
-      {"confirmed", c.confirmed},
-      {"checked_at", c.checked_at_ms},
-      {"offline", is_offline(m)},
-      {"buying_allowed", buying_allowed(m)},
-      {"currency", std::string(currency_code(m.currency))},
-      {"language", std::string(language_code(m.language))},
-      {"destination", m.destination ? to_string(*m.destination) : std::string()},
-      {"region", m.region},
-      {"open_plan", m.open_plan},
-      {"shown_plans", m.plans.size()},
-      {"route", encode_route(route_of(m))},
-      {"search_hits", m.hits.size()},
-  };
-  json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    w.begin_object().field("reason", c.skipped[i].reason).field("where", c.skipped[i].where).end_object();
+  w.end_array().field("source", sources[static_cast<int>(c.source)]).end_object();
+  json = w.take();
   return json.c_str();
 }
 // [[action, ms], ...] of update() since the last call, for the benchmark (search as you type, filters).
 EMSCRIPTEN_KEEPALIVE const char* jupiter_test_timings() {
   static std::string json;
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& [name, ms] : g_timings) j.push_back({name, ms});
-  json = j.dump();
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& [name, ms] : g_timings) w.begin_array().string(name).number(ms).end_array();
+  json = w.end_array().take();
   g_timings.clear();
   return json.c_str();
 }
 // CPU ms of each frame rendered since the last call.
 EMSCRIPTEN_KEEPALIVE const char* jupiter_test_frame_times() {
   static std::string json;
-  json = nlohmann::json(g_frame_ms).dump();
+  json = numbers_json(g_frame_ms);
   g_frame_ms.clear();
   return json.c_str();
 }
 // Milliseconds of mirror upkeep (diff and DOM writes) of each frame rendered since the last call.
 EMSCRIPTEN_KEEPALIVE const char* jupiter_test_mirror_times() {
   static std::string json;
-  json = nlohmann::json(g_mirror_ms).dump();
+  json = numbers_json(g_mirror_ms);
   g_mirror_ms.clear();
   return json.c_str();
 }

@@ -16,8 +16,6 @@ namespace jupiter::account {
 
 namespace {
 
-using json = nlohmann::json;
-
 constexpr std::size_t kShort = 128;  // ids, states, codes, region ids
 constexpr std::size_t kUrl = 2048;   // links
 
@@ -32,9 +30,9 @@ bool id_chars(std::string_view s) {
 
 bool is_http_url(std::string_view s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
-void read_links(JsonReader& outer, const json* obj, AccountOrder& o) {
+void read_links(JsonReader& outer, JsonValue obj, AccountOrder& o) {
   if (!obj) return;  // null: no links for this order
-  JsonReader r(*obj, "links");
+  JsonReader r(obj, "links");
   o.order_link = r.string("order", true, kUrl);
   o.receipt_link = r.string("receipt", true, kUrl);
   if (r.ok() && !(is_http_url(o.order_link) && is_http_url(o.receipt_link))) r.fail("a link is not an http(s) address");
@@ -42,10 +40,10 @@ void read_links(JsonReader& outer, const json* obj, AccountOrder& o) {
 }
 
 // One entry of the list; a problem goes to `outer` (the first one is kept).
-AccountOrder read_order(JsonReader& outer, const json& obj, const std::string& where) {
+AccountOrder read_order(JsonReader& outer, JsonValue obj, const std::string& where) {
   JsonReader r(obj, where);
   AccountOrder o;
-  if (!obj.is_object()) {
+  if (!obj.is(JsonType::Object)) {
     outer.fail(where + ": not an object");
     return o;
   }
@@ -56,24 +54,24 @@ AccountOrder read_order(JsonReader& outer, const json& obj, const std::string& w
   if (r.ok() && o.state == OrderState::Unknown) r.fail("state \"" + state + "\" is not a known value");
   o.created_at = r.string("created_at", true, 40);
   o.paid_at = r.string("paid_at", false, 40);
-  if (const json* v = r.object("plan", true)) read_order_plan(r, *v, o.plan);
+  if (const JsonValue v = r.object("plan", true)) read_order_plan(r, v, o.plan);
   o.region = r.string("region", false, kShort);
-  if (const json* v = r.object("price", true)) read_price(r, *v, o.price);
+  if (const JsonValue v = r.object("price", true)) read_price(r, v, o.price);
   read_links(r, r.object("links", false), o);
   if (!r.ok()) outer.fail(r.error());
   return o;
 }
 
-json order_json(const AccountOrder& o) {
-  const json links = o.order_link.empty() ? json(nullptr) : json{{"order", o.order_link}, {"receipt", o.receipt_link}};
-  return {{"id", o.id},
-          {"state", std::string(order_state_name(o.state))},
-          {"created_at", o.created_at},
-          {"paid_at", o.paid_at.empty() ? json(nullptr) : json(o.paid_at)},
-          {"plan", order_plan_json(o.plan)},
-          {"region", o.region},
-          {"price", price_json(o.price)},
-          {"links", links}};
+// Keys in ascending order (json_writer.hpp).
+void write_order(JsonWriter& w, const AccountOrder& o) {
+  w.begin_object().field("created_at", o.created_at).field("id", o.id).key("links");
+  if (o.order_link.empty()) w.null();
+  else w.begin_object().field("order", o.order_link).field("receipt", o.receipt_link).end_object();
+  w.field_or_null("paid_at", o.paid_at).key("plan");
+  write_order_plan(w, o.plan);
+  w.key("price");
+  write_price(w, o.price);
+  w.field("region", o.region).field("state", order_state_name(o.state)).end_object();
 }
 
 }  // namespace
@@ -87,18 +85,19 @@ OrdersDecode decode_orders(std::string_view text) {
     case JsonObjectParse::Status::NotJson: out.error = "not JSON"; return out;
     case JsonObjectParse::Status::NotObject: out.error = "not a JSON object"; return out;
   }
-  const auto it = doc.doc.find("orders");
-  if (it == doc.doc.end() || !it->is_array()) {
+  JsonReader r(doc.doc);
+  const JsonValue orders = r.field("orders", false);
+  if (!orders.is(JsonType::Array)) {
     out.error = "orders is missing or not a list";
     return out;
   }
-  if (it->size() > kMaxOrders) {
+  if (json_size(orders) > kMaxOrders) {
     out.error = "orders has more than " + std::to_string(kMaxOrders) + " entries";
     return out;
   }
-  JsonReader r(doc.doc);
-  for (std::size_t i = 0; i < it->size() && r.ok(); ++i)
-    out.list.orders.push_back(read_order(r, (*it)[i], "orders[" + std::to_string(i) + "]"));
+  std::size_t i = 0;
+  for (json_lite::Members m(orders); m.next() && r.ok(); ++i)
+    out.list.orders.push_back(read_order(r, m.value(), "orders[" + std::to_string(i) + "]"));
   out.ok = r.ok();
   out.error = r.error();
   if (!out.ok) out.list.orders.clear();
@@ -106,13 +105,16 @@ OrdersDecode decode_orders(std::string_view text) {
 }
 
 std::string encode_orders(const OrderList& list) {
-  json orders = json::array();
-  for (const AccountOrder& o : list.orders) orders.push_back(order_json(o));
-  return json{{"orders", std::move(orders)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;
+  w.begin_object().key("orders").begin_array();
+  for (const AccountOrder& o : list.orders) write_order(w, o);
+  return w.end_array().end_object().take();
 }
 
 std::string encode_order(const AccountOrder& o) {
-  return order_json(o).dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;
+  write_order(w, o);
+  return w.take();
 }
 
 bool cancellable(const AccountOrder& o) { return o.state == OrderState::PendingPayment; }
@@ -220,7 +222,9 @@ void ask_sign_in(Model& m, const action::SignInAsked& a, std::vector<Effect>& fx
     return;
   }
   m.problem = Problem::None;
-  send(m, fx, Call::SignIn, "POST", kSignInUrl, json{{"email", email}, {"language", a.language}}.dump());
+  JsonWriter body;
+  body.begin_object().field("email", email).field("language", a.language).end_object();
+  send(m, fx, Call::SignIn, "POST", kSignInUrl, body.take());
 }
 
 const AccountOrder* find(const Model& m, std::string_view id) {

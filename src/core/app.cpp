@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/overloaded.hpp"
 #include "core/policy.hpp"
 
@@ -683,8 +684,9 @@ bool is_offline(const Model& m) { return !m.online || m.catalogue.error == LoadE
 bool buying_allowed(const Model& m) { return !is_offline(m) && m.catalogue.confirmed; }
 
 std::string encode_cache_meta(const std::string& etag, double checked_at_ms) {
-  nlohmann::json j = {{"etag", etag}, {"checked_at", static_cast<std::int64_t>(checked_at_ms)}};
-  return j.dump();
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().field("checked_at", static_cast<std::int64_t>(checked_at_ms)).field("etag", etag).end_object();
+  return w.take();
 }
 
 std::optional<CatalogueCache> decode_cache_meta(std::string_view text) {

@@ -8,17 +8,15 @@
 #include "core/catalogue.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_set>
 
 #include "core/country.hpp"
 #include "core/json_lite.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 
 namespace jupiter {
-
-using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] enum mappings
@@ -416,53 +414,76 @@ CatalogueDecode decode_catalogue(std::string_view text) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] encoding
 // ---------------------------------------------------------------------------------------------------------
+namespace {
+
+void write_strings(JsonWriter& w, std::string_view name, const std::vector<std::string>& list) {
+  w.key(name).begin_array();
+  for (const std::string& s : list) w.string(s);
+  w.end_array();
+}
+
+void write_destination(JsonWriter& w, const Destination& d) {
+  w.begin_object();
+  if (!d.aliases.empty()) write_strings(w, "aliases", d.aliases);
+  w.field("code", to_string(d.code)).field("name", d.name).field("region", d.region).end_object();
+}
+
+// The prices in the order of their currency codes (a JSON object's keys are written in ascending order).
+void write_prices(JsonWriter& w, const PriceList& prices) {
+  std::vector<std::pair<std::string_view, std::int64_t>> sorted;
+  for (Currency c : kCurrencies)
+    if (auto m = prices.get(c)) sorted.emplace_back(currency_code(c), m->minor);
+  std::sort(sorted.begin(), sorted.end());
+  w.key("prices").begin_object();
+  for (const auto& [code, minor] : sorted) w.field(code, minor);
+  w.end_object();
+}
+
+void write_plan(JsonWriter& w, const Plan& p) {
+  w.begin_object().key("coverage").begin_array();
+  for (auto c : p.coverage) w.string(to_string(c));
+  w.end_array().key("data").begin_object();
+  if (p.unlimited) w.field("fair_use", p.fair_use).field("unlimited", true);
+  else w.field("mb", p.data_mb);
+  w.end_object().key("features").begin_array();
+  for (const auto& f : kFeatureNames)  // in kFeatureNames' order, as the list was always written
+    if (p.features & f.bit) w.string(f.name);
+  w.end_array().field("id", p.id).field("name", p.name);
+  if (!p.networks.empty()) write_strings(w, "networks", p.networks);
+  write_prices(w, p.prices);
+  if (!p.region.empty()) w.field("region", p.region);
+  w.field("scope", scope_name(p.scope)).field("validity_days", p.validity_days);
+  w.field("validity_start", validity_start_name(p.validity_start)).end_object();
+}
+
+}  // namespace
+
+// Every object's keys in ascending order (json_writer.hpp).
 std::string encode_catalogue(const Catalogue& cat) {
-  json doc = json::object();
-  doc["schema"] = cat.schema;
-  if (!cat.version.empty()) doc["version"] = cat.version;
-  if (!cat.notice.empty()) doc["notice"] = cat.notice;
-  json& regions = doc["regions"] = json::array();
-  for (const auto& r : cat.regions) regions.push_back({{"id", r.id}, {"name", r.name}});
-  json& dests = doc["destinations"] = json::array();
-  for (const auto& d : cat.destinations) {
-    json jd = {{"code", to_string(d.code)}, {"name", d.name}, {"region", d.region}};
-    if (!d.aliases.empty()) jd["aliases"] = d.aliases;
-    dests.push_back(std::move(jd));
-  }
-  json& plans = doc["plans"] = json::array();
-  for (const auto& p : cat.plans) {
-    json jp = {{"id", p.id}, {"name", p.name}, {"scope", scope_name(p.scope)}};
-    if (!p.region.empty()) jp["region"] = p.region;
-    json cov = json::array();
-    for (auto c : p.coverage) cov.push_back(to_string(c));
-    jp["coverage"] = std::move(cov);
-    if (!p.networks.empty()) jp["networks"] = p.networks;
-    jp["data"] = p.unlimited ? json{{"unlimited", true}, {"fair_use", p.fair_use}} : json{{"mb", p.data_mb}};
-    jp["validity_days"] = p.validity_days;
-    jp["validity_start"] = validity_start_name(p.validity_start);
-    json prices = json::object();
-    for (Currency c : kCurrencies)
-      if (auto m = p.prices.get(c)) prices[std::string(currency_code(c))] = m->minor;
-    jp["prices"] = std::move(prices);
-    json feats = json::array();
-    for (const auto& f : kFeatureNames)
-      if (p.features & f.bit) feats.push_back(f.name);
-    jp["features"] = std::move(feats);
-    plans.push_back(std::move(jp));
-  }
-  // Strings all came from validated UTF-8 input, so dump cannot meet invalid UTF-8; replace defensively anyway.
-  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;
+  w.begin_object().key("destinations").begin_array();
+  for (const auto& d : cat.destinations) write_destination(w, d);
+  w.end_array();
+  if (!cat.notice.empty()) w.field("notice", cat.notice);
+  w.key("plans").begin_array();
+  for (const auto& p : cat.plans) write_plan(w, p);
+  w.end_array().key("regions").begin_array();
+  for (const auto& r : cat.regions) w.begin_object().field("id", r.id).field("name", r.name).end_object();
+  w.end_array().field("schema", cat.schema);
+  if (!cat.version.empty()) w.field("version", cat.version);
+  return w.end_object().take();
 }
 
 std::vector<PhoneBrand> decode_phone_list(std::string_view json_text) {
   std::vector<PhoneBrand> out;
   const JsonObjectParse parsed = parse_json_object(json_text, 256u * 1024u);
   if (parsed.status != JsonObjectParse::Status::Ok) return out;
-  const auto brands = parsed.doc.find("brands");
-  if (brands == parsed.doc.end() || !brands->is_array()) return out;
-  for (std::size_t i = 0; i < brands->size() && i < kMaxListItems; ++i) {
-    const json& b = (*brands)[i];
-    if (!b.is_object()) continue;
+  const JsonValue brands = JsonReader(parsed.doc).field("brands", false);
+  if (!brands.is(JsonType::Array)) return out;
+  std::size_t i = 0;
+  for (lite::Members m(brands); m.next() && i < kMaxListItems; ++i) {
+    const JsonValue b = m.value();
+    if (!b.is(JsonType::Object)) continue;
     JsonReader r(b, "brands[" + std::to_string(i) + "]");
     PhoneBrand brand{r.string("brand", true, 64), r.strings("models", true, kMaxListItems, 64)};
     if (r.ok()) out.push_back(std::move(brand));

@@ -11,12 +11,12 @@
 #include "core/consent.hpp"
 #include "core/i18n.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/overloaded.hpp"
 
 namespace jupiter::checkout {
 namespace {
 
-using json = nlohmann::json;
 
 constexpr std::array<std::pair<Step, const char*>, 6> kSteps{{
     {Step::None, "none"}, {Step::Review, "review"}, {Step::Details, "details"},
@@ -113,32 +113,35 @@ std::string receipt_link(std::string_view id, std::string_view token) {
 std::string topup_body(const Model& m) {
   const FieldErrors e = validate(m.details);
   if (!e.confirmations_ok() || m.plan_id.empty()) return {};
-  return json{{"plan", m.plan_id},
-              {"currency", std::string(currency_code(m.currency))},
-              {"terms_version", std::string(kTermsVersion)},
-              {"locale", known_language(m.language) ? m.language : std::string("en")}}
-      .dump();
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object()
+      .field("currency", currency_code(m.currency))
+      .field("locale", known_language(m.language) ? m.language : std::string("en"))
+      .field("plan", m.plan_id)
+      .field("terms_version", kTermsVersion)
+      .end_object();
+  return w.take();
 }
 
 std::string order_body(const Model& m) {
   if (m.topup()) return topup_body(m);
   const FieldErrors e = validate(m.details);
   if (!e.details_ok() || !e.confirmations_ok() || m.plan_id.empty()) return {};
-  json body = {
-      {"plan", m.plan_id},
-      {"currency", std::string(currency_code(m.currency))},
-      {"email", normalize_email(m.details.email)},
-      {"name", normalize_name(m.details.name)},
-      {"phone", normalize_phone(m.details.phone)},
-      {"adult", true},
-      {"terms_version", std::string(kTermsVersion)},  // the terms of sale accepted (core/policy.hpp)
-      {"marketing", m.details.marketing},
-      {"language", known_language(m.language) ? m.language : std::string("en")},
-  };
-  if (!m.partner.empty()) body["partner"] = m.partner;
-  if (!m.consent_id.empty()) body["consent_id"] = m.consent_id;
-  if (!m.consent_key.empty()) body["consent_key"] = m.consent_key;
-  return body.dump();
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().field("adult", true);
+  if (!m.consent_id.empty()) w.field("consent_id", m.consent_id);
+  if (!m.consent_key.empty()) w.field("consent_key", m.consent_key);
+  w.field("currency", currency_code(m.currency))
+      .field("email", normalize_email(m.details.email))
+      .field("language", known_language(m.language) ? m.language : std::string("en"))
+      .field("marketing", m.details.marketing)
+      .field("name", normalize_name(m.details.name));
+  if (!m.partner.empty()) w.field("partner", m.partner);
+  w.field("phone", normalize_phone(m.details.phone))
+      .field("plan", m.plan_id)
+      .field("terms_version", kTermsVersion)  // the terms of sale accepted (core/policy.hpp)
+      .end_object();
+  return w.take();
 }
 
 namespace {
@@ -149,9 +152,10 @@ void take_consent(Model& m, std::string_view record) {
   m.consent_key.clear();
   const JsonObjectParse p = parse_json_object(record, consent::kMaxRecordBytes);
   if (p.status != JsonObjectParse::Status::Ok) return;
-  const auto text = [&p](const char* k) {
-    const auto it = p.doc.find(k);
-    return it != p.doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+  JsonReader r(p.doc);
+  const auto text = [&r](const char* k) {
+    const JsonValue v = r.field(k, false);
+    return v.is(JsonType::String) ? v.text() : std::string();
   };
   const std::string id = text("consent_id"), key = text("consent_key");
   if (!consent::valid_consent_id(id) || !consent::valid_consent_key(key)) return;
@@ -178,36 +182,33 @@ bool should_poll(const Model& m) {
 // [SECTION] session record
 // ---------------------------------------------------------------------------------------------------------
 std::string encode_session(const Model& m) {
-  const json record = {
-      {"v", 1},
-      {"step", std::string(step_name(m.step))},
-      {"plan", m.plan_id},
-      {"currency", std::string(currency_code(m.currency))},
-      {"language", m.language},
-      {"email", m.details.email},
-      {"email_confirm", m.details.email_confirm},
-      {"name", m.details.name},
-      {"phone", m.details.phone},
-      {"adult", m.details.adult},
-      {"terms", m.details.terms},
-      {"marketing", m.details.marketing},
-      {"key", m.key},
-      {"sent", m.sent_body},
-      {"order", m.order_id},
-      {"token", m.token},
-      {"returned", std::string(return_name(m.returned))},
-      {"topup_of", m.topup_of},
-      {"topup_token", m.topup_token},
-  };
-  return record.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object()
+      .field("adult", m.details.adult)
+      .field("currency", currency_code(m.currency))
+      .field("email", m.details.email)
+      .field("email_confirm", m.details.email_confirm)
+      .field("key", m.key)
+      .field("language", m.language)
+      .field("marketing", m.details.marketing)
+      .field("name", m.details.name)
+      .field("order", m.order_id)
+      .field("phone", m.details.phone)
+      .field("plan", m.plan_id)
+      .field("returned", return_name(m.returned))
+      .field("sent", m.sent_body)
+      .field("step", step_name(m.step))
+      .field("terms", m.details.terms)
+      .field("token", m.token)
+      .field("topup_of", m.topup_of)
+      .field("topup_token", m.topup_token)
+      .field("v", 1)
+      .end_object();
+  return w.take();
 }
 
 namespace {
-bool read_bool(JsonReader& r, const char* name) {
-  const json* v = r.field(name, false);
-  if (v && !v->is_boolean()) r.fail(std::string(name) + " is not true or false");
-  return v && v->is_boolean() && v->get<bool>();
-}
+bool read_bool(JsonReader& r, const char* name) { return r.boolean(name, false); }
 }  // namespace
 
 std::optional<Model> decode_session(std::string_view record) {

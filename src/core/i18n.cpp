@@ -108,15 +108,16 @@ std::vector<std::string> TextTable::add_file(std::string_view json_text, std::st
     case JsonObjectParse::Status::NotObject: return {"the file is not one JSON object"};
   }
   const std::string prefix = std::string(domain) + ".";
-  for (const auto& [key, value] : parsed.doc.items()) {
+  for (json_lite::Members m(parsed.doc); m.next();) {
+    const std::string key = m.key().text();
     if (key.compare(0, prefix.size(), prefix) != 0 || key.size() == prefix.size()) {
       problems.push_back("\"" + key + "\": the key does not start with \"" + prefix + "\"");
-    } else if (!value.is_string()) {
+    } else if (!m.value().is(JsonType::String)) {
       problems.push_back("\"" + key + "\": the text is not a string");
-    } else if (value.get_ref<const std::string&>().size() > kMaxTextBytes) {
+    } else if (std::string text = m.value().text(); text.size() > kMaxTextBytes) {
       problems.push_back("\"" + key + "\": the text is too long");
     } else {
-      texts_[key] = value.get<std::string>();
+      texts_[key] = std::move(text);
     }
   }
   return problems;

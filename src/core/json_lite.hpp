@@ -40,6 +40,8 @@ class Value {
 
   Type type() const;
   bool is(Type t) const { return type() == t; }
+  // Whether there is a value here (any type but Missing): `if (const Value v = obj.find("k")) use(v);`
+  explicit operator bool() const { return !raw_.empty(); }
   std::string_view raw() const { return raw_; }
 
   bool boolean() const { return is(Type::Bool) && raw_[0] == 't'; }

@@ -10,8 +10,6 @@
 namespace jupiter {
 namespace {
 
-using json = nlohmann::json;
-
 constexpr std::size_t kShort = 128;   // ids, state names, codes
 constexpr std::size_t kText = 1024;   // names, messages, reasons
 constexpr std::size_t kUrl = 2048;
@@ -45,12 +43,7 @@ constexpr std::array<std::pair<DeliveryStatus, const char*>, 5> kDeliveryStatuse
     {DeliveryStatus::Failed, "failed"}, {DeliveryStatus::Flagged, "flagged"},
 }};
 
-bool boolean(JsonReader& r, const char* name) {
-  const json* v = r.field(name, false);
-  if (!v) return false;
-  if (!v->is_boolean()) r.fail(std::string(name) + " is not true or false");
-  return v->is_boolean() && v->get<bool>();
-}
+bool boolean(JsonReader& r, const char* name) { return r.boolean(name, false); }
 
 template <class E>
 E enum_field(JsonReader& r, const char* name, std::optional<E> (*parse)(std::string_view)) {
@@ -72,17 +65,27 @@ bool all_digits(std::string_view s) {
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] plan and price (order_codec.hpp): encoder and decoder side by side
 // ---------------------------------------------------------------------------------------------------------
-json order_plan_json(const OrderPlan& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"kind", std::string(scope_name(p.kind))},
-          {"coverage", p.coverage},
-          {"data_mb", p.data_mb},
-          {"validity_days", p.validity_days},
-          {"validity_start", std::string(validity_start_name(p.validity_start))}};
+// Keys in ascending order (json_writer.hpp).
+void write_order_plan(JsonWriter& w, const OrderPlan& p) {
+  w.begin_object().key("coverage").begin_array();
+  for (const std::string& c : p.coverage) w.string(c);
+  w.end_array()
+      .field("data_mb", p.data_mb)
+      .field("id", p.id)
+      .field("kind", scope_name(p.kind))
+      .field("name", p.name)
+      .field("validity_days", p.validity_days)
+      .field("validity_start", validity_start_name(p.validity_start))
+      .end_object();
 }
 
-void read_order_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
+std::string order_plan_json(const OrderPlan& p) {
+  JsonWriter w;
+  write_order_plan(w, p);
+  return w.take();
+}
+
+void read_order_plan(JsonReader& outer, JsonValue obj, OrderPlan& p) {
   JsonReader r(obj, "plan");
   p.id = r.string("id", true, kShort);
   p.name = r.string("name", true, kText);
@@ -97,11 +100,17 @@ void read_order_plan(JsonReader& outer, const json& obj, OrderPlan& p) {
   if (!r.ok()) outer.fail(r.error());
 }
 
-json price_json(const Money& m) {
-  return {{"amount", m.minor}, {"currency", std::string(currency_code(m.currency))}};
+void write_price(JsonWriter& w, const Money& m) {
+  w.begin_object().field("amount", m.minor).field("currency", currency_code(m.currency)).end_object();
 }
 
-void read_price(JsonReader& outer, const json& obj, Money& m) {
+std::string price_json(const Money& m) {
+  JsonWriter w;
+  write_price(w, m);
+  return w.take();
+}
+
+void read_price(JsonReader& outer, JsonValue obj, Money& m) {
   JsonReader r(obj, "price");
   m.minor = r.integer("amount", 0, std::int64_t{1} << 40);
   const std::string code = r.string("currency", true, 3);
@@ -113,7 +122,7 @@ void read_price(JsonReader& outer, const json& obj, Money& m) {
 
 namespace {
 
-void read_customer(JsonReader& outer, const json& obj, OrderCustomer& c) {
+void read_customer(JsonReader& outer, JsonValue obj, OrderCustomer& c) {
   JsonReader r(obj, "customer");
   c.email = r.string("email", false, 320);  // "" once the customer had their personal data erased
   c.name = r.string("name", false, kText);
@@ -121,7 +130,7 @@ void read_customer(JsonReader& outer, const json& obj, OrderCustomer& c) {
   if (!r.ok()) outer.fail(r.error());
 }
 
-void read_payment(JsonReader& outer, const json& obj, OrderPayment& p) {
+void read_payment(JsonReader& outer, JsonValue obj, OrderPayment& p) {
   JsonReader r(obj, "payment");
   p.status = enum_field(r, "status", parse_payment_status);
   p.decline_reason = r.string("decline_reason", false, kShort);
@@ -133,7 +142,7 @@ void read_payment(JsonReader& outer, const json& obj, OrderPayment& p) {
   if (!r.ok()) outer.fail(r.error());
 }
 
-void read_delivery(JsonReader& outer, const json& obj, OrderDelivery& d) {
+void read_delivery(JsonReader& outer, JsonValue obj, OrderDelivery& d) {
   JsonReader r(obj, "delivery");
   d.status = enum_field(r, "status", parse_delivery_status);
   d.attempts = static_cast<int>(r.integer("attempts", 0, 1'000'000, 0));
@@ -141,7 +150,7 @@ void read_delivery(JsonReader& outer, const json& obj, OrderDelivery& d) {
   if (!r.ok()) outer.fail(r.error());
 }
 
-void read_esim(JsonReader& outer, const json& obj, OrderEsim& e) {
+void read_esim(JsonReader& outer, JsonValue obj, OrderEsim& e) {
   JsonReader r(obj, "esim");
   e.iccid = r.string("iccid", true, 22);
   if (r.ok() && !all_digits(e.iccid)) r.fail("iccid is not digits");
@@ -157,23 +166,24 @@ void read_esim(JsonReader& outer, const json& obj, OrderEsim& e) {
   if (!r.ok()) outer.fail(r.error());
 }
 
-void read_support(JsonReader& outer, const json& obj, OrderSupport& s) {
+void read_support(JsonReader& outer, JsonValue obj, OrderSupport& s) {
   JsonReader r(obj, "support");
   s.reference = r.string("reference", true, kShort);
   s.reason = r.string("reason", false, kText);
   if (!r.ok()) outer.fail(r.error());
 }
 
-void read_history(JsonReader& outer, const json* list, std::vector<OrderTransition>& out) {
+void read_history(JsonReader& outer, JsonValue list, std::vector<OrderTransition>& out) {
   if (!list) return;
-  if (!list->is_array() || list->size() > kMaxOrderHistory) {
+  if (!list.is(JsonType::Array) || json_size(list) > kMaxOrderHistory) {
     outer.fail("history is not a list of at most " + std::to_string(kMaxOrderHistory) + " entries");
     return;
   }
-  for (std::size_t i = 0; i < list->size() && outer.ok(); ++i) {
-    const json& item = (*list)[i];
+  std::size_t i = 0;
+  for (json_lite::Members m(list); m.next() && outer.ok(); ++i) {
+    const JsonValue item = m.value();
     const std::string where = "history[" + std::to_string(i) + "]";
-    if (!item.is_object()) {
+    if (!item.is(JsonType::Object)) {
       outer.fail(where + " is not an object");
       return;
     }
@@ -189,21 +199,21 @@ void read_history(JsonReader& outer, const json* list, std::vector<OrderTransiti
 }
 
 // The ORDER object at `obj`; errors are prefixed with "order".
-Order read_order(JsonReader& outer, const json& obj) {
+Order read_order(JsonReader& outer, JsonValue obj) {
   JsonReader r(obj, "order");
   Order o;
   o.id = r.string("id", true, kShort);
   o.state = enum_field(r, "state", parse_order_state);
   o.created_at = r.string("created_at", true, 40);
   o.updated_at = r.string("updated_at", false, 40);
-  if (const json* v = r.object("plan", true)) read_order_plan(r, *v, o.plan);
-  if (const json* v = r.object("price", true)) read_price(r, *v, o.price);
-  if (const json* v = r.object("customer", true)) read_customer(r, *v, o.customer);
+  if (const JsonValue v = r.object("plan", true)) read_order_plan(r, v, o.plan);
+  if (const JsonValue v = r.object("price", true)) read_price(r, v, o.price);
+  if (const JsonValue v = r.object("customer", true)) read_customer(r, v, o.customer);
   o.marketing = boolean(r, "marketing");
-  if (const json* v = r.object("payment", true)) read_payment(r, *v, o.payment);
-  if (const json* v = r.object("delivery", false)) read_delivery(r, *v, o.delivery);
-  if (const json* v = r.object("esim", false)) read_esim(r, *v, o.esim.emplace());
-  if (const json* v = r.object("support", false)) read_support(r, *v, o.support.emplace());
+  if (const JsonValue v = r.object("payment", true)) read_payment(r, v, o.payment);
+  if (const JsonValue v = r.object("delivery", false)) read_delivery(r, v, o.delivery);
+  if (const JsonValue v = r.object("esim", false)) read_esim(r, v, o.esim.emplace());
+  if (const JsonValue v = r.object("support", false)) read_support(r, v, o.support.emplace());
   read_history(r, r.field("history", false), o.history);
   o.topup_of = r.string("topup_of", false, kShort);
   if (!r.ok()) outer.fail(r.error());
@@ -223,7 +233,10 @@ std::string_view payment_status_name(PaymentStatus s) { return enum_name(s, kPay
 std::optional<DeliveryStatus> parse_delivery_status(std::string_view s) { return parse_enum(s, kDeliveryStatuses); }
 std::string_view delivery_status_name(DeliveryStatus s) { return enum_name(s, kDeliveryStatuses); }
 
-json topup_of_json(const std::string& parent) { return parent.empty() ? json(nullptr) : json(parent); }
+std::string topup_of_json(const std::string& parent) {
+  JsonWriter w;
+  return parent.empty() ? "null" : w.string(parent).take();
+}
 
 bool is_base64url(std::string_view s, std::size_t min_len, std::size_t max_len) {
   if (s.size() < min_len || s.size() > max_len) return false;
@@ -235,21 +248,21 @@ bool is_base64url(std::string_view s, std::size_t min_len, std::size_t max_len) 
 }
 
 OrderDecode decode_order(std::string_view text) {
-  return decode_object<OrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json& doc, OrderDecode& out) {
+  return decode_object<OrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, JsonValue doc, OrderDecode& out) {
     out.order = read_order(r, doc);
   });
 }
 
 CreatedOrderDecode decode_created_order(std::string_view text) {
-  return decode_object<CreatedOrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json&, auto& out) {
-    if (const json* v = r.object("order", true)) out.order = read_order(r, *v);
+  return decode_object<CreatedOrderDecode>(text, kMaxOrderBytes, [](JsonReader& r, JsonValue, auto& out) {
+    if (const JsonValue v = r.object("order", true)) out.order = read_order(r, v);
     out.token = r.string("token", true, kMaxOrderToken);
     if (r.ok() && !is_base64url(out.token, 16, kMaxOrderToken)) r.fail("token is not base64url");
   });
 }
 
 PaymentSessionDecode decode_payment_session(std::string_view text) {
-  return decode_object<PaymentSessionDecode>(text, kMaxOrderBytes, [](JsonReader& r, const json&, auto& out) {
+  return decode_object<PaymentSessionDecode>(text, kMaxOrderBytes, [](JsonReader& r, JsonValue, auto& out) {
     out.checkout_url = r.string("checkout_url", true, kUrl);
     out.session = r.string("session", false, kShort);
     if (r.ok() && !is_http_url(out.checkout_url)) r.fail("checkout_url is not an http(s) address");
@@ -261,9 +274,9 @@ ApiError decode_api_error(std::string_view text) {
   const JsonObjectParse doc = parse_json_object(text, kMaxOrderBytes);
   if (doc.status != JsonObjectParse::Status::Ok) return out;
   JsonReader r(doc.doc);
-  const json* e = r.object("error", true);
-  if (!e) return out;
-  JsonReader er(*e, "error");
+  const JsonValue e = r.object("error", true);
+  if (e.is(JsonType::Missing)) return out;
+  JsonReader er(e, "error");
   out.code = er.string("code", true, kShort);
   out.message = er.string("message", false, kText);
   if (!er.ok()) return {};

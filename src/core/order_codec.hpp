@@ -6,21 +6,26 @@
 // never throwing; their first problem goes into `outer`, prefixed with "plan: " or "price: ".
 // ORDER's "topup_of" is topup_of_json(parent): the parent order's id, or null for an ordinary order; decode_order
 // reads it into Order::topup_of ("" for null or absent).
+// Writers come in two forms: write_* puts the value into a JsonWriter (inside a bigger document), *_json returns
+// the value's JSON text alone (the server parses it into its own documents: src/server/core_json.hpp).
 // Round trip: read_order_plan(order_plan_json(p)) == p and read_price(price_json(m)) == m for decoded values.
 #pragma once
-#include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/money.hpp"
 #include "core/order.hpp"
 
 namespace jupiter {
 
-nlohmann::json order_plan_json(const OrderPlan& p);
-void read_order_plan(JsonReader& outer, const nlohmann::json& obj, OrderPlan& p);
+void write_order_plan(JsonWriter& w, const OrderPlan& p);
+std::string order_plan_json(const OrderPlan& p);
+void read_order_plan(JsonReader& outer, JsonValue obj, OrderPlan& p);
 
-nlohmann::json price_json(const Money& m);
-nlohmann::json topup_of_json(const std::string& parent);
-void read_price(JsonReader& outer, const nlohmann::json& obj, Money& m);
+void write_price(JsonWriter& w, const Money& m);
+std::string price_json(const Money& m);
+std::string topup_of_json(const std::string& parent);
+void read_price(JsonReader& outer, JsonValue obj, Money& m);
 
 }  // namespace jupiter

@@ -7,6 +7,7 @@
 #include "core/contact.hpp"
 #include "core/i18n.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 
 namespace jupiter {
 
@@ -29,19 +30,19 @@ OrderRequestCheck fail(int status, std::string code, std::string message) {
 }
 
 // A string field: absent or null gives "", another type is an error.
-bool read_string(const nlohmann::json& doc, const char* name, std::string& out) {
-  const auto it = doc.find(name);
-  if (it == doc.end() || it->is_null()) return true;
-  if (!it->is_string()) return false;
-  out = it->get<std::string>();
+bool read_string(JsonReader& doc, const char* name, std::string& out) {
+  const JsonValue v = doc.field(name, false);
+  if (!v) return true;
+  if (!v.is(JsonType::String)) return false;
+  out = v.text();
   return true;
 }
 
-bool read_bool(const nlohmann::json& doc, const char* name, bool& out) {
-  const auto it = doc.find(name);
-  if (it == doc.end() || it->is_null()) return true;
-  if (!it->is_boolean()) return false;
-  out = it->get<bool>();
+bool read_bool(JsonReader& doc, const char* name, bool& out) {
+  const JsonValue v = doc.field(name, false);
+  if (!v) return true;
+  if (!v.is(JsonType::Bool)) return false;
+  out = v.boolean();
   return true;
 }
 
@@ -82,7 +83,7 @@ OrderRequestCheck check_order_request(std::string_view body) {
   const JsonObjectParse parsed = parse_json_object(body, kMaxOrderRequestBytes);
   if (parsed.status != JsonObjectParse::Status::Ok)
     return fail(400, "invalid_json", "the body must be one JSON object of at most 16 KB");
-  const nlohmann::json& doc = parsed.doc;
+  JsonReader doc(parsed.doc);
   OrderRequest r;
   std::string currency, email, name, phone;
   if (!read_string(doc, "plan", r.plan) || !read_string(doc, "currency", currency) ||
@@ -117,12 +118,21 @@ OrderRequestCheck check_order_request(std::string_view body) {
 }
 
 std::string canonical_order_request(const OrderRequest& r) {
-  const nlohmann::json doc = {
-      {"plan", r.plan},   {"currency", currency_code(r.currency)}, {"email", r.email},
-      {"name", r.name},   {"phone", r.phone},                      {"adult", r.adult},
-      {"terms", r.terms_version}, {"marketing", r.marketing},      {"language", r.language},
-      {"consent_id", r.consent_id}, {"partner", r.partner}};
-  return doc.dump();
+  JsonWriter w;  // keys in ascending order (json_writer.hpp): this text is compared with stored ones
+  w.begin_object()
+      .field("adult", r.adult)
+      .field("consent_id", r.consent_id)
+      .field("currency", currency_code(r.currency))
+      .field("email", r.email)
+      .field("language", r.language)
+      .field("marketing", r.marketing)
+      .field("name", r.name)
+      .field("partner", r.partner)
+      .field("phone", r.phone)
+      .field("plan", r.plan)
+      .field("terms", r.terms_version)
+      .end_object();
+  return w.take();
 }
 
 ResendDecision decide_resend(const std::vector<std::int64_t>& previous, std::int64_t now) {

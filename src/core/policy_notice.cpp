@@ -10,7 +10,7 @@
 namespace jupiter::policy_notice {
 
 PolicyInfo decode_policy(std::string_view json) {
-  PolicyInfo out = decode_object<PolicyInfo>(json, 64 * 1024, [](JsonReader& r, const nlohmann::json&, PolicyInfo& p) {
+  PolicyInfo out = decode_object<PolicyInfo>(json, 64 * 1024, [](JsonReader& r, JsonValue, PolicyInfo& p) {
     p.version = r.string("version", true, 32);
     p.effective = r.string("effective_date", true, 64);
     p.changes = r.strings("changes", false, kMaxChanges, 500);

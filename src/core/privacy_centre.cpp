@@ -10,6 +10,7 @@
 
 #include "core/contact.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/order.hpp"
 #include "core/overloaded.hpp"
 
@@ -17,7 +18,6 @@ namespace jupiter::privacy_centre {
 
 namespace {
 
-using json = nlohmann::json;
 
 constexpr std::int64_t kMaxCount = 1000000;
 constexpr std::size_t kMaxEmail = 320;
@@ -27,37 +27,36 @@ constexpr std::size_t kMaxKeptBytes = 500;
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] codecs: summary, restrictions, erase result (decode and encode side by side)
 // ---------------------------------------------------------------------------------------------------------
-bool read_bool(JsonReader& r, const char* name) {
-  const json* v = r.field(name, true);
-  if (!v) return false;
-  if (!v->is_boolean()) {
-    r.fail(std::string(name) + " is not true or false");
-    return false;
-  }
-  return v->get<bool>();
-}
+bool read_bool(JsonReader& r, const char* name) { return r.boolean(name, true); }
 
-void read_restrictions(JsonReader& outer, const json* obj, Restrictions& out) {
+void read_restrictions(JsonReader& outer, JsonValue obj, Restrictions& out) {
   if (!obj) return;  // a required object's absence is already a problem of `outer`
-  JsonReader r(*obj, "restrictions");
+  JsonReader r(obj, "restrictions");
   out.marketing = read_bool(r, "marketing");
   out.analytics = read_bool(r, "analytics");
   if (!r.ok()) outer.fail(r.error());
 }
 
-json restrictions_json(const Restrictions& r) { return {{"marketing", r.marketing}, {"analytics", r.analytics}}; }
+// Keys in ascending order (json_writer.hpp).
+void write_restrictions(JsonWriter& w, const Restrictions& r) {
+  w.key("restrictions").begin_object().field("analytics", r.analytics).field("marketing", r.marketing).end_object();
+}
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+// {"name": value}
+std::string one_field(std::string_view name, std::string_view value) {
+  JsonWriter w;
+  return w.begin_object().field(name, value).end_object().take();
+}
 
 }  // namespace
 
 Decoded<Summary> decode_summary(std::string_view text) {
-  auto out = decode_object<Decoded<Summary>>(text, kMaxAnswerBytes, [](JsonReader& r, const json&, auto& o) {
+  auto out = decode_object<Decoded<Summary>>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, auto& o) {
     Summary& s = o.value;
     s.email = r.string("email", true, kMaxEmail);
     s.orders = r.integer("orders", 0, kMaxCount);
-    if (const json* m = r.object("marketing", true)) {
-      JsonReader mr(*m, "marketing");
+    if (const JsonValue m = r.object("marketing", true)) {
+      JsonReader mr(m, "marketing");
       s.marketing_opted_in = read_bool(mr, "opted_in");
       if (!mr.ok()) r.fail(mr.error());
     }
@@ -68,24 +67,30 @@ Decoded<Summary> decode_summary(std::string_view text) {
 }
 
 std::string encode_summary(const Summary& s) {
-  return dump({{"email", s.email},
-               {"orders", s.orders},
-               {"marketing", {{"opted_in", s.marketing_opted_in}}},
-               {"restrictions", restrictions_json(s.restrictions)}});
+  JsonWriter w;
+  w.begin_object().field("email", s.email).key("marketing").begin_object();
+  w.field("opted_in", s.marketing_opted_in).end_object().field("orders", s.orders);
+  write_restrictions(w, s.restrictions);
+  return w.end_object().take();
 }
 
 Decoded<Restrictions> decode_restrictions(std::string_view text) {
-  auto out = decode_object<Decoded<Restrictions>>(text, kMaxAnswerBytes, [](JsonReader& r, const json&, auto& o) {
+  auto out = decode_object<Decoded<Restrictions>>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, auto& o) {
     read_restrictions(r, r.object("restrictions", true), o.value);
   });
   if (!out.ok) out.value = {};
   return out;
 }
 
-std::string encode_restrictions(const Restrictions& r) { return dump({{"restrictions", restrictions_json(r)}}); }
+std::string encode_restrictions(const Restrictions& r) {
+  JsonWriter w;
+  w.begin_object();
+  write_restrictions(w, r);
+  return w.end_object().take();
+}
 
 Decoded<EraseResult> decode_erase(std::string_view text) {
-  auto out = decode_object<Decoded<EraseResult>>(text, kMaxAnswerBytes, [](JsonReader& r, const json&, auto& o) {
+  auto out = decode_object<Decoded<EraseResult>>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, auto& o) {
     o.value.erased = r.integer("erased", 0, kMaxCount);
     o.value.queued = r.integer("queued", 0, kMaxCount, 0);
     o.value.kept = r.strings("kept", false, kMaxKept, kMaxKeptBytes);
@@ -103,7 +108,10 @@ std::string document_url(std::string_view page, std::string_view language) {
 }
 
 std::string encode_erase(const EraseResult& e) {
-  return dump({{"erased", e.erased}, {"queued", e.queued}, {"kept", e.kept}});
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().field("erased", e.erased).key("kept").begin_array();
+  for (const std::string& k : e.kept) w.string(k);
+  return w.end_array().field("queued", e.queued).end_object().take();
 }
 
 namespace {
@@ -264,8 +272,9 @@ void ask_sign_in(Model& m, const action::SignInAsked& a, std::vector<Effect>& fx
     return;
   }
   m.problem = Problem::None;
-  const json body = {{"email", email}, {"next", kQueryValue}, {"language", a.language}};
-  send(m, fx, Call::SignIn, "POST", kSignInUrl, body.dump());
+  JsonWriter body;
+  body.begin_object().field("email", email).field("language", a.language).field("next", kQueryValue).end_object();
+  send(m, fx, Call::SignIn, "POST", kSignInUrl, body.take());
 }
 
 void save_details(Model& m, std::vector<Effect>& fx) {
@@ -273,20 +282,23 @@ void save_details(Model& m, std::vector<Effect>& fx) {
   if (name.empty() && phone.empty()) return (void)(m.problem = Problem::NothingToSave);
   if (!name.empty() && !validate_name(name).ok()) return (void)(m.problem = Problem::InvalidName);
   if (!phone.empty() && !validate_phone(phone).ok()) return (void)(m.problem = Problem::InvalidPhone);
-  json body = json::object();
-  if (!name.empty()) body["name"] = name;
-  if (!phone.empty()) body["phone"] = phone;
-  send(m, fx, Call::SaveDetails, "POST", kCustomerUrl, dump(body));
+  JsonWriter body;
+  body.begin_object();
+  if (!name.empty()) body.field("name", name);
+  if (!phone.empty()) body.field("phone", phone);
+  send(m, fx, Call::SaveDetails, "POST", kCustomerUrl, body.end_object().take());
 }
 
 void change_email(Model& m, std::vector<Effect>& fx) {
   const std::string email = normalize_email(m.new_email);
   if (!validate_email(email).ok()) return (void)(m.problem = Problem::InvalidEmail);
-  send(m, fx, Call::ChangeEmail, "POST", kCustomerUrl, dump({{"email", email}}));
+  send(m, fx, Call::ChangeEmail, "POST", kCustomerUrl, one_field("email", email));
 }
 
 void restrict(Model& m, const action::RestrictToggled& t, std::vector<Effect>& fx) {
-  send(m, fx, Call::Restrict, "POST", kRestrictUrl, dump({{t.marketing ? "marketing" : "analytics", t.on}}));
+  JsonWriter body;
+  body.begin_object().field(t.marketing ? "marketing" : "analytics", t.on).end_object();
+  send(m, fx, Call::Restrict, "POST", kRestrictUrl, body.take());
 }
 
 void field_changed(Model& m, action::FieldChanged& f) {

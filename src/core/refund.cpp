@@ -10,13 +10,13 @@
 
 #include "core/calendar.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/overloaded.hpp"
 
 namespace jupiter::refund {
 
 namespace {
 
-using json = nlohmann::json;
 
 constexpr std::array<std::pair<Reason, std::string_view>, 7> kReasons = {{
     {Reason::Unknown, ""},
@@ -61,11 +61,7 @@ Reason decide(const Facts& f, std::int64_t now) {
 // ---------------------------------------------------------------------------------------------------------
 namespace {
 
-bool read_bool(JsonReader& r, const char* name) {
-  const json* v = r.field(name, true);
-  if (v && !v->is_boolean()) r.fail(std::string(name) + " is not true or false");
-  return v && v->is_boolean() && v->get<bool>();
-}
+bool read_bool(JsonReader& r, const char* name) { return r.boolean(name, true); }
 
 void read_eligibility(JsonReader& r, Eligibility& e) {
   e.eligible = read_bool(r, "eligible");
@@ -83,18 +79,18 @@ void read_eligibility(JsonReader& r, Eligibility& e) {
 
 EligibilityDecode decode_eligibility(std::string_view json_text) {
   auto out = decode_object<EligibilityDecode>(json_text, kMaxAnswerBytes,
-                                              [](JsonReader& r, const json&, auto& o) { read_eligibility(r, o.value); });
+                                              [](JsonReader& r, JsonValue, auto& o) { read_eligibility(r, o.value); });
   if (!out.ok) out.value = {};
   return out;
 }
 
 std::string encode_eligibility(const Eligibility& e) {
-  return json{{"eligible", e.eligible},
-              {"reason", reason_name(e.reason)},
-              {"deadline", e.deadline > 0 ? json(e.deadline) : json(nullptr)},
-              {"window_days", e.window_days},
-              {"topups", e.topups}}
-      .dump();
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().key("deadline");
+  if (e.deadline > 0) w.integer(e.deadline);
+  else w.null();
+  w.field("eligible", e.eligible).field("reason", reason_name(e.reason)).field("topups", e.topups);
+  return w.field("window_days", e.window_days).end_object().take();
 }
 
 std::string date_text(std::int64_t unix_s) { return unix_s <= 0 ? "" : utc_date(unix_s); }

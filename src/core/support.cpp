@@ -4,11 +4,11 @@
 #include <utility>
 
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/overloaded.hpp"
 
 namespace jupiter::support {
 
-using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] the message rules
@@ -111,11 +111,19 @@ std::string_view author_name(Author a) {
   return "";
 }
 
-json message_json(const Message& m) {
-  json device = nullptr;
-  if (m.device) device = {{"model", m.device->model}, {"os", m.device->os}};
-  return {{"id", m.id}, {"author", author_name(m.author)}, {"body", m.body}, {"created_at", m.created_at},
-          {"device", device}};
+// Keys in ascending order (json_writer.hpp).
+void write_message(JsonWriter& w, const Message& m) {
+  w.begin_object().field("author", author_name(m.author)).field("body", m.body).field("created_at", m.created_at);
+  w.key("device");
+  if (m.device) w.begin_object().field("model", m.device->model).field("os", m.device->os).end_object();
+  else w.null();
+  w.field("id", m.id).end_object();
+}
+
+std::string message_json(const Message& m) {
+  JsonWriter w;
+  write_message(w, m);
+  return w.take();
 }
 
 namespace {
@@ -128,8 +136,8 @@ void read_message(JsonReader& r, Message& m) {
   m.body = r.string("body", true, kMaxBodyChars * 4);
   if (r.ok() && check_body(m.body) != BodyProblem::None) r.fail("body: not 1..4000 characters of UTF-8");
   m.created_at = r.string("created_at", true, 40);
-  if (const json* d = r.object("device", false)) {
-    JsonReader dr(*d, "device: ");
+  if (const JsonValue d = r.object("device", false)) {
+    JsonReader dr(d, "device: ");
     Device device{dr.string("model", true, kMaxDeviceChars * 4), dr.string("os", false, kMaxDeviceChars * 4)};
     if (!dr.ok()) r.fail(dr.error());
     else if (!valid_device(device)) r.fail("device: not printable text of at most 64 characters");
@@ -140,7 +148,7 @@ void read_message(JsonReader& r, Message& m) {
 }  // namespace
 
 Decoded<Message> decode_message(std::string_view text) {
-  auto out = decode_object<Decoded<Message>>(text, kMaxAnswerBytes, [](JsonReader& r, const json&, auto& o) {
+  auto out = decode_object<Decoded<Message>>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, auto& o) {
     read_message(r, o.value);
   });
   if (!out.ok) out.value = Message{};
@@ -148,35 +156,37 @@ Decoded<Message> decode_message(std::string_view text) {
 }
 
 Decoded<std::vector<Message>> decode_thread(std::string_view text) {
-  auto out = decode_object<Decoded<std::vector<Message>>>(text, kMaxAnswerBytes, [](JsonReader& r, const json& doc,
-                                                                                    auto& o) {
-    const json* list = r.field("messages", true);
+  auto out = decode_object<Decoded<std::vector<Message>>>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, auto& o) {
+    const JsonValue list = r.field("messages", true);
     if (!list) return;
-    if (!list->is_array() || list->size() > kMaxThreadMessages) return r.fail("messages: not a list of at most 1000");
-    for (std::size_t i = 0; i < list->size() && r.ok(); ++i) {
-      if (!(*list)[i].is_object()) return r.fail("messages[" + std::to_string(i) + "]: not an object");
-      JsonReader mr((*list)[i], "messages[" + std::to_string(i) + "]: ");
+    if (!list.is(JsonType::Array) || json_size(list) > kMaxThreadMessages)
+      return r.fail("messages: not a list of at most 1000");
+    std::size_t i = 0;
+    for (json_lite::Members item(list); item.next() && r.ok(); ++i) {
+      if (!item.value().is(JsonType::Object)) return r.fail("messages[" + std::to_string(i) + "]: not an object");
+      JsonReader mr(item.value(), "messages[" + std::to_string(i) + "]: ");
       Message m;
       read_message(mr, m);
       if (!mr.ok()) return r.fail(mr.error());
       o.value.push_back(std::move(m));
     }
-    (void)doc;
   });
   if (!out.ok) out.value.clear();
   return out;
 }
 
 std::string encode_thread(const std::vector<Message>& messages) {
-  json list = json::array();
-  for (const Message& m : messages) list.push_back(message_json(m));
-  return json{{"messages", list}}.dump();
+  JsonWriter w;
+  w.begin_object().key("messages").begin_array();
+  for (const Message& m : messages) write_message(w, m);
+  return w.end_array().end_object().take();
 }
 
 std::string request_body(std::string_view body, const std::optional<Device>& device) {
-  json j = {{"body", std::string(body)}};
-  if (device) j["device"] = {{"model", device->model}, {"os", device->os}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().field("body", body);
+  if (device) w.key("device").begin_object().field("model", device->model).field("os", device->os).end_object();
+  return w.end_object().take();
 }
 
 std::string messages_url(std::string_view order_id) { return "/api/orders/" + std::string(order_id) + "/messages"; }
@@ -202,8 +212,10 @@ void finish(Model& m, Outcome o) {
 std::string error_code(std::string_view body) {
   const JsonObjectParse p = parse_json_object(body, 64 * 1024);
   if (p.status != JsonObjectParse::Status::Ok) return "";
-  const json& e = p.doc.contains("error") ? p.doc["error"] : json();
-  return e.is_object() && e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "";
+  JsonReader r(p.doc);
+  JsonReader e(r.field("error", false));
+  const JsonValue code = e.field("code", false);
+  return code.is(JsonType::String) ? code.text() : "";
 }
 
 void refused(Model& m, const action::Answer& a) {

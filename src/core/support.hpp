@@ -17,8 +17,6 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/delivery.hpp"
 
 namespace jupiter::support {
@@ -82,8 +80,8 @@ struct Decoded {
   T value;            // default when !ok
 };
 
-// MESSAGE as JSON (the server answers with exactly this).
-nlohmann::json message_json(const Message& m);
+// MESSAGE as JSON text (the server answers with exactly this).
+std::string message_json(const Message& m);
 // Never throw: any text gives either a value keeping the rules above, or an error.
 Decoded<Message> decode_message(std::string_view json_text);              // one MESSAGE (POST's 201)
 Decoded<std::vector<Message>> decode_thread(std::string_view json_text);  // {"messages":[...]}

@@ -9,6 +9,7 @@
 
 #include "core/calendar.hpp"
 #include "core/json_reader.hpp"
+#include "core/json_writer.hpp"
 #include "core/order.hpp"
 #include "core/overloaded.hpp"
 #include "core/plan_name.hpp"
@@ -17,7 +18,6 @@ namespace jupiter::topup {
 
 namespace {
 
-using json = nlohmann::json;
 
 // ---------------------------------------------------------------------------------------------------------
 // [SECTION] codec: decode_usage / encode_usage, decode_plans
@@ -26,11 +26,7 @@ bool four_digits(std::string_view s) {
   return s.size() == 4 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool read_bool(JsonReader& r, const char* name) {
-  const json* v = r.field(name, true);
-  if (v && !v->is_boolean()) r.fail(std::string(name) + " is not true or false");
-  return v && v->is_boolean() && v->get<bool>();
-}
+bool read_bool(JsonReader& r, const char* name) { return r.boolean(name, true); }
 
 // An integer in lo..hi, or nullopt when the field is null (absent counts as null).
 std::optional<std::int64_t> nullable(JsonReader& r, const char* name, std::int64_t lo, std::int64_t hi) {
@@ -38,7 +34,7 @@ std::optional<std::int64_t> nullable(JsonReader& r, const char* name, std::int64
   return r.integer(name, lo, hi);
 }
 
-void read_usage(JsonReader& r, const json&, UsageDecode& out) {
+void read_usage(JsonReader& r, JsonValue, UsageDecode& out) {
   Usage& u = out.usage;
   u.iccid_last4 = r.string("iccid_last4", true, 4);
   if (r.ok() && !four_digits(u.iccid_last4)) r.fail("iccid_last4 is not 4 digits");
@@ -65,18 +61,19 @@ UsageDecode decode_usage(std::string_view text) {
 }
 
 std::string encode_usage(const Usage& u) {
-  const json j = {{"iccid_last4", u.iccid_last4},
-                  {"installed", u.installed},
-                  {"data_total_mb", u.total_mb},
-                  {"data_used_mb", u.used_mb},
-                  {"data_left_mb", u.left_mb ? json(*u.left_mb) : json(nullptr)},
-                  {"valid_until", u.valid_until ? json(*u.valid_until) : json(nullptr)},
-                  {"read_at", u.read_at}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;  // keys in ascending order (json_writer.hpp)
+  w.begin_object().key("data_left_mb");
+  if (u.left_mb) w.integer(*u.left_mb);
+  else w.null();
+  w.field("data_total_mb", u.total_mb).field("data_used_mb", u.used_mb).field("iccid_last4", u.iccid_last4);
+  w.field("installed", u.installed).field("read_at", u.read_at).key("valid_until");
+  if (u.valid_until) w.integer(*u.valid_until);
+  else w.null();
+  return w.end_object().take();
 }
 
 PlansDecode decode_plans(std::string_view text) {
-  PlansDecode out = decode_object<PlansDecode>(text, kMaxAnswerBytes, [](JsonReader& r, const json&, PlansDecode& o) {
+  PlansDecode out = decode_object<PlansDecode>(text, kMaxAnswerBytes, [](JsonReader& r, JsonValue, PlansDecode& o) {
     if (!r.field("plans", true)) return;
     o.plans = r.strings("plans", false, kMaxPlans, 64);
     for (const std::string& id : o.plans)

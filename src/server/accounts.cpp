@@ -291,10 +291,11 @@ account::AccountOrder account_order(const AccountsConfig& config, const db::Row&
   o.state = parse_order_state(r.text(1)).value_or(OrderState::Unknown);
   o.created_at = r.text(2);
   o.paid_at = r.is_null(3) ? "" : rfc3339(r.int64(3));
-  const json sold = json::parse(r.text(5), nullptr, false);
-  JsonReader reader(sold, o.id);
-  if (sold.is_object()) read_order_plan(reader, sold, o.plan);
-  if (!sold.is_object() || !reader.ok()) log::error("accounts: stored plan of " + o.id + ": " + reader.error());
+  const std::string sold_text = r.text(5);
+  const JsonObjectParse sold = parse_json_object(sold_text, kMaxOrderBytes);
+  JsonReader reader(sold.doc, o.id);
+  if (sold.doc) read_order_plan(reader, sold.doc, o.plan);
+  if (!sold.doc || !reader.ok()) log::error("accounts: stored plan of " + o.id + ": " + reader.error());
   o.region = r.text(8);
   o.price = Money{r.int64(6), parse_currency(r.text(7)).value_or(Currency::Unknown)};
   const std::string token = r.text(9).empty() ? "" : order_token(config.order_token_secret, o.id, r.text(9));

@@ -8,11 +8,20 @@
 
 namespace jupiter::server {
 
+namespace {
+
+// A text core's parse_json_object accepted (json_lite's strict check), as the server's document.
+nlohmann::json parse_checked(std::string_view text) {
+  return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace
+
 std::optional<nlohmann::json> json_object_body(const httplib::Request& req, httplib::Response& res,
                                                std::size_t max_bytes) {
-  JsonObjectParse p = parse_json_object(req.body, max_bytes);
+  const JsonObjectParse p = parse_json_object(req.body, max_bytes);
   switch (p.status) {
-    case JsonObjectParse::Status::Ok: return std::move(p.doc);
+    case JsonObjectParse::Status::Ok: return parse_checked(req.body);
     case JsonObjectParse::Status::TooLarge:
       send_error(res, 413, "too_large", "the request body is too large");
       return std::nullopt;
@@ -26,9 +35,9 @@ std::optional<nlohmann::json> json_object_body(const httplib::Request& req, http
 }
 
 nlohmann::json json_object_text(std::string_view text, std::size_t max_bytes) {
-  JsonObjectParse p = parse_json_object(text, max_bytes);
-  if (p.status != JsonObjectParse::Status::Ok) return nlohmann::json::value_t::discarded;
-  return std::move(p.doc);
+  if (parse_json_object(text, max_bytes).status != JsonObjectParse::Status::Ok)
+    return nlohmann::json::value_t::discarded;
+  return parse_checked(text);
 }
 
 }  // namespace jupiter::server

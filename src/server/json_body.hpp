@@ -1,9 +1,11 @@
 // json_body.hpp: a request body read strictly as one JSON object: the whole body or a clear 400, never an exception.
 //
-// nlohmann's parser takes a NUL byte for the end of its input, so `{"a":1}\0junk` would parse as {"a":1} with the
-// junk silently ignored. Every server route that reads a JSON body goes through json_object_body (or, for a text
-// that is not a request, core's parse_json_object, which it wraps): a NUL byte anywhere, a second value, trailing
-// junk, comments, an empty body or a body over the limit are refused; nothing throws.
+// The text is checked by core's parse_json_object (json_lite's strict checker: the same verdict the store's codecs
+// and check_order_request give) and only then parsed into nlohmann/json, the server's document type. nlohmann's
+// parser alone would take a NUL byte for the end of its input (`{"a":1}\0junk` read as {"a":1}); the check refuses a
+// NUL byte anywhere, a second value, trailing junk, comments, nesting deeper than json_lite::kMaxDepth, an empty
+// body or a body over the limit; nothing throws. Every server route that reads a JSON body goes through
+// json_object_body (a text that is not a request, through json_object_text).
 //
 //   auto body = json_object_body(req, res);   // nullopt: 400 invalid_json (or 413 too_large) was answered
 //   if (!body) return;

@@ -16,6 +16,7 @@
 #include "core/order_rules.hpp"
 #include "server/clock.hpp"
 #include "server/consent_store.hpp"
+#include "server/core_json.hpp"
 #include "server/crypto.hpp"
 #include "server/http_util.hpp"
 #include "server/json_body.hpp"
@@ -69,7 +70,7 @@ db::Result<std::optional<PricedPlan>> find_plan(db::Connection& c, const std::st
                  .one([](const db::Row& r) { return r.int64(0); }));
   plan->coverage = std::move(coverage);
   PricedPlan p;
-  p.plan = order_plan_json(*plan);  // the plan as sold, kept as the order's plan_json
+  p.plan = from_core(order_plan_json(*plan));  // the plan as sold, kept as the order's plan_json
   p.sold_in_currency = price.has_value();
   p.amount = price.value_or(0);
   return std::optional<PricedPlan>(std::move(p));
@@ -129,7 +130,7 @@ json order_json(const std::string& id, const db::Row& r) {
       {"created_at", r.text(1)},
       {"updated_at", r.text(2)},
       {"plan", plan.is_object() ? plan : json::object()},
-      {"price", price_json(Money{r.int64(4), parse_currency(r.text(5)).value_or(Currency::Unknown)})},
+      {"price", from_core(price_json(Money{r.int64(4), parse_currency(r.text(5)).value_or(Currency::Unknown)}))},
       {"customer", {{"email", r.text(6)}, {"name", r.text(7)}, {"phone", r.text(8)}}},
       {"marketing", r.boolean(9)},
       {"payment",
@@ -143,7 +144,7 @@ json order_json(const std::string& id, const db::Row& r) {
       {"esim", esim_json(r)},
       {"support", text_or_null(r, 25)},  // the reason for now: load_order makes the object
       {"history", json::array()},
-      {"topup_of", topup_of_json(r.is_null(28) ? std::string() : r.text(28))},
+      {"topup_of", from_core(topup_of_json(r.is_null(28) ? std::string() : r.text(28)))},
   };
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/support.hpp"
 #include "server/clock.hpp"
+#include "server/core_json.hpp"
 #include "server/crypto.hpp"
 #include "server/html_escape.hpp"
 #include "server/http_util.hpp"
@@ -125,7 +126,7 @@ db::Result<json> thread_json(db::Connection& c, const std::string& order_id) {
   DB_TRY(c.query("SELECT id, author, body, device_model, device_os, created_ms FROM support_messages "
                  "WHERE order_id = ? ORDER BY seq",
                  order_id)
-             .each([&out](const db::Row& r) { out.push_back(core::message_json(message_of(r))); }));
+             .each([&out](const db::Row& r) { out.push_back(from_core(core::message_json(message_of(r)))); }));
   return out;
 }
 
@@ -161,7 +162,7 @@ void SupportMessages::post(const httplib::Request& req, httplib::Response& res, 
   if (!saved) return internal(res, saved.error().message);
   log::info("support: customer message " + saved.value().id + " on " + id);
   notify_support(id, count);
-  send_json(res, 201, core::message_json(saved.value()).dump());
+  send_json(res, 201, core::message_json(saved.value()));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ void SupportMessages::admin_post(const httplib::Request& req, httplib::Response&
   if (!saved.value()) return send_error(res, 404, "not_found", "no such order");
   log::info("support: reply " + saved.value()->id + " on " + id);
   notify_customer(id, m->body);
-  send_json(res, 201, core::message_json(*saved.value()).dump());
+  send_json(res, 201, core::message_json(*saved.value()));
 }
 
 // ---------------------------------------------------------------------------------------------------------

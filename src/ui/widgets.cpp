@@ -9,8 +9,7 @@
 #include <cstring>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
+#include "core/json_writer.hpp"
 #include "ui/a11y.hpp"
 
 namespace jupiter::ui {
@@ -69,16 +68,18 @@ TestItem* TestItems::add(std::string_view label_id, const char* role, ImVec2 a, 
 }
 
 std::string TestItems::to_json() const {
-  nlohmann::json out = nlohmann::json::array();
+  JsonWriter w;  // each object's keys in ascending order (core/json_writer.hpp)
+  w.begin_array();
   for (const auto& it : last_) {
     if (!it.visible) continue;  // scrolled out of the window: in the mirror, not under the pointer
-    nlohmann::json j = {{"id", it.id}, {"label", it.label}, {"role", it.role}, {"x", it.x},
-                        {"y", it.y},   {"w", it.w},         {"h", it.h},       {"enabled", it.enabled}};
-    if (it.checked >= 0) j["checked"] = it.checked == 1;
-    if (it.role == "textbox" || it.role == "combobox" || !it.value.empty()) j["value"] = it.value;
-    out.push_back(std::move(j));
+    w.begin_object();
+    if (it.checked >= 0) w.field("checked", it.checked == 1);
+    w.field("enabled", it.enabled).field("h", it.h).field("id", it.id).field("label", it.label);
+    w.field("role", it.role);
+    if (it.role == "textbox" || it.role == "combobox" || !it.value.empty()) w.field("value", it.value);
+    w.field("w", it.w).field("x", it.x).field("y", it.y).end_object();
   }
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return w.end_array().take();
 }
 
 namespace {

@@ -243,36 +243,45 @@ TEST_CASE("a NUL byte after the object does not hide trailing bytes (found by te
 TEST_CASE("an order's plan and price: encoder and decoder side by side, one shape for the order and the account") {
   const OrderPlan plan{"eu-unl", "Europe unlimited", Scope::Regional, {"DE", "FR"}, 0, 15, ValidityStart::Installation};
   const Money price{2999, Currency::EUR};
-  const nlohmann::json doc = {{"plan", order_plan_json(plan)}, {"price", price_json(price)}};
-  CHECK(doc["price"] == nlohmann::json{{"amount", 2999}, {"currency", "EUR"}});
-  CHECK(doc["plan"]["coverage"] == nlohmann::json{"DE", "FR"});
-  JsonReader r(doc);
+  CHECK(price_json(price) == R"({"amount":2999,"currency":"EUR"})");
+  CHECK(order_plan_json(plan) == R"({"coverage":["DE","FR"],"data_mb":0,"id":"eu-unl","kind":"regional",)"
+                                 R"("name":"Europe unlimited","validity_days":15,"validity_start":"installation"})");
+  JsonWriter w;
+  w.begin_object().key("plan");
+  write_order_plan(w, plan);
+  w.key("price");
+  write_price(w, price);
+  const std::string text = w.end_object().take();
+  const JsonObjectParse doc = parse_json_object(text, 4096);
+  REQUIRE(doc.status == JsonObjectParse::Status::Ok);
+  JsonReader r(doc.doc);
   OrderPlan plan_back;
   Money price_back;
-  read_order_plan(r, doc["plan"], plan_back);
-  read_price(r, doc["price"], price_back);
+  read_order_plan(r, r.object("plan", true), plan_back);
+  read_price(r, r.object("price", true), price_back);
   REQUIRE_MESSAGE(r.ok(), r.error());
   CHECK((plan_back.id == plan.id && plan_back.name == plan.name && plan_back.kind == plan.kind &&
          plan_back.coverage == plan.coverage && plan_back.data_mb == plan.data_mb &&
          plan_back.validity_days == plan.validity_days && plan_back.validity_start == plan.validity_start));
   CHECK(price_back == price);
 
-  nlohmann::json bad = doc;
-  bad["price"]["amount"] = -1;
-  JsonReader rb(bad);
-  read_price(rb, bad["price"], price_back);
+  const std::string bad_text = R"({"price":{"amount":-1,"currency":"EUR"}})";
+  const JsonObjectParse bad = parse_json_object(bad_text, 4096);
+  JsonReader rb(bad.doc);
+  read_price(rb, rb.object("price", true), price_back);
   CHECK_FALSE(rb.ok());
   CHECK(rb.error().rfind("price: ", 0) == 0);
 }
 
 TEST_CASE("topup_of round-trips through topup_of_json and decode_order; null or absent is an ordinary order") {
   const auto with = [](const std::string& parent) {
-    return order_json("paid", "", R"J(,"topup_of":)J" + topup_of_json(parent).dump());
+    return order_json("paid", "", R"J(,"topup_of":)J" + topup_of_json(parent));
   };
   const OrderDecode topup = decode_order(with("ord_parent123"));
   REQUIRE_MESSAGE(topup.ok, topup.error);
   CHECK(topup.order.topup_of == "ord_parent123");
-  CHECK(topup_of_json("").is_null());
+  CHECK(topup_of_json("") == "null");
+  CHECK(topup_of_json("ord_parent123") == R"("ord_parent123")");
   const OrderDecode plain = decode_order(with(""));
   REQUIRE_MESSAGE(plain.ok, plain.error);
   CHECK(plain.order.topup_of.empty());

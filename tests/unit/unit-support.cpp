@@ -99,7 +99,7 @@ TEST_CASE("the thread decodes, round-trips, and bad answers are refused without 
   const auto again = decode_thread(encode_thread(d.value));
   REQUIRE(again.ok);
   CHECK(again.value == d.value);
-  const auto one = decode_message(message_json(d.value[0]).dump());
+  const auto one = decode_message(message_json(d.value[0]));
   REQUIRE(one.ok);
   CHECK(one.value == d.value[0]);
 
