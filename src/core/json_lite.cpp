@@ -2,7 +2,6 @@
 // accessors that walk the checked text without copying it.
 #include "core/json_lite.hpp"
 
-#include <cstring>
 
 namespace jupiter::json_lite {
 
@@ -209,11 +208,10 @@ Value take_value(std::string_view& s) {
   return v;
 }
 
-void put_utf8(char* out, std::size_t capacity, std::size_t& n, std::uint32_t cp) {
-  auto byte = [&](std::uint32_t b) {
-    if (n < capacity) out[n] = static_cast<char>(b);
-    ++n;
-  };
+// Calls put(byte) for each byte of code point cp in UTF-8.
+template <class Put>
+void put_utf8(std::uint32_t cp, Put put) {
+  auto byte = [&](std::uint32_t b) { put(static_cast<char>(b)); };
   if (cp < 0x80) byte(cp);
   else if (cp < 0x800) byte(0xC0 | (cp >> 6)), byte(0x80 | (cp & 0x3F));
   else if (cp < 0x10000) byte(0xE0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3F)), byte(0x80 | (cp & 0x3F));
@@ -226,6 +224,36 @@ std::uint32_t read_hex4(std::string_view s, std::size_t at) {
   std::uint32_t cp = 0;
   for (std::size_t i = at; i < at + 4 && i < s.size(); ++i) cp = cp * 16 + static_cast<std::uint32_t>(hex_digit(s[i]) & 15);
   return cp;
+}
+
+// Calls put(byte) for each byte of the checked string literal's body s (no quotes), escapes decoded.
+template <class Put>
+void decode_string(std::string_view s, Put put) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\\' && i + 1 < s.size()) {
+      c = s[++i];
+      switch (c) {
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+          std::uint32_t cp = read_hex4(s, i + 1);
+          i += 4;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // the checker saw the low half right after it
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (read_hex4(s, i + 3) - 0xDC00);
+            i += 6;
+          }
+          put_utf8(cp, put);
+          continue;
+        }
+        default: break;  // '"', '\\', '/' stand for themselves
+      }
+    }
+    put(c);
+  }
 }
 
 }  // namespace
@@ -274,33 +302,10 @@ std::int64_t Value::integer() const {
 std::size_t Value::decode(char* out, std::size_t capacity) const {
   if (!is(Type::String)) return 0;
   std::size_t n = 0;
-  const std::string_view s = raw_.substr(1, raw_.size() - 2);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < s.size()) {
-      c = s[++i];
-      switch (c) {
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
-          std::uint32_t cp = read_hex4(s, i + 1);
-          i += 4;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {  // the checker saw the low half right after it
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (read_hex4(s, i + 3) - 0xDC00);
-            i += 6;
-          }
-          put_utf8(out, capacity, n, cp);
-          continue;
-        }
-        default: break;  // '"', '\\', '/' stand for themselves
-      }
-    }
+  decode_string(raw_.substr(1, raw_.size() - 2), [&](char c) {
     if (n < capacity) out[n] = c;
     ++n;
-  }
+  });
   return n;
 }
 
@@ -311,10 +316,14 @@ std::string Value::text() const {
 }
 
 bool Value::equals(std::string_view plain) const {
-  char buf[128];
-  if (plain.size() > sizeof buf) return false;
-  const std::size_t n = decode(buf, sizeof buf);
-  return is(Type::String) && n == plain.size() && std::memcmp(buf, plain.data(), n) == 0;
+  if (!is(Type::String)) return false;
+  std::size_t n = 0;
+  bool same = true;
+  decode_string(raw_.substr(1, raw_.size() - 2), [&](char c) {
+    same = same && n < plain.size() && plain[n] == c;
+    ++n;
+  });
+  return same && n == plain.size();
 }
 
 Value Value::find(std::string_view key, bool* duplicate) const {

@@ -50,7 +50,7 @@ class Value {
   // may be larger than capacity (then the copy is cut). Otherwise 0.
   std::size_t decode(char* out, std::size_t capacity) const;
   std::string text() const;  // String: the decoded text; otherwise ""
-  // String: whether the decoded text equals `plain` (a key to look up: at most 128 bytes, longer never equals).
+  // String: whether the decoded text equals `plain` (any length; decoded on the fly, nothing allocated).
   bool equals(std::string_view plain) const;
 
   // Object: the member `key` (Missing when absent, or not an object). `duplicate` is set when the key occurs

@@ -9,7 +9,10 @@
 //   - an integer literal: integer(name, lo, hi) accepts it when it is in lo..hi; one above INT64_MAX (up to
 //     UINT64_MAX) is out of range; one with more digits than 64 bits hold, or a fraction or exponent, is not an
 //     integer (nlohmann read those as doubles);
-//   - a document may start with a UTF-8 byte order mark, which is skipped (nlohmann skipped it).
+//   - a document may start with a UTF-8 byte order mark, which is skipped (nlohmann skipped it);
+//   - one difference: a number beyond a double's range (1E400) is accepted as JSON (nlohmann refused the document);
+//     it is never an integer, so a field that must be one still fails. fuzz_json_reader checks the rest against
+//     nlohmann as an oracle.
 // The checker's own bounds apply on top: nesting at most json_lite::kMaxDepth deep.
 #pragma once
 #include <cstdint>

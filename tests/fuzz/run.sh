@@ -27,7 +27,7 @@ mkdir -p "$out/crashes" "$obj" "$out/gen"
 
 # Every project source a target may need: compiled once, archived into libfuzzcore.a; each target's link takes
 # only the members it uses.
-shared=(src/core/money.cpp src/core/country.cpp src/core/json_lite.cpp src/core/json_reader.cpp
+shared=(src/core/money.cpp src/core/country.cpp src/core/json_lite.cpp src/core/json_reader.cpp src/core/json_writer.cpp
         src/core/catalogue.cpp src/core/order.cpp src/core/consent.cpp src/core/activation_code.cpp
         src/core/embed.cpp src/core/contact.cpp src/core/account.cpp src/core/privacy_centre.cpp
         src/core/support.cpp

@@ -871,6 +871,16 @@ TEST_CASE("json_lite reads what the consent documents use, and decodes escapes")
   duplicate = false;
   d.find("s", &duplicate);
   CHECK_FALSE(duplicate);
+  SUBCASE("a key of any length is found, escaped or not (fuzz_json_reader found keys over 128 bytes missed)") {
+    const std::string key(300, 'k');
+    const std::string long_text = "{\"" + key + "\":1,\"\\u006b" + key + "\":2}";
+    REQUIRE(jupiter::json_lite::check_object(long_text, 1000) == jupiter::json_lite::Status::Ok);
+    const Value l = Value::document(long_text);
+    CHECK(l.find(key).integer() == 1);
+    CHECK(l.find("k" + key).integer() == 2);
+    CHECK(l.find(key + "k" + "k").is(Type::Missing));
+    CHECK(l.find(key.substr(1)).is(Type::Missing));
+  }
   SUBCASE("decoding into a short buffer reports the whole length and never writes past it") {
     char buf[4] = {'x', 'x', 'x', 'x'};
     CHECK(d.find("s").decode(buf, 2) == 13);
