@@ -33,7 +33,7 @@ shared=(src/core/money.cpp src/core/country.cpp src/core/json_lite.cpp src/core/
         src/core/support.cpp
         src/server/http1_parser.cpp
         src/server/webhooks.cpp src/server/crypto.cpp)
-all_targets=(http1 catalogue order consent_record json_lite json_reader activation_code webhook_signature
+all_targets=(http1 catalogue order consent_record json_lite json_reader json_writer activation_code webhook_signature
              embed_config account privacy_centre base64url support)
 declare -A libs=([webhook_signature]="-lcrypto" [base64url]="-lcrypto")
 targets=("$@")
