@@ -91,7 +91,9 @@ for (const [lang, t] of Object.entries(texts)) {
       await page.screenshot({ path: path.join(shots, `account-orders-390-${lang}.png`) });
 
       // The eSIM page of the paid order, opened from the list.
-      await page.getByRole("button", { name: japan.label, exact: true }).press("Enter");
+      // Opening an order loads its page in this tab (?order=...#t=...): wait for that load before reading the page.
+      await Promise.all([page.waitForURL(/\/\?order=[^#]+#t=/),
+                         page.getByRole("button", { name: japan.label, exact: true }).press("Enter")]);
       await expect.poll(async () => (await items(page)).some((i) => i.role === "qr"),
                         { message: "the eSIM page with its QR", timeout: 30_000 }).toBe(true);
       await page.waitForTimeout(300);
