@@ -3,7 +3,7 @@
 // target prints MISS and the exit status stays 0; it exits non-zero only when it could not measure.
 //
 // Usage (from anywhere; paths are resolved from the repo root):
-//   node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]
+//   node tests/bench/bench.mjs [--runs N] [--phone-runs N] [--second-runs N] [--json PATH] [--web DIR] [--baseline DIR]
 //
 // --web DIR takes the store from DIR/site and hello from DIR/bench-site (default build/web). --baseline DIR adds a
 // second store (DIR/site: another build of it, e.g. before a flag change) to the same interleaved load runs, so a
@@ -28,6 +28,11 @@
 //      since navigation start as recorded by the page itself (polling only waits for it, max 20 s):
 //      jupiter:catalogue-visible for the store, jupiter:first-frame for hello. Target: store median at most 1.5x
 //      hello median.
+//   2b. Phone profile (--phone-runs N, default 5): the same interleaved fresh loads under PHONE (CPU throttling 4x,
+//      Fast 3G). Target: store median at most 1.5x hello median under the same profile; the medians are printed.
+//   2c. Second visit (--second-runs N, default 5): in one context, a first load until its mark + 1 s (the HTTP
+//      cache fills; the store keeps the catalogue and its ETag), then the same URL again, timed. Target: store at
+//      most 1.1x hello's second visit.
 //   3. Idle frames. The store with ?test=1: wait for catalogue-visible + 500 ms, read jupiterTest.frames(), wait 3 s
 //      without input, read again. Target: 0 frames. For contrast the same is done for both pages by counting the
 //      requestAnimationFrame callbacks the page's own code requested (a wrapper installed before any page script).
@@ -72,6 +77,11 @@ const WIRE_TAIL_MS = 1_000;   // network capture keeps listening this long after
 const TARGET_FIRST_SCREEN_BYTES = 250_000;
 const TARGET_STORE_WASM_BROTLI = 200_000;
 const TARGET_LOAD_RATIO = 1.2;
+const TARGET_PHONE_RATIO = 1.5;        // store / hello, both under the phone profile
+const TARGET_SECOND_VISIT_RATIO = 1.1; // store / hello, second visit of the same context (HTTP cache, ETag 304)
+// The mid-range phone profile: Chrome DevTools' "Fast 3G" preset (562.5 ms latency, 180,000 B/s down, 84,375 B/s
+// up) and 4x CPU slowdown, applied through CDP to every load of the phone runs.
+const PHONE = { cpuRate: 4, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
 const TARGET_IDLE_FRAMES = 0;
 
 /** Failures that mean "could not measure" (exit 1), as opposed to a missed target (exit 0). */
@@ -80,15 +90,17 @@ class MeasureError extends Error {}
 // [SECTION] Command line
 
 function parseArgs(argv) {
-  const opts = { runs: 7, json: null };
+  const opts = { runs: 9, phoneRuns: 5, secondRuns: 5, json: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
-      console.log("usage: node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]");
+      console.log("usage: node tests/bench/bench.mjs [--runs N] [--phone-runs N] [--second-runs N] [--json PATH] [--web DIR] [--baseline DIR]");
       process.exit(0);
-    } else if (arg === "--runs") {
-      opts.runs = Number(argv[++i]);
-      if (!Number.isInteger(opts.runs) || opts.runs < 1) usageError("--runs needs a positive integer");
+    } else if (arg === "--runs" || arg === "--phone-runs" || arg === "--second-runs") {
+      const key = { "--runs": "runs", "--phone-runs": "phoneRuns", "--second-runs": "secondRuns" }[arg];
+      opts[key] = Number(argv[++i]);
+      if (!Number.isInteger(opts[key]) || opts[key] < 0 || (key === "runs" && opts[key] < 1))
+        usageError(`${arg} needs a ${key === "runs" ? "positive" : "non-negative"} integer`);
     } else if (arg === "--json") {
       opts.json = argv[++i];
       if (!opts.json) usageError("--json needs a path");
@@ -104,7 +116,7 @@ function parseArgs(argv) {
 }
 
 function usageError(message) {
-  console.error(`bench: ${message}\nusage: node tests/bench/bench.mjs [--runs N] [--json PATH] [--web DIR] [--baseline DIR]`);
+  console.error(`bench: ${message}\nusage: node tests/bench/bench.mjs [--runs N] [--phone-runs N] [--second-runs N] [--json PATH] [--web DIR] [--baseline DIR]`);
   process.exit(2);
 }
 
@@ -394,10 +406,29 @@ function milestones(page) {
   });
 }
 
-/** One fresh load; returns the marks' times and resource milestones (ms since navigation start). */
-async function timedLoad(browser, origin, label) {
+/** Slows the page down to the PHONE profile (CDP CPU throttling and network emulation). */
+async function applyPhoneProfile(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const { cpuRate, ...network } = PHONE;
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, ...network });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuRate });
+}
+
+/**
+ * One timed load in a fresh context; returns the marks' times and resource milestones (ms since navigation
+ * start). phone: under the PHONE profile. secondVisit: the context first loads the page untimed (until its mark
+ * + WIRE_TAIL_MS, so the HTTP cache and the store's kept catalogue fill), then the timed load is the second one.
+ */
+async function timedLoad(browser, origin, label, { phone = false, secondVisit = false } = {}) {
   const { context, page } = await openPage(browser, label);
   try {
+    if (phone) await applyPhoneProfile(context, page);
+    if (secondVisit) {
+      await navigate(page, `${origin}/`);
+      await waitForMark(page, label, label === "hello" ? MARK_FIRST_FRAME : MARK_CATALOGUE);
+      await page.waitForTimeout(WIRE_TAIL_MS);
+    }
     await navigate(page, `${origin}/`);
     if (label !== "hello") {
       const catalogueVisible = await waitForMark(page, label, MARK_CATALOGUE);
@@ -407,6 +438,21 @@ async function timedLoad(browser, origin, label) {
   } finally {
     await context.close();
   }
+}
+
+/** N runs of store and hello under `how` (timedLoad's options), alternating which goes first. */
+async function measureVariant(browser, storeOrigin, helloOrigin, runs, how) {
+  const loads = { store: [], hello: [] };
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 ? ["hello", "store"] : ["store", "hello"];
+    for (const label of order)
+      loads[label].push(await timedLoad(browser, label === "store" ? storeOrigin : helloOrigin, label, how));
+    console.log(`  run ${String(i + 1).padStart(2)} (${order[0]} first): store catalogue-visible ` +
+      `${ms(loads.store.at(-1).catalogueVisible)}, hello first-frame ${ms(loads.hello.at(-1).firstFrame)}`);
+  }
+  const store = stats(loads.store.map((r) => r.catalogueVisible).filter((v) => v !== null));
+  const hello = stats(loads.hello.map((r) => r.firstFrame).filter((v) => v !== null));
+  return { runs, store, hello, ratio: store.median / hello.median };
 }
 
 /** N runs, alternating which page goes first; prints one line per run. */
@@ -557,6 +603,16 @@ function printLoadTimes(load) {
   ]);
 }
 
+function printVariant(v, title, target) {
+  printHeading(`${title} (${v.runs} loads each, interleaved)`);
+  if (!v.runs) return console.log("  skipped (0 runs)");
+  const row = (name, st) => [name, ms(st.median), ms(st.min), ms(st.max)];
+  printTable(["figure", "median", "min", "max"], [
+    row("store: jupiter:catalogue-visible", v.store), row("hello: jupiter:first-frame", v.hello)]);
+  console.log(`  ratio store / hello (medians): ${v.ratio.toFixed(2)}x (target <= ${target}x)  ` +
+    `${verdict(v.ratio <= target)}`);
+}
+
 function printIdle(idle) {
   printHeading(`Idle frames (${IDLE_WINDOW_MS / 1000} s without input, from mark + ${SETTLE_MS} ms)`);
   const s = idle.store;
@@ -608,6 +664,14 @@ async function runBenchmark(opts) {
     const load = await measureLoadTimes(browser, store.origin, hello.origin, opts.runs, baseline?.origin ?? null);
     printLoadTimes(load);
 
+    console.log(`\n== Phone runs (CPU ${PHONE.cpuRate}x slower, Fast 3G: ${PHONE.latency} ms, ` +
+      `${PHONE.downloadThroughput.toLocaleString("en-US")} B/s down)`);
+    const phone = await measureVariant(browser, store.origin, hello.origin, opts.phoneRuns, { phone: true });
+    printVariant(phone, "Mid-range phone profile", TARGET_PHONE_RATIO);
+    console.log("\n== Second-visit runs");
+    const second = await measureVariant(browser, store.origin, hello.origin, opts.secondRuns, { secondVisit: true });
+    printVariant(second, "Second visit (HTTP cache, kept catalogue revalidated)", TARGET_SECOND_VISIT_RATIO);
+
     const idle = { store: await measureIdle(browser, store.origin, "store"),
       hello: await measureIdle(browser, hello.origin, "hello") };
     printIdle(idle);
@@ -618,10 +682,12 @@ async function runBenchmark(opts) {
       storeWasmBrotli: (sizes.rows.find((r) => r.kind === "store wasm")?.brotli11 ?? Infinity) <= TARGET_STORE_WASM_BROTLI,
       firstScreenWire: wire.wireTotal <= TARGET_FIRST_SCREEN_BYTES,
       loadRatio: load.ratio <= TARGET_LOAD_RATIO,
+      phoneRatio: phone.runs ? phone.ratio <= TARGET_PHONE_RATIO : null,
+      secondVisitRatio: second.runs ? second.ratio <= TARGET_SECOND_VISIT_RATIO : null,
       idleFrames: idle.store.appFrames === TARGET_IDLE_FRAMES,
     };
     return { date: new Date().toISOString(), chromium: browser.version(), runs: opts.runs, sizes, wire,
-      helloWire, load, idle, targets, problems };
+      helloWire, load, phone, second, idle, targets, problems };
   } finally {
     await browser.close().catch(() => {});
   }
