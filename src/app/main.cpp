@@ -658,6 +658,7 @@ int main() {
     return 0;
   }
   ImGui_ImplOpenGL3_Init("#version 300 es");
+  platform::mark("jupiter:gl-ready");  // WebGL context and ImGui's renderer (bench/trace.mjs times main's parts)
   g_app.ctx.format_money = [](Money m) -> const std::string& { return platform::format_money(m); };
   // The QA API: ?test=1, kept for the tab across the processor's round trip by boot.js (sessionStorage).
   ui::test_items().on = platform::query_param("test") == "1" || platform::session_get("jupiter.test") == "1";
@@ -697,5 +698,6 @@ int main() {
   // (account=privacy opens the privacy centre through the route above.)
   drain_actions();  // start the catalogue request now, not one frame later
   request_frames(1);
+  platform::mark("jupiter:main-done");
   return 0;  // the runtime stays alive (EXIT_RUNTIME=0): frames come from events
 }

@@ -75,7 +75,7 @@ try {
     rows.push(r);
     const m = r.marks, f = (x) => (x == null ? "-" : x.toFixed(0));
     console.log(`run ${i + 1}: wasm received ${f(r.wasmEnd)}, catalogue requested ${f(r.catStart)} received ${f(r.catEnd)}; ` +
-      `main ${f(m.main)}, catalogue-received ${f(m["catalogue-received"])}, decoded ${f(m["catalogue-decoded"])}, ` +
+      `main ${f(m.main)}..${f(m["main-done"])}, catalogue-received ${f(m["catalogue-received"])}, decoded ${f(m["catalogue-decoded"])}, ` +
       `fonts ${f(m["fonts-start"])}..${f(m["fonts-built"])}, layout-done ${f(m["layout-done"])}, gl-drawn ${f(m["gl-drawn"])}, ` +
       `visible ${f(m["catalogue-visible"])}; lazy compile (main) ${f(r.lazyMain)}, top tier (background) ${f(r.topTierBg)}, ` +
       `calls (main) ${f(r.callsMain)}, GPU ${f(r.gpu)}; requests ${JSON.stringify(r.requests)}`);
@@ -90,6 +90,8 @@ const span = (a, b) => (r) => (r.marks[b] ?? NaN) - (r.marks[a] ?? NaN);
 console.log(`\nmedians of ${runs} runs (ms):`);
 console.log(`  download: wasm received ${med((r) => r.wasmEnd)}, catalogue requested ${med((r) => r.catStart)}, received ${med((r) => r.catEnd)}`);
 console.log(`  compile+instantiate+JS until main(): main at ${med(mk("main"))}`);
+console.log(`  main(): WebGL + ImGui renderer ${med(span("main", "gl-ready"))}, the rest of main ` +
+  `${med(span("gl-ready", "main-done"))}; main returned -> catalogue in the module ${med(span("main-done", "catalogue-received"))}`);
 console.log(`  catalogue decode (catalogue-received -> decoded): ${med(span("catalogue-received", "catalogue-decoded"))}`);
 console.log(`  font atlas (fonts-start -> fonts-built): ${med(span("fonts-start", "fonts-built"))}`);
 console.log(`  first layout (fonts-built -> layout-done): ${med(span("fonts-built", "layout-done"))}`);
