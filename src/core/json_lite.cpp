@@ -208,10 +208,24 @@ Value take_value(std::string_view& s) {
   return v;
 }
 
-// Calls put(byte) for each byte of code point cp in UTF-8.
-template <class Put>
-void put_utf8(std::uint32_t cp, Put put) {
-  auto byte = [&](std::uint32_t b) { put(static_cast<char>(b)); };
+// Where decoded string bytes go: the first `capacity` into `out` (may be null), each compared with `expect` when
+// one is given. One sink for both (not a template per caller): the consent module's size counts every byte.
+struct Sink {
+  char* out = nullptr;
+  std::size_t capacity = 0;
+  const std::string_view* expect = nullptr;
+  std::size_t n = 0;  // bytes decoded so far
+  bool same = true;   // every byte so far equals expect's
+  void put(char c) {
+    if (n < capacity) out[n] = c;
+    if (expect) same = same && n < expect->size() && (*expect)[n] == c;
+    ++n;
+  }
+};
+
+// Puts code point cp in UTF-8.
+void put_utf8(Sink& sink, std::uint32_t cp) {
+  auto byte = [&](std::uint32_t b) { sink.put(static_cast<char>(b)); };
   if (cp < 0x80) byte(cp);
   else if (cp < 0x800) byte(0xC0 | (cp >> 6)), byte(0x80 | (cp & 0x3F));
   else if (cp < 0x10000) byte(0xE0 | (cp >> 12)), byte(0x80 | ((cp >> 6) & 0x3F)), byte(0x80 | (cp & 0x3F));
@@ -226,9 +240,8 @@ std::uint32_t read_hex4(std::string_view s, std::size_t at) {
   return cp;
 }
 
-// Calls put(byte) for each byte of the checked string literal's body s (no quotes), escapes decoded.
-template <class Put>
-void decode_string(std::string_view s, Put put) {
+// Puts each byte of the checked string literal's body s (no quotes), escapes decoded.
+void decode_string(std::string_view s, Sink& sink) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '\\' && i + 1 < s.size()) {
@@ -246,13 +259,13 @@ void decode_string(std::string_view s, Put put) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (read_hex4(s, i + 3) - 0xDC00);
             i += 6;
           }
-          put_utf8(cp, put);
+          put_utf8(sink, cp);
           continue;
         }
         default: break;  // '"', '\\', '/' stand for themselves
       }
     }
-    put(c);
+    sink.put(c);
   }
 }
 
@@ -301,12 +314,9 @@ std::int64_t Value::integer() const {
 
 std::size_t Value::decode(char* out, std::size_t capacity) const {
   if (!is(Type::String)) return 0;
-  std::size_t n = 0;
-  decode_string(raw_.substr(1, raw_.size() - 2), [&](char c) {
-    if (n < capacity) out[n] = c;
-    ++n;
-  });
-  return n;
+  Sink sink{out, capacity};
+  decode_string(raw_.substr(1, raw_.size() - 2), sink);
+  return sink.n;
 }
 
 std::string Value::text() const {
@@ -317,13 +327,10 @@ std::string Value::text() const {
 
 bool Value::equals(std::string_view plain) const {
   if (!is(Type::String)) return false;
-  std::size_t n = 0;
-  bool same = true;
-  decode_string(raw_.substr(1, raw_.size() - 2), [&](char c) {
-    same = same && n < plain.size() && plain[n] == c;
-    ++n;
-  });
-  return same && n == plain.size();
+  Sink sink;
+  sink.expect = &plain;
+  decode_string(raw_.substr(1, raw_.size() - 2), sink);
+  return sink.same && sink.n == plain.size();
 }
 
 Value Value::find(std::string_view key, bool* duplicate) const {
