@@ -10,7 +10,8 @@
 
 namespace jupiter::server {
 
-// `core_text` is the text of one JSON value from a core writer (always valid JSON).
+// `core_text` is the text of one JSON value that the core wrote or checked (json_lite); discarded only if it holds a
+// number beyond a double's range, which json_lite accepts and nlohmann/json refuses.
 inline nlohmann::json from_core(std::string_view core_text) {
   return nlohmann::json::parse(core_text.begin(), core_text.end(), nullptr, /*allow_exceptions=*/false);
 }

@@ -270,6 +270,8 @@ TEST_CASE("top-ups: bad requests are refused with a clear error and create nothi
   refused(topup_body("fr-1gb-7d", {{"locale", "it"}}), new_key(), 400, "invalid_locale");
   refused("not json", new_key(), 400, "invalid_json");
   refused("[1,2]", new_key(), 400, "invalid_json");
+  // JSON by its grammar (core's check passes), but beyond a double's range: the server's parser cannot read it.
+  refused(R"({"plan":1E400})", new_key(), 400, "invalid_json");
   refused(topup_body("fr-1gb-7d", {{"plan", 42}}), new_key(), 400, "invalid_json");
   refused(topup_body("fr-1gb-7d", {{"locale", nullptr}}), new_key(), 400, "missing_field");
   refused(topup_body("fr-1gb-7d", {{"currency", true}}), new_key(), 400, "invalid_json");
