@@ -28,14 +28,17 @@ void log_problems(std::string_view where, const std::vector<std::string>& proble
     platform::log(LogLevel::Warning, "i18n: " + std::string(where) + ": " + p);
 }
 
-// English from every embedded domain file; a problem in a file is logged, its good texts kept.
-TextTable embedded_english() {
-  TextTable table;
-  for (unsigned i = 0; i < jupiter_text_files_count; ++i) {
-    const JupiterTextFile& f = jupiter_text_files[i];
-    log_problems(std::string(f.domain) + "/" + f.language + ".json",
-                 table.add_file(std::string_view(f.json, f.size), f.domain));
-  }
+// English from every embedded domain file, read once; a problem in a file is logged, its good texts kept.
+const TextTable& embedded_english() {
+  static const TextTable table = [] {
+    TextTable t;
+    for (unsigned i = 0; i < jupiter_text_files_count; ++i) {
+      const JupiterTextFile& f = jupiter_text_files[i];
+      log_problems(std::string(f.domain) + "/" + f.language + ".json",
+                   t.add_file(std::string_view(f.json, f.size), f.domain));
+    }
+    return t;
+  }();
   return table;
 }
 
@@ -95,7 +98,8 @@ bool install_texts(Language lang, const std::function<void()>& arrived) {
     bundle = t.bundles.find(lang);
   }
   t.installed = lang;
-  ui::set_texts(lang, embedded_english(), lang == Language::En ? embedded_english() : bundle->second);
+  const TextTable& english = embedded_english();
+  ui::set_texts(lang, english, lang == Language::En ? english : bundle->second);
   platform::set_money_locale(language_code(lang));
   return true;
 }
