@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <memory>
 
 #include "app/texts.hpp"
 #include "core/app.hpp"
@@ -100,6 +101,7 @@ void dispatch(Action a) {
   request_frames(1);
 }
 
+void save_catalogue_later(const effect::SaveCatalogue& c);
 void save_catalogue(const effect::SaveCatalogue& c);
 void load_local_names();
 
@@ -257,7 +259,7 @@ void perform(const Effect& e) {
                  },
                  [](const effect::Log& l) { platform::log(l.level, l.message); },
                  [](const effect::Store& st) { store(st); },
-                 [](const effect::SaveCatalogue& c) { save_catalogue(c); },
+                 [](const effect::SaveCatalogue& c) { save_catalogue_later(c); },
                  [](const effect::Announce& a) {  // on the store's own page there is nobody to tell
                    if (g_app.embedded) platform::embed_emit(a.name, a.detail);
                  },
@@ -267,6 +269,17 @@ void perform(const Effect& e) {
                  [](const effect::OpenCookieSettings&) { platform::open_cookie_settings(); },
              },
              e);
+}
+
+// Kept after the frame that shows the catalogue, not before it: writing ~400 KB to localStorage took 6–14 ms of
+// the first visit's critical path here (issue 14). Timeouts of equal delay run in order, so saves keep theirs.
+void save_catalogue_later(const effect::SaveCatalogue& c) {
+  emscripten_set_timeout(
+      [](void* p) {
+        const std::unique_ptr<effect::SaveCatalogue> save(static_cast<effect::SaveCatalogue*>(p));
+        save_catalogue(*save);
+      },
+      0, new effect::SaveCatalogue(c));
 }
 
 // The record names the body it describes, so it is written last and only once the body is in place: a failed
