@@ -136,6 +136,9 @@ bool ImplWeb_Init(const char* canvas_selector, void (*request_frame)(int)) {
   attrs.stencil = EM_FALSE;
   attrs.antialias = EM_FALSE;
   attrs.preserveDrawingBuffer = EM_FALSE;  // the compositor keeps showing the last frame; no extra copies
+  // WebGL 2's core is all ImGui's renderer and the flag texture use. Enabling every extension the browser offers
+  // (Emscripten's default) cost ~28 ms of getExtension calls before the first frame (issue 14).
+  attrs.enableExtensionsByDefault = EM_FALSE;
   g.gl = emscripten_webgl_create_context(canvas_selector, &attrs);
   if (g.gl <= 0) return false;
   emscripten_webgl_make_context_current(g.gl);
