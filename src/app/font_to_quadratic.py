@@ -41,7 +41,7 @@ def truetype_maxp(num_glyphs):
 
 
 def convert(src, out):
-    font = TTFont(src)
+    font = TTFont(src, recalcTimestamp=False)  # the source's date: the same input gives the same bytes (and hash)
     if "CFF " not in font:
         sys.exit(f"font_to_quadratic.py: {src} has no CFF outlines")
     order = font.getGlyphOrder()
