@@ -8,6 +8,7 @@
 #include "core/catalogue.hpp"
 
 #include <algorithm>
+#include <forward_list>
 #include <set>
 #include <unordered_set>
 
@@ -129,14 +130,21 @@ using Type = lite::Value::Type;
 // The fields of one JSON object, read in one pass over its text (json_lite: no tree is built), with every type
 // and range checked as JsonReader does, with the same messages. A key given twice makes the object invalid (two
 // values for one field: the catalogue is refused rather than one of them guessed). The first problem is kept.
+// Keys are views of the document (a key written with escapes is decoded and kept here): no copy per key.
 class Fields {
  public:
+  struct Field {
+    std::string_view key;
+    lite::Value value;
+  };
+
   explicit Fields(lite::Value obj) {
+    fields_.reserve(16);  // a plan has 12 keys: one allocation per object
     for (lite::Members m(obj); m.next();) {
-      std::string key = m.key().text();
-      for (const auto& f : fields_)
-        if (f.first == key) fail("duplicate key \"" + key.substr(0, 32) + "\"");
-      fields_.emplace_back(std::move(key), m.value());
+      const std::string_view key = key_text(m.key());
+      for (const Field& f : fields_)
+        if (f.key == key) fail("duplicate key \"" + std::string(key.substr(0, 32)) + "\"");
+      fields_.push_back({key, m.value()});
     }
   }
   bool ok() const { return error_.empty(); }
@@ -144,12 +152,13 @@ class Fields {
   void fail(const std::string& why) {
     if (error_.empty()) error_ = why;
   }
-  const std::vector<std::pair<std::string, lite::Value>>& all() const { return fields_; }
+  const std::vector<Field>& all() const { return fields_; }
 
   // The field (Missing when absent or null: a problem when required).
   lite::Value field(const char* name, bool required) {
-    for (const auto& f : fields_)
-      if (f.first == name && !f.second.is(Type::Null)) return f.second;
+    const std::string_view key(name);
+    for (const Field& f : fields_)
+      if (f.key == key && !f.value.is(Type::Null)) return f.value;
     if (required) fail(std::string("missing ") + name);
     return {};
   }
@@ -196,7 +205,14 @@ class Fields {
   }
 
  private:
-  std::vector<std::pair<std::string, lite::Value>> fields_;
+  std::string_view key_text(lite::Value key) {
+    if (const auto plain = key.unescaped()) return *plain;
+    decoded_keys_.push_front(key.text());  // a list: the views of earlier ones stay valid
+    return decoded_keys_.front();
+  }
+
+  std::vector<Field> fields_;
+  std::forward_list<std::string> decoded_keys_;
   std::string error_;
 };
 
@@ -298,12 +314,13 @@ void read_prices(Fields& r, Plan& p) {
   Fields list(prices);
   if (!list.ok()) return r.fail("prices: " + list.error());
   if (list.all().empty()) return r.fail("missing price");
-  for (const auto& [key, value] : list.all()) {
-    auto cur = parse_currency(key);
-    if (!cur) return r.fail("unknown currency \"" + key.substr(0, 8) + "\"");
-    if (!value.is(Type::Int)) return r.fail("price in " + key + " is not an integer amount of minor units");
-    if (value.integer() <= 0 || value.integer() > 100'000'000) return r.fail("price in " + key + " is out of range");
-    p.prices.set(*cur, value.integer());
+  for (const Fields::Field& f : list.all()) {
+    auto cur = parse_currency(f.key);
+    if (!cur) return r.fail("unknown currency \"" + std::string(f.key.substr(0, 8)) + "\"");
+    const auto problem = [&](const char* what) { r.fail("price in " + std::string(f.key) + what); };
+    if (!f.value.is(Type::Int)) return problem(" is not an integer amount of minor units");
+    if (f.value.integer() <= 0 || f.value.integer() > 100'000'000) return problem(" is out of range");
+    p.prices.set(*cur, f.value.integer());
   }
 }
 

@@ -2,6 +2,8 @@
 // accessors that walk the checked text without copying it.
 #include "core/json_lite.hpp"
 
+#include <cstring>
+
 
 namespace jupiter::json_lite {
 
@@ -320,9 +322,17 @@ std::size_t Value::decode(char* out, std::size_t capacity) const {
 }
 
 std::string Value::text() const {
+  if (const auto plain = unescaped()) return std::string(*plain);
   std::string out(decode(nullptr, 0), '\0');
   decode(out.data(), out.size());
   return out;
+}
+
+std::optional<std::string_view> Value::unescaped() const {
+  if (!is(Type::String)) return std::nullopt;
+  const std::string_view body = raw_.substr(1, raw_.size() - 2);
+  if (std::memchr(body.data(), '\\', body.size())) return std::nullopt;
+  return body;
 }
 
 bool Value::equals(std::string_view plain) const {

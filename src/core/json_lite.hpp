@@ -17,6 +17,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,9 @@ class Value {
   // may be larger than capacity (then the copy is cut). Otherwise 0.
   std::size_t decode(char* out, std::size_t capacity) const;
   std::string text() const;  // String: the decoded text; otherwise ""
+  // String written without escapes (nearly every one): its text as a view of the document, nothing copied.
+  // Otherwise nullopt (then text() decodes it).
+  std::optional<std::string_view> unescaped() const;
   // String: whether the decoded text equals `plain` (any length; decoded on the fly, nothing allocated).
   bool equals(std::string_view plain) const;
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/catalogue.hpp"
+#include "core/json_lite.hpp"
 #include "core/json_reader.hpp"
 #include "fixtures.hpp"
 
@@ -187,6 +188,31 @@ TEST_CASE("the shared field reader keeps integers in range, unsigned ones includ
   CHECK(fits.integer("one", 0, 1) == 1);
   CHECK(fits.integer("big", 0, INT64_MAX) == 0);
   CHECK(fits.error() == "big is out of range (expected 0..9223372036854775807)");
+}
+
+TEST_CASE("keys and values written with escapes read as their decoded text (keys are views of the text otherwise)") {
+  const std::string plan =
+      R"({"\u0069d":"esc","n\u0061me":"Caf\u00e9 \"Plus\"","scope":"local","coverage":["JP"],"data":{"mb":1},)"
+      R"("validity_days":3,"validity_start":"purchase","pri\u0063es":{"U\u0053D":250}})";
+  const auto d = decode_catalogue(catalogue_json(plan));
+  REQUIRE(d.ok);
+  REQUIRE(d.catalogue.plans.size() == 1);
+  const Plan& p = d.catalogue.plans[0];
+  CHECK(p.id == "esc");
+  CHECK(p.name == "Caf\xc3\xa9 \"Plus\"");
+  CHECK(p.prices.get(Currency::USD)->minor == 250);
+}
+
+TEST_CASE("json_lite: unescaped() is the text of a string without escapes, nothing for any other value") {
+  const std::string doc = R"({"plain":"Tokyo","escaped":"a\nb","number":12,"empty":""})";
+  REQUIRE(json_lite::check_object(doc, doc.size()) == json_lite::Status::Ok);
+  const json_lite::Value v = json_lite::Value::document(doc);
+  CHECK(v.find("plain").unescaped() == std::optional<std::string_view>("Tokyo"));
+  CHECK(v.find("empty").unescaped() == std::optional<std::string_view>(""));
+  CHECK_FALSE(v.find("escaped").unescaped().has_value());
+  CHECK(v.find("escaped").text() == "a\nb");
+  CHECK_FALSE(v.find("number").unescaped().has_value());
+  CHECK_FALSE(v.find("missing").unescaped().has_value());
 }
 
 TEST_CASE("a key given twice in one entry makes that entry invalid (json_lite decoder: no value is guessed)") {
