@@ -91,6 +91,7 @@ const char* action_name(const Action& a) {
   if (std::holds_alternative<action::SortChanged>(a)) return "sort";
   if (std::holds_alternative<action::DestinationChosen>(a)) return "destination";
   if (std::holds_alternative<action::CurrencyChosen>(a)) return "currency";
+  if (std::holds_alternative<action::CatalogueResponse>(a)) return "catalogue";  // decode + index (issue 14)
   return nullptr;
 }
 
