@@ -273,7 +273,8 @@ void perform(const Effect& e) {
 }
 
 // Kept after the frame that shows the catalogue, not before it: the catalogue update's effects, this ~400 KB
-// localStorage write above all, took 6–14 ms of the first visit's critical path here (issue 14). Timeouts of equal delay run in order, so saves keep theirs.
+// localStorage write above all, took 6–14 ms of the first visit's critical path here (issue 14). Timeouts of
+// equal delay run in order, so saves keep theirs.
 void save_catalogue_later(const effect::SaveCatalogue& c) {
   emscripten_set_timeout(
       [](void* p) {

@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-
 namespace jupiter::json_lite {
 
 namespace {
