@@ -30,11 +30,11 @@ mkdir -p "$out/crashes" "$obj" "$out/gen"
 shared=(src/core/money.cpp src/core/country.cpp src/core/json_lite.cpp src/core/json_reader.cpp src/core/json_writer.cpp
         src/core/catalogue.cpp src/core/order.cpp src/core/consent.cpp src/core/activation_code.cpp
         src/core/embed.cpp src/core/contact.cpp src/core/account.cpp src/core/privacy_centre.cpp
-        src/core/support.cpp
+        src/core/support.cpp src/core/scan.cpp
         src/server/http1_parser.cpp
         src/server/webhooks.cpp src/server/crypto.cpp)
 all_targets=(http1 catalogue order consent_record json_lite json_reader json_writer activation_code webhook_signature
-             embed_config account privacy_centre base64url support)
+             embed_config account privacy_centre base64url support scan)
 declare -A libs=([webhook_signature]="-lcrypto" [base64url]="-lcrypto")
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
