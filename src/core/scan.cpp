@@ -150,12 +150,14 @@ struct Decimal {
   bool negative = false;
 };
 
-// One digit into `d`; `fraction`: the digit is after the point. Digits past the 19th only move the exponent.
+// One digit into `d`; `fraction`: the digit is after the point. Digits past the 19th only move the exponent, which
+// stays within +-kExponentLimit however long the text (beyond it the value is 0 or infinite anyway).
+constexpr int kExponentLimit = 1000000;
 void add_digit(Decimal& d, int digit, bool fraction) {
   if (d.digits < 1000000000000000000ull) {
     d.digits = d.digits * 10 + static_cast<std::uint64_t>(digit);
-    if (fraction) --d.exp10;
-  } else if (!fraction) {
+    if (fraction && d.exp10 > -kExponentLimit) --d.exp10;
+  } else if (!fraction && d.exp10 < kExponentLimit) {
     ++d.exp10;
   }
 }

@@ -16,7 +16,7 @@ namespace jupiter {
 ///     0x). Lengths hh h l ll j z t. The value wraps modulo 2^N of its N-bit destination;
 ///   - %f %F %e %E %g %G %a %A: decimal notation only (an optional sign, digits with an optional '.', an optional
 ///     exponent); no hex floats, inf or nan. Into a float, or a double with `l`. A float is the correctly rounded
-///     value or one of its neighbours; a double is within a relative 1e-14 of it;
+///     value or one of its neighbours; a double is within a relative 1e-14 of it (a subnormal one, less);
 ///   - %c: exactly WIDTH characters (default 1; fewer is a matching failure), no white space skipped, no terminator
 ///     written;
 ///   - %n: the number of characters read so far (not counted in the result);

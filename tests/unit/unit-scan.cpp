@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string>
 
 #include "core/scan.hpp"
 
@@ -80,6 +81,12 @@ TEST_CASE("floats are rounded to the nearest float") {
   CHECK((jupiter_sscanf("2.2250738585072014e-308", "%lf", &d) == 1 && d == 2.2250738585072014e-308));
   CHECK((jupiter_sscanf("0.30000000000000004", "%lf", &d) == 1 && d == 0.30000000000000004));
   CHECK((jupiter_sscanf("1e400", "%lf", &d) == 1 && std::isinf(d)));
+  const std::string many_digits = std::string(400, '7') + ".5";  // digits past the 19th only scale the value
+  CHECK((jupiter_sscanf(many_digits.c_str(), "%lf", &d) == 1 && std::isinf(d)));
+  const std::string tiny = "0." + std::string(500, '0') + "1e+100";
+  CHECK((jupiter_sscanf(tiny.c_str(), "%lf", &d) == 1 && d == 0.0));
+  const std::string long_fraction = "0.125" + std::string(300, '0') + "9";
+  CHECK((jupiter_sscanf(long_fraction.c_str(), "%f", &f) == 1 && f == 0.125f));
 }
 
 TEST_CASE("%c, %n, %% and white space") {
@@ -113,7 +120,6 @@ TEST_CASE("the text's end before the first conversion is -1; conversions outside
 // a field just after "0x" ("%2i" on "0x6"), a matching failure here, as C says, where musl reads 0.
 #include <cstdint>
 #include <cstdio>
-#include <string>
 
 namespace {
 
