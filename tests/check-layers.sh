@@ -13,12 +13,12 @@ root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 cd "$root/src"
 
 # The C++17 standard library's headers (C++ names only: the core does not use the <x.h> C spellings).
-std_headers=" algorithm any array atomic bitset cassert cctype cerrno cfloat charconv cstdarg chrono cinttypes climits cmath
-  complex condition_variable cstddef cstdint cstdio cstdlib cstring ctime cwchar deque exception execution filesystem
-  forward_list functional initializer_list iomanip ios iosfwd iostream istream iterator limits list locale map memory
-  memory_resource mutex new numeric optional ostream queue random ratio regex scoped_allocator set shared_mutex sstream
-  stack stdexcept streambuf string string_view system_error thread tuple type_traits typeindex typeinfo
-  unordered_map unordered_set utility valarray variant vector "
+std_headers=" algorithm any array atomic bitset cassert cctype cerrno cfloat charconv cstdarg chrono cinttypes
+  climits cmath complex condition_variable cstddef cstdint cstdio cstdlib cstring ctime cwchar deque exception
+  execution filesystem forward_list functional initializer_list iomanip ios iosfwd iostream istream iterator limits
+  list locale map memory memory_resource mutex new numeric optional ostream queue random ratio regex
+  scoped_allocator set shared_mutex sstream stack stdexcept streambuf string string_view system_error thread tuple
+  type_traits typeindex typeinfo unordered_map unordered_set utility valarray variant vector "
 core_libraries=" nlohmann/json.hpp nlohmann/json_fwd.hpp qrcodegen.h "  # qrcodegen: its C API (issue 14)
 
 # ui/ -> platform/ includes that exist today and may only disappear (issue 18: effects, not calls from the UI).
