@@ -11,11 +11,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NODE_PATH=/usr/share/nodejs   # acorn for Emscripten 3.1.6's JS optimizer (Debian)
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-passed=0; failed=0
+passed=0; failed=0; failed_names=()
 run() {  # run NAME CMD...: counts suites, keeps going so one failure does not hide others
   local name="$1"; shift
   step "$name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "!! $name FAILED"; fi
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$name"); echo "!! $name FAILED"; fi
 }
 
 step "native build (core, backend, unit and API tests)"
@@ -43,4 +43,5 @@ run "end-to-end tests in headless Chromium" bash -c 'cd tests && npx --no-instal
 
 echo
 echo "suites: $passed passed, $failed failed"
+for name in "${failed_names[@]}"; do echo "  failed: $name"; done   # the last lines name them, however long the log
 [ "$failed" -eq 0 ]
