@@ -332,23 +332,29 @@
       var n = step > 0 ? el.nextElementSibling : el.previousElementSibling;
       return n && n.jRole === "option" ? n : null;
     }
+    // The drop-down that owns a list's element (the list closes): the DOM focus goes back to it at once, so that
+    // a key typed right after lands there, not on the page while the list's elements are removed.
+    function focusOwner(el) {
+      var g = el && el.parentNode;
+      if (g && g.jOwner && g.jOwner.isConnected) g.jOwner.focus();
+    }
     root.addEventListener("click", function (e) {
       var el = owner(e.target.closest(".m"));
       if (!el) return;
       if (el.jTag === "a") e.preventDefault();  // the widget opens it (in a new tab)
       call("activate", el.jAct);
+      if (el.jRole === "option") focusOwner(el);
     });
     root.addEventListener("keydown", function (e) {
       var el = e.target.closest(".m");
       if (e.key === "Escape") {
         call("escape", 0);
-        var g = el && el.parentNode;
-        if (g && g.jOwner && g.jOwner.isConnected) g.jOwner.focus();
+        focusOwner(el);
         return;
       }
       if (!el || !el.jAct) return;
       if (el.jRole === "option") {
-        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); call("activate", el.jAct); }
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); call("activate", el.jAct); focusOwner(el); }
         var next = e.key === "ArrowDown" ? siblingOption(el, 1) : e.key === "ArrowUp" ? siblingOption(el, -1) : null;
         if (next) { e.preventDefault(); next.focus(); }
       } else if (el.jRole === "combobox" && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
