@@ -387,8 +387,7 @@ CatalogueDecode decode_catalogue(std::string_view text) {
     case lite::Status::NotObject: out.error = "not a catalogue: the document is not an object"; return out;
   }
   Catalogue& cat = out.catalogue;
-  const lite::Extents extents(text);  // the plans are nested 3 deep: each is read once, not once per level
-  Fields top(lite::Value::document(text, &extents));
+  Fields top(lite::Value::document(text));
   cat.schema = static_cast<int>(top.integer("schema", 1, 1));
   cat.version = top.string("version", false, 64);
   cat.notice = top.string("notice", false, kMaxStringBytes);

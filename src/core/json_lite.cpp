@@ -2,7 +2,6 @@
 // accessors that walk the checked text without copying it.
 #include "core/json_lite.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 namespace jupiter::json_lite {
@@ -174,30 +173,22 @@ class Checker {
   std::size_t pos_ = 0;
 };
 
-// The index of the quote that closes the string literal opened at s[open] (escaped characters skipped), or
-// s.size() when there is none.
-std::size_t closing_quote(std::string_view s, std::size_t open) {
-  std::size_t i = open + 1;
-  while (i < s.size() && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
-  return std::min(i, s.size());
-}
-
 // The length of the value at the start of `s` (checked text): a string to its closing quote, a container to its
 // matching bracket (strings inside skipped), a literal or number to the next delimiter.
-std::size_t value_length(std::string_view s, const Extents* extents) {
-#ifndef JUPITER_CONSENT_TERSE  // the consent module makes no Extents, and its size counts every byte
-  if (extents && !s.empty() && (s[0] == '{' || s[0] == '['))
-    if (const std::size_t n = extents->length_at(s.data())) return n;
-#else
-  (void)extents;
-#endif
+std::size_t value_length(std::string_view s) {
   std::size_t i = 0;
   int depth = 0;
+  bool in_string = false;
   for (; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '"') {
-      i = closing_quote(s, i);
-      if (depth == 0) return std::min(i + 1, s.size());
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return i + 1;
+      }
+    } else if (c == '"') {
+      in_string = true;
     } else if (c == '{' || c == '[') {
       ++depth;
     } else if (c == '}' || c == ']') {
@@ -211,9 +202,9 @@ std::size_t value_length(std::string_view s, const Extents* extents) {
 }
 
 // Splits the value at the start of `s` off it.
-Value take_value(std::string_view& s, const Extents* extents) {
-  const std::size_t n = value_length(s, extents);
-  const Value v(s.substr(0, n), extents);
+Value take_value(std::string_view& s) {
+  const std::size_t n = value_length(s);
+  const Value v(s.substr(0, n));
   s = trim_front(s.substr(n));
   return v;
 }
@@ -284,36 +275,12 @@ void decode_string(std::string_view s, Sink& sink) {
 Status check_object(std::string_view text, std::size_t max_bytes) {
   if (text.size() > max_bytes) return Status::TooLarge;
   if (!Checker(text).document()) return Status::NotJson;
-  return trim_front(text).front() == '{' ? Status::Ok : Status::NotObject;  // a checked document has a value
+  return Value::document(text).is(Value::Type::Object) ? Status::Ok : Status::NotObject;
 }
 
-Value Value::document(std::string_view checked_text, const Extents* extents) {
+Value Value::document(std::string_view checked_text) {
   std::string_view s = trim_front(checked_text);
-  return take_value(s, extents);
-}
-
-Extents::Extents(std::string_view checked_text) {
-  std::vector<std::size_t> unclosed;  // indexes into spans_
-  const char* const text = checked_text.data();
-  for (std::size_t i = 0; i < checked_text.size(); ++i) {
-    const char c = text[i];
-    if (c == '"') {
-      i = closing_quote(checked_text, i);
-    } else if (c == '{' || c == '[') {
-      unclosed.push_back(spans_.size());
-      spans_.push_back({text + i, 0});
-    } else if ((c == '}' || c == ']') && !unclosed.empty()) {
-      Span& span = spans_[unclosed.back()];
-      span.length = static_cast<std::size_t>(text + i + 1 - span.open);
-      unclosed.pop_back();
-    }
-  }
-}
-
-std::size_t Extents::length_at(const char* open) const {
-  const auto it = std::lower_bound(spans_.begin(), spans_.end(), open,
-                                   [](const Span& span, const char* at) { return span.open < at; });
-  return it != spans_.end() && it->open == open ? it->length : 0;
+  return take_value(s);
 }
 
 Value::Type Value::type() const {
@@ -388,7 +355,7 @@ Value Value::find(std::string_view key, bool* duplicate) const {
   return found;
 }
 
-Members::Members(Value container) : extents_(container.extents()), object_(container.is(Value::Type::Object)) {
+Members::Members(Value container) : object_(container.is(Value::Type::Object)) {
   if (object_ || container.is(Value::Type::Array))
     rest_ = trim_front(container.raw().substr(1, container.raw().size() - 2));
 }
@@ -396,10 +363,10 @@ Members::Members(Value container) : extents_(container.extents()), object_(conta
 bool Members::next() {
   if (rest_.empty()) return false;
   if (object_) {
-    key_ = take_value(rest_, extents_);
+    key_ = take_value(rest_);
     rest_ = trim_front(rest_.substr(1));  // the colon
   }
-  value_ = take_value(rest_, extents_);
+  value_ = take_value(rest_);
   if (!rest_.empty()) rest_ = trim_front(rest_.substr(1));  // the comma
   return true;
 }

@@ -8,8 +8,7 @@
 //      raw control characters, escapes well formed (incl. \u surrogate pairs).
 //   2. Value walks the checked text: a Value is a view of one value's raw text (no copy, no tree). Its
 //      accessors assume step 1 passed; on text that was not checked their results are meaningless (but they
-//      still never read outside the text). A large nested document walks faster with its Extents (below), the
-//      one part that allocates.
+//      still never read outside the text).
 // Integers are typed Int (saturated to int64's limits when they do not fit, which every range check then
 // refuses); numbers with a fraction or exponent are typed Number without a value (no consent field is
 // fractional). A key repeated in one object is found by find() and reported as `duplicate`: two values for one
@@ -21,13 +20,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace jupiter::json_lite {
 
 inline constexpr int kMaxDepth = 16;
-
-class Extents;
 
 enum class Status : std::uint8_t { Ok = 0, TooLarge, NotJson, NotObject };
 
@@ -39,10 +35,9 @@ class Value {
   enum class Type : std::uint8_t { Missing = 0, Null, Bool, Int, Number, String, Array, Object };
 
   Value() = default;
-  explicit Value(std::string_view raw, const Extents* extents = nullptr) : raw_(raw), extents_(extents) {}
-  // The document a successful check_object() accepted, as its top-level object. With `extents` (of the same
-  // text), the Values walked from it step over nested containers without reading them (see Extents).
-  static Value document(std::string_view checked_text, const Extents* extents = nullptr);
+  explicit Value(std::string_view raw) : raw_(raw) {}
+  // The document a successful check_object() accepted, as its top-level object.
+  static Value document(std::string_view checked_text);
 
   Type type() const;
   bool is(Type t) const { return type() == t; }
@@ -65,30 +60,9 @@ class Value {
   // Object: the member `key` (Missing when absent, or not an object). `duplicate` is set when the key occurs
   // more than once.
   Value find(std::string_view key, bool* duplicate = nullptr) const;
-  const Extents* extents() const { return extents_; }
 
  private:
   std::string_view raw_;
-  const Extents* extents_ = nullptr;  // of the document raw_ is in; null: containers are read to find their end
-};
-
-// Where each object and array of a checked document ends, found in one pass. Without it, stepping over a value
-// reads it to its end, so a document nested n deep is read about n times (issue 14: the 414 KB catalogue took
-// ~5 reads); Values walked from Value::document(text, &extents) step over a container by a binary search instead,
-// with the same results. Must outlive those Values. The consent module never makes one (it allocates nothing).
-class Extents {
- public:
-  explicit Extents(std::string_view checked_text);
-  // The length of the container whose opening bracket is at `open` (a pointer into the text, brackets
-  // included); 0 when no container opens there.
-  std::size_t length_at(const char* open) const;
-
- private:
-  struct Span {
-    const char* open;
-    std::size_t length;
-  };
-  std::vector<Span> spans_;  // sorted by `open` (containers are met in text order)
 };
 
 // The members of an object or the items of an array, in document order:
@@ -102,7 +76,6 @@ class Members {
 
  private:
   std::string_view rest_;
-  const Extents* extents_ = nullptr;
   bool object_ = false;
   Value key_;
   Value value_;

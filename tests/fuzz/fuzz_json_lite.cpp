@@ -1,8 +1,7 @@
 // fuzz_json_lite.cpp: libFuzzer target for the checking JSON reader (core/json_lite). check_object never reads
 // outside the text; a document it accepts walks without error: every value has a type, object keys are strings,
 // find() finds each short key (and flags exactly the repeated ones), every decoded string written back with
-// write_string reads back the same, every integer written back with write_int reads back the same; walking it with
-// its Extents gives the same views as walking it without.
+// write_string reads back the same, every integer written back with write_int reads back the same.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -79,20 +78,6 @@ void walk(jl::Value v, int depth) {
   }
 }
 
-// Walking with the document's Extents steps over containers by lookup: it must give the very same views as
-// reading them (plain), member by member, at every depth.
-void check_same_walk(jl::Value plain, jl::Value indexed) {
-  check(plain.raw().data() == indexed.raw().data() && plain.raw().size() == indexed.raw().size());
-  jl::Members a(plain), b(indexed);
-  for (;;) {
-    const bool more = a.next();
-    check(more == b.next());
-    if (!more) return;
-    check(a.key().raw().data() == b.key().raw().data() && a.key().raw().size() == b.key().raw().size());
-    check_same_walk(a.value(), b.value());
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -103,7 +88,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const jl::Value doc = jl::Value::document(text);
   check(doc.is(Type::Object));
   walk(doc, 0);
-  const jl::Extents extents(text);
-  check_same_walk(doc, jl::Value::document(text, &extents));
   return 0;
 }

@@ -215,27 +215,6 @@ TEST_CASE("json_lite: unescaped() is the text of a string without escapes, nothi
   CHECK_FALSE(v.find("missing").unescaped().has_value());
 }
 
-TEST_CASE("json_lite: with Extents a container is stepped over by lookup, to the same end as reading it") {
-  // Brackets and escaped quotes inside strings, empty containers, nesting, whitespace around the document.
-  const std::string doc = " \n{\"a\":[{\"k\":\"]}\\\"[{\"},[],{}],\"b\":{\"c\":[1,[2,[3]]]},\"d\":\"x\\\\\"} \t";
-  REQUIRE(json_lite::check_object(doc, doc.size()) == json_lite::Status::Ok);
-  const json_lite::Extents extents(doc);
-  const json_lite::Value plain = json_lite::Value::document(doc);
-  const json_lite::Value indexed = json_lite::Value::document(doc, &extents);
-  CHECK(plain.raw() == doc.substr(2, doc.size() - 4));  // the object, without the whitespace around it
-  CHECK(indexed.raw().data() == plain.raw().data());
-  for (const char* key : {"a", "b", "d"}) {
-    CAPTURE(key);
-    CHECK(indexed.find(key).raw().data() == plain.find(key).raw().data());
-    CHECK(indexed.find(key).raw() == plain.find(key).raw());
-  }
-  CHECK(indexed.find("a").raw() == "[{\"k\":\"]}\\\"[{\"},[],{}]");
-  CHECK(indexed.find("b").find("c").raw() == "[1,[2,[3]]]");
-  CHECK(indexed.find("d").text() == "x\\");
-  CHECK(extents.length_at(indexed.raw().data()) == indexed.raw().size());
-  CHECK(extents.length_at(indexed.find("d").raw().data()) == 0);  // a string: no container opens there
-}
-
 TEST_CASE("a key given twice in one entry makes that entry invalid (json_lite decoder: no value is guessed)") {
   const std::string good = plan_json("good", R"("JP")");
   const std::string twice_name = R"({"id":"t","name":"T","name":"U","scope":"local","coverage":["JP"],"data":{"mb":1},"validity_days":3,"validity_start":"purchase","prices":{"USD":1}})";
