@@ -4,6 +4,7 @@
 #include <imgui_internal.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 
@@ -13,8 +14,11 @@
 namespace jupiter::ui::a11y {
 namespace {
 
-ImGuiID g_activate = 0;      // the widget the mirror activated, until a frame draws it
-bool g_activate_used = false;
+// The widgets the mirror activated, in order: the front one is offered to the next frame, one per frame, so that
+// two activations between two frames (Space on two checkboxes in a row) both take. Bounded: a flood keeps the first.
+constexpr std::size_t kMaxPendingActivations = 64;
+std::deque<ImGuiID> g_activations;
+bool g_activate_used = false;  // the front one was drawn and taken in this frame
 bool g_escape = false;
 ImGuiID g_focused = 0;       // the widget whose mirror element holds DOM focus
 ImGuiID g_focus_request = 0; // ImGui navigation focus to move there while drawing
@@ -117,8 +121,7 @@ void follow_nav() {
 }  // namespace
 
 void request_activate(ImGuiID act) {
-  g_activate = act;
-  g_activate_used = false;
+  if (act != 0 && g_activations.size() < kMaxPendingActivations) g_activations.push_back(act);
 }
 void dom_focus(ImGuiID act) {
   g_focused = act;
@@ -128,7 +131,7 @@ void dom_focus(ImGuiID act) {
 void request_escape() { g_escape = true; }
 
 bool activated(ImGuiID id) {
-  if (id == 0 || id != g_activate || g_activate_used) return false;
+  if (id == 0 || g_activations.empty() || id != g_activations.front() || g_activate_used) return false;
   g_activate_used = true;
   return true;
 }
@@ -203,12 +206,11 @@ bool sync(const std::vector<TestItem>& items) {
   follow_nav();
   bool more = g_more;
   g_more = false;
-  if (g_activate != 0) {  // not drawn: the mirror was out of step; write it all again
-    if (!g_activate_used) {
-      g_resync = true;
-      more = true;
-    }
-    g_activate = 0;
+  if (!g_activations.empty()) {  // the front one not drawn: the mirror was out of step; write it all again
+    if (!g_activate_used) g_resync = true;
+    g_activations.pop_front();
+    g_activate_used = false;
+    more = more || g_resync || !g_activations.empty();  // the next one needs a frame of its own
   }
   g_escape = false;
   return more;
